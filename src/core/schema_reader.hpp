@@ -1,0 +1,36 @@
+// Reads the catalog model of a SQLite database through sqlite_schema and PRAGMA table_xinfo.
+// sqlite_* internal tables are never listed. A table whose columns cannot be read (a virtual
+// table whose module this SQLite lacks) is reported in `skipped` rather than aborting.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "core/catalog.hpp"
+#include "core/sqlite_db.hpp"
+#include "core/type_map.hpp"
+
+namespace hangar {
+
+struct SkippedTable {
+  std::string name;
+  std::string reason;
+};
+
+struct SchemaListing {
+  std::vector<Table> tables;  // tables and views, in creation order
+  std::vector<SkippedTable> skipped;
+};
+
+// Tables and views whose names pass `wanted` (all when wanted is null).
+SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &name, void *arg) = nullptr,
+                          void *arg = nullptr);
+
+// One table or view by exact name; throws Error (FDW_TABLE_NOT_FOUND) when absent.
+Table read_table(const Database &db, const std::string &name);
+
+// Storage classes present in each listed column (one full scan of the table).
+std::vector<StorageClasses> scan_storage_classes(const Database &db, const Table &table,
+                                                 const std::vector<std::string> &columns);
+
+}  // namespace hangar

@@ -1,0 +1,181 @@
+// RAII SQLite connection and statement. Opening checks the path before SQLite sees it, so
+// that a missing file, a directory or an empty file gets its own message rather than SQLite's
+// generic "unable to open database file", and reads the schema once so that a file that is not
+// a database (or is locked) fails at open time, not in the middle of a scan.
+#include "core/sqlite_db.hpp"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+#include <utility>
+
+#include "core/error.hpp"
+#include "core/sqlite_status.hpp"
+#include "core/cpp_only.hpp"
+
+namespace hangar {
+
+const char *busy_hint(int rc) {
+  if ((rc & 0xff) != SQLITE_BUSY) return "";
+  return "Another process holds a lock on the file. The server option busy_timeout_ms sets how long to wait.";
+}
+
+Error sqlite_error(sqlite3 *db, int rc, const std::string &action) {
+  std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  return Error(sqlstate_for_sqlite(rc), action, "SQLite said: " + detail + ".", busy_hint(rc));
+}
+
+std::string quote_sqlite_identifier(std::string_view name) {
+  std::string out = "\"";
+  for (char c : name) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+  return out;
+}
+
+std::string quote_sqlite_literal(std::string_view text) {
+  std::string out = "'";
+  for (char c : text) {
+    if (c == '\'') out += '\'';
+    out += c;
+  }
+  out += '\'';
+  return out;
+}
+
+Statement::Statement(sqlite3 *db, std::string_view sql) {
+  int rc = sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr);
+  if (rc != SQLITE_OK) {
+    stmt_ = nullptr;
+    throw sqlite_error(db, rc, "could not prepare SQLite query: " + std::string(sql));
+  }
+}
+
+Statement::~Statement() {
+  if (stmt_) sqlite3_finalize(stmt_);
+}
+
+Statement::Statement(Statement &&other) noexcept : stmt_(std::exchange(other.stmt_, nullptr)) {}
+
+Statement &Statement::operator=(Statement &&other) noexcept {
+  if (this != &other) {
+    if (stmt_) sqlite3_finalize(stmt_);
+    stmt_ = std::exchange(other.stmt_, nullptr);
+  }
+  return *this;
+}
+
+bool Statement::step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  sqlite3 *db = sqlite3_db_handle(stmt_);
+  const char *file = sqlite3_db_filename(db, "main");
+  throw Error(sqlstate_for_sqlite(rc), std::string("could not read SQLite database \"") + (file ? file : "") + "\"",
+              std::string("SQLite said: ") + sqlite3_errmsg(db) + ".", busy_hint(rc));
+}
+
+void Statement::reset() { sqlite3_reset(stmt_); }
+
+void Statement::bind_text(int index, std::string_view value) {
+  int rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  if (rc != SQLITE_OK) throw sqlite_error(sqlite3_db_handle(stmt_), rc, "could not bind a SQLite parameter");
+}
+
+void Statement::bind_int64(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  if (rc != SQLITE_OK) throw sqlite_error(sqlite3_db_handle(stmt_), rc, "could not bind a SQLite parameter");
+}
+
+int Statement::column_count() const { return sqlite3_column_count(stmt_); }
+int Statement::column_type(int col) const { return sqlite3_column_type(stmt_, col); }
+int64_t Statement::column_int64(int col) const { return sqlite3_column_int64(stmt_, col); }
+double Statement::column_double(int col) const { return sqlite3_column_double(stmt_, col); }
+
+std::string Statement::column_text(int col) const {
+  const unsigned char *text = sqlite3_column_text(stmt_, col);
+  if (!text) return {};
+  return std::string(reinterpret_cast<const char *>(text), sqlite3_column_bytes(stmt_, col));
+}
+
+std::string Statement::column_name(int col) const {
+  const char *name = sqlite3_column_name(stmt_, col);
+  return name ? name : "";
+}
+
+namespace {
+
+// Rejects paths SQLite would misreport or silently accept (an empty file opens as an empty
+// database; a missing file would be created were the connection writable).
+void check_path(const std::string &path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    int err = errno;
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, "could not open SQLite database \"" + path + "\"",
+                std::string("The file could not be read: ") + std::strerror(err) + ".");
+  }
+  if (S_ISDIR(st.st_mode))
+    throw Error(sqlstate::kFdwUnableToEstablishConnection, "could not open SQLite database \"" + path + "\"",
+                "The path is a directory, not a SQLite database file.");
+  if (st.st_size == 0)
+    throw Error(sqlstate::kDataCorrupted, "file \"" + path + "\" is not a SQLite database",
+                "The file is empty.");
+}
+
+}  // namespace
+
+Database::Database(const std::string &path, const OpenOptions &options) : path_(path) {
+  if (options.read_only) check_path(path);
+  int flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX |
+              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+  if (rc != SQLITE_OK) {
+    Error error = sqlite_error(db_, rc, "could not open SQLite database \"" + path + "\"");
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw error;
+  }
+  sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  // Reading the schema validates the header: a non-database file fails here with SQLITE_NOTADB.
+  rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) {
+    std::string action = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT
+                             ? "file \"" + path + "\" is not a valid SQLite database"
+                             : "could not read SQLite database \"" + path + "\"";
+    Error error = sqlite_error(db_, rc, action);
+    sqlite3_close_v2(db_);
+    db_ = nullptr;
+    throw error;
+  }
+}
+
+Database::~Database() {
+  if (db_) sqlite3_close_v2(db_);
+}
+
+Database::Database(Database &&other) noexcept : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
+
+Database &Database::operator=(Database &&other) noexcept {
+  if (this != &other) {
+    if (db_) sqlite3_close_v2(db_);
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+  }
+  return *this;
+}
+
+void Database::exec(const std::string &sql) const {
+  int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, nullptr);
+  if (rc != SQLITE_OK) throw sqlite_error(db_, rc, "could not run SQLite statement: " + sql);
+}
+
+int64_t Database::query_int64(std::string_view sql) const {
+  Statement stmt(db_, sql);
+  if (!stmt.step()) return 0;
+  return stmt.column_int64(0);
+}
+
+}  // namespace hangar

@@ -1,0 +1,54 @@
+// SQLite query text and estimates for the planner (see sqlite_query.hpp).
+#include "core/sqlite_query.hpp"
+
+#include <cstdlib>
+
+#include "core/cpp_only.hpp"
+
+namespace hangar {
+
+namespace {
+constexpr double kDefaultRowEstimate = 1000.0;
+}
+
+std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
+                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < columns.size(); ++i) {
+    if (i) sql += ", ";
+    sql += quote_sqlite_identifier(columns[i]);
+  }
+  if (!rowid_name.empty()) sql += (columns.empty() ? "" : ", ") + rowid_name;
+  if (columns.empty() && rowid_name.empty()) sql += "NULL";
+  sql += " FROM " + quote_sqlite_identifier(table);
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    sql += i ? " AND " : " WHERE ";
+    sql += quote_sqlite_identifier(conditions[i].column) + " " + conditions[i].op + " ?" + std::to_string(i + 1);
+  }
+  return sql;
+}
+
+double estimate_rows(const Database &db, const Table &table) {
+  bool has_stat1 = db.query_int64("SELECT count(*) FROM sqlite_schema WHERE name = 'sqlite_stat1'") > 0;
+  if (has_stat1) {
+    Statement stmt = db.prepare("SELECT stat FROM sqlite_stat1 WHERE tbl = ?1 LIMIT 1");
+    stmt.bind_text(1, table.name);
+    if (stmt.step()) {
+      double rows = static_cast<double>(std::atoll(stmt.column_text(0).c_str()));
+      if (rows > 0) return rows;
+    }
+  }
+  if (!table.rowid_name.empty()) {
+    // Two queries: SQLite answers a lone min() or max() of the rowid from the b-tree's edge,
+    // but scans the table when both are in one query.
+    std::string from = " FROM " + quote_sqlite_identifier(table.name);
+    Statement max_stmt = db.prepare("SELECT max(" + table.rowid_name + ")" + from);
+    Statement min_stmt = db.prepare("SELECT min(" + table.rowid_name + ")" + from);
+    if (!max_stmt.step() || max_stmt.is_null(0) || !min_stmt.step()) return 1.0;
+    double span = max_stmt.column_double(0) - min_stmt.column_double(0) + 1.0;
+    return span > 1.0 ? span : 1.0;
+  }
+  return kDefaultRowEstimate;
+}
+
+}  // namespace hangar

@@ -1,0 +1,302 @@
+// Exact text parsers used by value conversion. Inputs are SQLite's stored bytes; the rules
+// follow PostgreSQL's input functions where they are strict and are stricter where PostgreSQL
+// would round or truncate (more fractional digits than a numeric scale, say).
+#include "core/value_parse.hpp"
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "core/cpp_only.hpp"
+
+namespace hangar {
+
+namespace {
+
+bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+int hex_value(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// PostgreSQL's numeric limits: 131072 digits before the point, 16383 after.
+constexpr int kMaxNumericIntegerDigits = 131072;
+constexpr int kMaxNumericFractionDigits = 16383;
+
+}  // namespace
+
+TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset) {
+  const auto *s = reinterpret_cast<const unsigned char *>(text);
+  size_t i = 0;
+  while (i < len) {
+    // Fast path: eight ASCII bytes, none of them NUL.
+    if (i + 8 <= len) {
+      uint64_t v;
+      std::memcpy(&v, s + i, 8);
+      bool has_high = (v & 0x8080808080808080ULL) != 0;
+      bool has_zero = ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0;
+      if (!has_high && !has_zero) {
+        i += 8;
+        continue;
+      }
+    }
+    unsigned char c = s[i];
+    if (c == 0) {
+      *bad_offset = i;
+      return TextStatus::ContainsNul;
+    }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t n;
+    uint32_t cp;
+    if (c >= 0xC2 && c <= 0xDF) {
+      n = 2;
+      cp = c & 0x1F;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      n = 3;
+      cp = c & 0x0F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      n = 4;
+      cp = c & 0x07;
+    } else {
+      *bad_offset = i;
+      return TextStatus::InvalidUtf8;
+    }
+    if (i + n > len) {
+      *bad_offset = i;
+      return TextStatus::InvalidUtf8;
+    }
+    for (size_t k = 1; k < n; ++k) {
+      if ((s[i + k] & 0xC0) != 0x80) {
+        *bad_offset = i;
+        return TextStatus::InvalidUtf8;
+      }
+      cp = (cp << 6) | (s[i + k] & 0x3F);
+    }
+    bool overlong = (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000);
+    bool surrogate = cp >= 0xD800 && cp <= 0xDFFF;
+    if (overlong || surrogate || cp > 0x10FFFF) {
+      *bad_offset = i;
+      return TextStatus::InvalidUtf8;
+    }
+    i += n;
+  }
+  return TextStatus::Ok;
+}
+
+size_t utf8_length(const char *text, size_t len) {
+  size_t count = 0;
+  for (size_t i = 0; i < len; ++i)
+    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++count;
+  return count;
+}
+
+ParseStatus parse_int64(std::string_view text, int64_t *out) {
+  std::string_view s = trim(text);
+  bool negative = false;
+  if (!s.empty() && (s.front() == '+' || s.front() == '-')) {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  if (s.empty()) return ParseStatus::Invalid;
+  uint64_t magnitude = 0;
+  const uint64_t limit = negative ? uint64_t(1) << 63 : (uint64_t(1) << 63) - 1;
+  bool overflow = false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return ParseStatus::Invalid;
+    unsigned digit = static_cast<unsigned>(c - '0');
+    if (magnitude > (limit - digit) / 10) overflow = true;
+    if (!overflow) magnitude = magnitude * 10 + digit;
+  }
+  if (overflow) return ParseStatus::OutOfRange;
+  *out = negative ? static_cast<int64_t>(0 - magnitude) : static_cast<int64_t>(magnitude);
+  return ParseStatus::Ok;
+}
+
+ParseStatus parse_double(std::string_view text, double *out) {
+  std::string_view s = trim(text);
+  bool negative = false;
+  std::string_view body = s;
+  if (!body.empty() && (body.front() == '+' || body.front() == '-')) {
+    negative = body.front() == '-';
+    body.remove_prefix(1);
+  }
+  if (iequals(body, "infinity") || iequals(body, "inf")) {
+    *out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+    return ParseStatus::Ok;
+  }
+  if (iequals(body, "nan")) {
+    *out = std::numeric_limits<double>::quiet_NaN();
+    return ParseStatus::Ok;
+  }
+  // from_chars would accept "inf"/"nan" spellings and hex floats in other forms; digits only here.
+  if (body.empty() || !(std::isdigit(static_cast<unsigned char>(body.front())) || body.front() == '.'))
+    return ParseStatus::Invalid;
+  double value;
+  auto result = std::from_chars(body.data(), body.data() + body.size(), value, std::chars_format::general);
+  if (result.ec == std::errc::result_out_of_range) return ParseStatus::OutOfRange;
+  if (result.ec != std::errc() || result.ptr != body.data() + body.size()) return ParseStatus::Invalid;
+  *out = negative ? -value : value;
+  return ParseStatus::Ok;
+}
+
+ParseStatus parse_bool(std::string_view text, bool *out) {
+  std::string_view s = trim(text);
+  if (iequals(s, "true") || iequals(s, "t") || s == "1") {
+    *out = true;
+    return ParseStatus::Ok;
+  }
+  if (iequals(s, "false") || iequals(s, "f") || s == "0") {
+    *out = false;
+    return ParseStatus::Ok;
+  }
+  return ParseStatus::Invalid;
+}
+
+ParseStatus parse_uuid(std::string_view text, unsigned char out[16]) {
+  std::string_view s = trim(text);
+  bool dashed = s.size() == 36;
+  if (!dashed && s.size() != 32) return ParseStatus::Invalid;
+  size_t pos = 0;
+  for (int byte = 0; byte < 16; ++byte) {
+    if (dashed && (pos == 8 || pos == 13 || pos == 18 || pos == 23)) {
+      if (s[pos] != '-') return ParseStatus::Invalid;
+      ++pos;
+    }
+    int hi = hex_value(s[pos]);
+    int lo = hex_value(s[pos + 1]);
+    if (hi < 0 || lo < 0) return ParseStatus::Invalid;
+    out[byte] = static_cast<unsigned char>(hi * 16 + lo);
+    pos += 2;
+  }
+  return ParseStatus::Ok;
+}
+
+std::string format_uuid(const unsigned char bytes[16]) {
+  static const char hex[] = "0123456789abcdef";
+  std::string out;
+  for (int i = 0; i < 16; ++i) {
+    if (i == 4 || i == 6 || i == 8 || i == 10) out += '-';
+    out += hex[bytes[i] >> 4];
+    out += hex[bytes[i] & 0xF];
+  }
+  return out;
+}
+
+std::string shortest_double(double value) {
+  char buf[64];
+  auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
+std::string Decimal::to_plain() const {
+  if (digits.empty()) return "0";
+  std::string out = negative ? "-" : "";
+  int n = static_cast<int>(digits.size());
+  if (exponent >= 0) {
+    out += digits;
+    out.append(static_cast<size_t>(exponent), '0');
+  } else if (-exponent >= n) {
+    out += "0.";
+    out.append(static_cast<size_t>(-exponent - n), '0');
+    out += digits;
+  } else {
+    out += digits.substr(0, static_cast<size_t>(n + exponent));
+    out += '.';
+    out += digits.substr(static_cast<size_t>(n + exponent));
+  }
+  return out;
+}
+
+ParseStatus parse_decimal(std::string_view text, Decimal *out) {
+  std::string_view s = trim(text);
+  Decimal d;
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+    d.negative = s[i] == '-';
+    ++i;
+  }
+  std::string mantissa;
+  int point_shift = 0;
+  bool any_digit = false;
+  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
+    mantissa += s[i];
+    any_digit = true;
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
+      mantissa += s[i];
+      --point_shift;
+      any_digit = true;
+    }
+  }
+  if (!any_digit) return ParseStatus::Invalid;
+  long exp = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool exp_negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
+      exp_negative = s[i] == '-';
+      ++i;
+    }
+    if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return ParseStatus::Invalid;
+    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
+      exp = exp * 10 + (s[i] - '0');
+      if (exp > 1000000) return ParseStatus::OutOfRange;
+    }
+    if (exp_negative) exp = -exp;
+  }
+  if (i != s.size()) return ParseStatus::Invalid;
+  size_t first = mantissa.find_first_not_of('0');
+  if (first == std::string::npos) {
+    *out = Decimal{};
+    return ParseStatus::Ok;
+  }
+  size_t last = mantissa.find_last_not_of('0');
+  d.digits = mantissa.substr(first, last - first + 1);
+  d.exponent = static_cast<int>(point_shift + exp + static_cast<long>(mantissa.size() - 1 - last));
+  *out = d;
+  return ParseStatus::Ok;
+}
+
+Decimal decimal_from_int64(int64_t value) {
+  Decimal d;
+  parse_decimal(std::to_string(value), &d);
+  return d;
+}
+
+DecimalFit decimal_fits(const Decimal &d, int precision, int scale) {
+  if (precision < 0) {
+    if (d.integer_digits() > kMaxNumericIntegerDigits) return DecimalFit::Overflows;
+    if (d.fraction_digits() > kMaxNumericFractionDigits) return DecimalFit::NeedsRounding;
+    return DecimalFit::Fits;
+  }
+  // The lowest non-zero digit sits at 10^exponent; below 10^-scale it would be rounded away.
+  if (!d.digits.empty() && d.exponent < -scale) return DecimalFit::NeedsRounding;
+  if (d.integer_digits() > precision - scale) return DecimalFit::Overflows;
+  return DecimalFit::Fits;
+}
+
+}  // namespace hangar

@@ -1,0 +1,131 @@
+// Unit tests of the exact parsers in core/value_parse: what they accept, what they refuse, and
+// that nothing is rounded.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "core/value_parse.hpp"
+
+using namespace hangar;
+
+TEST(Utf8, AcceptsWellFormedText) {
+  size_t bad = 0;
+  std::string text = "plain ascii, ünïcødé, ✓ and 😀 beyond the BMP";
+  EXPECT_EQ(check_utf8(text.data(), text.size(), &bad), TextStatus::Ok);
+  EXPECT_EQ(utf8_length("a😀b", 6), 3u);
+}
+
+TEST(Utf8, RefusesNulAndMalformedSequences) {
+  size_t bad = 99;
+  EXPECT_EQ(check_utf8("abc\0def", 7, &bad), TextStatus::ContainsNul);
+  EXPECT_EQ(bad, 3u);
+  EXPECT_EQ(check_utf8("A\xc3(", 3, &bad), TextStatus::InvalidUtf8);
+  EXPECT_EQ(bad, 1u);
+  EXPECT_EQ(check_utf8("\xc0\xaf", 2, &bad), TextStatus::InvalidUtf8);          // overlong '/'
+  EXPECT_EQ(check_utf8("\xed\xa0\x80", 3, &bad), TextStatus::InvalidUtf8);      // surrogate
+  EXPECT_EQ(check_utf8("\xf4\x90\x80\x80", 4, &bad), TextStatus::InvalidUtf8);  // past U+10FFFF
+  EXPECT_EQ(check_utf8("0123456789\xe2\x9c", 12, &bad), TextStatus::InvalidUtf8);  // truncated
+  EXPECT_EQ(bad, 10u);
+}
+
+TEST(Int64, ParsesTheFullRangeAndNothingElse) {
+  int64_t v = 0;
+  EXPECT_EQ(parse_int64(" 12 ", &v), ParseStatus::Ok);
+  EXPECT_EQ(v, 12);
+  EXPECT_EQ(parse_int64("-9223372036854775808", &v), ParseStatus::Ok);
+  EXPECT_EQ(v, INT64_MIN);
+  EXPECT_EQ(parse_int64("9223372036854775807", &v), ParseStatus::Ok);
+  EXPECT_EQ(v, INT64_MAX);
+  EXPECT_EQ(parse_int64("9223372036854775808", &v), ParseStatus::OutOfRange);
+  EXPECT_EQ(parse_int64("1.0", &v), ParseStatus::Invalid);
+  EXPECT_EQ(parse_int64("", &v), ParseStatus::Invalid);
+  EXPECT_EQ(parse_int64("12abc", &v), ParseStatus::Invalid);
+}
+
+TEST(Double, ParsesSpecialValues) {
+  double d = 0;
+  EXPECT_EQ(parse_double("NaN", &d), ParseStatus::Ok);
+  EXPECT_TRUE(std::isnan(d));
+  EXPECT_EQ(parse_double("-Infinity", &d), ParseStatus::Ok);
+  EXPECT_TRUE(std::isinf(d) && d < 0);
+  EXPECT_EQ(parse_double("1e400", &d), ParseStatus::OutOfRange);
+  EXPECT_EQ(parse_double("0x10", &d), ParseStatus::Invalid);
+  EXPECT_EQ(parse_double(" 2.5 ", &d), ParseStatus::Ok);
+  EXPECT_EQ(d, 2.5);
+}
+
+TEST(Bool, AcceptsTheDocumentedSpellingsOnly) {
+  bool b = false;
+  for (const char *t : {"true", "T", "1", " TRUE "}) {
+    EXPECT_EQ(parse_bool(t, &b), ParseStatus::Ok) << t;
+    EXPECT_TRUE(b);
+  }
+  for (const char *f : {"false", "f", "0"}) {
+    EXPECT_EQ(parse_bool(f, &b), ParseStatus::Ok) << f;
+    EXPECT_FALSE(b);
+  }
+  EXPECT_EQ(parse_bool("yes", &b), ParseStatus::Invalid);
+  EXPECT_EQ(parse_bool("2", &b), ParseStatus::Invalid);
+}
+
+TEST(Uuid, ParsesDashedAndBareHex) {
+  unsigned char bytes[16];
+  ASSERT_EQ(parse_uuid("123e4567-e89b-12d3-a456-426614174000", bytes), ParseStatus::Ok);
+  EXPECT_EQ(format_uuid(bytes), "123e4567-e89b-12d3-a456-426614174000");
+  ASSERT_EQ(parse_uuid("A0EEBC999C0B4EF8BB6D6BB9BD380A11", bytes), ParseStatus::Ok);
+  EXPECT_EQ(format_uuid(bytes), "a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11");
+  EXPECT_EQ(parse_uuid("123e4567-e89b-12d3-a456_426614174000", bytes), ParseStatus::Invalid);
+  EXPECT_EQ(parse_uuid("not-a-uuid", bytes), ParseStatus::Invalid);
+}
+
+TEST(Double, ShortestTextRoundTrips) {
+  EXPECT_EQ(shortest_double(0.1), "0.1");
+  EXPECT_EQ(shortest_double(19.99), "19.99");
+  for (double d : {0.1, 1.0 / 3, 1e-300, 5e-324, 1.7976931348623157e308, -0.0, 123456789.125}) {
+    double back = 0;
+    ASSERT_EQ(parse_double(shortest_double(d), &back), ParseStatus::Ok);
+    EXPECT_EQ(std::memcmp(&back, &d, sizeof d), 0) << shortest_double(d);
+  }
+}
+
+TEST(Decimal, NormalisesAndPrintsPlainNotation) {
+  Decimal d;
+  ASSERT_EQ(parse_decimal("-0012.3400", &d), ParseStatus::Ok);
+  EXPECT_TRUE(d.negative);
+  EXPECT_EQ(d.digits, "1234");
+  EXPECT_EQ(d.exponent, -2);
+  EXPECT_EQ(d.to_plain(), "-12.34");
+  ASSERT_EQ(parse_decimal("1.5e-7", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.to_plain(), "0.00000015");
+  ASSERT_EQ(parse_decimal("1e4", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.to_plain(), "10000");
+  ASSERT_EQ(parse_decimal(".5", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.to_plain(), "0.5");
+  ASSERT_EQ(parse_decimal("0.000", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.to_plain(), "0");
+  EXPECT_EQ(parse_decimal("1.2.3", &d), ParseStatus::Invalid);
+  EXPECT_EQ(parse_decimal("e5", &d), ParseStatus::Invalid);
+  EXPECT_EQ(decimal_from_int64(INT64_MIN).to_plain(), "-9223372036854775808");
+}
+
+TEST(Decimal, FitsWithoutRoundingOrOverflow) {
+  Decimal d;
+  parse_decimal("19.99", &d);
+  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Fits);
+  EXPECT_EQ(decimal_fits(d, 12, 1), DecimalFit::NeedsRounding);
+  parse_decimal("19.90", &d);
+  EXPECT_EQ(decimal_fits(d, 12, 1), DecimalFit::Fits);
+  parse_decimal("1234", &d);
+  EXPECT_EQ(decimal_fits(d, 3, 0), DecimalFit::Overflows);
+  EXPECT_EQ(decimal_fits(d, 4, 0), DecimalFit::Fits);
+  parse_decimal("9999999999.99", &d);
+  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Fits);
+  parse_decimal("10000000000", &d);
+  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Overflows);
+  parse_decimal("12300", &d);
+  EXPECT_EQ(decimal_fits(d, 3, -2), DecimalFit::Fits);  // PostgreSQL 15 allows negative scales
+  parse_decimal("12345", &d);
+  EXPECT_EQ(decimal_fits(d, 3, -2), DecimalFit::NeedsRounding);
+  EXPECT_EQ(decimal_fits(d, -1, 0), DecimalFit::Fits);
+}
