@@ -1,0 +1,110 @@
+// The error bridge: the only code that knows both error models (CONVENTIONS.md 2-3).
+//
+// pg_entry() wraps every extern "C" entry point (handler, validator, FDW callbacks, SQL
+// functions, xact and reset callbacks). It catches every C++ exception, copies what it says
+// into static buffers, leaves the catch block, and only then calls ereport with the exception's
+// SQLSTATE, so no longjmp ever starts inside a catch handler.
+//
+// pg_guard() wraps a call into PostgreSQL made from C++ code that holds live C++ objects. A
+// PostgreSQL error raised inside it becomes a PgError exception carrying the original ErrorData
+// (code, message, detail, hint, context), which pg_entry re-throws unchanged.
+//
+// Rule for callers: between pg_entry and any ereport-capable PostgreSQL call that is not inside
+// pg_guard, no frame may hold a local with a non-trivial destructor.
+#pragma once
+
+#include <exception>
+#include <new>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "bridge/pg_headers.hpp"
+#include "core/error.hpp"
+
+namespace hangar {
+
+class PgError : public std::exception {
+ public:
+  explicit PgError(ErrorData *data) : data_(data) {}
+  ErrorData *data() const { return data_; }
+  const char *what() const noexcept override { return data_->message ? data_->message : "PostgreSQL error"; }
+
+ private:
+  ErrorData *data_;  // palloc'd in the memory context that was current when pg_guard was called
+};
+
+namespace bridge {
+// Record the caught exception; all noexcept, none allocates.
+void stash_pg_error(const PgError &error) noexcept;
+void stash_error(const char *sqlstate, const char *message, const char *detail, const char *hint) noexcept;
+// ereport the stashed error (ERROR level).
+[[noreturn]] void raise_stashed_error();
+// The SQLSTATE integer for a five-character code such as "22003".
+int sqlstate_code(const char *five_chars);
+}  // namespace bridge
+
+// Copies C++ text into palloc'd memory (NUL-terminated) in CurrentMemoryContext. Out of memory
+// throws std::bad_alloc rather than raising, so it is safe while C++ objects are alive.
+inline char *palloc_string(std::string_view text) {
+  char *copy = static_cast<char *>(palloc_extended(text.size() + 1, MCXT_ALLOC_NO_OOM));
+  if (!copy) throw std::bad_alloc();
+  if (!text.empty()) memcpy(copy, text.data(), text.size());
+  copy[text.size()] = '\0';
+  return copy;
+}
+
+template <typename Func>
+decltype(auto) pg_entry(Func &&func) {
+  ErrorContextCallback *saved_context_stack = error_context_stack;
+  try {
+    return func();
+  } catch (const PgError &e) {
+    bridge::stash_pg_error(e);
+  } catch (const Error &e) {
+    bridge::stash_error(e.code().c_str(), e.what(), e.detail().c_str(), e.hint().c_str());
+  } catch (const std::bad_alloc &) {
+    bridge::stash_error(sqlstate::kOutOfMemory, "out of memory", "", "");
+  } catch (const std::exception &e) {
+    bridge::stash_error(sqlstate::kInternalError, e.what(), "", "");
+  } catch (...) {
+    bridge::stash_error(sqlstate::kInternalError, "unexpected C++ exception in hangar_fdw", "", "");
+  }
+  error_context_stack = saved_context_stack;
+  bridge::raise_stashed_error();
+}
+
+template <typename Func>
+decltype(auto) pg_guard(Func &&func) {
+  using Result = decltype(func());
+  MemoryContext caller_context = CurrentMemoryContext;
+  ErrorData *volatile error = nullptr;  // volatile: assigned after the longjmp
+  if constexpr (std::is_void_v<Result>) {
+    PG_TRY();
+    { func(); }
+    PG_CATCH();
+    {
+      MemoryContextSwitchTo(caller_context);
+      error = CopyErrorData();
+      FlushErrorState();
+    }
+    PG_END_TRY();
+    if (error) throw PgError(error);
+  } else {
+    static_assert(std::is_scalar_v<Result>, "pg_guard returns pointers or scalars only");
+    volatile Result result{};
+    PG_TRY();
+    { result = func(); }
+    PG_CATCH();
+    {
+      MemoryContextSwitchTo(caller_context);
+      error = CopyErrorData();
+      FlushErrorState();
+    }
+    PG_END_TRY();
+    if (error) throw PgError(error);
+    return result;
+  }
+}
+
+}  // namespace hangar
