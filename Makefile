@@ -1,0 +1,37 @@
+# hangar_fdw: PGXS build of the C++17 extension, its pg_regress suite, and the unit tests of
+# the pure C++ core (GoogleTest, no server needed).
+
+MODULE_big = hangar_fdw
+EXTENSION = hangar_fdw
+DATA = sql/hangar_fdw--0.1.sql
+PGFILEDESC = "hangar_fdw - SQLite foreign-data wrapper and migration"
+
+SOURCES = $(sort $(wildcard src/*/*.cpp))
+OBJS = $(SOURCES:.cpp=.o)
+CORE_SOURCES = $(sort $(wildcard src/core/*.cpp))
+
+REGRESS = setup options security import scan types errors snapshot cancel
+
+PG_CONFIG ?= pg_config
+PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
+# PostgreSQL's headers as system headers: our warning flags apply to our code only.
+PG_CPPFLAGS = -Isrc -isystem $(PG_INCLUDEDIR_SERVER)
+PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Wno-missing-field-initializers
+SHLIB_LINK = -lsqlite3 -lstdc++
+# No LLVM bitcode: JIT inlining of this module is not worth requiring clang to build it.
+override with_llvm = no
+
+PGXS := $(shell $(PG_CONFIG) --pgxs)
+include $(PGXS)
+
+# Unit tests of src/core (pure C++).
+UNIT_BIN = test/unit/core_tests
+$(UNIT_BIN): $(CORE_SOURCES) $(wildcard test/unit/*.cpp) $(wildcard src/core/*.hpp)
+	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Isrc -o $@ $(CORE_SOURCES) $(wildcard test/unit/*.cpp) \
+		-lgtest -lgtest_main -lsqlite3 -pthread
+
+unittest: $(UNIT_BIN)
+	./$(UNIT_BIN)
+
+.PHONY: unittest
+EXTRA_CLEAN = $(UNIT_BIN)

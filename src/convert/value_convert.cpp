@@ -1,0 +1,592 @@
+// Value conversion, SQLite storage class x PostgreSQL type. Integers, floats, blobs, UUIDs and
+// the common ISO date/time forms are converted without a text round trip; numeric goes through
+// an exact decimal check and then numeric_in; other types go through their input function.
+#include "convert/value_convert.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "common/int.h"
+#include "common/jsonapi.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+}
+
+#include <cmath>
+
+#include "bridge/error_bridge.hpp"
+#include "core/datetime_parse.hpp"
+#include "core/value_parse.hpp"
+
+namespace hangar {
+
+namespace {
+
+// Days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.
+constexpr int64 kPgEpochDays = POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE;
+constexpr double kUnixEpochJulianDay = 2440587.5;
+
+bool fail(ConversionFailure *failure, int sqlstate, char *message, const char *hint = nullptr) {
+  failure->sqlstate = sqlstate;
+  failure->message = message;
+  failure->hint = hint;
+  return false;
+}
+
+const char *storage_class_name(int type) {
+  switch (type) {
+    case SQLITE_INTEGER: return "integer";
+    case SQLITE_FLOAT: return "real";
+    case SQLITE_TEXT: return "text";
+    case SQLITE_BLOB: return "blob";
+    default: return "null";
+  }
+}
+
+bool fail_class(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+  return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
+              psprintf("SQLite %s value %s cannot be converted to type %s",
+                       storage_class_name(sqlite3_column_type(stmt, col)), describe_sqlite_value(stmt, col),
+                       conv->type_name));
+}
+
+bool fail_range(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+  return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+              psprintf("value %s is out of range for type %s", describe_sqlite_value(stmt, col), conv->type_name));
+}
+
+bool fail_syntax(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+  return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
+              psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)));
+}
+
+std::string_view column_text(sqlite3_stmt *stmt, int col) {
+  const char *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, col));
+  return std::string_view(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+std::string_view column_blob(sqlite3_stmt *stmt, int col) {
+  const char *blob = static_cast<const char *>(sqlite3_column_blob(stmt, col));
+  return std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+}
+
+// Valid UTF-8 without NUL, transcoded to the database encoding when that is not UTF8.
+bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std::string_view bytes,
+                  const char **out, int *out_len, ConversionFailure *failure) {
+  size_t bad = 0;
+  switch (check_utf8(bytes.data(), bytes.size(), &bad)) {
+    case TextStatus::Ok:
+      break;
+    case TextStatus::ContainsNul:
+      return fail(failure, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+                  psprintf("value %s contains a NUL byte at offset %zu, which type %s cannot hold",
+                           describe_sqlite_value(stmt, col), bad, conv->type_name),
+                  "Read the column as bytea to keep the bytes (in hangar_migrate: column_types).");
+    case TextStatus::InvalidUtf8:
+      return fail(failure, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
+                  psprintf("value %s is not valid UTF-8 (invalid byte 0x%02x at offset %zu)",
+                           describe_sqlite_value(stmt, col), static_cast<unsigned char>(bytes[bad]), bad),
+                  "Read the column as bytea to keep the bytes (in hangar_migrate: column_types).");
+  }
+  if (conv->utf8_database) {
+    *out = bytes.data();
+    *out_len = static_cast<int>(bytes.size());
+  } else {
+    *out = pg_any_to_server(bytes.data(), static_cast<int>(bytes.size()), PG_UTF8);
+    *out_len = static_cast<int>(strlen(*out));
+  }
+  return true;
+}
+
+// The value's text form: text and blobs as their bytes, numbers exactly.
+bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, const char **out, int *out_len,
+                   ConversionFailure *failure) {
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_INTEGER: {
+      char *s = psprintf(INT64_FORMAT, static_cast<int64>(sqlite3_column_int64(stmt, col)));
+      *out = s;
+      *out_len = static_cast<int>(strlen(s));
+      return true;
+    }
+    case SQLITE_FLOAT: {
+      double d = sqlite3_column_double(stmt, col);
+      const char *s = std::isnan(d) ? "NaN" : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
+                                                            : palloc_string(shortest_double(d));
+      *out = s;
+      *out_len = static_cast<int>(strlen(s));
+      return true;
+    }
+    case SQLITE_BLOB:
+      return checked_text(conv, stmt, col, column_blob(stmt, col), out, out_len, failure);
+    default:
+      return checked_text(conv, stmt, col, column_text(stmt, col), out, out_len, failure);
+  }
+}
+
+bool convert_integer(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                     ConversionFailure *failure) {
+  int64 v = 0;
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_INTEGER:
+      v = sqlite3_column_int64(stmt, col);
+      break;
+    case SQLITE_FLOAT: {
+      double d = sqlite3_column_double(stmt, col);
+      if (!std::isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
+        return fail_range(conv, stmt, col, failure);
+      if (d != std::floor(d))
+        return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                    psprintf("value %s has a fractional part; type %s would round it",
+                             describe_sqlite_value(stmt, col), conv->type_name),
+                    "Read the column as numeric or double precision (in hangar_migrate: column_types).");
+      v = static_cast<int64>(d);
+      break;
+    }
+    case SQLITE_TEXT:
+      switch (parse_int64(column_text(stmt, col), &v)) {
+        case ParseStatus::Ok: break;
+        case ParseStatus::OutOfRange: return fail_range(conv, stmt, col, failure);
+        case ParseStatus::Invalid: return fail_syntax(conv, stmt, col, failure);
+      }
+      break;
+    default:
+      return fail_class(conv, stmt, col, failure);
+  }
+  switch (conv->kind) {
+    case ConvertKind::Int2:
+      if (v < PG_INT16_MIN || v > PG_INT16_MAX) return fail_range(conv, stmt, col, failure);
+      *value = Int16GetDatum(static_cast<int16>(v));
+      return true;
+    case ConvertKind::Int4:
+      if (v < PG_INT32_MIN || v > PG_INT32_MAX) return fail_range(conv, stmt, col, failure);
+      *value = Int32GetDatum(static_cast<int32>(v));
+      return true;
+    default:
+      *value = Int64GetDatum(v);
+      return true;
+  }
+}
+
+bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                   ConversionFailure *failure) {
+  double d = 0;
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_INTEGER: {
+      int64 v = sqlite3_column_int64(stmt, col);
+      d = static_cast<double>(v);
+      if (d >= 9223372036854775808.0 || static_cast<int64>(d) != v)
+        return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                    psprintf("integer %s cannot be represented exactly in type %s",
+                             describe_sqlite_value(stmt, col), conv->type_name),
+                    "Read the column as bigint or numeric (in hangar_migrate: column_types).");
+      break;
+    }
+    case SQLITE_FLOAT:
+      d = sqlite3_column_double(stmt, col);
+      break;
+    case SQLITE_TEXT:
+      if (conv->kind == ConvertKind::Float4) {
+        *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input),
+                                   const_cast<char *>(reinterpret_cast<const char *>(sqlite3_column_text(stmt, col))),
+                                   conv->input_ioparam, conv->typmod);
+        return true;
+      }
+      switch (parse_double(column_text(stmt, col), &d)) {
+        case ParseStatus::Ok: break;
+        case ParseStatus::OutOfRange: return fail_range(conv, stmt, col, failure);
+        case ParseStatus::Invalid: return fail_syntax(conv, stmt, col, failure);
+      }
+      break;
+    default:
+      return fail_class(conv, stmt, col, failure);
+  }
+  if (conv->kind == ConvertKind::Float4) {
+    float f = static_cast<float>(d);
+    if (!std::isnan(d) && static_cast<double>(f) != d)
+      return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                  psprintf("value %s cannot be represented exactly in type real", describe_sqlite_value(stmt, col)),
+                  "Read the column as double precision (in hangar_migrate: column_types).");
+    *value = Float4GetDatum(f);
+    return true;
+  }
+  *value = Float8GetDatum(d);
+  return true;
+}
+
+bool convert_numeric(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                     ConversionFailure *failure) {
+  int type = sqlite3_column_type(stmt, col);
+  if (type != SQLITE_INTEGER && type != SQLITE_FLOAT && type != SQLITE_TEXT) return fail_class(conv, stmt, col, failure);
+  const char *special = nullptr;  // NaN or an infinity, which numeric has and JSON-like decimals lack
+  char *plain = nullptr;          // the exact decimal in plain notation
+  bool parsed = true;
+  DecimalFit fit = DecimalFit::Fits;
+  double f = 0;
+  if (type == SQLITE_FLOAT)
+    f = sqlite3_column_double(stmt, col);
+  else if (type == SQLITE_TEXT && parse_double(column_text(stmt, col), &f) != ParseStatus::Ok)
+    f = 0;
+  if ((type != SQLITE_INTEGER) && !std::isfinite(f)) {
+    special = std::isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity";
+  } else {
+    // C++ objects live only inside this block, which makes no PostgreSQL call that can raise.
+    Decimal d;
+    if (type == SQLITE_INTEGER)
+      d = decimal_from_int64(sqlite3_column_int64(stmt, col));
+    else if (type == SQLITE_FLOAT)
+      parse_decimal(shortest_double(f), &d);
+    else
+      parsed = parse_decimal(column_text(stmt, col), &d) == ParseStatus::Ok;
+    if (parsed) fit = decimal_fits(d, conv->numeric_precision, conv->numeric_scale);
+    if (parsed && fit == DecimalFit::Fits) plain = palloc_string(d.to_plain());
+  }
+  if (!parsed) return fail_syntax(conv, stmt, col, failure);
+  if (special && special[0] != 'N' && conv->numeric_precision >= 0) return fail_range(conv, stmt, col, failure);
+  if (fit == DecimalFit::Overflows) return fail_range(conv, stmt, col, failure);
+  if (fit == DecimalFit::NeedsRounding)
+    return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                psprintf("value %s has more fractional digits than type %s keeps; it would be rounded",
+                         describe_sqlite_value(stmt, col), conv->type_name),
+                "Read the column as numeric with a larger scale (in hangar_migrate: column_types).");
+  *value = DirectFunctionCall3(numeric_in, CStringGetDatum(special ? special : plain), ObjectIdGetDatum(InvalidOid),
+                               Int32GetDatum(conv->typmod));
+  return true;
+}
+
+bool convert_bool(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                  ConversionFailure *failure) {
+  bool b = false;
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_INTEGER: {
+      int64 v = sqlite3_column_int64(stmt, col);
+      if (v != 0 && v != 1) return fail_syntax(conv, stmt, col, failure);
+      b = v == 1;
+      break;
+    }
+    case SQLITE_TEXT:
+      if (parse_bool(column_text(stmt, col), &b) != ParseStatus::Ok) return fail_syntax(conv, stmt, col, failure);
+      break;
+    default:
+      return fail_class(conv, stmt, col, failure);
+  }
+  *value = BoolGetDatum(b);
+  return true;
+}
+
+bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                  ConversionFailure *failure) {
+  const char *chars_in;
+  int len;
+  if (!value_as_text(conv, stmt, col, &chars_in, &len, failure)) return false;
+  if (conv->max_chars >= 0) {
+    int chars = conv->utf8_database ? static_cast<int>(utf8_length(chars_in, static_cast<size_t>(len)))
+                                    : pg_mbstrlen_with_len(chars_in, len);
+    if (chars > conv->max_chars)
+      return fail(failure, ERRCODE_STRING_DATA_RIGHT_TRUNCATION,
+                  psprintf("value %s is %d characters long; type %s holds %d", describe_sqlite_value(stmt, col),
+                           chars, conv->type_name, conv->max_chars),
+                  "Read the column as text or a longer varchar (in hangar_migrate: column_types).");
+    if (conv->kind == ConvertKind::Bpchar && chars < conv->max_chars) {
+      int pad = conv->max_chars - chars;
+      text *result = static_cast<text *>(palloc(VARHDRSZ + len + pad));
+      SET_VARSIZE(result, VARHDRSZ + len + pad);
+      memcpy(VARDATA(result), chars_in, len);
+      memset(VARDATA(result) + len, ' ', pad);
+      *value = PointerGetDatum(result);
+      return true;
+    }
+  }
+  *value = PointerGetDatum(cstring_to_text_with_len(chars_in, len));
+  return true;
+}
+
+bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                   ConversionFailure *failure) {
+  std::string_view bytes;
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_BLOB: bytes = column_blob(stmt, col); break;
+    case SQLITE_TEXT: bytes = column_text(stmt, col); break;
+    default: return fail_class(conv, stmt, col, failure);
+  }
+  bytea *result = static_cast<bytea *>(palloc(VARHDRSZ + bytes.size()));
+  SET_VARSIZE(result, VARHDRSZ + bytes.size());
+  if (!bytes.empty()) memcpy(VARDATA(result), bytes.data(), bytes.size());
+  *value = PointerGetDatum(result);
+  return true;
+}
+
+bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                  ConversionFailure *failure) {
+  const char *text;
+  int len;
+  int type = sqlite3_column_type(stmt, col);
+  if (type == SQLITE_BLOB) return fail_class(conv, stmt, col, failure);
+  if (type == SQLITE_FLOAT && !std::isfinite(sqlite3_column_double(stmt, col)))
+    return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
+                psprintf("value %s cannot be represented in JSON", describe_sqlite_value(stmt, col)));
+  if (!value_as_text(conv, stmt, col, &text, &len, failure)) return false;
+  char *copy = pnstrdup(text, len);
+  JsonLexContext *lex = makeJsonLexContextCstringLen(copy, len, GetDatabaseEncoding(), false);
+  if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
+    return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
+                psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)));
+  if (conv->kind == ConvertKind::Jsonb)
+    *value = DirectFunctionCall1(jsonb_in, CStringGetDatum(copy));
+  else
+    *value = PointerGetDatum(cstring_to_text_with_len(copy, len));
+  return true;
+}
+
+bool convert_uuid(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                  ConversionFailure *failure) {
+  pg_uuid_t *uuid = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
+  switch (sqlite3_column_type(stmt, col)) {
+    case SQLITE_TEXT:
+      if (parse_uuid(column_text(stmt, col), uuid->data) != ParseStatus::Ok)
+        return fail_syntax(conv, stmt, col, failure);
+      break;
+    case SQLITE_BLOB: {
+      std::string_view bytes = column_blob(stmt, col);
+      if (bytes.size() != UUID_LEN) return fail_syntax(conv, stmt, col, failure);
+      memcpy(uuid->data, bytes.data(), UUID_LEN);
+      break;
+    }
+    default:
+      return fail_class(conv, stmt, col, failure);
+  }
+  *value = UUIDPGetDatum(uuid);
+  return true;
+}
+
+// Microseconds since the Unix epoch from a number in the column's datetime unit.
+bool epoch_microseconds(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int64 *out,
+                        ConversionFailure *failure) {
+  bool ok = true;
+  if (sqlite3_column_type(stmt, col) == SQLITE_INTEGER) {
+    int64 v = sqlite3_column_int64(stmt, col);
+    switch (conv->datetime_unit) {
+      case DatetimeUnit::UnixSeconds: ok = !pg_mul_s64_overflow(v, USECS_PER_SEC, out); break;
+      case DatetimeUnit::UnixMilliseconds: ok = !pg_mul_s64_overflow(v, 1000, out); break;
+      case DatetimeUnit::JulianDay:
+        ok = !pg_sub_s64_overflow(v, UNIX_EPOCH_JDATE, out) && !pg_mul_s64_overflow(*out, USECS_PER_DAY, out) &&
+             !pg_add_s64_overflow(*out, USECS_PER_DAY / 2, out);
+        break;
+    }
+  } else {
+    double d = sqlite3_column_double(stmt, col);
+    double us = 0;
+    switch (conv->datetime_unit) {
+      case DatetimeUnit::UnixSeconds: us = d * 1e6; break;
+      case DatetimeUnit::UnixMilliseconds: us = d * 1e3; break;
+      case DatetimeUnit::JulianDay: us = (d - kUnixEpochJulianDay) * 86400e6; break;
+    }
+    ok = std::isfinite(us) && std::fabs(us) < 9.2e18;
+    if (ok) *out = static_cast<int64>(std::llround(us));
+  }
+  if (!ok) return fail_range(conv, stmt, col, failure);
+  return true;
+}
+
+bool fail_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, DateTimeStatus status,
+                   ConversionFailure *failure) {
+  switch (status) {
+    case DateTimeStatus::OutOfRange:
+      return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
+                  psprintf("date/time field value out of range: %s", describe_sqlite_value(stmt, col)));
+    case DateTimeStatus::TooPrecise:
+      return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
+                  psprintf("value %s has more fractional seconds than type %s keeps; it would be rounded",
+                           describe_sqlite_value(stmt, col), conv->type_name));
+    default:
+      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+                  psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)),
+                  "hangar_fdw reads ISO-8601 text (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][zone]) and numbers "
+                  "in the column's datetime_unit.");
+  }
+}
+
+// Seconds a local time in zone tz is ahead of UTC (PostgreSQL's DetermineTimeZoneOffset
+// returns seconds west, hence the sign).
+int zone_offset_seconds(const DateTimeFields &f, pg_tz *tz) {
+  struct pg_tm tm = {};
+  tm.tm_year = f.year;
+  tm.tm_mon = f.month;
+  tm.tm_mday = f.day;
+  tm.tm_hour = f.hour;
+  tm.tm_min = f.minute;
+  tm.tm_sec = f.second;
+  return -DetermineTimeZoneOffset(&tm, tz);
+}
+
+bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                      ConversionFailure *failure) {
+  int type = sqlite3_column_type(stmt, col);
+  int64 unix_us = 0;  // microseconds since 1970-01-01 00:00 (UTC for timestamptz)
+  int64 time_of_day_us = 0;
+  if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
+    if (conv->kind == ConvertKind::Time) return fail_class(conv, stmt, col, failure);
+    if (!epoch_microseconds(conv, stmt, col, &unix_us, failure)) return false;
+  } else if (type == SQLITE_TEXT) {
+    DateTimeFields f;
+    DateTimeStatus status = parse_iso_datetime(column_text(stmt, col), &f);
+    if (status != DateTimeStatus::Ok) return fail_datetime(conv, stmt, col, status, failure);
+    bool wants_date = conv->kind != ConvertKind::Time;
+    if (f.has_date != wants_date) return fail_datetime(conv, stmt, col, DateTimeStatus::Invalid, failure);
+    if (f.has_zone && conv->kind != ConvertKind::TimestampTz)
+      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+                  psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(stmt, col),
+                           conv->type_name),
+                  "Read the column as timestamptz to keep the instant (in hangar_migrate: column_types).");
+    time_of_day_us = ((f.hour * INT64CONST(60) + f.minute) * 60 + f.second) * USECS_PER_SEC + f.microsecond;
+    if (wants_date) {
+      unix_us = days_from_civil(f.year, f.month, f.day) * USECS_PER_DAY + time_of_day_us;
+      if (conv->kind == ConvertKind::TimestampTz) {
+        int offset = f.has_zone ? f.zone_offset_seconds : conv->timezone ? zone_offset_seconds(f, conv->timezone) : 0;
+        unix_us -= offset * USECS_PER_SEC;
+      }
+    }
+  } else {
+    return fail_class(conv, stmt, col, failure);
+  }
+  int64 precision_unit = 1;
+  for (int i = conv->fraction_digits; i < 6; ++i) precision_unit *= 10;
+  if (conv->kind == ConvertKind::Time) {
+    if (time_of_day_us % precision_unit != 0)
+      return fail_datetime(conv, stmt, col, DateTimeStatus::TooPrecise, failure);
+    *value = TimeADTGetDatum(time_of_day_us);
+    return true;
+  }
+  int64 pg_us = unix_us - kPgEpochDays * USECS_PER_DAY;
+  if (conv->kind == ConvertKind::Date) {
+    if (pg_us % USECS_PER_DAY != 0)
+      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+                  psprintf("value %s has a time of day, which type date would drop", describe_sqlite_value(stmt, col)),
+                  "Read the column as timestamp (in hangar_migrate: column_types).");
+    int64 days = pg_us / USECS_PER_DAY;
+    if (!IS_VALID_DATE(days)) return fail_datetime(conv, stmt, col, DateTimeStatus::OutOfRange, failure);
+    *value = DateADTGetDatum(static_cast<DateADT>(days));
+    return true;
+  }
+  if (pg_us % precision_unit != 0) return fail_datetime(conv, stmt, col, DateTimeStatus::TooPrecise, failure);
+  if (!IS_VALID_TIMESTAMP(pg_us)) return fail_datetime(conv, stmt, col, DateTimeStatus::OutOfRange, failure);
+  *value = TimestampGetDatum(pg_us);
+  return true;
+}
+
+bool convert_generic(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+                     ConversionFailure *failure) {
+  const char *text;
+  int len;
+  if (!value_as_text(conv, stmt, col, &text, &len, failure)) return false;
+  *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input), pnstrdup(text, len), conv->input_ioparam,
+                             conv->typmod);
+  return true;
+}
+
+ConvertKind kind_for_type(Oid type_oid) {
+  switch (type_oid) {
+    case INT2OID: return ConvertKind::Int2;
+    case INT4OID: return ConvertKind::Int4;
+    case INT8OID: return ConvertKind::Int8;
+    case FLOAT4OID: return ConvertKind::Float4;
+    case FLOAT8OID: return ConvertKind::Float8;
+    case NUMERICOID: return ConvertKind::Numeric;
+    case BOOLOID: return ConvertKind::Bool;
+    case TEXTOID: return ConvertKind::Text;
+    case VARCHAROID: return ConvertKind::Varchar;
+    case BPCHAROID: return ConvertKind::Bpchar;
+    case BYTEAOID: return ConvertKind::Bytea;
+    case TIMESTAMPOID: return ConvertKind::Timestamp;
+    case TIMESTAMPTZOID: return ConvertKind::TimestampTz;
+    case DATEOID: return ConvertKind::Date;
+    case TIMEOID: return ConvertKind::Time;
+    case JSONOID: return ConvertKind::Json;
+    case JSONBOID: return ConvertKind::Jsonb;
+    case UUIDOID: return ConvertKind::Uuid;
+    default: return ConvertKind::Generic;
+  }
+}
+
+}  // namespace
+
+void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,
+                    const ServerOptions &server) {
+  memset(conv, 0, sizeof(*conv));
+  conv->kind = kind_for_type(type_oid);
+  conv->type_oid = type_oid;
+  conv->typmod = typmod;
+  conv->type_name = format_type_with_typemod(type_oid, typmod);
+  conv->numeric_precision = -1;
+  conv->max_chars = -1;
+  conv->fraction_digits = 6;
+  conv->datetime_unit = column.datetime_unit;
+  conv->timezone = column.timezone ? column.timezone : server.timezone;
+  conv->utf8_database = GetDatabaseEncoding() == PG_UTF8;
+  switch (conv->kind) {
+    case ConvertKind::Numeric:
+      if (typmod >= static_cast<int32>(VARHDRSZ)) {
+        conv->numeric_precision = ((typmod - VARHDRSZ) >> 16) & 0xffff;
+        conv->numeric_scale = (((typmod - VARHDRSZ) & 0x7ff) ^ 1024) - 1024;
+      }
+      break;
+    case ConvertKind::Varchar:
+    case ConvertKind::Bpchar:
+      if (typmod >= static_cast<int32>(VARHDRSZ)) conv->max_chars = typmod - VARHDRSZ;
+      break;
+    case ConvertKind::Timestamp:
+    case ConvertKind::TimestampTz:
+    case ConvertKind::Time:
+      if (typmod >= 0 && typmod < 6) conv->fraction_digits = typmod;
+      break;
+    default:
+      break;
+  }
+  Oid input_oid;
+  getTypeInputInfo(type_oid, &input_oid, &conv->input_ioparam);
+  fmgr_info(input_oid, &conv->input);
+}
+
+bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+                   ConversionFailure *failure) {
+  *isnull = false;
+  if (sqlite3_column_type(stmt, col) == SQLITE_NULL) {
+    *isnull = true;
+    *value = (Datum)0;
+    return true;
+  }
+  switch (conv->kind) {
+    case ConvertKind::Int2:
+    case ConvertKind::Int4:
+    case ConvertKind::Int8: return convert_integer(conv, stmt, col, value, failure);
+    case ConvertKind::Float4:
+    case ConvertKind::Float8: return convert_float(conv, stmt, col, value, failure);
+    case ConvertKind::Numeric: return convert_numeric(conv, stmt, col, value, failure);
+    case ConvertKind::Bool: return convert_bool(conv, stmt, col, value, failure);
+    case ConvertKind::Text:
+    case ConvertKind::Varchar:
+    case ConvertKind::Bpchar: return convert_text(conv, stmt, col, value, failure);
+    case ConvertKind::Bytea: return convert_bytea(conv, stmt, col, value, failure);
+    case ConvertKind::Timestamp:
+    case ConvertKind::TimestampTz:
+    case ConvertKind::Date:
+    case ConvertKind::Time: return convert_datetime(conv, stmt, col, value, failure);
+    case ConvertKind::Json:
+    case ConvertKind::Jsonb: return convert_json(conv, stmt, col, value, failure);
+    case ConvertKind::Uuid: return convert_uuid(conv, stmt, col, value, failure);
+    case ConvertKind::Generic: return convert_generic(conv, stmt, col, value, failure);
+  }
+  return convert_generic(conv, stmt, col, value, failure);
+}
+
+void raise_conversion_failure(const ConversionFailure &failure) {
+  ereport(ERROR, (errcode(failure.sqlstate), errmsg("%s", failure.message),
+                  failure.hint ? errhint("%s", failure.hint) : 0));
+  pg_unreachable();
+}
+
+}  // namespace hangar

@@ -1,0 +1,54 @@
+// Conversion of one SQLite value into a PostgreSQL Datum of a column's type, by the value's
+// actual storage class (SQLite columns may hold any class). Used by the foreign scan and by the
+// migration's copy, so both accept and reject exactly the same values.
+//
+// Every conversion is exact or fails (DESIGN.md principle 1): nothing is rounded, truncated,
+// clamped or re-zoned silently. A failure is returned, not raised, so the caller decides whether
+// to raise it (with table, column and rowid in its error context) or to record the row as rejected.
+#pragma once
+
+#include "fdw/hangar_fdw.hpp"
+
+namespace hangar {
+
+enum class ConvertKind {
+  Int2, Int4, Int8, Float4, Float8, Numeric, Bool, Text, Varchar, Bpchar, Bytea,
+  Timestamp, TimestampTz, Date, Time, Json, Jsonb, Uuid, Generic
+};
+
+struct ColumnConverter {
+  ConvertKind kind;
+  Oid type_oid;
+  int32 typmod;
+  const char *type_name;      // for messages, with its modifier, e.g. "numeric(12,2)"
+  int numeric_precision;      // -1 when unconstrained
+  int numeric_scale;
+  int max_chars;              // varchar(n)/char(n) length, -1 when unconstrained
+  int fraction_digits;        // timestamp/time precision, 6 when unconstrained
+  DatetimeUnit datetime_unit;
+  pg_tz *timezone;            // zone for naive text into timestamptz; null means UTC
+  bool utf8_database;         // the database encoding is UTF8, so text needs no transcoding
+  FmgrInfo input;             // input function, for Generic and text into float4/jsonb
+  Oid input_ioparam;
+};
+
+struct ConversionFailure {
+  int sqlstate;
+  char *message;  // names the value and the reason
+  const char *hint;
+};
+
+void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,
+                    const ServerOptions &server);
+
+// Converts column `col` of the current row of stmt. Returns false and fills *failure when the
+// value cannot arrive exactly. Allocates in CurrentMemoryContext.
+bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+                   ConversionFailure *failure);
+
+[[noreturn]] void raise_conversion_failure(const ConversionFailure &failure);
+
+// The value at col as a short printable text for messages: 'text', 42, 1.5, x'00ff...', NULL.
+char *describe_sqlite_value(sqlite3_stmt *stmt, int col);
+
+}  // namespace hangar

@@ -1,0 +1,24 @@
+// PostgresQuoter (see pg_quoter.hpp).
+#include "fdw/pg_quoter.hpp"
+
+#include "bridge/error_bridge.hpp"
+
+extern "C" {
+#include "utils/builtins.h"
+}
+
+namespace hangar {
+
+std::string PostgresQuoter::ident(std::string_view name) const {
+  char *copy = palloc_string(name);
+  const char *quoted = pg_guard([&] { return quote_identifier(copy); });
+  return std::string(quoted);
+}
+
+std::string PostgresQuoter::literal(std::string_view text) const {
+  char *copy = palloc_string(text);
+  const char *quoted = pg_guard([&] { return static_cast<const char *>(quote_literal_cstr(copy)); });
+  return std::string(quoted);
+}
+
+}  // namespace hangar

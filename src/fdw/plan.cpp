@@ -1,0 +1,186 @@
+// Planner callbacks. The plan fetches only the columns the query needs (target list and local
+// quals), always plus the rowid when the table has one so errors can name the row. Integer
+// comparisons on the rowid alias go to SQLite (pushdown.cpp says why that is safe); every other
+// qual runs in PostgreSQL.
+#include "fdw/hangar_fdw.hpp"
+
+extern "C" {
+#include "access/sysattr.h"
+#include "access/table.h"
+#include "optimizer/optimizer.h"
+#include "optimizer/pathnode.h"
+#include "optimizer/planmain.h"
+#include "optimizer/restrictinfo.h"
+#include "parser/parsetree.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+}
+
+#include <string>
+#include <vector>
+
+#include "bridge/error_bridge.hpp"
+#include "fdw/pushdown.hpp"
+#include "core/schema_reader.hpp"
+#include "core/sqlite_query.hpp"
+
+namespace hangar {
+
+namespace {
+
+// What GetForeignRelSize learns from SQLite, kept for GetForeignPlan in baserel->fdw_private.
+struct RelPlanInfo {
+  const char *sqlite_table;   // SQLite's spelling of the table name
+  const char *rowid_name;     // "" when the table has no rowid
+  const char *rowid_alias;    // the INTEGER PRIMARY KEY column, nullptr when none
+  int ncolumns;
+  char **sqlite_columns;      // SQLite's spelling of its column names
+  PushdownSplit pushdown;
+};
+
+constexpr Cost kStartupCost = 10.0;
+constexpr Cost kPerRowCost = 0.02;
+
+// SQLite's spelling of a column, matched case-insensitively as SQLite matches names.
+const char *find_sqlite_column(const RelPlanInfo *info, const char *name) {
+  for (int i = 0; i < info->ncolumns; ++i)
+    if (pg_strcasecmp(info->sqlite_columns[i], name) == 0) return info->sqlite_columns[i];
+  return nullptr;
+}
+
+// The foreign table's column that reads the rowid alias, InvalidAttrNumber when none does.
+AttrNumber rowid_alias_attnum(Oid relid, const char *rowid_alias) {
+  if (!rowid_alias) return InvalidAttrNumber;
+  Relation rel = table_open(relid, NoLock);
+  TupleDesc desc = RelationGetDescr(rel);
+  AttrNumber found = InvalidAttrNumber;
+  for (int i = 0; i < desc->natts && found == InvalidAttrNumber; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, i);
+    if (!att->attisdropped && pg_strcasecmp(column_options(relid, att->attnum).column_name, rowid_alias) == 0)
+      found = att->attnum;
+  }
+  table_close(rel, NoLock);
+  return found;
+}
+
+void refuse_write(CmdType operation, Oid relid) {
+  const char *verb = operation == CMD_INSERT ? "INSERT" : operation == CMD_UPDATE ? "UPDATE" : "DELETE";
+  ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                  errmsg("hangar_fdw does not support %s on foreign table \"%s\"", verb, get_rel_name(relid)),
+                  errdetail("hangar_fdw foreign tables are read-only in this version.")));
+}
+
+// UPDATE and DELETE plan a scan of their target before PlanForeignModify runs; refuse them
+// here already, before the SQLite file is even opened.
+void refuse_scan_of_write_target(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
+  CmdType operation = root->parse->commandType;
+  if ((operation == CMD_UPDATE || operation == CMD_DELETE) &&
+      baserel->relid == static_cast<Index>(root->parse->resultRelation))
+    refuse_write(operation, relid);
+}
+
+}  // namespace
+
+void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid) {
+  pg_entry([&] {
+    refuse_scan_of_write_target(root, baserel, foreigntableid);
+    RelPlanInfo *info = static_cast<RelPlanInfo *>(palloc0(sizeof(RelPlanInfo)));
+    const char *table_name = foreign_table_sqlite_name(foreigntableid);
+    Database &db = connection_for_server(GetForeignTable(foreigntableid)->serverid);
+    double rows;
+    {
+      // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
+      Table table = read_table(db, table_name);
+      rows = estimate_rows(db, table);
+      info->sqlite_table = palloc_string(table.name);
+      info->rowid_name = palloc_string(table.rowid_name);
+      for (const Column &c : table.columns)
+        if (c.rowid_alias) info->rowid_alias = palloc_string(c.name);
+      info->ncolumns = static_cast<int>(table.columns.size());
+      info->sqlite_columns = static_cast<char **>(palloc_extended(sizeof(char *) * (info->ncolumns + 1), MCXT_ALLOC_NO_OOM));
+      if (!info->sqlite_columns) throw std::bad_alloc();
+      for (int i = 0; i < info->ncolumns; ++i) info->sqlite_columns[i] = palloc_string(table.columns[i].name);
+    }
+    info->pushdown = split_conditions(baserel, rowid_alias_attnum(foreigntableid, info->rowid_alias));
+    baserel->fdw_private = info;
+    baserel->tuples = rows;
+    baserel->rows = clamp_row_est(rows * clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr));
+  });
+}
+
+void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
+  pg_entry([&] {
+    // With conditions shipped, SQLite reads only the matching rows off its rowid b-tree.
+    const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
+    double read_rows = info->pushdown.remote_conditions ? baserel->rows : baserel->tuples;
+    Cost total = kStartupCost + read_rows * kPerRowCost + read_rows * cpu_tuple_cost;
+    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, baserel->rows,
+                                                                        kStartupCost, total, NIL, nullptr,
+                                                                        nullptr, NIL)));
+  });
+}
+
+ForeignScan *hangarGetForeignPlan(PlannerInfo *, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *,
+                                  List *tlist, List *scan_clauses, Plan *outer_plan) {
+  return pg_entry([&] {
+    const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
+    List *local_clauses = NIL;
+    ListCell *cell;
+    foreach (cell, scan_clauses) {
+      RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+      if (rinfo->pseudoconstant || list_member_ptr(info->pushdown.remote_conditions, rinfo)) continue;
+      local_clauses = lappend(local_clauses, rinfo->clause);
+    }
+
+    Bitmapset *attrs = nullptr;
+    pull_varattnos(reinterpret_cast<Node *>(baserel->reltarget->exprs), baserel->relid, &attrs);
+    pull_varattnos(reinterpret_cast<Node *>(local_clauses), baserel->relid, &attrs);
+    bool whole_row = bms_is_member(0 - FirstLowInvalidHeapAttributeNumber, attrs);
+
+    Relation rel = table_open(foreigntableid, NoLock);
+    TupleDesc desc = RelationGetDescr(rel);
+    List *retrieved = NIL;
+    int ncolumns = 0;
+    const char **columns = static_cast<const char **>(palloc(sizeof(char *) * (desc->natts + 1)));
+    for (int i = 0; i < desc->natts; ++i) {
+      Form_pg_attribute att = TupleDescAttr(desc, i);
+      if (att->attisdropped) continue;
+      if (!whole_row && !bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, attrs)) continue;
+      const char *name = column_options(foreigntableid, att->attnum).column_name;
+      const char *sqlite_name = find_sqlite_column(info, name);
+      if (!sqlite_name)
+        ereport(ERROR, (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+                        errmsg("SQLite table \"%s\" has no column \"%s\"", info->sqlite_table, name),
+                        errdetail("Column \"%s\" of foreign table \"%s\" reads it.", NameStr(att->attname),
+                                  RelationGetRelationName(rel)),
+                        errhint("Set the column's column_name option to the SQLite column's name.")));
+      columns[ncolumns++] = sqlite_name;
+      retrieved = lappend_int(retrieved, att->attnum);
+    }
+    table_close(rel, NoLock);
+
+    int nconditions = list_length(info->pushdown.remote_operators);
+    const char **operators = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
+    for (int i = 0; i < nconditions; ++i) operators[i] = strVal(list_nth(info->pushdown.remote_operators, i));
+    char *sql;
+    {
+      // C++ objects live only in this block; its only PostgreSQL call cannot raise.
+      std::vector<std::string> names(columns, columns + ncolumns);
+      std::vector<RemoteCondition> conditions;
+      for (int i = 0; i < nconditions; ++i) conditions.push_back({info->rowid_alias, operators[i]});
+      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions));
+    }
+    List *fdw_private = list_make3(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'));
+    return make_foreignscan(tlist, local_clauses, baserel->relid, info->pushdown.remote_values, fdw_private, NIL,
+                            NIL, outer_plan);
+  });
+}
+
+List *hangarPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation, int) {
+  return pg_entry([&]() -> List * {
+    refuse_write(plan->operation, planner_rt_fetch(resultRelation, root)->relid);
+    return NIL;
+  });
+}
+
+}  // namespace hangar

@@ -1,0 +1,205 @@
+// Executor callbacks of the foreign scan. The SQLite statement belongs to a palloc'd scan state
+// whose memory-context reset callback finalizes it, so an error anywhere (even one that skips
+// EndForeignScan) never leaks it. Each row is converted in a per-row memory context reset before
+// the next row, so memory stays flat however many rows are read. Conversion errors name table,
+// column and rowid through an error context callback, which reads the rowid only when it fires.
+#include "fdw/hangar_fdw.hpp"
+
+extern "C" {
+#include "commands/explain.h"
+#include "catalog/pg_type.h"
+#include "executor/executor.h"
+#include "nodes/nodeFuncs.h"
+#include "utils/rel.h"
+}
+
+#include "bridge/error_bridge.hpp"
+#include "convert/value_convert.hpp"
+#include "core/sqlite_db.hpp"
+
+namespace hangar {
+
+namespace {
+
+struct ScanState {
+  sqlite3_stmt *stmt;
+  const char *sqlite_table;
+  int ncolumns;                  // retrieved columns, in SELECT order
+  AttrNumber *attnums;
+  const char **sqlite_columns;
+  ColumnConverter *converters;
+  int rowid_column;              // index of the rowid in the SELECT, -1 when none
+  int current_column;            // column being converted, -1 between columns
+  int64 rows_read;
+  List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
+  bool params_bound;
+  MemoryContext row_context;
+  MemoryContextCallback cleanup;
+};
+
+void finalize_statement(void *arg) {
+  pg_entry([&] {
+    ScanState *state = static_cast<ScanState *>(arg);
+    if (state->stmt) sqlite3_finalize(state->stmt);
+    state->stmt = nullptr;
+  });
+}
+
+void scan_error_context(void *arg) {
+  const ScanState *state = static_cast<const ScanState *>(arg);
+  const char *column = state->current_column >= 0 ? state->sqlite_columns[state->current_column] : nullptr;
+  if (state->rowid_column >= 0 && state->stmt) {
+    int64 rowid = sqlite3_column_int64(state->stmt, state->rowid_column);
+    if (column)
+      errcontext("SQLite table \"%s\", column \"%s\", rowid " INT64_FORMAT, state->sqlite_table, column, rowid);
+    else
+      errcontext("SQLite table \"%s\", rowid " INT64_FORMAT, state->sqlite_table, rowid);
+  } else if (column) {
+    errcontext("SQLite table \"%s\", column \"%s\", row " INT64_FORMAT, state->sqlite_table, column, state->rows_read);
+  } else {
+    errcontext("SQLite table \"%s\", row " INT64_FORMAT, state->sqlite_table, state->rows_read);
+  }
+}
+
+// Evaluates the shipped conditions' values (constants or query parameters) and binds them.
+void bind_parameters(ScanState *state, ExprContext *econtext) {
+  MemoryContext old_context = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
+  int index = 1;
+  ListCell *cell;
+  foreach (cell, state->param_states) {
+    ExprState *expr = static_cast<ExprState *>(lfirst(cell));
+    bool isnull;
+    Datum value = ExecEvalExpr(expr, econtext, &isnull);
+    int rc;
+    if (isnull) {
+      rc = sqlite3_bind_null(state->stmt, index);
+    } else {
+      Oid type = exprType(reinterpret_cast<Node *>(expr->expr));
+      int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
+      rc = sqlite3_bind_int64(state->stmt, index, v);
+    }
+    if (rc != SQLITE_OK)
+      report_sqlite_error(sqlite3_db_handle(state->stmt), rc, "could not bind a parameter of a SQLite query");
+    ++index;
+  }
+  MemoryContextSwitchTo(old_context);
+  state->params_bound = true;
+}
+
+}  // namespace
+
+void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
+  pg_entry([&] {
+    if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
+    ForeignScan *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+    Relation rel = node->ss.ss_currentRelation;
+    Oid relid = RelationGetRelid(rel);
+    TupleDesc desc = RelationGetDescr(rel);
+    const char *sql = strVal(list_nth(plan->fdw_private, kPrivateSql));
+    List *retrieved = static_cast<List *>(list_nth(plan->fdw_private, kPrivateRetrievedAttrs));
+    bool has_rowid = intVal(list_nth(plan->fdw_private, kPrivateHasRowid)) != 0;
+    Oid serverid = GetForeignTable(relid)->serverid;
+    ServerOptions server = server_options(serverid);
+
+    ScanState *state = static_cast<ScanState *>(palloc0(sizeof(ScanState)));
+    state->sqlite_table = foreign_table_sqlite_name(relid);
+    state->ncolumns = list_length(retrieved);
+    state->attnums = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (state->ncolumns + 1)));
+    state->sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (state->ncolumns + 1)));
+    state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (state->ncolumns + 1)));
+    state->rowid_column = has_rowid ? state->ncolumns : -1;
+    state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
+    state->current_column = -1;
+    int i = 0;
+    ListCell *cell;
+    foreach (cell, retrieved) {
+      AttrNumber attnum = static_cast<AttrNumber>(lfirst_int(cell));
+      Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+      ColumnOptions column = column_options(relid, attnum);
+      state->attnums[i] = attnum;
+      state->sqlite_columns[i] = column.column_name;
+      converter_init(&state->converters[i], att->atttypid, att->atttypmod, column, server);
+      ++i;
+    }
+    state->row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_fdw row", ALLOCSET_DEFAULT_SIZES);
+    state->cleanup.func = finalize_statement;
+    state->cleanup.arg = state;
+    MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
+
+    sqlite3 *db = connection_acquire(server.database, server.busy_timeout_ms).handle();
+    int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
+    if (rc != SQLITE_OK)
+      report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->sqlite_table));
+    node->fdw_state = state;
+  });
+}
+
+TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
+  return pg_entry([&] {
+    ScanState *state = static_cast<ScanState *>(node->fdw_state);
+    TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
+    ExecClearTuple(slot);
+    CHECK_FOR_INTERRUPTS();
+    if (!state->params_bound) bind_parameters(state, node->ss.ps.ps_ExprContext);
+    int rc = sqlite3_step(state->stmt);
+    if (rc == SQLITE_DONE) return slot;
+    if (rc != SQLITE_ROW)
+      report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
+                          psprintf("could not read SQLite table \"%s\"", state->sqlite_table));
+    state->rows_read++;
+
+    MemoryContextReset(state->row_context);
+    MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
+    ErrorContextCallback error_context;
+    error_context.callback = scan_error_context;
+    error_context.arg = state;
+    error_context.previous = error_context_stack;
+    error_context_stack = &error_context;
+
+    int natts = slot->tts_tupleDescriptor->natts;
+    memset(slot->tts_isnull, true, sizeof(bool) * natts);
+    for (int i = 0; i < state->ncolumns; ++i) {
+      state->current_column = i;
+      int attindex = state->attnums[i] - 1;
+      ConversionFailure failure;
+      if (!convert_value(&state->converters[i], state->stmt, i, &slot->tts_values[attindex],
+                         &slot->tts_isnull[attindex], &failure))
+        raise_conversion_failure(failure);
+    }
+    state->current_column = -1;
+
+    error_context_stack = error_context.previous;
+    MemoryContextSwitchTo(old_context);
+    return ExecStoreVirtualTuple(slot);
+  });
+}
+
+void hangarReScanForeignScan(ForeignScanState *node) {
+  pg_entry([&] {
+    ScanState *state = static_cast<ScanState *>(node->fdw_state);
+    if (!state) return;
+    if (state->stmt) sqlite3_reset(state->stmt);
+    state->rows_read = 0;
+    state->params_bound = false;  // parameters may have changed
+  });
+}
+
+void hangarEndForeignScan(ForeignScanState *node) {
+  pg_entry([&] {
+    ScanState *state = static_cast<ScanState *>(node->fdw_state);
+    if (!state) return;
+    if (state->stmt) sqlite3_finalize(state->stmt);
+    state->stmt = nullptr;
+    MemoryContextDelete(state->row_context);
+  });
+}
+
+void hangarExplainForeignScan(ForeignScanState *node, ExplainState *es) {
+  pg_entry([&] {
+    if (!es->verbose) return;
+    ForeignScan *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+    ExplainPropertyText("SQLite query", strVal(list_nth(plan->fdw_private, kPrivateSql)), es);
+  });
+}
+
+}  // namespace hangar
