@@ -1,0 +1,63 @@
+-- Value conversion by storage class into every mapped type, at the edges: extreme integers,
+-- multi-byte text beyond the BMP, CHAR padding, booleans as 0/1 and as text, ISO date/times with
+-- space or 'T' and microseconds, epoch numbers, exact numerics, infinities and NaN, JSON kept
+-- byte for byte (numbers become JSON numbers), blobs, UUIDs from text and from 16-byte blobs.
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set types_db :abs_builddir '/results/fixtures/types.db'
+SET search_path = sqlite_types, public;
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+
+\x on
+SELECT * FROM typed ORDER BY id;
+\x off
+
+-- exact values, not just their display
+SELECT id, n = 19.99 AS n_exact, f = 0.1::float8 AS f_exact, db::text, octet_length(ch) AS ch_bytes,
+       length(vc) AS vc_chars, j::text, pg_column_size(bl) AS bl_size
+FROM typed WHERE id <= 3 ORDER BY id;
+SELECT id, tx IS NULL AS tx_null, tx = '' AS tx_empty, j IS NULL AS j_sql_null, j::text AS j_text
+FROM typed WHERE id IN (5, 6) ORDER BY id;
+SELECT count(*) FILTER (WHERE db = 'NaN') AS nans, count(*) FILTER (WHERE r = 'Infinity') AS infs,
+       count(*) FILTER (WHERE r = '-Infinity') AS neg_infs FROM typed;
+
+-- timestamptz: zones in the text are honoured; naive text is UTC unless a timezone option says otherwise
+SELECT * FROM zoned ORDER BY id;
+CREATE FOREIGN TABLE zoned_berlin (id int, at timestamptz OPTIONS (timezone 'Europe/Berlin'))
+  SERVER types OPTIONS (table_name 'zoned');
+SELECT * FROM zoned_berlin ORDER BY id;
+CREATE SERVER types_kolkata FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'types_db', timezone 'Asia/Kolkata');
+CREATE FOREIGN TABLE zoned_kolkata (id int, at timestamptz) SERVER types_kolkata OPTIONS (table_name 'zoned');
+SELECT * FROM zoned_kolkata WHERE id IN (1, 2) ORDER BY id;
+
+-- numbers as dates: Unix seconds (default), milliseconds, Julian days
+CREATE FOREIGN TABLE epochs_read (
+  id int,
+  ms timestamp OPTIONS (datetime_unit 'unixepoch_ms'),
+  jd timestamp OPTIONS (datetime_unit 'julianday')
+) SERVER types OPTIONS (table_name 'epochs');
+SELECT * FROM epochs_read ORDER BY id;
+CREATE FOREIGN TABLE epochs_as_date (id int, jd date OPTIONS (datetime_unit 'julianday'))
+  SERVER types OPTIONS (table_name 'epochs');
+SELECT * FROM epochs_as_date ORDER BY id;
+
+-- reading columns as other types than the import chose
+CREATE FOREIGN TABLE typed_other (
+  id text, i numeric, bi numeric(19,0), si double precision, n text, r text, tx varchar(20),
+  j jsonb, dt timestamptz, d timestamp
+) SERVER types OPTIONS (table_name 'typed');
+SELECT * FROM typed_other ORDER BY id;
+-- any other type goes through its input function, domains included
+CREATE DOMAIN short_code AS text CHECK (length(VALUE) <= 3);
+CREATE FOREIGN TABLE typed_domain (id int, ch short_code, vc name, t interval) SERVER types OPTIONS (table_name 'typed');
+SELECT * FROM typed_domain WHERE id < 3 ORDER BY id;
+SELECT ch FROM typed_domain;  -- ERROR
+-- integers that floating point holds exactly, and the first ones it does not
+CREATE FOREIGN TABLE wide_double (id int, n double precision) SERVER types OPTIONS (table_name 'wide_ints');
+CREATE FOREIGN TABLE wide_real (id int, n real) SERVER types OPTIONS (table_name 'wide_ints');
+SELECT n FROM wide_double WHERE id = 1;
+SELECT n FROM wide_double WHERE id = 2;  -- ERROR
+SELECT n FROM wide_real WHERE id = 3;
+SELECT n FROM wide_real WHERE id = 4;  -- ERROR
+RESET search_path;
+RESET timezone;

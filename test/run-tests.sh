@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every test of an installed hangar_fdw as a non-root user: the GoogleTest unit tests of
+# the C++ core, the pg_regress suite (make installcheck) and the pgTAP suite (pg_prove), against
+# a throwaway cluster started in tmp_check/ and stopped on exit. Exits non-zero if any fails.
+# Normally called by test/run-all.sh, which installs and builds first.
+set -euo pipefail
+tree=$(cd "$(dirname "$0")/.." && pwd)
+source "$tree/test/lib.sh"
+cd "$tree"
+
+status=0
+hangar_log "unit tests of the C++ core"
+make -s unittest || status=1
+
+cluster=$tree/tmp_check
+hangar_cluster_stop "$cluster"
+rm -rf "$cluster"
+hangar_cluster_start "$cluster" fsync=off
+trap 'hangar_cluster_stop "$cluster"' EXIT
+
+hangar_log "pg_regress suite (make installcheck)"
+if ! make -s installcheck; then
+  [ -f regression.diffs ] && cat regression.diffs
+  status=1
+fi
+
+hangar_log "pgTAP suite (pg_prove)"
+fixtures=$cluster/fixtures
+bash test/build-fixtures.sh "$fixtures"
+createdb hangar_tap
+psql -X -q -d hangar_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION hangar_fdw;"
+HANGAR_FIXTURES=$fixtures pg_prove -d hangar_tap test/pgtap/*.sql || status=1
+
+if [ "$status" -eq 0 ]; then hangar_log "all tests passed"; else hangar_log "some tests FAILED"; fi
+exit "$status"
