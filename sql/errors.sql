@@ -83,14 +83,19 @@ SELECT regress_error('SELECT count(*) FROM file_t');
 \! cd "$PG_ABS_BUILDDIR/results/fixtures" && while [ ! -f locked.released ]; do sleep 0.05; done
 SELECT count(*) FROM file_t;
 
--- a failing callback (here a C++ exception turned into an ERROR) leaves the session usable
-ALTER SERVER bad OPTIONS (SET database :'missing_db');
-SELECT * FROM file_t;  -- ERROR
+-- a failing callback (here a C++ exception, thrown for a missing SQLite table, turned into an
+-- ERROR) leaves the session usable
+ALTER SERVER bad OPTIONS (SET database :'bad_db');
+CREATE FOREIGN TABLE absent_t (id int) SERVER bad OPTIONS (table_name 'no_such_table');
+\set VERBOSITY terse
+SELECT * FROM absent_t;  -- ERROR
 \echo :LAST_ERROR_SQLSTATE
 SELECT 'session still works' AS status;
 BEGIN;
-SELECT * FROM file_t;  -- ERROR
+SELECT count(*) FROM bad;
+SELECT * FROM absent_t;  -- ERROR
 ROLLBACK;
+\set VERBOSITY default
 SELECT 'and after a rollback' AS status;
 
 -- writes are not supported yet
