@@ -331,7 +331,11 @@ bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datu
                 psprintf("value %s cannot be represented in JSON", describe_sqlite_value(stmt, col)));
   if (!value_as_text(conv, stmt, col, &text, &len, failure)) return false;
   char *copy = pnstrdup(text, len);
+#if PG_VERSION_NUM >= 170000
+  JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, copy, len, GetDatabaseEncoding(), false);
+#else
   JsonLexContext *lex = makeJsonLexContextCstringLen(copy, len, GetDatabaseEncoding(), false);
+#endif
   if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
     return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
                 psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)));
