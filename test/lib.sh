@@ -92,7 +92,7 @@ hangar_cluster_start() {
     { cat "$dir/initdb.log" >&2; return 1; }
   for setting in "$@"; do opts="$opts -c $setting"; done
   "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir -c fsync=off $opts" start >/dev/null ||
+    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir $opts" start >/dev/null ||
     { cat "$dir/server.log" >&2; return 1; }
   export PGHOST=$dir PGPORT=$port PGUSER=$(id -un) PGDATA=$dir/data PGDATABASE=postgres
 }

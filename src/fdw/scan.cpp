@@ -14,6 +14,7 @@ extern "C" {
 }
 
 #include "bridge/error_bridge.hpp"
+#include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
 #include "core/sqlite_db.hpp"
 
@@ -23,14 +24,10 @@ namespace {
 
 struct ScanState {
   sqlite3_stmt *stmt;
-  const char *sqlite_table;
   int ncolumns;                  // retrieved columns, in SELECT order
   AttrNumber *attnums;
-  const char **sqlite_columns;
   ColumnConverter *converters;
-  int rowid_column;              // index of the rowid in the SELECT, -1 when none
-  int current_column;            // column being converted, -1 between columns
-  int64 rows_read;
+  RowContext row;                // for error context: table, column, rowid
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
   bool params_bound;
   MemoryContext row_context;
@@ -42,23 +39,8 @@ void finalize_statement(void *arg) {
     ScanState *state = static_cast<ScanState *>(arg);
     if (state->stmt) sqlite3_finalize(state->stmt);
     state->stmt = nullptr;
+    state->row.stmt = nullptr;
   });
-}
-
-void scan_error_context(void *arg) {
-  const ScanState *state = static_cast<const ScanState *>(arg);
-  const char *column = state->current_column >= 0 ? state->sqlite_columns[state->current_column] : nullptr;
-  if (state->rowid_column >= 0 && state->stmt) {
-    int64 rowid = sqlite3_column_int64(state->stmt, state->rowid_column);
-    if (column)
-      errcontext("SQLite table \"%s\", column \"%s\", rowid " INT64_FORMAT, state->sqlite_table, column, rowid);
-    else
-      errcontext("SQLite table \"%s\", rowid " INT64_FORMAT, state->sqlite_table, rowid);
-  } else if (column) {
-    errcontext("SQLite table \"%s\", column \"%s\", row " INT64_FORMAT, state->sqlite_table, column, state->rows_read);
-  } else {
-    errcontext("SQLite table \"%s\", row " INT64_FORMAT, state->sqlite_table, state->rows_read);
-  }
 }
 
 // Evaluates the shipped conditions' values (constants or query parameters) and binds them.
@@ -102,14 +84,15 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     ServerOptions server = server_options(serverid);
 
     ScanState *state = static_cast<ScanState *>(palloc0(sizeof(ScanState)));
-    state->sqlite_table = foreign_table_sqlite_name(relid);
     state->ncolumns = list_length(retrieved);
     state->attnums = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (state->ncolumns + 1)));
-    state->sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (state->ncolumns + 1)));
+    const char **sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (state->ncolumns + 1)));
     state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (state->ncolumns + 1)));
-    state->rowid_column = has_rowid ? state->ncolumns : -1;
+    state->row.table = foreign_table_sqlite_name(relid);
+    state->row.columns = sqlite_columns;
+    state->row.rowid_column = has_rowid ? state->ncolumns : -1;
+    state->row.current_column = -1;
     state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
-    state->current_column = -1;
     int i = 0;
     ListCell *cell;
     foreach (cell, retrieved) {
@@ -117,7 +100,7 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
       Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
       ColumnOptions column = column_options(relid, attnum);
       state->attnums[i] = attnum;
-      state->sqlite_columns[i] = column.column_name;
+      sqlite_columns[i] = column.column_name;
       converter_init(&state->converters[i], att->atttypid, att->atttypmod, column, server);
       ++i;
     }
@@ -129,7 +112,8 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     sqlite3 *db = connection_acquire(server.database, server.busy_timeout_ms).handle();
     int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
     if (rc != SQLITE_OK)
-      report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->sqlite_table));
+      report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
+    state->row.stmt = state->stmt;
     node->fdw_state = state;
   });
 }
@@ -145,28 +129,28 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
     if (rc == SQLITE_DONE) return slot;
     if (rc != SQLITE_ROW)
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
-                          psprintf("could not read SQLite table \"%s\"", state->sqlite_table));
-    state->rows_read++;
+                          psprintf("could not read SQLite table \"%s\"", state->row.table));
+    state->row.row_number++;
 
     MemoryContextReset(state->row_context);
     MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
     ErrorContextCallback error_context;
-    error_context.callback = scan_error_context;
-    error_context.arg = state;
+    error_context.callback = row_error_context;
+    error_context.arg = &state->row;
     error_context.previous = error_context_stack;
     error_context_stack = &error_context;
 
     int natts = slot->tts_tupleDescriptor->natts;
     memset(slot->tts_isnull, true, sizeof(bool) * natts);
     for (int i = 0; i < state->ncolumns; ++i) {
-      state->current_column = i;
+      state->row.current_column = i;
       int attindex = state->attnums[i] - 1;
       ConversionFailure failure;
       if (!convert_value(&state->converters[i], state->stmt, i, &slot->tts_values[attindex],
                          &slot->tts_isnull[attindex], &failure))
         raise_conversion_failure(failure);
     }
-    state->current_column = -1;
+    state->row.current_column = -1;
 
     error_context_stack = error_context.previous;
     MemoryContextSwitchTo(old_context);
@@ -179,7 +163,7 @@ void hangarReScanForeignScan(ForeignScanState *node) {
     ScanState *state = static_cast<ScanState *>(node->fdw_state);
     if (!state) return;
     if (state->stmt) sqlite3_reset(state->stmt);
-    state->rows_read = 0;
+    state->row.row_number = 0;
     state->params_bound = false;  // parameters may have changed
   });
 }
@@ -190,6 +174,7 @@ void hangarEndForeignScan(ForeignScanState *node) {
     if (!state) return;
     if (state->stmt) sqlite3_finalize(state->stmt);
     state->stmt = nullptr;
+    state->row.stmt = nullptr;
     MemoryContextDelete(state->row_context);
   });
 }

@@ -1,0 +1,27 @@
+// The error context both readers of SQLite rows (the foreign scan and the migration's copy)
+// attach while converting a row: "SQLite table "t", column "c", rowid 42". It reads the rowid
+// from the statement only when an error actually fires, so it costs nothing per row.
+#pragma once
+
+#include "bridge/pg_headers.hpp"
+
+#include <sqlite3.h>
+
+namespace hangar {
+
+struct RowContext {
+  const char *table;
+  const char *const *columns;  // SQLite column names, by SELECT position
+  sqlite3_stmt *stmt;
+  int rowid_column;            // SELECT position of the rowid, -1 when the table has none
+  int current_column;          // column being converted, -1 between columns
+  int64 row_number;            // 1-based position of the row in the scan, for tables without rowid
+};
+
+// An ErrorContextCallback function; arg is a RowContext.
+void row_error_context(void *arg);
+
+// The rowid of the current row, or its position when the table has none.
+int64 current_rowid(const RowContext &row, bool *is_rowid);
+
+}  // namespace hangar

@@ -1,0 +1,533 @@
+// Builds the MigrationPlan (see migration_plan.hpp): column types (declared-type table, then
+// type_map, then column_types, then enum CHECKs), PostgreSQL names (shortened to 63 bytes and
+// kept unique, with a note when changed), and the steps in the order that loads fastest and
+// fails earliest: tables without constraints, data, keys, checks, indexes, foreign keys,
+// sequences, views. Whatever cannot be translated is noted and skipped, never guessed.
+#include "core/migration_plan.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "core/error.hpp"
+#include "core/expr_translate.hpp"
+#include "core/cpp_only.hpp"
+
+namespace hangar {
+
+const char *phase_name(Phase phase) {
+  switch (phase) {
+    case Phase::Schema: return "schema";
+    case Phase::Types: return "type";
+    case Phase::Tables: return "table";
+    case Phase::Defaults: return "default";
+    case Phase::Copy: return "copy";
+    case Phase::Keys: return "key";
+    case Phase::Checks: return "check";
+    case Phase::Indexes: return "index";
+    case Phase::ForeignKeys: return "foreign key";
+    case Phase::Sequences: return "sequence";
+    case Phase::Views: return "view";
+  }
+  return "";
+}
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool same_name(const std::string &a, const std::string &b) { return lower(a) == lower(b); }
+
+std::string join(const std::vector<std::string> &parts, const char *separator) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
+  return out;
+}
+
+bool text_like(const std::string &pg_type) {
+  return pg_type == "text" || pg_type.rfind("varchar", 0) == 0 || pg_type.rfind("char", 0) == 0;
+}
+
+// Names that share PostgreSQL's relation namespace in one schema (tables, indexes and the
+// indexes of key constraints, types): a wanted name that is taken gets a numbered suffix.
+class NameRegistry {
+ public:
+  std::string claim(const std::string &wanted) {
+    std::string name = pg_identifier(wanted);
+    for (int n = 1; used_.count(lower(name)); ++n) name = pg_identifier(wanted + "_" + std::to_string(n));
+    used_.insert(lower(name));
+    return name;
+  }
+
+ private:
+  std::set<std::string> used_;
+};
+
+class Planner {
+ public:
+  Planner(const SourceCatalog &catalog, const MigrationOptions &options, const PgQuoter &quote)
+      : catalog_(catalog), options_(options), quote_(quote) {}
+
+  MigrationPlan run() {
+    plan_.schema = options_.target_schema;
+    for (const SkippedTable &s : catalog_.skipped) plan_.notes.push_back("skipped \"" + s.name + "\": " + s.reason);
+    order_tables();
+    for (size_t t = 0; t < order_.size(); ++t) plan_table(t);
+    check_column_types_used();
+    add(Phase::Schema, -1, "CREATE SCHEMA IF NOT EXISTS " + quote_.ident(plan_.schema));
+    for (const PlanStep &s : type_steps_) plan_.steps.push_back(s);
+    for (size_t t = 0; t < order_.size(); ++t) create_table(t);
+    for (size_t t = 0; t < order_.size(); ++t) table_defaults(t);
+    for (size_t t = 0; t < order_.size(); ++t) copy(t);
+    for (size_t t = 0; t < order_.size(); ++t) keys(t);
+    for (size_t t = 0; t < order_.size(); ++t) checks(t);
+    for (size_t t = 0; t < order_.size(); ++t) indexes(t);
+    for (size_t t = 0; t < order_.size(); ++t) foreign_keys(t);
+    for (size_t t = 0; t < order_.size(); ++t) sequence(t);
+    for (const SourceView &v : catalog_.views) view(v);
+    return std::move(plan_);
+  }
+
+ private:
+  const SourceTable &source(size_t t) const { return catalog_.tables[order_[t]]; }
+  PlannedTable &planned(size_t t) { return plan_.tables[t]; }
+  std::string qualified(size_t t) const { return quote_.ident(plan_.schema) + "." + quote_.ident(plan_.tables[t].pg_name); }
+
+  void add(Phase phase, int table, std::string sql, bool optional = false, std::string what = {}) {
+    plan_.steps.push_back({phase, table, std::move(sql), optional, std::move(what), -1});
+  }
+
+  int find_table(const std::string &sqlite_name) const {
+    for (size_t t = 0; t < order_.size(); ++t)
+      if (same_name(source(t).table.name, sqlite_name)) return static_cast<int>(t);
+    return -1;
+  }
+
+  int find_column(size_t t, const std::string &sqlite_name) const {
+    const auto &cols = plan_.tables[t].columns;
+    for (size_t c = 0; c < cols.size(); ++c)
+      if (same_name(cols[c].sqlite_name, sqlite_name)) return static_cast<int>(c);
+    return -1;
+  }
+
+  // Parents before children (by foreign keys), otherwise creation order; cycles keep creation order.
+  void order_tables() {
+    size_t n = catalog_.tables.size();
+    std::vector<std::set<size_t>> parents(n);
+    for (size_t i = 0; i < n; ++i)
+      for (const TableConstraint &c : catalog_.tables[i].ddl.constraints) {
+        if (c.kind != ConstraintKind::ForeignKey) continue;
+        for (size_t j = 0; j < n; ++j)
+          if (j != i && same_name(catalog_.tables[j].table.name, c.references.parent_table)) parents[i].insert(j);
+      }
+    std::vector<bool> placed(n, false);
+    while (order_.size() < n) {
+      bool progress = false;
+      for (size_t i = 0; i < n; ++i) {
+        if (placed[i]) continue;
+        bool ready = std::all_of(parents[i].begin(), parents[i].end(), [&](size_t p) { return placed[p]; });
+        if (!ready) continue;
+        order_.push_back(i);
+        placed[i] = progress = true;
+      }
+      if (!progress)
+        for (size_t i = 0; i < n; ++i)
+          if (!placed[i]) {
+            order_.push_back(i);
+            placed[i] = true;
+            break;
+          }
+    }
+  }
+
+  std::string named(const std::string &wanted, std::vector<std::string> &notes, const char *what) {
+    std::string name = names_.claim(wanted);
+    if (name != wanted) notes.push_back(std::string(what) + " \"" + wanted + "\" is named \"" + name + "\" in PostgreSQL");
+    return name;
+  }
+
+  const std::string *column_type_override(const std::string &table, const std::string &column) {
+    for (const auto &[key, type] : options_.column_types) {
+      size_t dot = key.rfind('.');
+      if (dot == std::string::npos) continue;
+      if (same_name(key.substr(0, dot), table) && same_name(key.substr(dot + 1), column)) {
+        used_overrides_.insert(key);
+        return &type;
+      }
+    }
+    return nullptr;
+  }
+
+  void check_column_types_used() const {
+    for (const auto &entry : options_.column_types)
+      if (!used_overrides_.count(entry.first))
+        throw Error(sqlstate::kInvalidParameterValue,
+                    "column_types names \"" + entry.first + "\", which is not a column of the SQLite database",
+                    "", "Give keys as \"table.column\" with the SQLite table and column names.");
+  }
+
+  void plan_table(size_t t) {
+    const SourceTable &src = source(t);
+    PlannedTable pt;
+    pt.sqlite_name = src.table.name;
+    pt.rowid_name = src.table.rowid_name;
+    pt.pg_name = named(src.table.name, pt.notes, "table");
+    for (size_t i = 0; i < src.table.columns.size(); ++i) {
+      const Column &c = src.table.columns[i];
+      PlannedColumn pc;
+      pc.sqlite_name = c.name;
+      pc.pg_name = pg_identifier(c.name);
+      if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
+      pc.pg_type = src.types[i].pg_type;
+      if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
+      auto mapped = options_.type_map.find(pc.pg_type);
+      if (mapped != options_.type_map.end()) pc.pg_type = mapped->second;
+      if (const std::string *override_type = column_type_override(src.table.name, c.name))
+        pc.pg_type = *override_type;
+      else if (options_.enums && text_like(pc.pg_type))
+        enum_type(t, pt, c.name, &pc.pg_type);
+      if (c.rowid_alias) pt.rowid_alias = static_cast<int>(i);
+      pt.columns.push_back(std::move(pc));
+    }
+    plan_.tables.push_back(std::move(pt));
+  }
+
+  // A CHECK (col IN ('a', 'b')) on a text column is how SQLAlchemy keeps an Enum on SQLite;
+  // on PostgreSQL the app would have an enum type named after it.
+  void enum_type(size_t t, PlannedTable &pt, const std::string &column, std::string *pg_type) {
+    for (const TableConstraint &con : source(t).ddl.constraints) {
+      std::string col;
+      std::vector<std::string> labels;
+      if (con.kind != ConstraintKind::Check || !enum_check(con.check, &col, &labels) || !same_name(col, column))
+        continue;
+      std::string wanted = con.name.empty() ? pt.sqlite_name + "_" + column + "_enum" : con.name;
+      auto existing = enums_.find(lower(wanted));
+      std::string type_name;
+      if (existing != enums_.end() && existing->second.second == labels) {
+        type_name = existing->second.first;
+      } else {
+        type_name = named(wanted, pt.notes, "enum type");
+        enums_[lower(wanted)] = {type_name, labels};
+        std::vector<std::string> quoted;
+        for (const std::string &l : labels) quoted.push_back(quote_.literal(l));
+        type_steps_.push_back({Phase::Types, -1,
+                               "CREATE TYPE " + quote_.ident(plan_.schema) + "." + quote_.ident(type_name) +
+                                   " AS ENUM (" + join(quoted, ", ") + ")",
+                               false, "enum type " + type_name, -1});
+      }
+      enum_columns_.insert({plan_.tables.size(), lower(column)});
+      *pg_type = quote_.ident(plan_.schema) + "." + quote_.ident(type_name);
+      return;
+    }
+  }
+
+  ColumnLookup lookup(size_t t, bool include_generated = true) {
+    return [this, t, include_generated](const std::string &name) -> const ResolvedColumn * {
+      int c = find_column(t, name);
+      if (c < 0) return nullptr;
+      const PlannedColumn &pc = plan_.tables[t].columns[static_cast<size_t>(c)];
+      if (!include_generated && pc.generated) return nullptr;
+      resolved_ = {pc.pg_name, pc.pg_type};
+      return &resolved_;
+    };
+  }
+
+  std::string column_list(size_t t, const std::vector<std::string> &sqlite_names) {
+    std::vector<std::string> out;
+    for (const std::string &n : sqlite_names) {
+      int c = find_column(t, n);
+      out.push_back(quote_.ident(c >= 0 ? plan_.tables[t].columns[static_cast<size_t>(c)].pg_name : pg_identifier(n)));
+    }
+    return join(out, ", ");
+  }
+
+  std::string constraint_prefix(const std::string &name) { return name.empty() ? "" : "CONSTRAINT " + quote_.ident(name) + " "; }
+
+  std::string key_column_type(const PlannedColumn &pc) {
+    if (!options_.identity) {
+      if (pc.pg_type == "integer") return "serial";
+      if (pc.pg_type == "bigint") return "bigserial";
+      if (pc.pg_type == "smallint") return "smallserial";
+    } else if (pc.pg_type == "integer" || pc.pg_type == "bigint" || pc.pg_type == "smallint") {
+      return pc.pg_type + " GENERATED BY DEFAULT AS IDENTITY";
+    }
+    return pc.pg_type;
+  }
+
+  bool has_sequence(size_t t) {
+    const PlannedTable &pt = plan_.tables[t];
+    if (pt.rowid_alias < 0) return false;
+    const std::string &type = pt.columns[static_cast<size_t>(pt.rowid_alias)].pg_type;
+    return type == "integer" || type == "bigint" || type == "smallint";
+  }
+
+  void create_table(size_t t) {
+    const SourceTable &src = source(t);
+    PlannedTable &pt = planned(t);
+    std::vector<std::string> defs;
+    for (size_t i = 0; i < pt.columns.size(); ++i) {
+      PlannedColumn &pc = pt.columns[i];
+      const Column &c = src.table.columns[i];
+      std::string def = quote_.ident(pc.pg_name) + " ";
+      def += static_cast<int>(i) == pt.rowid_alias ? key_column_type(pc) : pc.pg_type;
+      const ColumnDefinition *cd = ddl_column(t, c.name);
+      if (cd && !cd->generated.empty()) def += generated_clause(t, pc, *cd);
+      if (c.never_null(src.table.without_rowid()) || (cd && !cd->generated.empty() && c.not_null)) def += " NOT NULL";
+      defs.push_back(def);
+    }
+    add(Phase::Tables, static_cast<int>(t), "CREATE TABLE " + qualified(t) + " (\n  " + join(defs, ",\n  ") + "\n)");
+  }
+
+  const ColumnDefinition *ddl_column(size_t t, const std::string &name) const {
+    for (const ColumnDefinition &cd : source(t).ddl.columns)
+      if (same_name(cd.name, name)) return &cd;
+    return nullptr;
+  }
+
+  std::string generated_clause(size_t t, PlannedColumn &pc, const ColumnDefinition &cd) {
+    for (const Token &tok : cd.generated) {
+      int ref = tok.is_name() ? find_column(t, tok.value) : -1;
+      const ColumnDefinition *other = ref >= 0 ? ddl_column(t, tok.value) : nullptr;
+      if (other && !other->generated.empty()) {
+        planned(t).notes.push_back("generated column \"" + cd.name +
+                                   "\" is copied as a plain column: it refers to another generated column");
+        return "";
+      }
+    }
+    Translation tr = translate_expression(cd.generated, lookup(t), quote_);
+    if (!tr.ok) {
+      planned(t).notes.push_back("generated column \"" + cd.name + "\" is copied as a plain column: " + tr.reason +
+                                 " does not translate");
+      return "";
+    }
+    pc.generated = true;
+    return " GENERATED ALWAYS AS (" + tr.sql + ") STORED";
+  }
+
+  void table_defaults(size_t t) {
+    PlannedTable &pt = planned(t);
+    for (size_t i = 0; i < pt.columns.size(); ++i) {
+      const PlannedColumn &pc = pt.columns[i];
+      const ColumnDefinition *cd = ddl_column(t, pc.sqlite_name);
+      if (!cd || cd->default_value.empty() || pc.generated || static_cast<int>(i) == pt.rowid_alias) continue;
+      Translation tr = translate_default(cd->default_value, pc.pg_type, lookup(t), quote_);
+      if (!tr.ok) {
+        pt.notes.push_back("default of column \"" + pc.sqlite_name + "\" (" + tokens_text(cd->default_value) +
+                           ") skipped: " + tr.reason + " does not translate");
+        continue;
+      }
+      if (tr.sql.empty()) continue;
+      add(Phase::Defaults, static_cast<int>(t),
+          "ALTER TABLE " + qualified(t) + " ALTER COLUMN " + quote_.ident(pc.pg_name) + " SET DEFAULT " + tr.sql, true,
+          "default of column \"" + pc.sqlite_name + "\"");
+    }
+  }
+
+  void copy(size_t t) {
+    std::vector<std::string> cols;
+    for (const PlannedColumn &pc : plan_.tables[t].columns)
+      if (!pc.generated) cols.push_back(quote_.ident(pc.pg_name));
+    add(Phase::Copy, static_cast<int>(t),
+        "COPY " + qualified(t) + " (" + join(cols, ", ") + ") FROM SQLite table " +
+            quote_sqlite_identifier(plan_.tables[t].sqlite_name));
+  }
+
+  void keys(size_t t) {
+    const SourceTable &src = source(t);
+    std::vector<std::pair<int, std::string>> pk;
+    for (const Column &c : src.table.columns)
+      if (c.primary_key_position > 0) pk.push_back({c.primary_key_position, c.name});
+    std::sort(pk.begin(), pk.end());
+    for (const TableConstraint &con : src.ddl.constraints) {
+      if (con.kind == ConstraintKind::PrimaryKey && !pk.empty()) {
+        std::vector<std::string> cols;
+        for (const auto &p : pk) cols.push_back(p.second);
+        std::string name = con.name.empty() ? "" : named(con.name, planned(t).notes, "primary key");
+        add(Phase::Keys, static_cast<int>(t),
+            "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "PRIMARY KEY (" + column_list(t, cols) + ")");
+        pk.clear();
+      } else if (con.kind == ConstraintKind::Unique) {
+        std::string name = con.name.empty() ? "" : named(con.name, planned(t).notes, "unique constraint");
+        add(Phase::Keys, static_cast<int>(t),
+            "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, con.columns) + ")");
+      }
+    }
+  }
+
+  void checks(size_t t) {
+    PlannedTable &pt = planned(t);
+    for (const TableConstraint &con : source(t).ddl.constraints) {
+      if (con.kind != ConstraintKind::Check) continue;
+      std::string label = con.name.empty() ? "check (" + tokens_text(con.check) + ")" : "check constraint \"" + con.name + "\"";
+      std::string column;
+      std::vector<std::string> labels;
+      if (enum_check(con.check, &column, &labels) && enum_columns_.count({t, lower(column)})) continue;
+      int c = boolean_check(con.check, &column) ? find_column(t, column) : -1;
+      if (c >= 0 && pt.columns[static_cast<size_t>(c)].pg_type == "boolean") {
+        pt.notes.push_back(label + " is implied by type boolean");
+        continue;
+      }
+      Translation tr = translate_expression(con.check, lookup(t), quote_);
+      if (!tr.ok) {
+        pt.notes.push_back(label + " skipped: " + tr.reason + " does not translate");
+        continue;
+      }
+      add(Phase::Checks, static_cast<int>(t),
+          "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(con.name) + "CHECK (" + tr.sql + ")", true, label);
+    }
+  }
+
+  void indexes(size_t t) {
+    PlannedTable &pt = planned(t);
+    for (const IndexDefinition &index : source(t).indexes) {
+      std::vector<std::string> terms;
+      std::string refused;
+      for (const IndexTerm &term : index.terms) {
+        if (!term.collation.empty() && term.collation != "BINARY") refused = "COLLATE " + term.collation;
+        Translation tr = translate_expression(term.expression, lookup(t), quote_);
+        if (!tr.ok) refused = tr.reason;
+        bool plain = !term.column.empty();
+        terms.push_back((plain ? tr.sql : "(" + tr.sql + ")") + (term.descending ? " DESC" : ""));
+      }
+      std::string where;
+      if (!index.where.empty()) {
+        Translation tr = translate_expression(index.where, lookup(t), quote_);
+        if (!tr.ok) refused = tr.reason;
+        where = " WHERE " + tr.sql;
+      }
+      if (!refused.empty()) {
+        pt.notes.push_back("index \"" + index.name + "\" skipped: " + refused + " does not translate");
+        continue;
+      }
+      std::string name = named(index.name, pt.notes, "index");
+      add(Phase::Indexes, static_cast<int>(t),
+          std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_.ident(name) + " ON " +
+              qualified(t) + " (" + join(terms, ", ") + ")" + where,
+          true, "index \"" + index.name + "\"");
+    }
+  }
+
+  std::vector<std::string> primary_key_columns(size_t t) const {
+    std::vector<std::pair<int, std::string>> pk;
+    for (const Column &c : source(t).table.columns)
+      if (c.primary_key_position > 0) pk.push_back({c.primary_key_position, c.name});
+    std::sort(pk.begin(), pk.end());
+    std::vector<std::string> names;
+    for (const auto &p : pk) names.push_back(p.second);
+    return names;
+  }
+
+  void foreign_keys(size_t t) {
+    PlannedTable &pt = planned(t);
+    for (const TableConstraint &con : source(t).ddl.constraints) {
+      if (con.kind != ConstraintKind::ForeignKey) continue;
+      const ForeignKeyReference &ref = con.references;
+      int parent = find_table(ref.parent_table);
+      std::vector<std::string> parent_cols = ref.parent_columns.empty() && parent >= 0
+                                                 ? primary_key_columns(static_cast<size_t>(parent))
+                                                 : ref.parent_columns;
+      std::string definition = "(" + join(con.columns, ", ") + ") REFERENCES " + ref.parent_table;
+      if (parent < 0 || parent_cols.size() != con.columns.size()) {
+        pt.notes.push_back("foreign key " + definition + " skipped: the parent table or its key does not exist");
+        continue;
+      }
+      PlannedForeignKey fk;
+      fk.label = con.name.empty() ? "foreign key " + definition + " (" + join(parent_cols, ", ") + ")"
+                                  : "foreign key \"" + con.name + "\"";
+      fk.parent = static_cast<size_t>(parent);
+      for (const std::string &c : con.columns) fk.columns.push_back(static_cast<size_t>(find_column(t, c)));
+      for (const std::string &c : parent_cols)
+        fk.parent_columns.push_back(static_cast<size_t>(find_column(static_cast<size_t>(parent), c)));
+      if (std::count(fk.columns.begin(), fk.columns.end(), static_cast<size_t>(-1)) ||
+          std::count(fk.parent_columns.begin(), fk.parent_columns.end(), static_cast<size_t>(-1))) {
+        pt.notes.push_back("foreign key " + definition + " skipped: it names a column that does not exist");
+        continue;
+      }
+      std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(con.name) + "FOREIGN KEY (" +
+                        column_list(t, con.columns) + ") REFERENCES " + qualified(static_cast<size_t>(parent)) + " (" +
+                        column_list(static_cast<size_t>(parent), parent_cols) + ")";
+      if (!ref.on_delete.empty()) sql += " ON DELETE " + ref.on_delete;
+      if (!ref.on_update.empty()) sql += " ON UPDATE " + ref.on_update;
+      if (ref.deferrable) sql += ref.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
+      pt.foreign_keys.push_back(fk);
+      plan_.steps.push_back({Phase::ForeignKeys, static_cast<int>(t), sql, false, fk.label,
+                             static_cast<int>(pt.foreign_keys.size()) - 1});
+    }
+  }
+
+  // Restart the id sequence after every id SQLite has used (deleted ones and, with
+  // AUTOINCREMENT, sqlite_sequence), so no id is handed out twice.
+  void sequence(size_t t) {
+    if (!has_sequence(t)) return;
+    const PlannedTable &pt = plan_.tables[t];
+    const PlannedColumn &key = pt.columns[static_cast<size_t>(pt.rowid_alias)];
+    std::string floor = std::to_string(source(t).sequence_floor);
+    std::string max = "max(" + quote_.ident(key.pg_name) + ")";
+    add(Phase::Sequences, static_cast<int>(t),
+        "SELECT setval(pg_get_serial_sequence(" + quote_.literal(qualified(t)) + ", " + quote_.literal(key.pg_name) +
+            "), greatest(" + max + ", " + floor + ", 1), greatest(" + max + ", " + floor + ") >= 1) FROM " + qualified(t));
+  }
+
+  void view(const SourceView &v) {
+    PlannedTable pv;
+    pv.sqlite_name = v.name;
+    pv.is_view = true;
+    pv.pg_name = named(v.name, pv.notes, "view");
+    auto names = [this](const std::string &word) {
+      for (size_t t = 0; t < plan_.tables.size(); ++t) {
+        if (same_name(plan_.tables[t].sqlite_name, word)) return quote_.ident(plan_.tables[t].pg_name);
+        for (const PlannedColumn &pc : plan_.tables[t].columns)
+          if (same_name(pc.sqlite_name, word)) return quote_.ident(pc.pg_name);
+      }
+      return word;
+    };
+    ColumnLookup booleans = [this](const std::string &name) -> const ResolvedColumn * {
+      for (const PlannedTable &pt : plan_.tables)
+        for (const PlannedColumn &pc : pt.columns)
+          if (pc.pg_type == "boolean" && same_name(pc.sqlite_name, name)) {
+            resolved_ = {pc.pg_name, pc.pg_type};
+            return &resolved_;
+          }
+      return nullptr;
+    };
+    Translation tr = translate_view_body(v.definition.body, names, booleans, quote_);
+    plan_.tables.push_back(pv);
+    int index = static_cast<int>(plan_.tables.size()) - 1;
+    if (!tr.ok) {
+      plan_.tables.back().notes.push_back("view not created: " + tr.reason + " does not translate");
+      return;
+    }
+    std::string columns;
+    if (!v.definition.columns.empty()) {
+      std::vector<std::string> quoted;
+      for (const std::string &c : v.definition.columns) quoted.push_back(quote_.ident(pg_identifier(c)));
+      columns = " (" + join(quoted, ", ") + ")";
+    }
+    add(Phase::Views, index,
+        "CREATE VIEW " + quote_.ident(plan_.schema) + "." + quote_.ident(pv.pg_name) + columns + " AS " + tr.sql, true,
+        "view \"" + v.name + "\"");
+  }
+
+  const SourceCatalog &catalog_;
+  const MigrationOptions &options_;
+  const PgQuoter &quote_;
+  MigrationPlan plan_;
+  std::vector<size_t> order_;  // plan table index -> catalog table index
+  NameRegistry names_;
+  std::map<std::string, std::pair<std::string, std::vector<std::string>>> enums_;  // wanted -> (name, labels)
+  std::set<std::pair<size_t, std::string>> enum_columns_;                          // (table, lower column)
+  std::vector<PlanStep> type_steps_;
+  std::set<std::string> used_overrides_;
+  ResolvedColumn resolved_;
+};
+
+}  // namespace
+
+MigrationPlan plan_migration(const SourceCatalog &catalog, const MigrationOptions &options, const PgQuoter &quote) {
+  return Planner(catalog, options, quote).run();
+}
+
+}  // namespace hangar

@@ -1,0 +1,72 @@
+// The migration plan: the PostgreSQL schema a SQLite database becomes, and the ordered steps
+// that build and fill it. Pure C++ and deterministic: hangar_plan() shows exactly these steps,
+// hangar_migrate() runs them. See DESIGN.md principle 4 for what "the schema the app would
+// have created" means here.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/migration_catalog.hpp"
+#include "core/pg_names.hpp"
+
+namespace hangar {
+
+struct MigrationOptions {
+  std::string target_schema = "public";
+  std::map<std::string, std::string> column_types;  // "table.column" -> PostgreSQL type
+  std::map<std::string, std::string> type_map;      // mapped PostgreSQL type -> replacement, e.g. json -> jsonb
+  bool identity = false;                            // identity columns instead of serial-style sequences
+  bool enums = true;                                // enum CHECKs become enum types
+};
+
+struct PlannedColumn {
+  std::string sqlite_name;
+  std::string pg_name;
+  std::string pg_type;     // the column's PostgreSQL type (without serial/identity decoration)
+  bool generated = false;  // GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it, the copy skips it
+};
+
+struct PlannedForeignKey {
+  std::string label;                           // for messages: the name, or the definition
+  size_t parent = 0;                           // index of the parent in MigrationPlan::tables
+  std::vector<size_t> columns;                 // child column indexes
+  std::vector<size_t> parent_columns;          // parent column indexes
+};
+
+struct PlannedTable {
+  std::string sqlite_name;
+  std::string pg_name;
+  bool is_view = false;
+  std::vector<PlannedColumn> columns;
+  std::string rowid_name;                      // how to select the SQLite rowid; empty when none
+  int rowid_alias = -1;                        // index of the INTEGER PRIMARY KEY column
+  std::vector<PlannedForeignKey> foreign_keys;
+  std::vector<std::string> notes;              // what the report's detail says about this table
+};
+
+enum class Phase { Schema, Types, Tables, Defaults, Copy, Keys, Checks, Indexes, ForeignKeys, Sequences, Views };
+const char *phase_name(Phase phase);
+
+struct PlanStep {
+  Phase phase;
+  int table = -1;          // index into MigrationPlan::tables; -1 for schema-wide steps
+  std::string sql;         // the statement (for Copy, a description of the copy)
+  bool optional = false;   // a failure is reported in the table's detail and skipped
+  std::string what;        // what the step makes, for reports: "default of column x"
+  int foreign_key = -1;    // ForeignKeys: index into the table's foreign_keys
+};
+
+struct MigrationPlan {
+  std::string schema;
+  std::vector<PlannedTable> tables;  // tables in copy order (parents first), then views
+  std::vector<PlanStep> steps;
+  std::vector<std::string> notes;    // database-wide notes (skipped tables)
+};
+
+// Throws hangar::Error (22023) when column_types names a column the database lacks.
+MigrationPlan plan_migration(const SourceCatalog &catalog, const MigrationOptions &options, const PgQuoter &quote);
+
+}  // namespace hangar
