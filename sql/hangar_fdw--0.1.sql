@@ -1,4 +1,5 @@
--- hangar_fdw 0.1 install script: the foreign-data wrapper.
+-- hangar_fdw 0.1 install script: the foreign-data wrapper, the migration functions, and the
+-- extension's own bookkeeping schema "hangar" (nothing is ever created in a migration's target).
 \echo Use "CREATE EXTENSION hangar_fdw" to load this file. \quit
 
 CREATE FUNCTION hangar_fdw_handler()
@@ -14,3 +15,102 @@ LANGUAGE C STRICT;
 CREATE FOREIGN DATA WRAPPER hangar_fdw
   HANDLER hangar_fdw_handler
   VALIDATOR hangar_fdw_validator;
+
+CREATE SCHEMA hangar;
+COMMENT ON SCHEMA hangar IS 'hangar_fdw bookkeeping: rows rejected by hangar_migrate(on_error => ''reject'')';
+
+CREATE SEQUENCE hangar.run_id_seq;
+GRANT USAGE ON SEQUENCE hangar.run_id_seq TO PUBLIC;
+
+CREATE TABLE hangar.rejects (
+  run_id bigint NOT NULL,
+  table_name text NOT NULL,
+  rowid bigint,
+  column_name text,
+  raw_value text,
+  reason text NOT NULL,
+  sqlstate text NOT NULL
+);
+COMMENT ON TABLE hangar.rejects IS 'one row per value (or foreign key) that kept a SQLite row out of a migration';
+SELECT pg_catalog.pg_extension_config_dump('hangar.rejects', '');
+
+CREATE FUNCTION hangar_migrate(
+  source text,
+  target_schema name DEFAULT 'public',
+  column_types jsonb DEFAULT '{}',
+  on_error text DEFAULT 'stop',
+  type_map jsonb DEFAULT '{}',
+  identity boolean DEFAULT false,
+  enums boolean DEFAULT true,
+  verify boolean DEFAULT true)
+RETURNS TABLE (
+  table_name text,
+  target_table text,
+  rows_copied bigint,
+  rows_rejected bigint,
+  verified boolean,
+  copy_seconds double precision,
+  seconds double precision,
+  detail text,
+  run_id bigint)
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hangar_plan(
+  source text,
+  target_schema name DEFAULT 'public',
+  column_types jsonb DEFAULT '{}',
+  on_error text DEFAULT 'stop',
+  type_map jsonb DEFAULT '{}',
+  identity boolean DEFAULT false,
+  enums boolean DEFAULT true,
+  verify boolean DEFAULT true)
+RETURNS TABLE (step integer, phase text, table_name text, statement text)
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE;
+
+CREATE FUNCTION hangar_verify(source text, target_schema name DEFAULT 'public')
+RETURNS TABLE (
+  table_name text,
+  target_table text,
+  source_rows bigint,
+  target_rows bigint,
+  verified boolean,
+  detail text)
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE;
+
+-- Moves every sequence owned by a column of a table in target_schema (serial and identity
+-- columns) past the largest value in that column, so the next insert without an id succeeds.
+CREATE FUNCTION hangar_reset_sequences(target_schema name DEFAULT 'public')
+RETURNS TABLE (sequence_name text, table_name text, column_name text, next_value bigint)
+LANGUAGE plpgsql VOLATILE
+AS $$
+DECLARE
+  owned record;
+  max_value bigint;
+BEGIN
+  FOR owned IN
+    SELECT s.oid::regclass AS seq, c.oid::regclass AS tbl, a.attname AS col
+    FROM pg_depend d
+    JOIN pg_class s ON s.oid = d.objid AND s.relkind = 'S'
+    JOIN pg_class c ON c.oid = d.refobjid
+    JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
+    WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
+      AND d.deptype IN ('a', 'i') AND c.relnamespace = target_schema::regnamespace
+    ORDER BY 2::text, 3
+  LOOP
+    EXECUTE format('SELECT max(%I) FROM %s', owned.col, owned.tbl) INTO max_value;
+    IF max_value IS NULL OR max_value < 1 THEN
+      PERFORM setval(owned.seq, 1, false);
+    ELSE
+      PERFORM setval(owned.seq, max_value, true);
+    END IF;
+    sequence_name := owned.seq::text;
+    table_name := owned.tbl::text;
+    column_name := owned.col;
+    next_value := CASE WHEN max_value IS NULL OR max_value < 1 THEN 1 ELSE max_value + 1 END;
+    RETURN NEXT;
+  END LOOP;
+END
+$$;

@@ -5,11 +5,10 @@
 #include "fdw/hangar_fdw.hpp"
 
 extern "C" {
+#include "portability/instr_time.h"
+#include "utils/jsonb.h"
 #include "utils/relcache.h"
 }
-
-#include <cstdint>
-#include <string>
 
 namespace hangar {
 
@@ -17,7 +16,7 @@ struct MigrationOptions;
 struct MigrationPlan;
 struct PlannedTable;
 
-// source.cpp: a server name or an absolute path, resolved to a connection (privileges checked)
+// source.cpp: a server name or an absolute path, resolved to a file (privileges checked)
 struct MigrationSource {
   const char *path;
   ServerOptions server;  // timezone and busy timeout for conversion and locking
@@ -27,11 +26,8 @@ MigrationSource resolve_source(const char *source);
 // options.cpp: SQL arguments to MigrationOptions (types validated and spelled by PostgreSQL)
 enum class OnError { Stop, Reject };
 OnError parse_on_error(const char *value);
-// Fills options from the jsonb arguments; throws PgError for bad input.
+// Fills options from the jsonb arguments; throws for bad input.
 void parse_type_options(Jsonb *column_types, Jsonb *type_map, MigrationOptions *options);
-
-// plan_build.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
-void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan);
 
 // row_hash.cpp: the order-independent content checksum of verification
 struct TableChecksum {
@@ -61,16 +57,24 @@ struct CopySpec {
   AttrNumber *attnums;          // target attribute per SQLite column
   bool *inserted;               // false for columns PostgreSQL generates itself
   bool has_rowid;
-  OnError on_error;
+  bool insert;                  // false: only convert and checksum (hangar_verify)
+  OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
 };
 struct CopyResult {
-  int64 rows_copied = 0;
-  int64 rows_rejected = 0;
+  int64 rows_copied = 0;        // rows converted (and inserted, when inserting)
+  int64 rows_rejected = 0;      // rows with a value that could not be converted
   TableChecksum source;         // over every column, generated ones included, of the rows copied
   double seconds = 0;
 };
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
+
+// plan_build.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
+void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan);
+// The target table of a planned table; InvalidOid when it does not exist.
+Oid target_relid(const MigrationPlan &plan, const PlannedTable &table);
+// The copy of a planned table into rel (palloc'd; attributes found by name).
+CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError on_error, int64 run_id);
 
 // rejects.cpp: recording rejected rows in hangar.rejects
 void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid, const char *column,
@@ -82,5 +86,59 @@ void spi_run(const char *sql);
 // Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back).
 ErrorData *spi_run_optional(const char *sql);
 double seconds_since(instr_time start);
+
+// orphans.cpp: rows whose foreign key points nowhere (SQLite apps often run with foreign_keys off)
+struct OrphanQuery {
+  const char *label;               // the foreign key, for messages
+  const char *child_table;         // quoted, schema-qualified PostgreSQL names
+  const char *parent_table;
+  const char *child_sqlite;        // SQLite names, for messages, rejects and lookups
+  const char *parent_sqlite;
+  const char *child_rowid_name;    // how to select the child's SQLite rowid; nullptr when none
+  const char *child_rowid_alias;   // the child's INTEGER PRIMARY KEY in PostgreSQL; nullptr when none
+  int ncolumns;
+  const char **child_columns;      // PostgreSQL names of the foreign key columns
+  const char **parent_columns;
+  const char **child_sqlite_columns;
+  const char **parent_sqlite_columns;
+};
+// Raises the stop-mode error: the foreign key's orphan rows by SQLite rowid (SQLSTATE 23503).
+[[noreturn]] void raise_orphans(sqlite3 *db, const OrphanQuery &q);
+// Reject mode: deletes the orphans from the child table, records each in hangar.rejects with
+// why (its parent was rejected, or never existed), and takes them out of the copy's checksum.
+int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation child, const AttrNumber *attnums,
+                     int nattnums, TableChecksum *checksum);
+
+}  // namespace hangar
+
+#include <string>
+#include <vector>
+
+namespace hangar {
+
+// One row of a report (hangar_migrate, hangar_verify), built in C++ and emitted by functions.cpp.
+struct ReportRow {
+  std::string table_name;    // the SQLite name
+  std::string target_table;  // schema-qualified PostgreSQL name
+  bool has_counts = false;
+  int64 rows = 0;            // hangar_migrate: rows copied; hangar_verify: rows in SQLite
+  int64 other_rows = 0;      // hangar_migrate: rows rejected; hangar_verify: rows in the target
+  int verified = -1;         // -1 unknown (NULL), 0 false, 1 true
+  double copy_seconds = -1;  // < 0: NULL
+  double seconds = -1;
+  std::string detail;
+};
+
+// run.cpp: hangar_migrate
+struct MigrationRequest {
+  const char *source;
+  const MigrationOptions *options;
+  OnError on_error;
+  bool verify;
+};
+std::vector<ReportRow> run_migration(const MigrationRequest &request, int64 *run_id);
+
+// verify.cpp: hangar_verify
+std::vector<ReportRow> verify_migration(const char *source, const MigrationOptions &options);
 
 }  // namespace hangar

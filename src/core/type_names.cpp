@@ -1,0 +1,48 @@
+// Spelling of PostgreSQL type names (see type_names.hpp).
+#include "core/type_names.hpp"
+
+#include "core/cpp_only.hpp"
+
+namespace hangar {
+
+namespace {
+
+// Replaces prefix `from` by `to` and moves a " with time zone" / " without time zone" suffix
+// into the short name: "timestamp(3) with time zone" -> "timestamptz(3)".
+bool shorten(const std::string &in, const std::string &from, const std::string &to, std::string *out) {
+  if (in.rfind(from, 0) != 0) return false;
+  *out = to + in.substr(from.size());
+  return true;
+}
+
+std::string strip_suffix(std::string s, const std::string &suffix, bool *had) {
+  *had = s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  if (*had) s.resize(s.size() - suffix.size());
+  return s;
+}
+
+}  // namespace
+
+std::string short_type_name(const std::string &canonical) {
+  bool with_zone, without_zone;
+  std::string s = strip_suffix(canonical, " with time zone", &with_zone);
+  s = strip_suffix(s, " without time zone", &without_zone);
+  std::string out;
+  if (shorten(s, "timestamp", with_zone ? "timestamptz" : "timestamp", &out)) return out;
+  if (shorten(s, "time", with_zone ? "timetz" : "time", &out)) return out;
+  if (shorten(s, "character varying", "varchar", &out)) return out;
+  if (shorten(s, "character", "char", &out)) return out;
+  return canonical;
+}
+
+std::string base_type_name(const std::string &type) { return type.substr(0, type.find('(')); }
+
+bool is_mappable_base_type(const std::string &base) {
+  for (const char *t : {"integer", "bigint", "smallint", "varchar", "char", "text", "boolean", "timestamp",
+                        "timestamptz", "date", "time", "numeric", "double precision", "real", "json", "jsonb",
+                        "bytea", "uuid"})
+    if (base == t) return true;
+  return false;
+}
+
+}  // namespace hangar

@@ -1,0 +1,245 @@
+// The migration's data copy: SQLite rows straight into the new table's heap, without SQL in
+// between. Each value goes through the same conversion as the foreign scan; rows are inserted
+// in batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
+// columns are computed by PostgreSQL from the copied values. While copying, each row's content
+// hash is summed, so verification needs no second read of SQLite.
+//
+// In stop mode the first value that cannot arrive exactly raises an error naming table, column,
+// rowid, value and reason. In reject mode the row is recorded in hangar.rejects and skipped;
+// conversions that go through a type's input function run in a subtransaction there, so any
+// error they raise is caught safely.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "access/heapam.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "commands/progress.h"
+#include "executor/executor.h"
+#include "executor/nodeModifyTable.h"
+#include "utils/backend_progress.h"
+#include "utils/resowner.h"
+}
+
+#include "convert/row_context.hpp"
+#include "convert/value_convert.hpp"
+
+namespace hangar {
+
+namespace {
+
+constexpr int kBatchRows = 1000;
+
+struct StatementOwner {
+  sqlite3_stmt *stmt;
+  MemoryContextCallback cleanup;
+};
+
+void finalize_statement(void *arg) {
+  StatementOwner *owner = static_cast<StatementOwner *>(arg);
+  if (owner->stmt) sqlite3_finalize(owner->stmt);
+  owner->stmt = nullptr;
+}
+
+bool may_raise(const ColumnConverter *conv) {
+  return conv->kind == ConvertKind::Generic || conv->kind == ConvertKind::Jsonb || conv->kind == ConvertKind::Float4;
+}
+
+// convert_value, with errors raised by input functions turned into failures (reject mode).
+bool convert_catching(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+                      ConversionFailure *failure) {
+  if (!may_raise(conv)) return convert_value(conv, stmt, col, value, isnull, failure);
+  MemoryContext old_context = CurrentMemoryContext;
+  ResourceOwner old_owner = CurrentResourceOwner;
+  volatile bool ok = false;
+  BeginInternalSubTransaction(nullptr);
+  MemoryContextSwitchTo(old_context);
+  PG_TRY();
+  {
+    ok = convert_value(conv, stmt, col, value, isnull, failure);
+    ReleaseCurrentSubTransaction();
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(old_context);
+    ErrorData *error = CopyErrorData();
+    FlushErrorState();
+    RollbackAndReleaseCurrentSubTransaction();
+    failure->sqlstate = error->sqlerrcode;
+    failure->message = error->message;
+    failure->hint = error->hint;
+    ok = false;
+  }
+  PG_END_TRY();
+  MemoryContextSwitchTo(old_context);
+  CurrentResourceOwner = old_owner;
+  return ok;
+}
+
+class BatchInserter {
+ public:
+  BatchInserter(Relation rel) : rel_(rel) {
+    for (int i = 0; i < kBatchRows; ++i) slots_[i] = table_slot_create(rel, nullptr);
+    bistate_ = GetBulkInsertState();
+    cid_ = GetCurrentCommandId(true);
+    TupleDesc desc = RelationGetDescr(rel);
+    if (desc->constr && desc->constr->has_generated_stored) {
+      estate_ = CreateExecutorState();
+      rri_ = makeNode(ResultRelInfo);
+      InitResultRelInfo(rri_, rel, 1, nullptr, 0);
+    }
+  }
+
+  TupleTableSlot *next_slot() {
+    ExecClearTuple(slots_[buffered_]);
+    return slots_[buffered_];
+  }
+
+  // Stores the filled slot; true when the batch is full and must be flushed.
+  bool store(TupleTableSlot *slot) {
+    ExecStoreVirtualTuple(slot);
+    if (rri_) {
+      ExecComputeStoredGenerated(rri_, estate_, slot, CMD_INSERT);
+      ResetPerTupleExprContext(estate_);
+    }
+    return ++buffered_ == kBatchRows;
+  }
+
+  void flush() {
+    if (buffered_ == 0) return;
+    table_multi_insert(rel_, slots_, buffered_, cid_, TABLE_INSERT_SKIP_FSM, bistate_);
+    for (int i = 0; i < buffered_; ++i) ExecClearTuple(slots_[i]);
+    buffered_ = 0;
+  }
+
+  void finish() {
+    flush();
+    FreeBulkInsertState(bistate_);
+    table_finish_bulk_insert(rel_, TABLE_INSERT_SKIP_FSM);
+    for (int i = 0; i < kBatchRows; ++i) ExecDropSingleTupleTableSlot(slots_[i]);
+    if (estate_) FreeExecutorState(estate_);
+  }
+
+ private:
+  Relation rel_;
+  TupleTableSlot *slots_[kBatchRows];
+  int buffered_ = 0;
+  BulkInsertState bistate_;
+  CommandId cid_;
+  EState *estate_ = nullptr;
+  ResultRelInfo *rri_ = nullptr;
+};
+
+}  // namespace
+
+CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server) {
+  CopyResult result;
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  MemoryContext copy_context = AllocSetContextCreate(CurrentMemoryContext, "hangar copy", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext old_context = MemoryContextSwitchTo(copy_context);
+  StatementOwner *owner = static_cast<StatementOwner *>(palloc0(sizeof(StatementOwner)));
+  owner->cleanup.func = finalize_statement;
+  owner->cleanup.arg = owner;
+  MemoryContextRegisterResetCallback(copy_context, &owner->cleanup);
+
+  TupleDesc desc = RelationGetDescr(rel);
+  ColumnConverter *converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * spec.ncolumns));
+  bool *not_null = static_cast<bool *>(palloc(sizeof(bool) * spec.ncolumns));
+  for (int i = 0; i < spec.ncolumns; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, spec.attnums[i] - 1);
+    ColumnOptions column;
+    column.column_name = spec.sqlite_columns[i];
+    converter_init(&converters[i], att->atttypid, att->atttypmod, column, server);
+    not_null[i] = att->attnotnull && spec.inserted[i];
+  }
+  Datum *values = static_cast<Datum *>(palloc0(sizeof(Datum) * desc->natts));
+  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
+  memset(nulls, true, sizeof(bool) * desc->natts);
+
+  int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
+  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
+  sqlite3_stmt *stmt = owner->stmt;
+
+  RowContext row = {spec.sqlite_table, spec.sqlite_columns, stmt, spec.has_rowid ? spec.ncolumns : -1, -1, 0};
+  ErrorContextCallback error_context;
+  error_context.callback = row_error_context;
+  error_context.arg = &row;
+  error_context.previous = error_context_stack;
+  error_context_stack = &error_context;
+
+  BatchInserter *inserter = spec.insert ? new (palloc(sizeof(BatchInserter))) BatchInserter(rel) : nullptr;
+  if (spec.insert) {
+    pgstat_progress_start_command(PROGRESS_COMMAND_COPY, RelationGetRelid(rel));
+    pgstat_progress_update_param(PROGRESS_COPY_COMMAND, PROGRESS_COPY_COMMAND_FROM);
+    pgstat_progress_update_param(PROGRESS_COPY_TYPE, PROGRESS_COPY_TYPE_CALLBACK);
+  }
+  MemoryContext batch_context = AllocSetContextCreate(copy_context, "hangar copy batch", ALLOCSET_DEFAULT_SIZES);
+  for (;;) {
+    CHECK_FOR_INTERRUPTS();
+    rc = sqlite3_step(stmt);
+    if (rc == SQLITE_DONE) break;
+    if (rc != SQLITE_ROW) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
+    row.row_number++;
+    MemoryContextSwitchTo(batch_context);
+    bool rejected = false;
+    for (int i = 0; i < spec.ncolumns; ++i) {
+      row.current_column = i;
+      int a = spec.attnums[i] - 1;
+      ConversionFailure failure;
+      bool ok = spec.on_error == OnError::Reject
+                    ? convert_catching(&converters[i], stmt, i, &values[a], &nulls[a], &failure)
+                    : convert_value(&converters[i], stmt, i, &values[a], &nulls[a], &failure);
+      if (ok && nulls[a] && not_null[i]) {
+        ok = false;
+        failure = {ERRCODE_NOT_NULL_VIOLATION,
+                   psprintf("null value in column \"%s\" violates a not-null constraint",
+                            NameStr(TupleDescAttr(desc, a)->attname)),
+                   nullptr};
+      }
+      if (ok) continue;
+      if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
+      rejected = true;
+      if (spec.insert) {
+        bool is_rowid;
+        int64 id = current_rowid(row, &is_rowid);
+        record_reject(spec.run_id, spec.sqlite_table, is_rowid, id, spec.sqlite_columns[i],
+                      describe_sqlite_value(stmt, i), failure.sqlstate, failure.message);
+      }
+    }
+    row.current_column = -1;
+    MemoryContextSwitchTo(copy_context);
+    if (rejected) {
+      result.rows_rejected++;
+      continue;
+    }
+    result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
+    result.rows_copied++;
+    if (!inserter) {
+      MemoryContextReset(batch_context);
+      continue;
+    }
+    TupleTableSlot *slot = inserter->next_slot();
+    memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
+    memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
+    for (int i = 0; i < spec.ncolumns; ++i)
+      if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
+    if (inserter->store(slot)) {
+      inserter->flush();
+      MemoryContextReset(batch_context);
+      pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
+      pgstat_progress_update_param(PROGRESS_COPY_TUPLES_EXCLUDED, result.rows_rejected);
+    }
+  }
+  if (inserter) {
+    inserter->finish();
+    pgstat_progress_end_command();
+  }
+  error_context_stack = error_context.previous;
+  MemoryContextSwitchTo(old_context);
+  MemoryContextDelete(copy_context);
+  result.seconds = seconds_since(start);
+  return result;
+}
+
+}  // namespace hangar

@@ -1,0 +1,152 @@
+// The SQL-callable migration functions: hangar_migrate(), hangar_plan() and hangar_verify().
+// They read their arguments, call run.cpp / verify.cpp / the planner, and return rows through a
+// materialized set. hangar_plan changes nothing: it reads SQLite and returns the statements.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "executor/spi.h"
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/tuplestore.h"
+}
+
+#include "bridge/error_bridge.hpp"
+#include "core/migration_plan.hpp"
+
+namespace hangar {
+
+namespace {
+
+// The arguments hangar_migrate and hangar_plan share, in this order:
+// source, target_schema, column_types, on_error, type_map, identity, enums, verify.
+struct Arguments {
+  const char *source;
+  OnError on_error;
+  bool verify;
+};
+
+Arguments read_arguments(FunctionCallInfo fcinfo, int nargs, MigrationOptions *options) {
+  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map", "identity", "enums", "verify"};
+  for (int i = 0; i < nargs; ++i)
+    if (PG_ARGISNULL(i) && i != 2 && i != 4)
+      throw Error("22004", std::string(names[i]) + " must not be null");
+  Arguments args;
+  args.source = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  options->target_schema = NameStr(*PG_GETARG_NAME(1));
+  if (nargs <= 2) return args;
+  const char *on_error = text_to_cstring(PG_GETARG_TEXT_PP(3));
+  args.on_error = pg_guard([&] { return parse_on_error(on_error); });
+  options->identity = PG_GETARG_BOOL(5);
+  options->enums = PG_GETARG_BOOL(6);
+  args.verify = PG_GETARG_BOOL(7);
+  parse_type_options(PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2), PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4),
+                     options);
+  return args;
+}
+
+// Emits one row; `fill` sets values/nulls (all NULL beforehand).
+template <typename Fill>
+void emit(ReturnSetInfo *rsinfo, Fill fill) {
+  int natts = rsinfo->setDesc->natts;
+  Datum *values = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));
+  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * natts));
+  memset(nulls, true, sizeof(bool) * natts);
+  fill(values, nulls);
+  pg_guard([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
+}
+
+Datum text_datum(const std::string &s) { return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size()))); }
+
+// The report columns of hangar_migrate, in the order the install script declares them.
+void emit_migration_row(ReturnSetInfo *rsinfo, const ReportRow &row, int64 run_id) {
+  emit(rsinfo, [&](Datum *v, bool *n) {
+    if (!row.table_name.empty()) v[0] = text_datum(row.table_name), n[0] = false;
+    if (!row.target_table.empty()) v[1] = text_datum(row.target_table), n[1] = false;
+    if (row.has_counts) {
+      v[2] = Int64GetDatum(row.rows), n[2] = false;
+      v[3] = Int64GetDatum(row.other_rows), n[3] = false;
+    }
+    if (row.verified >= 0) v[4] = BoolGetDatum(row.verified == 1), n[4] = false;
+    if (row.copy_seconds >= 0) v[5] = Float8GetDatum(row.copy_seconds), n[5] = false;
+    if (row.seconds >= 0) v[6] = Float8GetDatum(row.seconds), n[6] = false;
+    if (!row.detail.empty()) v[7] = text_datum(row.detail), n[7] = false;
+    v[8] = Int64GetDatum(run_id), n[8] = false;
+  });
+}
+
+}  // namespace
+
+}  // namespace hangar
+
+extern "C" {
+PG_FUNCTION_INFO_V1(hangar_migrate);
+PG_FUNCTION_INFO_V1(hangar_plan);
+PG_FUNCTION_INFO_V1(hangar_verify);
+
+Datum hangar_migrate(PG_FUNCTION_ARGS) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    {
+      hangar::MigrationOptions options;
+      hangar::Arguments args = hangar::read_arguments(fcinfo, 8, &options);
+      hangar::MigrationRequest request{args.source, &options, args.on_error, args.verify};
+      int64 run_id = 0;
+      std::vector<hangar::ReportRow> rows = hangar::run_migration(request, &run_id);
+      for (const hangar::ReportRow &row : rows) hangar::emit_migration_row(rsinfo, row, run_id);
+    }
+    SPI_finish();
+    return (Datum)0;
+  });
+}
+
+Datum hangar_plan(PG_FUNCTION_ARGS) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    hangar::MigrationOptions options;
+    hangar::Arguments args = hangar::read_arguments(fcinfo, 8, &options);
+    hangar::MigrationSource source = hangar::pg_guard([&] {
+      auto *s = static_cast<hangar::MigrationSource *>(palloc(sizeof(hangar::MigrationSource)));
+      *s = hangar::resolve_source(args.source);
+      return s;
+    })[0];
+    hangar::MigrationPlan plan;
+    hangar::build_plan(source, options, &plan);
+    int number = 0;
+    for (const hangar::PlanStep &step : plan.steps) {
+      ++number;
+      hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+        v[0] = Int32GetDatum(number), n[0] = false;
+        v[1] = hangar::text_datum(hangar::phase_name(step.phase)), n[1] = false;
+        if (step.table >= 0) v[2] = hangar::text_datum(plan.tables[static_cast<size_t>(step.table)].sqlite_name), n[2] = false;
+        v[3] = hangar::text_datum(step.sql), n[3] = false;
+      });
+    }
+    return (Datum)0;
+  });
+}
+
+Datum hangar_verify(PG_FUNCTION_ARGS) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    hangar::MigrationOptions options;
+    hangar::Arguments args = hangar::read_arguments(fcinfo, 2, &options);
+    for (const hangar::ReportRow &row : hangar::verify_migration(args.source, options)) {
+      hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+        v[0] = hangar::text_datum(row.table_name), n[0] = false;
+        v[1] = hangar::text_datum(row.target_table), n[1] = false;
+        if (row.has_counts) {
+          v[2] = Int64GetDatum(row.rows), n[2] = false;
+          v[3] = Int64GetDatum(row.other_rows), n[3] = false;
+        }
+        v[4] = BoolGetDatum(row.verified == 1), n[4] = false;
+        if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
+      });
+    }
+    return (Datum)0;
+  });
+}
+}

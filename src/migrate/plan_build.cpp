@@ -1,0 +1,65 @@
+// Planning from the PostgreSQL zone: reads the SQLite catalog through the cached connection (so
+// planning shares the call's snapshot), runs the pure C++ planner with PostgreSQL's own quoting,
+// and turns a planned table into the palloc'd CopySpec the copy's hot loop reads.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "utils/lsyscache.h"
+#include "utils/rel.h"
+}
+
+#include <string>
+#include <vector>
+
+#include "bridge/error_bridge.hpp"
+#include "core/migration_plan.hpp"
+#include "core/sqlite_query.hpp"
+#include "fdw/pg_quoter.hpp"
+
+namespace hangar {
+
+void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan) {
+  Database &db = connection_acquire(source.path, source.server.busy_timeout_ms);
+  PostgresQuoter quote;
+  *plan = plan_migration(read_source_catalog(db), options, quote);
+}
+
+Oid target_relid(const MigrationPlan &plan, const PlannedTable &table) {
+  char *schema = palloc_string(plan.schema);
+  char *name = palloc_string(table.pg_name);
+  return pg_guard([&] {
+    Oid nsp = get_namespace_oid(schema, true);
+    return OidIsValid(nsp) ? get_relname_relid(name, nsp) : InvalidOid;
+  });
+}
+
+CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError on_error, int64 run_id) {
+  CopySpec spec;
+  int n = static_cast<int>(table.columns.size());
+  spec.sqlite_table = palloc_string(table.sqlite_name);
+  spec.ncolumns = n;
+  spec.has_rowid = !table.rowid_name.empty();
+  spec.insert = insert;
+  spec.on_error = on_error;
+  spec.run_id = run_id;
+  spec.sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (n + 1)));
+  spec.attnums = static_cast<AttrNumber *>(palloc0(sizeof(AttrNumber) * (n + 1)));
+  spec.inserted = static_cast<bool *>(palloc(sizeof(bool) * (n + 1)));
+  std::vector<std::string> names;
+  for (int i = 0; i < n; ++i) {
+    const PlannedColumn &pc = table.columns[static_cast<size_t>(i)];
+    names.push_back(pc.sqlite_name);
+    spec.sqlite_columns[i] = palloc_string(pc.sqlite_name);
+    spec.inserted[i] = !pc.generated;
+    const char *pg_name = palloc_string(pc.pg_name);
+    spec.attnums[i] = pg_guard([&] { return get_attnum(RelationGetRelid(rel), pg_name); });
+    if (spec.attnums[i] == InvalidAttrNumber)
+      throw Error("42703", "column \"" + pc.pg_name + "\" of relation \"" + table.pg_name + "\" does not exist",
+                  "It would hold SQLite column \"" + pc.sqlite_name + "\".");
+  }
+  spec.select_sql = palloc_string(select_sql(table.sqlite_name, names, table.rowid_name, {}));
+  return spec;
+}
+
+}  // namespace hangar

@@ -1,0 +1,76 @@
+// The content checksum of verification: a 64-bit hash per row over the stored bytes of each
+// value (detoasted, without varlena headers, so a value hashes the same whether it came from the
+// converter or from disk), combined in column order; a table's checksum is the row count and
+// the sum of its row hashes, so it does not depend on row order and catches one changed value.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "access/relscan.h"
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "common/hashfn.h"
+#include "utils/snapmgr.h"
+}
+
+namespace hangar {
+
+namespace {
+
+constexpr uint64 kNullHash = UINT64CONST(0x9e3779b97f4a7c15);
+
+uint64 datum_hash(Datum value, Form_pg_attribute att) {
+  if (att->attbyval) {
+    char bytes[sizeof(Datum)];
+    store_att_byval(bytes, value, att->attlen);
+    return hash_bytes_extended(reinterpret_cast<const unsigned char *>(bytes), att->attlen, 0);
+  }
+  if (att->attlen == -1) {
+    struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
+    uint64 h = hash_bytes_extended(reinterpret_cast<const unsigned char *>(VARDATA_ANY(v)),
+                                   static_cast<int>(VARSIZE_ANY_EXHDR(v)), 0);
+    if (v != reinterpret_cast<struct varlena *>(DatumGetPointer(value))) pfree(v);
+    return h;
+  }
+  if (att->attlen == -2) {
+    const char *s = DatumGetCString(value);
+    return hash_bytes_extended(reinterpret_cast<const unsigned char *>(s), static_cast<int>(strlen(s)), 0);
+  }
+  return hash_bytes_extended(reinterpret_cast<const unsigned char *>(DatumGetPointer(value)), att->attlen, 0);
+}
+
+}  // namespace
+
+uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
+  uint64 h = 0;
+  for (int i = 0; i < count; ++i) {
+    AttrNumber attnum = attnums[i];
+    if (attnum <= 0) continue;
+    uint64 column = nulls[attnum - 1] ? kNullHash : datum_hash(values[attnum - 1], TupleDescAttr(desc, attnum - 1));
+    h = hash_combine64(h, column);
+  }
+  return hash_combine64(h, kNullHash);  // a final mix, so that sums of row hashes spread well
+}
+
+TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count) {
+  TableChecksum checksum;
+  CommandCounterIncrement();  // see this transaction's own inserts
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  TupleTableSlot *slot = table_slot_create(rel, nullptr);
+  TableScanDesc scan = table_beginscan(rel, snapshot, 0, nullptr);
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar checksum row", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext old_context = MemoryContextSwitchTo(row_context);
+  while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
+    CHECK_FOR_INTERRUPTS();
+    slot_getallattrs(slot);
+    checksum.add(row_hash(RelationGetDescr(rel), attnums, count, slot->tts_values, slot->tts_isnull));
+    MemoryContextReset(row_context);
+  }
+  MemoryContextSwitchTo(old_context);
+  MemoryContextDelete(row_context);
+  table_endscan(scan);
+  ExecDropSingleTupleTableSlot(slot);
+  UnregisterSnapshot(snapshot);
+  return checksum;
+}
+
+}  // namespace hangar

@@ -1,0 +1,288 @@
+// hangar_migrate(): runs a MigrationPlan in the caller's transaction (all or nothing) against
+// one SQLite snapshot. Statements go through SPI; optional steps (defaults, checks, indexes,
+// views) run in subtransactions so a failure is reported in the table's detail instead of
+// aborting; the copy goes straight to the heap (copy.cpp). Foreign keys are added after the
+// data: in stop mode an orphan row stops the migration with its SQLite rowid, in reject mode
+// orphans are removed and recorded first. Verification compares the checksum computed while
+// copying with a scan of each finished table.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "access/table.h"
+#include "catalog/namespace.h"
+#include "utils/guc.h"
+#include "utils/lsyscache.h"
+}
+
+#include "bridge/error_bridge.hpp"
+#include "core/migration_plan.hpp"
+#include "fdw/pg_quoter.hpp"
+
+namespace hangar {
+
+namespace {
+
+struct TableOutcome {
+  bool copied = false;
+  CopyResult copy;
+  AttrNumber *attnums = nullptr;  // the copied SQLite columns' attributes (palloc'd)
+  int nattnums = 0;
+  double seconds = 0;
+  int verified = -1;
+  std::vector<std::string> notes;
+};
+
+std::string join_notes(const std::vector<std::string> &a, const std::vector<std::string> &b) {
+  std::string out;
+  for (const auto *list : {&a, &b})
+    for (const std::string &n : *list) out += (out.empty() ? "" : "; ") + n;
+  return out;
+}
+
+class MigrationRun {
+ public:
+  MigrationRun(const MigrationRequest &request) : request_(request) {}
+
+  std::vector<ReportRow> run(int64 *run_id) {
+    source_ = pg_guard([&] { return resolve_source_ptr(request_.source); });
+    run_id_ = pg_guard([] { return next_run_id(); });
+    *run_id = run_id_;
+    build_plan(*source_, *request_.options, &plan_);
+    check_targets_absent();
+    db_ = connection_acquire(source_->path, source_->server.busy_timeout_ms).handle();
+    outcomes_.resize(plan_.tables.size());
+    for (const PlanStep &step : plan_.steps) execute(step);
+    if (search_path_level_ >= 0) pg_guard([&] { AtEOXact_GUC(true, search_path_level_); });
+    if (request_.verify) verify();
+    return report();
+  }
+
+ private:
+  static MigrationSource *resolve_source_ptr(const char *source) {
+    MigrationSource *result = static_cast<MigrationSource *>(palloc(sizeof(MigrationSource)));
+    *result = resolve_source(source);
+    return result;
+  }
+
+  std::string qualified(const PlannedTable &t) { return quote_.ident(plan_.schema) + "." + quote_.ident(t.pg_name); }
+
+  void check_targets_absent() {
+    if (plan_.schema == "hangar")
+      throw Error("42939", "target schema \"hangar\" is reserved for hangar_fdw's own bookkeeping", "",
+                  "Choose another target_schema.");
+    for (const PlannedTable &t : plan_.tables)
+      if (OidIsValid(target_relid(plan_, t)))
+        throw Error("42P07", "relation " + qualified(t) + " already exists",
+                    "hangar_migrate creates every table and view it migrates.",
+                    "Drop the existing tables or choose another target_schema.");
+  }
+
+  bool schema_exists() {
+    const char *schema = palloc_string(plan_.schema);
+    return pg_guard([&] { return OidIsValid(get_namespace_oid(schema, true)); });
+  }
+
+  Relation open(int table, LOCKMODE lock) {
+    Oid relid = target_relid(plan_, plan_.tables[static_cast<size_t>(table)]);
+    return pg_guard([&] { return table_open(relid, lock); });
+  }
+
+  void execute(const PlanStep &step) {
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
+    switch (step.phase) {
+      case Phase::Schema:
+        if (!schema_exists()) pg_guard([&] { spi_run(step.sql.c_str()); });
+        break;
+      case Phase::Copy:
+        copy(step.table);
+        break;
+      case Phase::ForeignKeys:
+        if (request_.on_error == OnError::Reject && !orphans_removed_) remove_orphans();
+        foreign_key(step);
+        break;
+      case Phase::Views:
+        if (search_path_level_ < 0) enter_target_search_path();
+        optional(step);
+        break;
+      default:
+        if (step.optional)
+          optional(step);
+        else
+          pg_guard([&] { spi_run(step.sql.c_str()); });
+    }
+    if (step.table >= 0) outcomes_[static_cast<size_t>(step.table)].seconds += seconds_since(start);
+  }
+
+  void copy(int table) {
+    const PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
+    TableOutcome &out = outcomes_[static_cast<size_t>(table)];
+    Relation rel = open(table, RowExclusiveLock);
+    CopySpec spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
+    pg_guard([&] {
+      out.copy = copy_table(db_, spec, rel, source_->server);
+      table_close(rel, NoLock);
+    });
+    out.copied = true;
+    out.attnums = spec.attnums;
+    out.nattnums = spec.ncolumns;
+    const char *name = spec.sqlite_table;
+    double seconds = out.copy.seconds;
+    int64 rows = out.copy.rows_copied, rejected = out.copy.rows_rejected;
+    pg_guard([&] {
+      ereport(NOTICE, (errmsg("table \"%s\": " INT64_FORMAT " rows copied, " INT64_FORMAT " rejected, in %.2f s (%.0f rows/s)",
+                              name, rows, rejected, seconds, seconds > 0 ? rows / seconds : 0.0)));
+    });
+  }
+
+  void optional(const PlanStep &step) {
+    ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
+    if (!error) return;
+    std::string note = step.what + " not created: " + error->message;
+    if (step.table >= 0)
+      outcomes_[static_cast<size_t>(step.table)].notes.push_back(note);
+    else
+      plan_.notes.push_back(note);
+  }
+
+  void foreign_key(const PlanStep &step) {
+    ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
+    if (!error) return;
+    if (error->sqlerrcode == ERRCODE_FOREIGN_KEY_VIOLATION && request_.on_error == OnError::Stop) {
+      OrphanQuery q = orphan_query(static_cast<size_t>(step.table), static_cast<size_t>(step.foreign_key));
+      pg_guard([&] { raise_orphans(db_, q); });
+    }
+    throw PgError(error);
+  }
+
+  // Removes orphans until none are left: a removed parent can orphan its children in turn.
+  void remove_orphans() {
+    orphans_removed_ = true;
+    for (bool removed = true; removed;) {
+      removed = false;
+      for (size_t t = 0; t < plan_.tables.size(); ++t) {
+        TableOutcome &out = outcomes_[t];
+        for (size_t f = 0; f < plan_.tables[t].foreign_keys.size(); ++f) {
+          OrphanQuery q = orphan_query(t, f);
+          Relation rel = open(static_cast<int>(t), RowExclusiveLock);
+          int64 n = pg_guard([&] {
+            int64 count = reject_orphans(db_, q, run_id_, rel, out.attnums, out.nattnums, &out.copy.source);
+            table_close(rel, NoLock);
+            return count;
+          });
+          if (n == 0) continue;
+          out.copy.rows_copied -= n;
+          out.copy.rows_rejected += n;
+          out.notes.push_back(std::to_string(n) + " rows rejected by " + plan_.tables[t].foreign_keys[f].label +
+                              ": their parent row is not in \"" +
+                              plan_.tables[plan_.tables[t].foreign_keys[f].parent].sqlite_name + "\"");
+          removed = true;
+        }
+      }
+    }
+  }
+
+  OrphanQuery orphan_query(size_t t, size_t f) {
+    const PlannedTable &child = plan_.tables[t];
+    const PlannedForeignKey &fk = child.foreign_keys[f];
+    const PlannedTable &parent = plan_.tables[fk.parent];
+    OrphanQuery q;
+    int n = static_cast<int>(fk.columns.size());
+    q.label = palloc_string(fk.label);
+    q.child_table = palloc_string(qualified(child));
+    q.parent_table = palloc_string(qualified(parent));
+    q.child_sqlite = palloc_string(child.sqlite_name);
+    q.parent_sqlite = palloc_string(parent.sqlite_name);
+    q.child_rowid_name = child.rowid_name.empty() ? nullptr : palloc_string(child.rowid_name);
+    q.child_rowid_alias =
+        child.rowid_alias < 0 ? nullptr : palloc_string(child.columns[static_cast<size_t>(child.rowid_alias)].pg_name);
+    q.ncolumns = n;
+    const char ***lists[] = {&q.child_columns, &q.parent_columns, &q.child_sqlite_columns, &q.parent_sqlite_columns};
+    for (const char ***list : lists) *list = static_cast<const char **>(palloc(sizeof(char *) * (n + 1)));
+    for (int i = 0; i < n; ++i) {
+      const PlannedColumn &c = child.columns[fk.columns[static_cast<size_t>(i)]];
+      const PlannedColumn &p = parent.columns[fk.parent_columns[static_cast<size_t>(i)]];
+      q.child_columns[i] = palloc_string(c.pg_name);
+      q.parent_columns[i] = palloc_string(p.pg_name);
+      q.child_sqlite_columns[i] = palloc_string(c.sqlite_name);
+      q.parent_sqlite_columns[i] = palloc_string(p.sqlite_name);
+    }
+    return q;
+  }
+
+  // Views are created with the target schema first on the search_path, so their unqualified
+  // table names resolve there; the caller's search_path is restored afterwards.
+  void enter_target_search_path() {
+    char *path = palloc_string(quote_.ident(plan_.schema) + ", pg_catalog");
+    search_path_level_ = pg_guard([&] {
+      int level = NewGUCNestLevel();
+      set_config_option("search_path", path, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+      return level;
+    });
+  }
+
+  void verify() {
+    for (size_t t = 0; t < plan_.tables.size(); ++t) {
+      TableOutcome &out = outcomes_[t];
+      if (!out.copied) continue;
+      instr_time start;
+      INSTR_TIME_SET_CURRENT(start);
+      Relation rel = open(static_cast<int>(t), AccessShareLock);
+      TableChecksum target;
+      pg_guard([&] {
+        target = table_checksum(rel, out.attnums, out.nattnums);
+        table_close(rel, NoLock);
+      });
+      out.verified = target == out.copy.source ? 1 : 0;
+      if (!out.verified)
+        out.notes.push_back("verification failed: " + std::to_string(out.copy.source.rows) + " rows copied, " +
+                            std::to_string(target.rows) + " in the table" +
+                            (target.rows == out.copy.source.rows ? ", contents differ" : ""));
+      out.seconds += seconds_since(start);
+    }
+  }
+
+  std::vector<ReportRow> report() {
+    std::vector<ReportRow> rows;
+    for (size_t t = 0; t < plan_.tables.size(); ++t) {
+      const PlannedTable &pt = plan_.tables[t];
+      const TableOutcome &out = outcomes_[t];
+      ReportRow row;
+      row.table_name = pt.sqlite_name;
+      row.target_table = qualified(pt);
+      row.has_counts = out.copied;
+      row.rows = out.copy.rows_copied;
+      row.other_rows = out.copy.rows_rejected;
+      row.verified = out.verified;
+      row.copy_seconds = out.copied ? out.copy.seconds : -1;
+      row.seconds = out.seconds;
+      row.detail = join_notes(pt.notes, out.notes);
+      if (pt.is_view && row.detail.empty()) row.detail = "view created";
+      rows.push_back(std::move(row));
+    }
+    for (const std::string &note : plan_.notes) {
+      ReportRow row;
+      row.detail = note;
+      rows.push_back(std::move(row));
+    }
+    return rows;
+  }
+
+  const MigrationRequest &request_;
+  MigrationSource *source_ = nullptr;
+  int64 run_id_ = 0;
+  MigrationPlan plan_;
+  sqlite3 *db_ = nullptr;
+  std::vector<TableOutcome> outcomes_;
+  bool orphans_removed_ = false;
+  int search_path_level_ = -1;
+  PostgresQuoter quote_;
+};
+
+}  // namespace
+
+std::vector<ReportRow> run_migration(const MigrationRequest &request, int64 *run_id) {
+  return MigrationRun(request).run(run_id);
+}
+
+}  // namespace hangar
