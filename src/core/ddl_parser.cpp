@@ -265,8 +265,10 @@ std::string tokens_text(const std::vector<Token> &tokens) {
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
     const Token &t = tokens[i];
-    bool no_space = i == 0 || t.is(")") || t.is(",") || t.is(".") || tokens[i - 1].is("(") || tokens[i - 1].is(".") ||
-                    (t.is("(") && tokens[i - 1].kind == TokenKind::Word);
+    const Token &prev = i ? tokens[i - 1] : t;
+    bool call = t.is("(") && prev.kind == TokenKind::Word && !prev.is_word("IN") && !prev.is_word("AND") &&
+                !prev.is_word("OR") && !prev.is_word("NOT") && !prev.is_word("AS") && !prev.is_word("EXISTS");
+    bool no_space = i == 0 || t.is(")") || t.is(",") || t.is(".") || prev.is("(") || prev.is(".") || call;
     if (!no_space) out += ' ';
     out += t.text;
   }

@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
+#include "core/type_names.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -183,7 +184,7 @@ class Planner {
       if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
       pc.pg_type = src.types[i].pg_type;
       if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
-      auto mapped = options_.type_map.find(pc.pg_type);
+      auto mapped = options_.type_map.find(base_type_name(pc.pg_type));
       if (mapped != options_.type_map.end()) pc.pg_type = mapped->second;
       if (const std::string *override_type = column_type_override(src.table.name, c.name))
         pc.pg_type = *override_type;

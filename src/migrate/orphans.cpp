@@ -95,7 +95,8 @@ int *column_positions(const OrphanQuery &q, TupleDesc desc) {
 void raise_orphans(sqlite3 *db, const OrphanQuery &q) {
   char *condition = orphan_condition(q);
   spi_run(psprintf("SELECT count(*) FROM %s c WHERE %s", q.child_table, condition));
-  int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, nullptr));
+  bool isnull;
+  int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
   spi_run(psprintf("SELECT * FROM %s c WHERE %s LIMIT %d", q.child_table, condition, kNamedOrphans));
   SPITupleTable *rows = SPI_tuptable;
   int *positions = column_positions(q, rows->tupdesc);

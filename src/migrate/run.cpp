@@ -124,6 +124,11 @@ class MigrationRun {
       table_close(rel, NoLock);
     });
     out.copied = true;
+    if (out.copy.rows_rejected > 0)
+      out.notes.push_back(std::to_string(out.copy.rows_rejected) +
+                          (out.copy.rows_rejected == 1 ? " row" : " rows") +
+                          " rejected: a value does not convert exactly (see hangar.rejects, run_id " +
+                          std::to_string(run_id_) + ")");
     out.attnums = spec.attnums;
     out.nattnums = spec.ncolumns;
     const char *name = spec.sqlite_table;
@@ -158,28 +163,39 @@ class MigrationRun {
   // Removes orphans until none are left: a removed parent can orphan its children in turn.
   void remove_orphans() {
     orphans_removed_ = true;
-    for (bool removed = true; removed;) {
-      removed = false;
-      for (size_t t = 0; t < plan_.tables.size(); ++t) {
-        TableOutcome &out = outcomes_[t];
+    std::vector<std::vector<int64>> removed(plan_.tables.size());
+    for (size_t t = 0; t < plan_.tables.size(); ++t) removed[t].assign(plan_.tables[t].foreign_keys.size(), 0);
+    for (bool again = true; again;) {
+      again = false;
+      for (size_t t = 0; t < plan_.tables.size(); ++t)
         for (size_t f = 0; f < plan_.tables[t].foreign_keys.size(); ++f) {
-          OrphanQuery q = orphan_query(t, f);
-          Relation rel = open(static_cast<int>(t), RowExclusiveLock);
-          int64 n = pg_guard([&] {
-            int64 count = reject_orphans(db_, q, run_id_, rel, out.attnums, out.nattnums, &out.copy.source);
-            table_close(rel, NoLock);
-            return count;
-          });
-          if (n == 0) continue;
-          out.copy.rows_copied -= n;
-          out.copy.rows_rejected += n;
-          out.notes.push_back(std::to_string(n) + " rows rejected by " + plan_.tables[t].foreign_keys[f].label +
-                              ": their parent row is not in \"" +
-                              plan_.tables[plan_.tables[t].foreign_keys[f].parent].sqlite_name + "\"");
-          removed = true;
+          int64 n = reject_orphans_of(t, f);
+          removed[t][f] += n;
+          again = again || n > 0;
         }
-      }
     }
+    for (size_t t = 0; t < plan_.tables.size(); ++t)
+      for (size_t f = 0; f < removed[t].size(); ++f) {
+        if (removed[t][f] == 0) continue;
+        const PlannedForeignKey &fk = plan_.tables[t].foreign_keys[f];
+        outcomes_[t].notes.push_back(std::to_string(removed[t][f]) + (removed[t][f] == 1 ? " row" : " rows") +
+                                     " rejected by " + fk.label + ": no parent row in \"" +
+                                     plan_.tables[fk.parent].sqlite_name + "\"");
+      }
+  }
+
+  int64 reject_orphans_of(size_t t, size_t f) {
+    TableOutcome &out = outcomes_[t];
+    OrphanQuery q = orphan_query(t, f);
+    Relation rel = open(static_cast<int>(t), RowExclusiveLock);
+    int64 n = pg_guard([&] {
+      int64 count = reject_orphans(db_, q, run_id_, rel, out.attnums, out.nattnums, &out.copy.source);
+      table_close(rel, NoLock);
+      return count;
+    });
+    out.copy.rows_copied -= n;
+    out.copy.rows_rejected += n;
+    return n;
   }
 
   OrphanQuery orphan_query(size_t t, size_t f) {

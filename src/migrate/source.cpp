@@ -18,8 +18,9 @@ MigrationSource resolve_source(const char *source) {
   if (source[0] == '\0')
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("source must not be empty"),
                     errhint("Give the absolute path of a SQLite file or the name of a hangar_fdw server.")));
-  if (source[0] == '/') {
+  if (strchr(source, '/')) {
     check_read_server_files_privilege("read a SQLite file named by path");
+    check_absolute_database_path(source);
     result.path = source;
     return result;
   }

@@ -1,0 +1,34 @@
+-- Principle 1 and all or nothing: in stop mode the first value that cannot arrive exactly stops
+-- the migration naming table, column, rowid, value and reason, and nothing is left behind; an
+-- orphan row (foreign keys were off in SQLite) stops it naming the constraint and the rowids.
+-- In reject mode such rows are recorded in hangar.rejects with the reason, children of rejected
+-- rows follow them, the report counts them, and every foreign key holds.
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set bad_db :abs_builddir '/results/fixtures/migrate_bad.db'
+SET client_min_messages = warning;
+SET datestyle = 'ISO, YMD';
+
+SELECT * FROM hangar_migrate(:'bad_db', 'stopped');  -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'stopped';
+SELECT count(*) AS types FROM pg_type WHERE typnamespace = 'public'::regnamespace AND typname IN ('owners', 'pets');
+SELECT count(*) AS rejects FROM hangar.rejects;
+
+-- with the bad value read as text, the orphans stop it
+SELECT * FROM hangar_migrate(:'bad_db', 'stopped', column_types => '{"owners.score": "text"}');  -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'stopped';
+
+-- reject mode
+SELECT table_name, rows_copied, rows_rejected, verified, detail
+FROM hangar_migrate(:'bad_db', 'kept', on_error => 'reject');
+SELECT table_name, rowid, column_name, raw_value, reason, sqlstate
+FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects)
+ORDER BY table_name, rowid;
+SELECT * FROM kept.owners ORDER BY id;
+SELECT * FROM kept.pets ORDER BY id;
+SELECT * FROM kept.visits ORDER BY pet_id;
+SELECT * FROM kept.nodes ORDER BY id;
+SELECT conname FROM pg_constraint WHERE connamespace = 'kept'::regnamespace AND contype = 'f' ORDER BY 1;
+-- hangar_verify compares with the whole SQLite file, so the rejected rows show
+SELECT table_name, source_rows, target_rows, verified, detail FROM hangar_verify(:'bad_db', 'kept');
