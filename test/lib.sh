@@ -4,7 +4,8 @@
 # Sourced, not run.
 
 HANGAR_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libsqlite3-dev sqlite3 \
-postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libgtest-dev"
+postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libgtest-dev \
+python3-sqlalchemy alembic python3-psycopg2"
 
 hangar_log() { printf '==> %s\n' "$*" >&2; }
 

@@ -50,7 +50,7 @@ TEST(CreateTable, ReadsSqlalchemyOutput) {
   EXPECT_EQ(t.constraints[1].columns, std::vector<std::string>{"email"});
   EXPECT_EQ(t.constraints[2].kind, ConstraintKind::Check);
   EXPECT_EQ(t.constraints[2].name, "user_status");
-  EXPECT_EQ(tokens_text(t.constraints[2].check), "status IN('active', 'banned')");
+  EXPECT_EQ(tokens_text(t.constraints[2].check), "status IN ('active', 'banned')");
 }
 
 TEST(CreateTable, ReadsColumnConstraintsAndForeignKeys) {
