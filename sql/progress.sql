@@ -4,7 +4,7 @@
 \set big_db :abs_builddir '/results/fixtures/progress.db'
 \! cd "$PG_ABS_BUILDDIR/results/fixtures" && sqlite3 progress.db "CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT); WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000000) INSERT INTO big SELECT i, 'value ' || i FROM n;"
 
-\! psql -X -q -d contrib_regression -c "SELECT count(*) AS tables FROM hangar_migrate('$PG_ABS_BUILDDIR/results/fixtures/migrate_app.db', 'noticed')" 2>&1 | sed -E 's/in [0-9.]+ s \([0-9]+ rows\/s\)/in N s (N rows\/s)/'
+\! psql -X -q -d contrib_regression -c "SELECT count(*) AS tables FROM hangar_migrate('$PG_ABS_BUILDDIR/results/fixtures/migrate_app.db', 'noticed')" 2>&1 | sed -E 's/in [0-9.]+ s, [0-9]+ rows\/s/in N s, N rows\/s/'
 
 CREATE EXTENSION dblink;
 SELECT dblink_connect('other', format('dbname=%s port=%s host=%s', current_database(), current_setting('port'),

@@ -135,8 +135,10 @@ class MigrationRun {
     double seconds = out.copy.seconds;
     int64 rows = out.copy.rows_copied, rejected = out.copy.rows_rejected;
     pg_guard([&] {
-      ereport(NOTICE, (errmsg("table \"%s\": " INT64_FORMAT " rows copied, " INT64_FORMAT " rejected, in %.2f s (%.0f rows/s)",
-                              name, rows, rejected, seconds, seconds > 0 ? rows / seconds : 0.0)));
+      ereport(NOTICE, (errmsg_plural("table \"%s\": copied " INT64_FORMAT " row (" INT64_FORMAT " rejected) in %.2f s, %.0f rows/s",
+                                     "table \"%s\": copied " INT64_FORMAT " rows (" INT64_FORMAT " rejected) in %.2f s, %.0f rows/s",
+                                     static_cast<unsigned long>(rows), name, rows, rejected, seconds,
+                                     seconds > 0 ? rows / seconds : 0.0)));
     });
   }
 
