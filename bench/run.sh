@@ -224,7 +224,7 @@ fresh_schema() {  # $1 schema, $2 "pk" to add primary keys
 if [ "$EXPORT_OK" -eq 1 ]; then
   for i in $(seq 1 "$RUNS"); do
     log "(3) COPY FROM csv, run $i/$RUNS"
-    fresh_schema bench_copy pk || { NOTE[copy]="could not create the tables"; break; }
+    fresh_schema bench_copy || { NOTE[copy]="could not create the tables"; break; }
     { echo "SET search_path = bench_copy;"; echo '\timing on'
       for t in "${TABLES[@]}"; do echo "COPY $t FROM '$RUN/csv/$t.csv' (FORMAT csv);"; done
     } | "$PSQL" -X -v ON_ERROR_STOP=1 -d bench >"$RUN/copy.out" 2>"$RUN/copy.err"
@@ -374,7 +374,7 @@ report() {
   printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "----------:" "-----------:" "$(printf -- '-%.0s' {1..24})" "-------"
   row migrate   "(1) hangar_migrate(), whole call"
   row copyphase "(2) hangar_migrate() data-copy phase"
-  row copy      "(3) COPY FROM csv (pre-exported, PKs, no idx/FKs)"
+  row copy      "(3) COPY FROM csv into bare tables (no keys, like (2))"
   row pgloader  "(4) pgloader (tables, indexes, FKs, sequences)"
   row sqlite    "(5) sqlite3 CLI: SELECT * of every table"
   row pipeline  "(6) sqlite3 -csv piped to psql \\copy; PKs, idx, FKs"

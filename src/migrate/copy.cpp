@@ -29,6 +29,9 @@ namespace hangar {
 namespace {
 
 constexpr int kBatchRows = 1000;
+// A batch is also flushed once its converted values take this much memory, so wide rows
+// (large text or blobs) keep memory bounded per row, not per batch.
+constexpr Size kBatchBytes = 4 * 1024 * 1024;
 
 struct StatementOwner {
   sqlite3_stmt *stmt;
@@ -174,7 +177,9 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     pgstat_progress_update_param(PROGRESS_COPY_COMMAND, PROGRESS_COPY_COMMAND_FROM);
     pgstat_progress_update_param(PROGRESS_COPY_TYPE, PROGRESS_COPY_TYPE_CALLBACK);
   }
-  MemoryContext batch_context = AllocSetContextCreate(copy_context, "hangar copy batch", ALLOCSET_DEFAULT_SIZES);
+  // One block large enough for a typical batch, kept across resets: no malloc churn per batch.
+  MemoryContext batch_context =
+      AllocSetContextCreate(copy_context, "hangar copy batch", kBatchBytes, kBatchBytes, ALLOCSET_DEFAULT_MAXSIZE);
   for (;;) {
     CHECK_FOR_INTERRUPTS();
     rc = sqlite3_step(stmt);
@@ -224,7 +229,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
     for (int i = 0; i < spec.ncolumns; ++i)
       if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
-    if (inserter->store(slot)) {
+    if (inserter->store(slot) || batch_context->mem_allocated > kBatchBytes) {
       inserter->flush();
       MemoryContextReset(batch_context);
       pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
