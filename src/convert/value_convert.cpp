@@ -75,11 +75,13 @@ std::string_view column_blob(sqlite3_stmt *stmt, int col) {
   return std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
 }
 
-// Valid UTF-8 without NUL, transcoded to the database encoding when that is not UTF8.
+// Valid UTF-8 without NUL, transcoded to the database encoding when that is not UTF8; *chars
+// gets the number of characters.
 bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std::string_view bytes,
-                  const char **out, int *out_len, ConversionFailure *failure) {
+                  const char **out, int *out_len, int *chars, ConversionFailure *failure) {
   size_t bad = 0;
-  switch (check_utf8(bytes.data(), bytes.size(), &bad)) {
+  size_t count = 0;
+  switch (check_utf8(bytes.data(), bytes.size(), &bad, &count)) {
     case TextStatus::Ok:
       break;
     case TextStatus::ContainsNul:
@@ -100,17 +102,18 @@ bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std:
     *out = pg_any_to_server(bytes.data(), static_cast<int>(bytes.size()), PG_UTF8);
     *out_len = static_cast<int>(strlen(*out));
   }
+  *chars = static_cast<int>(count);
   return true;
 }
 
 // The value's text form: text and blobs as their bytes, numbers exactly.
-bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, const char **out, int *out_len,
-                   ConversionFailure *failure) {
-  switch (sqlite3_column_type(stmt, col)) {
+bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, const char **out, int *out_len,
+                   int *chars, ConversionFailure *failure) {
+  switch (type) {
     case SQLITE_INTEGER: {
       char *s = psprintf(INT64_FORMAT, static_cast<int64>(sqlite3_column_int64(stmt, col)));
       *out = s;
-      *out_len = static_cast<int>(strlen(s));
+      *out_len = *chars = static_cast<int>(strlen(s));
       return true;
     }
     case SQLITE_FLOAT: {
@@ -118,20 +121,20 @@ bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, con
       const char *s = std::isnan(d) ? "NaN" : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
                                                             : palloc_string(shortest_double(d));
       *out = s;
-      *out_len = static_cast<int>(strlen(s));
+      *out_len = *chars = static_cast<int>(strlen(s));
       return true;
     }
     case SQLITE_BLOB:
-      return checked_text(conv, stmt, col, column_blob(stmt, col), out, out_len, failure);
+      return checked_text(conv, stmt, col, column_blob(stmt, col), out, out_len, chars, failure);
     default:
-      return checked_text(conv, stmt, col, column_text(stmt, col), out, out_len, failure);
+      return checked_text(conv, stmt, col, column_text(stmt, col), out, out_len, chars, failure);
   }
 }
 
-bool convert_integer(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_integer(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                      ConversionFailure *failure) {
   int64 v = 0;
-  switch (sqlite3_column_type(stmt, col)) {
+  switch (type) {
     case SQLITE_INTEGER:
       v = sqlite3_column_int64(stmt, col);
       break;
@@ -172,10 +175,10 @@ bool convert_integer(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, D
   }
 }
 
-bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                    ConversionFailure *failure) {
   double d = 0;
-  switch (sqlite3_column_type(stmt, col)) {
+  switch (type) {
     case SQLITE_INTEGER: {
       int64 v = sqlite3_column_int64(stmt, col);
       d = static_cast<double>(v);
@@ -218,9 +221,8 @@ bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Dat
   return true;
 }
 
-bool convert_numeric(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_numeric(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                      ConversionFailure *failure) {
-  int type = sqlite3_column_type(stmt, col);
   if (type != SQLITE_INTEGER && type != SQLITE_FLOAT && type != SQLITE_TEXT) return fail_class(conv, stmt, col, failure);
   const char *special = nullptr;  // NaN or an infinity, which numeric has and JSON-like decimals lack
   char *plain = nullptr;          // the exact decimal in plain notation
@@ -258,10 +260,10 @@ bool convert_numeric(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, D
   return true;
 }
 
-bool convert_bool(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_bool(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                   ConversionFailure *failure) {
   bool b = false;
-  switch (sqlite3_column_type(stmt, col)) {
+  switch (type) {
     case SQLITE_INTEGER: {
       int64 v = sqlite3_column_int64(stmt, col);
       if (v != 0 && v != 1) return fail_syntax(conv, stmt, col, failure);
@@ -278,14 +280,13 @@ bool convert_bool(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datu
   return true;
 }
 
-bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                   ConversionFailure *failure) {
   const char *chars_in;
   int len;
-  if (!value_as_text(conv, stmt, col, &chars_in, &len, failure)) return false;
+  int chars;
+  if (!value_as_text(conv, stmt, col, type, &chars_in, &len, &chars, failure)) return false;
   if (conv->max_chars >= 0) {
-    int chars = conv->utf8_database ? static_cast<int>(utf8_length(chars_in, static_cast<size_t>(len)))
-                                    : pg_mbstrlen_with_len(chars_in, len);
     if (chars > conv->max_chars)
       return fail(failure, ERRCODE_STRING_DATA_RIGHT_TRUNCATION,
                   psprintf("value %s is %d characters long; type %s holds %d", describe_sqlite_value(stmt, col),
@@ -305,10 +306,10 @@ bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datu
   return true;
 }
 
-bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                    ConversionFailure *failure) {
   std::string_view bytes;
-  switch (sqlite3_column_type(stmt, col)) {
+  switch (type) {
     case SQLITE_BLOB: bytes = column_blob(stmt, col); break;
     case SQLITE_TEXT: bytes = column_text(stmt, col); break;
     default: return fail_class(conv, stmt, col, failure);
@@ -320,16 +321,16 @@ bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Dat
   return true;
 }
 
-bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                   ConversionFailure *failure) {
   const char *text;
   int len;
-  int type = sqlite3_column_type(stmt, col);
   if (type == SQLITE_BLOB) return fail_class(conv, stmt, col, failure);
   if (type == SQLITE_FLOAT && !std::isfinite(sqlite3_column_double(stmt, col)))
     return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
                 psprintf("value %s cannot be represented in JSON", describe_sqlite_value(stmt, col)));
-  if (!value_as_text(conv, stmt, col, &text, &len, failure)) return false;
+  int chars;
+  if (!value_as_text(conv, stmt, col, type, &text, &len, &chars, failure)) return false;
   char *copy = pnstrdup(text, len);
 #if PG_VERSION_NUM >= 170000
   JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, copy, len, GetDatabaseEncoding(), false);
@@ -346,10 +347,10 @@ bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datu
   return true;
 }
 
-bool convert_uuid(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_uuid(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                   ConversionFailure *failure) {
   pg_uuid_t *uuid = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
-  switch (sqlite3_column_type(stmt, col)) {
+  switch (type) {
     case SQLITE_TEXT:
       if (parse_uuid(column_text(stmt, col), uuid->data) != ParseStatus::Ok)
         return fail_syntax(conv, stmt, col, failure);
@@ -368,10 +369,10 @@ bool convert_uuid(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datu
 }
 
 // Microseconds since the Unix epoch from a number in the column's datetime unit.
-bool epoch_microseconds(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int64 *out,
+bool epoch_microseconds(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, int64 *out,
                         ConversionFailure *failure) {
   bool ok = true;
-  if (sqlite3_column_type(stmt, col) == SQLITE_INTEGER) {
+  if (type == SQLITE_INTEGER) {
     int64 v = sqlite3_column_int64(stmt, col);
     switch (conv->datetime_unit) {
       case DatetimeUnit::UnixSeconds: ok = !pg_mul_s64_overflow(v, USECS_PER_SEC, out); break;
@@ -427,14 +428,13 @@ int zone_offset_seconds(const DateTimeFields &f, pg_tz *tz) {
   return -DetermineTimeZoneOffset(&tm, tz);
 }
 
-bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                       ConversionFailure *failure) {
-  int type = sqlite3_column_type(stmt, col);
   int64 unix_us = 0;  // microseconds since 1970-01-01 00:00 (UTC for timestamptz)
   int64 time_of_day_us = 0;
   if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
     if (conv->kind == ConvertKind::Time) return fail_class(conv, stmt, col, failure);
-    if (!epoch_microseconds(conv, stmt, col, &unix_us, failure)) return false;
+    if (!epoch_microseconds(conv, stmt, col, type, &unix_us, failure)) return false;
   } else if (type == SQLITE_TEXT) {
     DateTimeFields f;
     DateTimeStatus status = parse_iso_datetime(column_text(stmt, col), &f);
@@ -482,11 +482,12 @@ bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, 
   return true;
 }
 
-bool convert_generic(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value,
+bool convert_generic(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
                      ConversionFailure *failure) {
   const char *text;
   int len;
-  if (!value_as_text(conv, stmt, col, &text, &len, failure)) return false;
+  int chars;
+  if (!value_as_text(conv, stmt, col, type, &text, &len, &chars, failure)) return false;
   *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input), pnstrdup(text, len), conv->input_ioparam,
                              conv->typmod);
   return true;
@@ -558,7 +559,8 @@ void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const Col
 bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
                    ConversionFailure *failure) {
   *isnull = false;
-  if (sqlite3_column_type(stmt, col) == SQLITE_NULL) {
+  int type = sqlite3_column_type(stmt, col);
+  if (type == SQLITE_NULL) {
     *isnull = true;
     *value = (Datum)0;
     return true;
@@ -566,25 +568,25 @@ bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Dat
   switch (conv->kind) {
     case ConvertKind::Int2:
     case ConvertKind::Int4:
-    case ConvertKind::Int8: return convert_integer(conv, stmt, col, value, failure);
+    case ConvertKind::Int8: return convert_integer(conv, stmt, col, type, value, failure);
     case ConvertKind::Float4:
-    case ConvertKind::Float8: return convert_float(conv, stmt, col, value, failure);
-    case ConvertKind::Numeric: return convert_numeric(conv, stmt, col, value, failure);
-    case ConvertKind::Bool: return convert_bool(conv, stmt, col, value, failure);
+    case ConvertKind::Float8: return convert_float(conv, stmt, col, type, value, failure);
+    case ConvertKind::Numeric: return convert_numeric(conv, stmt, col, type, value, failure);
+    case ConvertKind::Bool: return convert_bool(conv, stmt, col, type, value, failure);
     case ConvertKind::Text:
     case ConvertKind::Varchar:
-    case ConvertKind::Bpchar: return convert_text(conv, stmt, col, value, failure);
-    case ConvertKind::Bytea: return convert_bytea(conv, stmt, col, value, failure);
+    case ConvertKind::Bpchar: return convert_text(conv, stmt, col, type, value, failure);
+    case ConvertKind::Bytea: return convert_bytea(conv, stmt, col, type, value, failure);
     case ConvertKind::Timestamp:
     case ConvertKind::TimestampTz:
     case ConvertKind::Date:
-    case ConvertKind::Time: return convert_datetime(conv, stmt, col, value, failure);
+    case ConvertKind::Time: return convert_datetime(conv, stmt, col, type, value, failure);
     case ConvertKind::Json:
-    case ConvertKind::Jsonb: return convert_json(conv, stmt, col, value, failure);
-    case ConvertKind::Uuid: return convert_uuid(conv, stmt, col, value, failure);
-    case ConvertKind::Generic: return convert_generic(conv, stmt, col, value, failure);
+    case ConvertKind::Jsonb: return convert_json(conv, stmt, col, type, value, failure);
+    case ConvertKind::Uuid: return convert_uuid(conv, stmt, col, type, value, failure);
+    case ConvertKind::Generic: return convert_generic(conv, stmt, col, type, value, failure);
   }
-  return convert_generic(conv, stmt, col, value, failure);
+  return convert_generic(conv, stmt, col, type, value, failure);
 }
 
 void raise_conversion_failure(const ConversionFailure &failure) {

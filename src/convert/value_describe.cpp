@@ -29,9 +29,9 @@ void append_quoted_text(StringInfo buf, const unsigned char *s, int len) {
   while (i < len && shown < kMaxShownChars) {
     unsigned char c = s[i];
     int n = c < 0x80 ? 1 : pg_utf_mblen(s + i);
-    size_t bad = 0;
+    size_t bad = 0, chars = 0;
     bool valid = c >= 0x80 && i + n <= len &&
-                 check_utf8(reinterpret_cast<const char *>(s + i), static_cast<size_t>(n), &bad) == TextStatus::Ok;
+                 check_utf8(reinterpret_cast<const char *>(s + i), static_cast<size_t>(n), &bad, &chars) == TextStatus::Ok;
     if (c >= 0x20 && c < 0x7f) {
       if (c == '\'') appendStringInfoChar(buf, '\'');
       appendStringInfoChar(buf, static_cast<char>(c));

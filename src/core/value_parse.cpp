@@ -44,9 +44,10 @@ constexpr int kMaxNumericFractionDigits = 16383;
 
 }  // namespace
 
-TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset) {
+TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset, size_t *chars) {
   const auto *s = reinterpret_cast<const unsigned char *>(text);
   size_t i = 0;
+  size_t count = 0;
   while (i < len) {
     // Fast path: eight ASCII bytes, none of them NUL.
     if (i + 8 <= len) {
@@ -56,6 +57,7 @@ TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset) {
       bool has_zero = ((v - 0x0101010101010101ULL) & ~v & 0x8080808080808080ULL) != 0;
       if (!has_high && !has_zero) {
         i += 8;
+        count += 8;
         continue;
       }
     }
@@ -66,6 +68,7 @@ TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset) {
     }
     if (c < 0x80) {
       ++i;
+      ++count;
       continue;
     }
     size_t n;
@@ -101,15 +104,10 @@ TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset) {
       return TextStatus::InvalidUtf8;
     }
     i += n;
+    ++count;
   }
+  *chars = count;
   return TextStatus::Ok;
-}
-
-size_t utf8_length(const char *text, size_t len) {
-  size_t count = 0;
-  for (size_t i = 0; i < len; ++i)
-    if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) ++count;
-  return count;
 }
 
 ParseStatus parse_int64(std::string_view text, int64_t *out) {

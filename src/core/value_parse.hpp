@@ -14,10 +14,9 @@ namespace hangar {
 enum class TextStatus { Ok, ContainsNul, InvalidUtf8 };
 
 // Checks well-formed UTF-8 (no overlong forms, surrogates or code points past U+10FFFF) and
-// no NUL byte. On failure *bad_offset is the byte offset of the first offending byte.
-TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset);
-// Number of code points in valid UTF-8.
-size_t utf8_length(const char *text, size_t len);
+// no NUL byte, and counts its characters into *chars. On failure *bad_offset is the byte offset
+// of the first offending byte.
+TextStatus check_utf8(const char *text, size_t len, size_t *bad_offset, size_t *chars);
 
 enum class ParseStatus { Ok, Invalid, OutOfRange };
 

@@ -1,4 +1,4 @@
-// The content checksum of verification: a 64-bit hash per row over the stored bytes of each
+// The content checksum of verification: a 64-bit hash (core/hash64) per row over the stored bytes of each
 // value (detoasted, without varlena headers, so a value hashes the same whether it came from the
 // converter or from disk), combined in column order; a table's checksum is the row count and
 // the sum of its row hashes, so it does not depend on row order and catches one changed value.
@@ -8,9 +8,10 @@ extern "C" {
 #include "access/relscan.h"
 #include "access/tableam.h"
 #include "access/xact.h"
-#include "common/hashfn.h"
 #include "utils/snapmgr.h"
 }
+
+#include "core/hash64.hpp"
 
 namespace hangar {
 
@@ -22,20 +23,19 @@ uint64 datum_hash(Datum value, Form_pg_attribute att) {
   if (att->attbyval) {
     char bytes[sizeof(Datum)];
     store_att_byval(bytes, value, att->attlen);
-    return hash_bytes_extended(reinterpret_cast<const unsigned char *>(bytes), att->attlen, 0);
+    return hash64(bytes, static_cast<size_t>(att->attlen), 0);
   }
   if (att->attlen == -1) {
     struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
-    uint64 h = hash_bytes_extended(reinterpret_cast<const unsigned char *>(VARDATA_ANY(v)),
-                                   static_cast<int>(VARSIZE_ANY_EXHDR(v)), 0);
+    uint64 h = hash64(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), 0);
     if (v != reinterpret_cast<struct varlena *>(DatumGetPointer(value))) pfree(v);
     return h;
   }
   if (att->attlen == -2) {
     const char *s = DatumGetCString(value);
-    return hash_bytes_extended(reinterpret_cast<const unsigned char *>(s), static_cast<int>(strlen(s)), 0);
+    return hash64(s, strlen(s), 0);
   }
-  return hash_bytes_extended(reinterpret_cast<const unsigned char *>(DatumGetPointer(value)), att->attlen, 0);
+  return hash64(DatumGetPointer(value), static_cast<size_t>(att->attlen), 0);
 }
 
 }  // namespace
@@ -46,9 +46,9 @@ uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datu
     AttrNumber attnum = attnums[i];
     if (attnum <= 0) continue;
     uint64 column = nulls[attnum - 1] ? kNullHash : datum_hash(values[attnum - 1], TupleDescAttr(desc, attnum - 1));
-    h = hash_combine64(h, column);
+    h = hash64_combine(h, column);
   }
-  return hash_combine64(h, kNullHash);  // a final mix, so that sums of row hashes spread well
+  return hash64_combine(h, kNullHash);  // a final mix, so that sums of row hashes spread well
 }
 
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count) {

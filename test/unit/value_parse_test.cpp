@@ -10,22 +10,24 @@
 using namespace hangar;
 
 TEST(Utf8, AcceptsWellFormedText) {
-  size_t bad = 0;
+  size_t bad = 0, chars = 0;
   std::string text = "plain ascii, ünïcødé, ✓ and 😀 beyond the BMP";
-  EXPECT_EQ(check_utf8(text.data(), text.size(), &bad), TextStatus::Ok);
-  EXPECT_EQ(utf8_length("a😀b", 6), 3u);
+  EXPECT_EQ(check_utf8(text.data(), text.size(), &bad, &chars), TextStatus::Ok);
+  EXPECT_EQ(chars, 44u);
+  EXPECT_EQ(check_utf8("a😀b", 6, &bad, &chars), TextStatus::Ok);
+  EXPECT_EQ(chars, 3u);
 }
 
 TEST(Utf8, RefusesNulAndMalformedSequences) {
-  size_t bad = 99;
-  EXPECT_EQ(check_utf8("abc\0def", 7, &bad), TextStatus::ContainsNul);
+  size_t bad = 99, chars = 0;
+  EXPECT_EQ(check_utf8("abc\0def", 7, &bad, &chars), TextStatus::ContainsNul);
   EXPECT_EQ(bad, 3u);
-  EXPECT_EQ(check_utf8("A\xc3(", 3, &bad), TextStatus::InvalidUtf8);
+  EXPECT_EQ(check_utf8("A\xc3(", 3, &bad, &chars), TextStatus::InvalidUtf8);
   EXPECT_EQ(bad, 1u);
-  EXPECT_EQ(check_utf8("\xc0\xaf", 2, &bad), TextStatus::InvalidUtf8);          // overlong '/'
-  EXPECT_EQ(check_utf8("\xed\xa0\x80", 3, &bad), TextStatus::InvalidUtf8);      // surrogate
-  EXPECT_EQ(check_utf8("\xf4\x90\x80\x80", 4, &bad), TextStatus::InvalidUtf8);  // past U+10FFFF
-  EXPECT_EQ(check_utf8("0123456789\xe2\x9c", 12, &bad), TextStatus::InvalidUtf8);  // truncated
+  EXPECT_EQ(check_utf8("\xc0\xaf", 2, &bad, &chars), TextStatus::InvalidUtf8);          // overlong '/'
+  EXPECT_EQ(check_utf8("\xed\xa0\x80", 3, &bad, &chars), TextStatus::InvalidUtf8);      // surrogate
+  EXPECT_EQ(check_utf8("\xf4\x90\x80\x80", 4, &bad, &chars), TextStatus::InvalidUtf8);  // past U+10FFFF
+  EXPECT_EQ(check_utf8("0123456789\xe2\x9c", 12, &bad, &chars), TextStatus::InvalidUtf8);  // truncated
   EXPECT_EQ(bad, 10u);
 }
 
@@ -128,4 +130,26 @@ TEST(Decimal, FitsWithoutRoundingOrOverflow) {
   parse_decimal("12345", &d);
   EXPECT_EQ(decimal_fits(d, 3, -2), DecimalFit::NeedsRounding);
   EXPECT_EQ(decimal_fits(d, -1, 0), DecimalFit::Fits);
+}
+
+#include "core/hash64.hpp"
+
+TEST(Hash64, SeparatesNearbyInputs) {
+  const char a[] = "abcdefghijklmnopqrstuvwxyz";
+  EXPECT_EQ(hash64(a, 26, 0), hash64(a, 26, 0));
+  EXPECT_NE(hash64(a, 26, 0), hash64(a, 25, 0));
+  EXPECT_NE(hash64(a, 26, 0), hash64(a, 26, 1));
+  const unsigned char zero[2] = {0, 0};
+  EXPECT_NE(hash64(zero, 1, 0), hash64(zero, 2, 0));  // trailing zero bytes count
+  EXPECT_NE(hash64("", 0, 0), hash64(zero, 1, 0));
+  char b[26];
+  std::memcpy(b, a, 26);
+  for (int i = 0; i < 26; ++i) {  // every single-bit flip changes the hash
+    for (int bit = 0; bit < 8; ++bit) {
+      b[i] ^= static_cast<char>(1 << bit);
+      EXPECT_NE(hash64(a, 26, 0), hash64(b, 26, 0)) << i << ":" << bit;
+      b[i] ^= static_cast<char>(1 << bit);
+    }
+  }
+  EXPECT_NE(hash64_combine(1, 2), hash64_combine(2, 1));
 }
