@@ -16,8 +16,8 @@ PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
 # PostgreSQL's headers as system headers: our warning flags apply to our code only.
 PG_CPPFLAGS = -Isrc -isystem $(PG_INCLUDEDIR_SERVER)
-PG_CXXFLAGS = -std=c++17 -Wall -Wextra -Wshadow -Wno-missing-field-initializers
-SHLIB_LINK = -lsqlite3 -lstdc++
+PG_CXXFLAGS = -std=c++17 -pthread -Wall -Wextra -Wshadow -Wno-missing-field-initializers
+SHLIB_LINK = -lsqlite3 -lstdc++ -pthread
 # No LLVM bitcode: JIT inlining of this module is not worth requiring clang to build it.
 override with_llvm = no
 

@@ -4,8 +4,8 @@
 namespace hangar {
 
 int64 current_rowid(const RowContext &row, bool *is_rowid) {
-  *is_rowid = row.rowid_column >= 0 && row.stmt;
-  return *is_rowid ? sqlite3_column_int64(row.stmt, row.rowid_column) : row.row_number;
+  *is_rowid = row.rowid != nullptr;
+  return *is_rowid ? row.rowid->integer : row.row_number;
 }
 
 void row_error_context(void *arg) {

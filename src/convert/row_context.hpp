@@ -1,19 +1,18 @@
 // The error context both readers of SQLite rows (the foreign scan and the migration's copy)
-// attach while converting a row: "SQLite table "t", column "c", rowid 42". It reads the rowid
-// from the statement only when an error actually fires, so it costs nothing per row.
+// attach while converting a row: "SQLite table "t", column "c", rowid 42". It looks at the rowid
+// only when an error actually fires, so it costs nothing per row.
 #pragma once
 
 #include "bridge/pg_headers.hpp"
 
-#include <sqlite3.h>
+#include "core/sqlite_value.hpp"
 
 namespace hangar {
 
 struct RowContext {
   const char *table;
   const char *const *columns;  // SQLite column names, by SELECT position
-  sqlite3_stmt *stmt;
-  int rowid_column;            // SELECT position of the rowid, -1 when the table has none
+  const SqliteValue *rowid;    // the current row's rowid; nullptr when the table has none
   int current_column;          // column being converted, -1 between columns
   int64 row_number;            // 1-based position of the row in the scan, for tables without rowid
 };

@@ -48,36 +48,26 @@ const char *storage_class_name(int type) {
   }
 }
 
-bool fail_class(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+bool fail_class(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
   return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
               psprintf("SQLite %s value %s cannot be converted to type %s",
-                       storage_class_name(sqlite3_column_type(stmt, col)), describe_sqlite_value(stmt, col),
+                       storage_class_name(v.type), describe_sqlite_value(v),
                        conv->type_name));
 }
 
-bool fail_range(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+bool fail_range(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
   return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-              psprintf("value %s is out of range for type %s", describe_sqlite_value(stmt, col), conv->type_name));
+              psprintf("value %s is out of range for type %s", describe_sqlite_value(v), conv->type_name));
 }
 
-bool fail_syntax(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, ConversionFailure *failure) {
+bool fail_syntax(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
   return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
-              psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)));
-}
-
-std::string_view column_text(sqlite3_stmt *stmt, int col) {
-  const char *text = reinterpret_cast<const char *>(sqlite3_column_text(stmt, col));
-  return std::string_view(text ? text : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
-}
-
-std::string_view column_blob(sqlite3_stmt *stmt, int col) {
-  const char *blob = static_cast<const char *>(sqlite3_column_blob(stmt, col));
-  return std::string_view(blob ? blob : "", static_cast<size_t>(sqlite3_column_bytes(stmt, col)));
+              psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)));
 }
 
 // Valid UTF-8 without NUL, transcoded to the database encoding when that is not UTF8; *chars
 // gets the number of characters.
-bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std::string_view bytes,
+bool checked_text(const ColumnConverter *conv, const SqliteValue &v, std::string_view bytes,
                   const char **out, int *out_len, int *chars, ConversionFailure *failure) {
   size_t bad = 0;
   size_t count = 0;
@@ -87,12 +77,12 @@ bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std:
     case TextStatus::ContainsNul:
       return fail(failure, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
                   psprintf("value %s contains a NUL byte at offset %zu, which type %s cannot hold",
-                           describe_sqlite_value(stmt, col), bad, conv->type_name),
+                           describe_sqlite_value(v), bad, conv->type_name),
                   "Read the column as bytea to keep the bytes (in hangar_migrate: column_types).");
     case TextStatus::InvalidUtf8:
       return fail(failure, ERRCODE_CHARACTER_NOT_IN_REPERTOIRE,
                   psprintf("value %s is not valid UTF-8 (invalid byte 0x%02x at offset %zu)",
-                           describe_sqlite_value(stmt, col), static_cast<unsigned char>(bytes[bad]), bad),
+                           describe_sqlite_value(v), static_cast<unsigned char>(bytes[bad]), bad),
                   "Read the column as bytea to keep the bytes (in hangar_migrate: column_types).");
   }
   if (conv->utf8_database) {
@@ -107,17 +97,17 @@ bool checked_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, std:
 }
 
 // The value's text form: text and blobs as their bytes, numbers exactly.
-bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, const char **out, int *out_len,
+bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char **out, int *out_len,
                    int *chars, ConversionFailure *failure) {
-  switch (type) {
+  switch (v.type) {
     case SQLITE_INTEGER: {
-      char *s = psprintf(INT64_FORMAT, static_cast<int64>(sqlite3_column_int64(stmt, col)));
+      char *s = psprintf(INT64_FORMAT, static_cast<int64>(v.integer));
       *out = s;
       *out_len = *chars = static_cast<int>(strlen(s));
       return true;
     }
     case SQLITE_FLOAT: {
-      double d = sqlite3_column_double(stmt, col);
+      double d = v.real;
       const char *s = std::isnan(d) ? "NaN" : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
                                                             : palloc_string(shortest_double(d));
       *out = s;
@@ -125,94 +115,93 @@ bool value_as_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int
       return true;
     }
     case SQLITE_BLOB:
-      return checked_text(conv, stmt, col, column_blob(stmt, col), out, out_len, chars, failure);
+      return checked_text(conv, v, v.content(), out, out_len, chars, failure);
     default:
-      return checked_text(conv, stmt, col, column_text(stmt, col), out, out_len, chars, failure);
+      return checked_text(conv, v, v.content(), out, out_len, chars, failure);
   }
 }
 
-bool convert_integer(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_integer(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                      ConversionFailure *failure) {
-  int64 v = 0;
-  switch (type) {
+  int64 n = 0;
+  switch (v.type) {
     case SQLITE_INTEGER:
-      v = sqlite3_column_int64(stmt, col);
+      n = v.integer;
       break;
     case SQLITE_FLOAT: {
-      double d = sqlite3_column_double(stmt, col);
+      double d = v.real;
       if (!std::isfinite(d) || d < -9223372036854775808.0 || d >= 9223372036854775808.0)
-        return fail_range(conv, stmt, col, failure);
+        return fail_range(conv, v, failure);
       if (d != std::floor(d))
         return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
                     psprintf("value %s has a fractional part; type %s would round it",
-                             describe_sqlite_value(stmt, col), conv->type_name),
+                             describe_sqlite_value(v), conv->type_name),
                     "Read the column as numeric or double precision (in hangar_migrate: column_types).");
-      v = static_cast<int64>(d);
+      n = static_cast<int64>(d);
       break;
     }
     case SQLITE_TEXT:
-      switch (parse_int64(column_text(stmt, col), &v)) {
+      switch (parse_int64(v.content(), &n)) {
         case ParseStatus::Ok: break;
-        case ParseStatus::OutOfRange: return fail_range(conv, stmt, col, failure);
-        case ParseStatus::Invalid: return fail_syntax(conv, stmt, col, failure);
+        case ParseStatus::OutOfRange: return fail_range(conv, v, failure);
+        case ParseStatus::Invalid: return fail_syntax(conv, v, failure);
       }
       break;
     default:
-      return fail_class(conv, stmt, col, failure);
+      return fail_class(conv, v, failure);
   }
   switch (conv->kind) {
     case ConvertKind::Int2:
-      if (v < PG_INT16_MIN || v > PG_INT16_MAX) return fail_range(conv, stmt, col, failure);
-      *value = Int16GetDatum(static_cast<int16>(v));
+      if (n < PG_INT16_MIN || n > PG_INT16_MAX) return fail_range(conv, v, failure);
+      *value = Int16GetDatum(static_cast<int16>(n));
       return true;
     case ConvertKind::Int4:
-      if (v < PG_INT32_MIN || v > PG_INT32_MAX) return fail_range(conv, stmt, col, failure);
-      *value = Int32GetDatum(static_cast<int32>(v));
+      if (n < PG_INT32_MIN || n > PG_INT32_MAX) return fail_range(conv, v, failure);
+      *value = Int32GetDatum(static_cast<int32>(n));
       return true;
     default:
-      *value = Int64GetDatum(v);
+      *value = Int64GetDatum(n);
       return true;
   }
 }
 
-bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_float(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                    ConversionFailure *failure) {
   double d = 0;
-  switch (type) {
+  switch (v.type) {
     case SQLITE_INTEGER: {
-      int64 v = sqlite3_column_int64(stmt, col);
-      d = static_cast<double>(v);
-      if (d >= 9223372036854775808.0 || static_cast<int64>(d) != v)
+      d = static_cast<double>(v.integer);
+      if (d >= 9223372036854775808.0 || static_cast<int64>(d) != v.integer)
         return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
                     psprintf("integer %s cannot be represented exactly in type %s",
-                             describe_sqlite_value(stmt, col), conv->type_name),
+                             describe_sqlite_value(v), conv->type_name),
                     "Read the column as bigint or numeric (in hangar_migrate: column_types).");
       break;
     }
     case SQLITE_FLOAT:
-      d = sqlite3_column_double(stmt, col);
+      d = v.real;
       break;
     case SQLITE_TEXT:
       if (conv->kind == ConvertKind::Float4) {
         *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input),
-                                   const_cast<char *>(reinterpret_cast<const char *>(sqlite3_column_text(stmt, col))),
+                                   const_cast<char *>(v.bytes),
                                    conv->input_ioparam, conv->typmod);
         return true;
       }
-      switch (parse_double(column_text(stmt, col), &d)) {
+      switch (parse_double(v.content(), &d)) {
         case ParseStatus::Ok: break;
-        case ParseStatus::OutOfRange: return fail_range(conv, stmt, col, failure);
-        case ParseStatus::Invalid: return fail_syntax(conv, stmt, col, failure);
+        case ParseStatus::OutOfRange: return fail_range(conv, v, failure);
+        case ParseStatus::Invalid: return fail_syntax(conv, v, failure);
       }
       break;
     default:
-      return fail_class(conv, stmt, col, failure);
+      return fail_class(conv, v, failure);
   }
   if (conv->kind == ConvertKind::Float4) {
     float f = static_cast<float>(d);
     if (!std::isnan(d) && static_cast<double>(f) != d)
       return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-                  psprintf("value %s cannot be represented exactly in type real", describe_sqlite_value(stmt, col)),
+                  psprintf("value %s cannot be represented exactly in type real", describe_sqlite_value(v)),
                   "Read the column as double precision (in hangar_migrate: column_types).");
     *value = Float4GetDatum(f);
     return true;
@@ -221,75 +210,74 @@ bool convert_float(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int
   return true;
 }
 
-bool convert_numeric(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_numeric(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                      ConversionFailure *failure) {
-  if (type != SQLITE_INTEGER && type != SQLITE_FLOAT && type != SQLITE_TEXT) return fail_class(conv, stmt, col, failure);
+  if (v.type != SQLITE_INTEGER && v.type != SQLITE_FLOAT && v.type != SQLITE_TEXT) return fail_class(conv, v, failure);
   const char *special = nullptr;  // NaN or an infinity, which numeric has and JSON-like decimals lack
   char *plain = nullptr;          // the exact decimal in plain notation
   bool parsed = true;
   DecimalFit fit = DecimalFit::Fits;
   double f = 0;
-  if (type == SQLITE_FLOAT)
-    f = sqlite3_column_double(stmt, col);
-  else if (type == SQLITE_TEXT && parse_double(column_text(stmt, col), &f) != ParseStatus::Ok)
+  if (v.type == SQLITE_FLOAT)
+    f = v.real;
+  else if (v.type == SQLITE_TEXT && parse_double(v.content(), &f) != ParseStatus::Ok)
     f = 0;
-  if ((type != SQLITE_INTEGER) && !std::isfinite(f)) {
+  if ((v.type != SQLITE_INTEGER) && !std::isfinite(f)) {
     special = std::isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity";
   } else {
     // C++ objects live only inside this block, which makes no PostgreSQL call that can raise.
     Decimal d;
-    if (type == SQLITE_INTEGER)
-      d = decimal_from_int64(sqlite3_column_int64(stmt, col));
-    else if (type == SQLITE_FLOAT)
+    if (v.type == SQLITE_INTEGER)
+      d = decimal_from_int64(v.integer);
+    else if (v.type == SQLITE_FLOAT)
       parse_decimal(shortest_double(f), &d);
     else
-      parsed = parse_decimal(column_text(stmt, col), &d) == ParseStatus::Ok;
+      parsed = parse_decimal(v.content(), &d) == ParseStatus::Ok;
     if (parsed) fit = decimal_fits(d, conv->numeric_precision, conv->numeric_scale);
     if (parsed && fit == DecimalFit::Fits) plain = palloc_string(d.to_plain());
   }
-  if (!parsed) return fail_syntax(conv, stmt, col, failure);
-  if (special && special[0] != 'N' && conv->numeric_precision >= 0) return fail_range(conv, stmt, col, failure);
-  if (fit == DecimalFit::Overflows) return fail_range(conv, stmt, col, failure);
+  if (!parsed) return fail_syntax(conv, v, failure);
+  if (special && special[0] != 'N' && conv->numeric_precision >= 0) return fail_range(conv, v, failure);
+  if (fit == DecimalFit::Overflows) return fail_range(conv, v, failure);
   if (fit == DecimalFit::NeedsRounding)
     return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
                 psprintf("value %s has more fractional digits than type %s keeps; it would be rounded",
-                         describe_sqlite_value(stmt, col), conv->type_name),
+                         describe_sqlite_value(v), conv->type_name),
                 "Read the column as numeric with a larger scale (in hangar_migrate: column_types).");
   *value = DirectFunctionCall3(numeric_in, CStringGetDatum(special ? special : plain), ObjectIdGetDatum(InvalidOid),
                                Int32GetDatum(conv->typmod));
   return true;
 }
 
-bool convert_bool(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_bool(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                   ConversionFailure *failure) {
   bool b = false;
-  switch (type) {
+  switch (v.type) {
     case SQLITE_INTEGER: {
-      int64 v = sqlite3_column_int64(stmt, col);
-      if (v != 0 && v != 1) return fail_syntax(conv, stmt, col, failure);
-      b = v == 1;
+      if (v.integer != 0 && v.integer != 1) return fail_syntax(conv, v, failure);
+      b = v.integer == 1;
       break;
     }
     case SQLITE_TEXT:
-      if (parse_bool(column_text(stmt, col), &b) != ParseStatus::Ok) return fail_syntax(conv, stmt, col, failure);
+      if (parse_bool(v.content(), &b) != ParseStatus::Ok) return fail_syntax(conv, v, failure);
       break;
     default:
-      return fail_class(conv, stmt, col, failure);
+      return fail_class(conv, v, failure);
   }
   *value = BoolGetDatum(b);
   return true;
 }
 
-bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_text(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                   ConversionFailure *failure) {
   const char *chars_in;
   int len;
   int chars;
-  if (!value_as_text(conv, stmt, col, type, &chars_in, &len, &chars, failure)) return false;
+  if (!value_as_text(conv, v, &chars_in, &len, &chars, failure)) return false;
   if (conv->max_chars >= 0) {
     if (chars > conv->max_chars)
       return fail(failure, ERRCODE_STRING_DATA_RIGHT_TRUNCATION,
-                  psprintf("value %s is %d characters long; type %s holds %d", describe_sqlite_value(stmt, col),
+                  psprintf("value %s is %d characters long; type %s holds %d", describe_sqlite_value(v),
                            chars, conv->type_name, conv->max_chars),
                   "Read the column as text or a longer varchar (in hangar_migrate: column_types).");
     if (conv->kind == ConvertKind::Bpchar && chars < conv->max_chars) {
@@ -306,13 +294,13 @@ bool convert_text(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int 
   return true;
 }
 
-bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_bytea(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                    ConversionFailure *failure) {
   std::string_view bytes;
-  switch (type) {
-    case SQLITE_BLOB: bytes = column_blob(stmt, col); break;
-    case SQLITE_TEXT: bytes = column_text(stmt, col); break;
-    default: return fail_class(conv, stmt, col, failure);
+  switch (v.type) {
+    case SQLITE_BLOB: bytes = v.content(); break;
+    case SQLITE_TEXT: bytes = v.content(); break;
+    default: return fail_class(conv, v, failure);
   }
   bytea *result = static_cast<bytea *>(palloc(VARHDRSZ + bytes.size()));
   SET_VARSIZE(result, VARHDRSZ + bytes.size());
@@ -321,16 +309,16 @@ bool convert_bytea(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int
   return true;
 }
 
-bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_json(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                   ConversionFailure *failure) {
   const char *text;
   int len;
-  if (type == SQLITE_BLOB) return fail_class(conv, stmt, col, failure);
-  if (type == SQLITE_FLOAT && !std::isfinite(sqlite3_column_double(stmt, col)))
+  if (v.type == SQLITE_BLOB) return fail_class(conv, v, failure);
+  if (v.type == SQLITE_FLOAT && !std::isfinite(v.real))
     return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
-                psprintf("value %s cannot be represented in JSON", describe_sqlite_value(stmt, col)));
+                psprintf("value %s cannot be represented in JSON", describe_sqlite_value(v)));
   int chars;
-  if (!value_as_text(conv, stmt, col, type, &text, &len, &chars, failure)) return false;
+  if (!value_as_text(conv, v, &text, &len, &chars, failure)) return false;
   char *copy = pnstrdup(text, len);
 #if PG_VERSION_NUM >= 170000
   JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, copy, len, GetDatabaseEncoding(), false);
@@ -339,7 +327,7 @@ bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int 
 #endif
   if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
     return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
-                psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)));
+                psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)));
   if (conv->kind == ConvertKind::Jsonb)
     *value = DirectFunctionCall1(jsonb_in, CStringGetDatum(copy));
   else
@@ -347,43 +335,43 @@ bool convert_json(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int 
   return true;
 }
 
-bool convert_uuid(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_uuid(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                   ConversionFailure *failure) {
   pg_uuid_t *uuid = static_cast<pg_uuid_t *>(palloc(sizeof(pg_uuid_t)));
-  switch (type) {
+  switch (v.type) {
     case SQLITE_TEXT:
-      if (parse_uuid(column_text(stmt, col), uuid->data) != ParseStatus::Ok)
-        return fail_syntax(conv, stmt, col, failure);
+      if (parse_uuid(v.content(), uuid->data) != ParseStatus::Ok)
+        return fail_syntax(conv, v, failure);
       break;
     case SQLITE_BLOB: {
-      std::string_view bytes = column_blob(stmt, col);
-      if (bytes.size() != UUID_LEN) return fail_syntax(conv, stmt, col, failure);
+      std::string_view bytes = v.content();
+      if (bytes.size() != UUID_LEN) return fail_syntax(conv, v, failure);
       memcpy(uuid->data, bytes.data(), UUID_LEN);
       break;
     }
     default:
-      return fail_class(conv, stmt, col, failure);
+      return fail_class(conv, v, failure);
   }
   *value = UUIDPGetDatum(uuid);
   return true;
 }
 
 // Microseconds since the Unix epoch from a number in the column's datetime unit.
-bool epoch_microseconds(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, int64 *out,
+bool epoch_microseconds(const ColumnConverter *conv, const SqliteValue &v, int64 *out,
                         ConversionFailure *failure) {
   bool ok = true;
-  if (type == SQLITE_INTEGER) {
-    int64 v = sqlite3_column_int64(stmt, col);
+  if (v.type == SQLITE_INTEGER) {
+    int64 n = v.integer;
     switch (conv->datetime_unit) {
-      case DatetimeUnit::UnixSeconds: ok = !pg_mul_s64_overflow(v, USECS_PER_SEC, out); break;
-      case DatetimeUnit::UnixMilliseconds: ok = !pg_mul_s64_overflow(v, 1000, out); break;
+      case DatetimeUnit::UnixSeconds: ok = !pg_mul_s64_overflow(n, USECS_PER_SEC, out); break;
+      case DatetimeUnit::UnixMilliseconds: ok = !pg_mul_s64_overflow(n, 1000, out); break;
       case DatetimeUnit::JulianDay:
-        ok = !pg_sub_s64_overflow(v, UNIX_EPOCH_JDATE, out) && !pg_mul_s64_overflow(*out, USECS_PER_DAY, out) &&
+        ok = !pg_sub_s64_overflow(n, UNIX_EPOCH_JDATE, out) && !pg_mul_s64_overflow(*out, USECS_PER_DAY, out) &&
              !pg_add_s64_overflow(*out, USECS_PER_DAY / 2, out);
         break;
     }
   } else {
-    double d = sqlite3_column_double(stmt, col);
+    double d = v.real;
     double us = 0;
     switch (conv->datetime_unit) {
       case DatetimeUnit::UnixSeconds: us = d * 1e6; break;
@@ -393,23 +381,23 @@ bool epoch_microseconds(const ColumnConverter *conv, sqlite3_stmt *stmt, int col
     ok = std::isfinite(us) && std::fabs(us) < 9.2e18;
     if (ok) *out = static_cast<int64>(std::llround(us));
   }
-  if (!ok) return fail_range(conv, stmt, col, failure);
+  if (!ok) return fail_range(conv, v, failure);
   return true;
 }
 
-bool fail_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, DateTimeStatus status,
+bool fail_datetime(const ColumnConverter *conv, const SqliteValue &v, DateTimeStatus status,
                    ConversionFailure *failure) {
   switch (status) {
     case DateTimeStatus::OutOfRange:
       return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
-                  psprintf("date/time field value out of range: %s", describe_sqlite_value(stmt, col)));
+                  psprintf("date/time field value out of range: %s", describe_sqlite_value(v)));
     case DateTimeStatus::TooPrecise:
       return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
                   psprintf("value %s has more fractional seconds than type %s keeps; it would be rounded",
-                           describe_sqlite_value(stmt, col), conv->type_name));
+                           describe_sqlite_value(v), conv->type_name));
     default:
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
-                  psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(stmt, col)),
+                  psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)),
                   "hangar_fdw reads ISO-8601 text (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][zone]) and numbers "
                   "in the column's datetime_unit.");
   }
@@ -428,22 +416,22 @@ int zone_offset_seconds(const DateTimeFields &f, pg_tz *tz) {
   return -DetermineTimeZoneOffset(&tm, tz);
 }
 
-bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                       ConversionFailure *failure) {
   int64 unix_us = 0;  // microseconds since 1970-01-01 00:00 (UTC for timestamptz)
   int64 time_of_day_us = 0;
-  if (type == SQLITE_INTEGER || type == SQLITE_FLOAT) {
-    if (conv->kind == ConvertKind::Time) return fail_class(conv, stmt, col, failure);
-    if (!epoch_microseconds(conv, stmt, col, type, &unix_us, failure)) return false;
-  } else if (type == SQLITE_TEXT) {
+  if (v.type == SQLITE_INTEGER || v.type == SQLITE_FLOAT) {
+    if (conv->kind == ConvertKind::Time) return fail_class(conv, v, failure);
+    if (!epoch_microseconds(conv, v, &unix_us, failure)) return false;
+  } else if (v.type == SQLITE_TEXT) {
     DateTimeFields f;
-    DateTimeStatus status = parse_iso_datetime(column_text(stmt, col), &f);
-    if (status != DateTimeStatus::Ok) return fail_datetime(conv, stmt, col, status, failure);
+    DateTimeStatus status = parse_iso_datetime(v.content(), &f);
+    if (status != DateTimeStatus::Ok) return fail_datetime(conv, v, status, failure);
     bool wants_date = conv->kind != ConvertKind::Time;
-    if (f.has_date != wants_date) return fail_datetime(conv, stmt, col, DateTimeStatus::Invalid, failure);
+    if (f.has_date != wants_date) return fail_datetime(conv, v, DateTimeStatus::Invalid, failure);
     if (f.has_zone && conv->kind != ConvertKind::TimestampTz)
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
-                  psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(stmt, col),
+                  psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(v),
                            conv->type_name),
                   "Read the column as timestamptz to keep the instant (in hangar_migrate: column_types).");
     time_of_day_us = ((f.hour * INT64CONST(60) + f.minute) * 60 + f.second) * USECS_PER_SEC + f.microsecond;
@@ -455,13 +443,13 @@ bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, 
       }
     }
   } else {
-    return fail_class(conv, stmt, col, failure);
+    return fail_class(conv, v, failure);
   }
   int64 precision_unit = 1;
   for (int i = conv->fraction_digits; i < 6; ++i) precision_unit *= 10;
   if (conv->kind == ConvertKind::Time) {
     if (time_of_day_us % precision_unit != 0)
-      return fail_datetime(conv, stmt, col, DateTimeStatus::TooPrecise, failure);
+      return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
     *value = TimeADTGetDatum(time_of_day_us);
     return true;
   }
@@ -469,25 +457,25 @@ bool convert_datetime(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, 
   if (conv->kind == ConvertKind::Date) {
     if (pg_us % USECS_PER_DAY != 0)
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
-                  psprintf("value %s has a time of day, which type date would drop", describe_sqlite_value(stmt, col)),
+                  psprintf("value %s has a time of day, which type date would drop", describe_sqlite_value(v)),
                   "Read the column as timestamp (in hangar_migrate: column_types).");
     int64 days = pg_us / USECS_PER_DAY;
-    if (!IS_VALID_DATE(days)) return fail_datetime(conv, stmt, col, DateTimeStatus::OutOfRange, failure);
+    if (!IS_VALID_DATE(days)) return fail_datetime(conv, v, DateTimeStatus::OutOfRange, failure);
     *value = DateADTGetDatum(static_cast<DateADT>(days));
     return true;
   }
-  if (pg_us % precision_unit != 0) return fail_datetime(conv, stmt, col, DateTimeStatus::TooPrecise, failure);
-  if (!IS_VALID_TIMESTAMP(pg_us)) return fail_datetime(conv, stmt, col, DateTimeStatus::OutOfRange, failure);
+  if (pg_us % precision_unit != 0) return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
+  if (!IS_VALID_TIMESTAMP(pg_us)) return fail_datetime(conv, v, DateTimeStatus::OutOfRange, failure);
   *value = TimestampGetDatum(pg_us);
   return true;
 }
 
-bool convert_generic(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, int type, Datum *value,
+bool convert_generic(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                      ConversionFailure *failure) {
   const char *text;
   int len;
   int chars;
-  if (!value_as_text(conv, stmt, col, type, &text, &len, &chars, failure)) return false;
+  if (!value_as_text(conv, v, &text, &len, &chars, failure)) return false;
   *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input), pnstrdup(text, len), conv->input_ioparam,
                              conv->typmod);
   return true;
@@ -556,11 +544,10 @@ void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const Col
   fmgr_info(input_oid, &conv->input);
 }
 
-bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+bool convert_value(const ColumnConverter *conv, const SqliteValue &v, Datum *value, bool *isnull,
                    ConversionFailure *failure) {
   *isnull = false;
-  int type = sqlite3_column_type(stmt, col);
-  if (type == SQLITE_NULL) {
+  if (v.type == SQLITE_NULL) {
     *isnull = true;
     *value = (Datum)0;
     return true;
@@ -568,25 +555,25 @@ bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Dat
   switch (conv->kind) {
     case ConvertKind::Int2:
     case ConvertKind::Int4:
-    case ConvertKind::Int8: return convert_integer(conv, stmt, col, type, value, failure);
+    case ConvertKind::Int8: return convert_integer(conv, v, value, failure);
     case ConvertKind::Float4:
-    case ConvertKind::Float8: return convert_float(conv, stmt, col, type, value, failure);
-    case ConvertKind::Numeric: return convert_numeric(conv, stmt, col, type, value, failure);
-    case ConvertKind::Bool: return convert_bool(conv, stmt, col, type, value, failure);
+    case ConvertKind::Float8: return convert_float(conv, v, value, failure);
+    case ConvertKind::Numeric: return convert_numeric(conv, v, value, failure);
+    case ConvertKind::Bool: return convert_bool(conv, v, value, failure);
     case ConvertKind::Text:
     case ConvertKind::Varchar:
-    case ConvertKind::Bpchar: return convert_text(conv, stmt, col, type, value, failure);
-    case ConvertKind::Bytea: return convert_bytea(conv, stmt, col, type, value, failure);
+    case ConvertKind::Bpchar: return convert_text(conv, v, value, failure);
+    case ConvertKind::Bytea: return convert_bytea(conv, v, value, failure);
     case ConvertKind::Timestamp:
     case ConvertKind::TimestampTz:
     case ConvertKind::Date:
-    case ConvertKind::Time: return convert_datetime(conv, stmt, col, type, value, failure);
+    case ConvertKind::Time: return convert_datetime(conv, v, value, failure);
     case ConvertKind::Json:
-    case ConvertKind::Jsonb: return convert_json(conv, stmt, col, type, value, failure);
-    case ConvertKind::Uuid: return convert_uuid(conv, stmt, col, type, value, failure);
-    case ConvertKind::Generic: return convert_generic(conv, stmt, col, type, value, failure);
+    case ConvertKind::Jsonb: return convert_json(conv, v, value, failure);
+    case ConvertKind::Uuid: return convert_uuid(conv, v, value, failure);
+    case ConvertKind::Generic: return convert_generic(conv, v, value, failure);
   }
-  return convert_generic(conv, stmt, col, type, value, failure);
+  return convert_generic(conv, v, value, failure);
 }
 
 void raise_conversion_failure(const ConversionFailure &failure) {

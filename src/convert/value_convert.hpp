@@ -7,6 +7,7 @@
 // to raise it (with table, column and rowid in its error context) or to record the row as rejected.
 #pragma once
 
+#include "core/sqlite_value.hpp"
 #include "fdw/hangar_fdw.hpp"
 
 namespace hangar {
@@ -41,14 +42,14 @@ struct ConversionFailure {
 void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,
                     const ServerOptions &server);
 
-// Converts column `col` of the current row of stmt. Returns false and fills *failure when the
-// value cannot arrive exactly. Allocates in CurrentMemoryContext.
-bool convert_value(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+// Converts one SQLite value. Returns false and fills *failure when the value cannot arrive
+// exactly. Allocates in CurrentMemoryContext.
+bool convert_value(const ColumnConverter *conv, const SqliteValue &v, Datum *value, bool *isnull,
                    ConversionFailure *failure);
 
 [[noreturn]] void raise_conversion_failure(const ConversionFailure &failure);
 
-// The value at col as a short printable text for messages: 'text', 42, 1.5, x'00ff...', NULL.
-char *describe_sqlite_value(sqlite3_stmt *stmt, int col);
+// The value as a short printable text for messages: 'text', 42, 1.5, x'00ff...', NULL.
+char *describe_sqlite_value(const SqliteValue &v);
 
 }  // namespace hangar

@@ -50,14 +50,14 @@ void append_quoted_text(StringInfo buf, const unsigned char *s, int len) {
 
 }  // namespace
 
-char *describe_sqlite_value(sqlite3_stmt *stmt, int col) {
-  switch (sqlite3_column_type(stmt, col)) {
+char *describe_sqlite_value(const SqliteValue &v) {
+  switch (v.type) {
     case SQLITE_NULL:
       return pstrdup("NULL");
     case SQLITE_INTEGER:
-      return psprintf(INT64_FORMAT, static_cast<int64>(sqlite3_column_int64(stmt, col)));
+      return psprintf(INT64_FORMAT, static_cast<int64>(v.integer));
     case SQLITE_FLOAT: {
-      double d = sqlite3_column_double(stmt, col);
+      double d = v.real;
       if (std::isnan(d)) return pstrdup("NaN");
       if (std::isinf(d)) return pstrdup(d > 0 ? "Infinity" : "-Infinity");
       return palloc_string(shortest_double(d));
@@ -65,12 +65,12 @@ char *describe_sqlite_value(sqlite3_stmt *stmt, int col) {
     case SQLITE_TEXT: {
       StringInfoData buf;
       initStringInfo(&buf);
-      append_quoted_text(&buf, sqlite3_column_text(stmt, col), sqlite3_column_bytes(stmt, col));
+      append_quoted_text(&buf, reinterpret_cast<const unsigned char *>(v.bytes), v.length);
       return buf.data;
     }
     default: {
-      const auto *blob = static_cast<const unsigned char *>(sqlite3_column_blob(stmt, col));
-      int len = sqlite3_column_bytes(stmt, col);
+      const auto *blob = reinterpret_cast<const unsigned char *>(v.bytes);
+      int len = v.length;
       StringInfoData buf;
       initStringInfo(&buf);
       appendStringInfoString(&buf, "x'");

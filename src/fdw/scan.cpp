@@ -27,6 +27,8 @@ struct ScanState {
   int ncolumns;                  // retrieved columns, in SELECT order
   AttrNumber *attnums;
   ColumnConverter *converters;
+  bool has_rowid;                // the SELECT ends with the rowid
+  SqliteValue rowid;
   RowContext row;                // for error context: table, column, rowid
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
   bool params_bound;
@@ -39,7 +41,6 @@ void finalize_statement(void *arg) {
     ScanState *state = static_cast<ScanState *>(arg);
     if (state->stmt) sqlite3_finalize(state->stmt);
     state->stmt = nullptr;
-    state->row.stmt = nullptr;
   });
 }
 
@@ -90,7 +91,8 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (state->ncolumns + 1)));
     state->row.table = foreign_table_sqlite_name(relid);
     state->row.columns = sqlite_columns;
-    state->row.rowid_column = has_rowid ? state->ncolumns : -1;
+    state->has_rowid = has_rowid;
+    state->row.rowid = has_rowid ? &state->rowid : nullptr;
     state->row.current_column = -1;
     state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
     int i = 0;
@@ -113,7 +115,6 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
     if (rc != SQLITE_OK)
       report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
-    state->row.stmt = state->stmt;
     node->fdw_state = state;
   });
 }
@@ -131,6 +132,7 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
                           psprintf("could not read SQLite table \"%s\"", state->row.table));
     state->row.row_number++;
+    if (state->has_rowid) state->rowid = read_sqlite_value(state->stmt, state->ncolumns);
 
     MemoryContextReset(state->row_context);
     MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
@@ -146,7 +148,7 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
       state->row.current_column = i;
       int attindex = state->attnums[i] - 1;
       ConversionFailure failure;
-      if (!convert_value(&state->converters[i], state->stmt, i, &slot->tts_values[attindex],
+      if (!convert_value(&state->converters[i], read_sqlite_value(state->stmt, i), &slot->tts_values[attindex],
                          &slot->tts_isnull[attindex], &failure))
         raise_conversion_failure(failure);
     }
@@ -174,7 +176,6 @@ void hangarEndForeignScan(ForeignScanState *node) {
     if (!state) return;
     if (state->stmt) sqlite3_finalize(state->stmt);
     state->stmt = nullptr;
-    state->row.stmt = nullptr;
     MemoryContextDelete(state->row_context);
   });
 }

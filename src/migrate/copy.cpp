@@ -1,6 +1,7 @@
 // The migration's data copy: SQLite rows straight into the new table's heap, without SQL in
-// between. Each value goes through the same conversion as the foreign scan; rows are inserted
-// in batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
+// between. A read-ahead thread (core/row_reader) steps SQLite on the second core while this
+// backend converts each value with the same conversion as the foreign scan and inserts rows in
+// batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
 // columns are computed by PostgreSQL from the copied values. While copying, each row's content
 // hash is summed, so verification needs no second read of SQLite.
 //
@@ -21,8 +22,10 @@ extern "C" {
 #include "utils/resowner.h"
 }
 
+#include "bridge/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
+#include "core/row_reader.hpp"
 
 namespace hangar {
 
@@ -33,15 +36,35 @@ constexpr int kBatchRows = 1000;
 // (large text or blobs) keep memory bounded per row, not per batch.
 constexpr Size kBatchBytes = 4 * 1024 * 1024;
 
+// The statement and its reader thread, released by a memory-context reset callback so that an
+// error anywhere in the copy stops the thread before the statement is finalized.
 struct StatementOwner {
   sqlite3_stmt *stmt;
+  RowReader *reader;
   MemoryContextCallback cleanup;
 };
 
-void finalize_statement(void *arg) {
-  StatementOwner *owner = static_cast<StatementOwner *>(arg);
-  if (owner->stmt) sqlite3_finalize(owner->stmt);
-  owner->stmt = nullptr;
+void release_statement(void *arg) {
+  pg_entry([&] {
+    StatementOwner *owner = static_cast<StatementOwner *>(arg);
+    delete owner->reader;
+    owner->reader = nullptr;
+    if (owner->stmt) sqlite3_finalize(owner->stmt);
+    owner->stmt = nullptr;
+  });
+}
+
+// Starts the read-ahead thread; a failure to start it is raised as an ERROR.
+void start_reader(StatementOwner *owner, int columns) {
+  char message[256] = "";
+  try {
+    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes);
+  } catch (const std::exception &e) {
+    snprintf(message, sizeof message, "%s", e.what());
+  }
+  if (!owner->reader)
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_RESOURCES), errmsg("could not start the SQLite reader thread"),
+                    errdetail("%s", message)));
 }
 
 bool may_raise(const ColumnConverter *conv) {
@@ -49,9 +72,9 @@ bool may_raise(const ColumnConverter *conv) {
 }
 
 // convert_value, with errors raised by input functions turned into failures (reject mode).
-bool convert_catching(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, Datum *value, bool *isnull,
+bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *value, bool *isnull,
                       ConversionFailure *failure) {
-  if (!may_raise(conv)) return convert_value(conv, stmt, col, value, isnull, failure);
+  if (!may_raise(conv)) return convert_value(conv, v, value, isnull, failure);
   MemoryContext old_context = CurrentMemoryContext;
   ResourceOwner old_owner = CurrentResourceOwner;
   volatile bool ok = false;
@@ -59,7 +82,7 @@ bool convert_catching(const ColumnConverter *conv, sqlite3_stmt *stmt, int col, 
   MemoryContextSwitchTo(old_context);
   PG_TRY();
   {
-    ok = convert_value(conv, stmt, col, value, isnull, failure);
+    ok = convert_value(conv, v, value, isnull, failure);
     ReleaseCurrentSubTransaction();
   }
   PG_CATCH();
@@ -142,7 +165,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   MemoryContext copy_context = AllocSetContextCreate(CurrentMemoryContext, "hangar copy", ALLOCSET_DEFAULT_SIZES);
   MemoryContext old_context = MemoryContextSwitchTo(copy_context);
   StatementOwner *owner = static_cast<StatementOwner *>(palloc0(sizeof(StatementOwner)));
-  owner->cleanup.func = finalize_statement;
+  owner->cleanup.func = release_statement;
   owner->cleanup.arg = owner;
   MemoryContextRegisterResetCallback(copy_context, &owner->cleanup);
 
@@ -162,9 +185,10 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
 
   int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
   if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
-  sqlite3_stmt *stmt = owner->stmt;
+  int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
+  start_reader(owner, read_columns);
 
-  RowContext row = {spec.sqlite_table, spec.sqlite_columns, stmt, spec.has_rowid ? spec.ncolumns : -1, -1, 0};
+  RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
   ErrorContextCallback error_context;
   error_context.callback = row_error_context;
   error_context.arg = &row;
@@ -180,62 +204,66 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   // One block large enough for a typical batch, kept across resets: no malloc churn per batch.
   MemoryContext batch_context =
       AllocSetContextCreate(copy_context, "hangar copy batch", kBatchBytes, kBatchBytes, ALLOCSET_DEFAULT_MAXSIZE);
-  for (;;) {
-    CHECK_FOR_INTERRUPTS();
-    rc = sqlite3_step(stmt);
-    if (rc == SQLITE_DONE) break;
-    if (rc != SQLITE_ROW) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
-    row.row_number++;
-    MemoryContextSwitchTo(batch_context);
-    bool rejected = false;
-    for (int i = 0; i < spec.ncolumns; ++i) {
-      row.current_column = i;
-      int a = spec.attnums[i] - 1;
-      ConversionFailure failure;
-      bool ok = spec.on_error == OnError::Reject
-                    ? convert_catching(&converters[i], stmt, i, &values[a], &nulls[a], &failure)
-                    : convert_value(&converters[i], stmt, i, &values[a], &nulls[a], &failure);
-      if (ok && nulls[a] && not_null[i]) {
-        ok = false;
-        failure = {ERRCODE_NOT_NULL_VIOLATION,
-                   psprintf("null value in column \"%s\" violates a not-null constraint",
-                            NameStr(TupleDescAttr(desc, a)->attname)),
-                   nullptr};
+  while (const RowBatch *batch = owner->reader->next()) {
+    for (size_t r = 0; r < batch->rows(); ++r) {
+      CHECK_FOR_INTERRUPTS();
+      row.row_number++;
+      row.rowid = spec.has_rowid ? &batch->value(r, spec.ncolumns) : nullptr;
+      MemoryContextSwitchTo(batch_context);
+      bool rejected = false;
+      for (int i = 0; i < spec.ncolumns; ++i) {
+        row.current_column = i;
+        int a = spec.attnums[i] - 1;
+        const SqliteValue &v = batch->value(r, i);
+        ConversionFailure failure;
+        bool ok = spec.on_error == OnError::Reject ? convert_catching(&converters[i], v, &values[a], &nulls[a], &failure)
+                                                   : convert_value(&converters[i], v, &values[a], &nulls[a], &failure);
+        if (ok && nulls[a] && not_null[i]) {
+          ok = false;
+          failure = {ERRCODE_NOT_NULL_VIOLATION,
+                     psprintf("null value in column \"%s\" violates a not-null constraint",
+                              NameStr(TupleDescAttr(desc, a)->attname)),
+                     nullptr};
+        }
+        if (ok) continue;
+        if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
+        rejected = true;
+        if (spec.insert) {
+          bool is_rowid;
+          int64 id = current_rowid(row, &is_rowid);
+          record_reject(spec.run_id, spec.sqlite_table, is_rowid, id, spec.sqlite_columns[i], describe_sqlite_value(v),
+                        failure.sqlstate, failure.message);
+        }
       }
-      if (ok) continue;
-      if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
-      rejected = true;
-      if (spec.insert) {
-        bool is_rowid;
-        int64 id = current_rowid(row, &is_rowid);
-        record_reject(spec.run_id, spec.sqlite_table, is_rowid, id, spec.sqlite_columns[i],
-                      describe_sqlite_value(stmt, i), failure.sqlstate, failure.message);
+      row.current_column = -1;
+      MemoryContextSwitchTo(copy_context);
+      if (rejected) {
+        result.rows_rejected++;
+        continue;
       }
-    }
-    row.current_column = -1;
-    MemoryContextSwitchTo(copy_context);
-    if (rejected) {
-      result.rows_rejected++;
-      continue;
-    }
-    result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
-    result.rows_copied++;
-    if (!inserter) {
-      MemoryContextReset(batch_context);
-      continue;
-    }
-    TupleTableSlot *slot = inserter->next_slot();
-    memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
-    memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
-    for (int i = 0; i < spec.ncolumns; ++i)
-      if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
-    if (inserter->store(slot) || batch_context->mem_allocated > kBatchBytes) {
-      inserter->flush();
-      MemoryContextReset(batch_context);
-      pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
-      pgstat_progress_update_param(PROGRESS_COPY_TUPLES_EXCLUDED, result.rows_rejected);
+      result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
+      result.rows_copied++;
+      if (!inserter) {
+        MemoryContextReset(batch_context);
+        continue;
+      }
+      TupleTableSlot *slot = inserter->next_slot();
+      memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
+      memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
+      for (int i = 0; i < spec.ncolumns; ++i)
+        if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
+      if (inserter->store(slot) || batch_context->mem_allocated > kBatchBytes) {
+        inserter->flush();
+        MemoryContextReset(batch_context);
+        pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
+        pgstat_progress_update_param(PROGRESS_COPY_TUPLES_EXCLUDED, result.rows_rejected);
+      }
     }
   }
+  row.rowid = nullptr;
+  rc = owner->reader->result_code();
+  if (rc != SQLITE_DONE)
+    report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   if (inserter) {
     inserter->finish();
     pgstat_progress_end_command();

@@ -1,0 +1,73 @@
+// Reads the rows of a prepared SQLite statement on a background thread, ahead of their
+// conversion, into two batches that the caller and the thread swap (double buffering). Reading
+// SQLite's pages and decoding its records then runs on the second core while the caller converts
+// and inserts the previous batch.
+//
+// The thread touches nothing but SQLite and its own buffers: it never calls PostgreSQL, and it
+// starts with every signal blocked so that PostgreSQL's signal handlers keep running on the
+// backend's own thread. While a reader exists, nothing else may use the statement's connection.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "core/sqlite_value.hpp"
+
+namespace hangar {
+
+class RowBatch {
+ public:
+  size_t rows() const { return rows_; }
+  const SqliteValue &value(size_t row, int column) const {
+    return values_[row * static_cast<size_t>(columns_) + static_cast<size_t>(column)];
+  }
+
+ private:
+  friend class RowReader;
+  int columns_ = 0;
+  size_t rows_ = 0;
+  std::vector<SqliteValue> values_;
+  std::vector<char> arena_;  // text and blob bytes, each text followed by a NUL
+};
+
+class RowReader {
+ public:
+  // Reads `columns` columns of stmt; a batch ends after batch_rows rows or batch_bytes of text
+  // and blobs, whichever comes first.
+  RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes);
+  ~RowReader();  // stops the thread and waits for it
+  RowReader(const RowReader &) = delete;
+  RowReader &operator=(const RowReader &) = delete;
+
+  // The next batch, or nullptr after the last row or on failure (see result_code). The batch
+  // returned before becomes invalid.
+  const RowBatch *next();
+  // SQLITE_DONE after the last row; otherwise the code sqlite3_step failed with (SQLITE_NOMEM
+  // when the thread ran out of memory).
+  int result_code() const { return result_; }
+
+ private:
+  void run();
+  void fill(RowBatch &batch);
+
+  sqlite3_stmt *stmt_;
+  int columns_;
+  size_t batch_rows_;
+  size_t batch_bytes_;
+  RowBatch batches_[2];
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  int filled_ = -1;     // index of a batch ready for the caller, -1 when none
+  int consumed_ = -1;   // index of the batch the caller holds, -1 when none
+  bool finished_ = false;  // the thread filled its last batch
+  bool stopping_ = false;
+  int result_ = SQLITE_DONE;
+  std::thread thread_;
+};
+
+}  // namespace hangar

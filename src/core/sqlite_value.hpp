@@ -1,0 +1,48 @@
+// One SQLite value as a result row holds it: its storage class and content. Text and blob bytes
+// point into memory owned by whoever read the row (the statement until its next step, or a
+// RowBatch); text is always followed by a NUL byte. Conversion reads values only through this,
+// so it works the same on a live statement and on rows read ahead by another thread.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <string_view>
+
+namespace hangar {
+
+struct SqliteValue {
+  int type = SQLITE_NULL;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
+  int64_t integer = 0;
+  double real = 0;
+  const char *bytes = nullptr;  // text or blob content
+  int length = 0;
+
+  std::string_view content() const { return std::string_view(bytes ? bytes : "", static_cast<size_t>(length)); }
+};
+
+inline SqliteValue read_sqlite_value(sqlite3_stmt *stmt, int col) {
+  SqliteValue v;
+  v.type = sqlite3_column_type(stmt, col);
+  switch (v.type) {
+    case SQLITE_INTEGER:
+      v.integer = sqlite3_column_int64(stmt, col);
+      break;
+    case SQLITE_FLOAT:
+      v.real = sqlite3_column_double(stmt, col);
+      break;
+    case SQLITE_TEXT:
+      v.bytes = reinterpret_cast<const char *>(sqlite3_column_text(stmt, col));
+      v.length = sqlite3_column_bytes(stmt, col);
+      break;
+    case SQLITE_BLOB:
+      v.bytes = static_cast<const char *>(sqlite3_column_blob(stmt, col));
+      v.length = sqlite3_column_bytes(stmt, col);
+      break;
+    default:
+      break;
+  }
+  return v;
+}
+
+}  // namespace hangar
