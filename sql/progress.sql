@@ -27,3 +27,13 @@ SELECT * FROM wait_for_copy_progress(:other_pid);
 SELECT * FROM dblink_get_result('other') AS t(tables bigint);
 SELECT dblink_disconnect('other');
 SELECT count(*) FROM progressed.big;
+
+-- a long migration stops on statement_timeout (the read-ahead thread with it) and leaves nothing
+SET client_min_messages = warning;
+SET statement_timeout = '300ms';
+\set VERBOSITY terse
+SELECT * FROM hangar_migrate(:'big_db', 'cancelled');  -- ERROR
+\set VERBOSITY default
+RESET statement_timeout;
+SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'cancelled';
+SELECT count(*) AS tables FROM hangar_migrate(:'big_db', 'after_cancel');

@@ -73,6 +73,20 @@ std::string qualified_name(Cursor &c) {
   return name;
 }
 
+// CREATE [TEMP | TEMPORARY] [UNIQUE] <object> [IF NOT EXISTS] [schema .] name: returns the name;
+// UNIQUE is accepted only where `unique` is given.
+std::string create_header(Cursor &c, const char *object, bool *unique = nullptr) {
+  c.expect_word("CREATE");
+  if (!c.accept_word("TEMP")) c.accept_word("TEMPORARY");
+  if (unique) *unique = c.accept_word("UNIQUE");
+  c.expect_word(object);
+  if (c.accept_word("IF")) {
+    c.expect_word("NOT");
+    c.expect_word("EXISTS");
+  }
+  return qualified_name(c);
+}
+
 void skip_conflict_clause(Cursor &c) {
   if (c.peek().is_word("ON") && c.peek(1).is_word("CONFLICT")) {
     c.next();
@@ -278,14 +292,7 @@ std::string tokens_text(const std::vector<Token> &tokens) {
 TableDefinition parse_create_table(std::string_view sql) {
   Cursor c(sql);
   TableDefinition table;
-  c.expect_word("CREATE");
-  if (!c.accept_word("TEMP")) c.accept_word("TEMPORARY");
-  c.expect_word("TABLE");
-  if (c.accept_word("IF")) {
-    c.expect_word("NOT");
-    c.expect_word("EXISTS");
-  }
-  table.name = qualified_name(c);
+  table.name = create_header(c, "TABLE");
   c.expect("(");
   do {
     if (starts_table_constraint(c))
@@ -310,14 +317,7 @@ TableDefinition parse_create_table(std::string_view sql) {
 IndexDefinition parse_create_index(std::string_view sql) {
   Cursor c(sql);
   IndexDefinition index;
-  c.expect_word("CREATE");
-  index.unique = c.accept_word("UNIQUE");
-  c.expect_word("INDEX");
-  if (c.accept_word("IF")) {
-    c.expect_word("NOT");
-    c.expect_word("EXISTS");
-  }
-  index.name = qualified_name(c);
+  index.name = create_header(c, "INDEX", &index.unique);
   c.expect_word("ON");
   index.table = c.name();
   c.expect("(");
@@ -361,14 +361,7 @@ IndexDefinition parse_create_index(std::string_view sql) {
 ViewDefinition parse_create_view(std::string_view sql) {
   Cursor c(sql);
   ViewDefinition view;
-  c.expect_word("CREATE");
-  if (!c.accept_word("TEMP")) c.accept_word("TEMPORARY");
-  c.expect_word("VIEW");
-  if (c.accept_word("IF")) {
-    c.expect_word("NOT");
-    c.expect_word("EXISTS");
-  }
-  view.name = qualified_name(c);
+  view.name = create_header(c, "VIEW");
   if (c.peek().is("(")) view.columns = name_list(c);
   c.expect_word("AS");
   while (!c.at_end() && !c.peek().is(";")) view.body.push_back(c.next());

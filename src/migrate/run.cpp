@@ -4,7 +4,8 @@
 // aborting; the copy goes straight to the heap (copy.cpp). Foreign keys are added after the
 // data: in stop mode an orphan row stops the migration with its SQLite rowid, in reject mode
 // orphans are removed and recorded first. Verification compares the checksum computed while
-// copying with a scan of each finished table.
+// copying with a scan of each finished table. Index builds and foreign-key checks run with a
+// fixed maintenance_work_mem, so the backend's memory does not grow with the tables.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -21,6 +22,9 @@ extern "C" {
 namespace hangar {
 
 namespace {
+
+// Sorts for index builds and the hash tables of foreign-key checks beyond this spill to disk.
+constexpr const char *kMaintenanceWorkMem = "32MB";
 
 struct TableOutcome {
   bool copied = false;
@@ -51,8 +55,10 @@ class MigrationRun {
     check_targets_absent();
     db_ = connection_acquire(source_->path, source_->server.busy_timeout_ms).handle();
     outcomes_.resize(plan_.tables.size());
+    int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
     for (const PlanStep &step : plan_.steps) execute(step);
     if (search_path_level_ >= 0) pg_guard([&] { AtEOXact_GUC(true, search_path_level_); });
+    pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     if (request_.verify) verify();
     return report();
   }
@@ -228,15 +234,20 @@ class MigrationRun {
     return q;
   }
 
+  // Sets a configuration parameter until AtEOXact_GUC(true, level) with the returned level (or
+  // the transaction's end) restores the caller's value, as a function's SET clause does.
+  static int set_for_call(const char *name, const char *value) {
+    return pg_guard([&] {
+      int level = NewGUCNestLevel();
+      set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+      return level;
+    });
+  }
+
   // Views are created with the target schema first on the search_path, so their unqualified
   // table names resolve there; the caller's search_path is restored afterwards.
   void enter_target_search_path() {
-    char *path = palloc_string(quote_.ident(plan_.schema) + ", pg_catalog");
-    search_path_level_ = pg_guard([&] {
-      int level = NewGUCNestLevel();
-      set_config_option("search_path", path, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-      return level;
-    });
+    search_path_level_ = set_for_call("search_path", palloc_string(quote_.ident(plan_.schema) + ", pg_catalog"));
   }
 
   void verify() {
