@@ -4,6 +4,9 @@
 #
 #   bash bench/run.sh [SCALE] [RUNS]     defaults: SCALE 1 (1.26 M rows), RUNS 3
 #
+# HANGAR_BENCH_ONLY="migrate copy ..." runs only the named contenders (keys: migrate, copy,
+# pgloader, sqlite, pipeline, ftscan), e.g. HANGAR_BENCH_ONLY=migrate for a very large scale.
+#
 # As root it installs what is missing (pgloader, sqlite3, time, postgresql-15) and re-runs itself as
 # the postgres user (initdb refuses root). Work files go to $HANGAR_BENCH_WORK (default
 # /tmp/hangar_bench): the generated SQLite file is cached there by scale, everything else is removed
@@ -39,7 +42,7 @@ if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
   outdir=$WORK/report.$$
   rm -rf "$outdir"; mkdir -p "$outdir"; chown postgres: "$outdir"
   trap 'rm -rf "$outdir"' EXIT
-  runuser -u postgres -- env PATH="$PATH" HOME=/tmp HANGAR_BENCH_WORK="$WORK" \
+  runuser -u postgres -- env PATH="$PATH" HOME=/tmp HANGAR_BENCH_WORK="$WORK" HANGAR_BENCH_ONLY="${HANGAR_BENCH_ONLY:-}" \
     HANGAR_BENCH_RESULTS="$outdir" bash "$bench/run.sh" --unprivileged "$SCALE" "$RUNS"
   rc=$?
   if compgen -G "$outdir/*.md" >/dev/null; then
@@ -78,6 +81,8 @@ max_of() { printf '%s\n' "$@" | sort -g | tail -n1; }
 # Runs SQL on database $1 (rest: psql arguments); quiet, stops at the first error.
 sql() { local db=$1; shift; "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 first_error() { grep -m1 -iE 'error|fatal' "$1" | cut -c1-200; }
+# Whether contender $1 runs (all of them unless HANGAR_BENCH_ONLY names some).
+wanted() { [ -z "${HANGAR_BENCH_ONLY:-}" ] || [[ " $HANGAR_BENCH_ONLY " == *" $1 "* ]]; }
 export PGOPTIONS="-c client_min_messages=warning"
 
 # ---- the database ----
@@ -170,6 +175,8 @@ SQL
   fi
   H_WALL=$(timing_sum "$out")
   H_RSS=$(cat "$RUN/migrate.$i.rss")
+  H_SIZE=$(sql bench -Atc "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c
+                           WHERE c.relnamespace = 'bench_hangar'::regnamespace AND c.relkind = 'r'")
   # The result: header line then one row per table; columns found by name.
   read -r H_COPY H_ROWS H_REJ H_VER < <(awk -F $'\x1f' '
     !hdr && /table_name/ {for (i = 1; i <= NF; i++) c[$i] = i; hdr = 1; next}
@@ -181,7 +188,10 @@ SQL
   return 0
 }
 
-if [ "$MIGRATE_OK" -eq 1 ]; then
+if ! wanted migrate; then
+  NOTE[migrate]="not run"
+  NOTE[copyphase]="not run"
+elif [ "$MIGRATE_OK" -eq 1 ]; then
   H_RSS_ALL=() H_CHECK=""
   for i in $(seq 1 "$RUNS"); do
     log "(1) hangar_migrate, run $i/$RUNS"
@@ -198,7 +208,7 @@ if [ "$MIGRATE_OK" -eq 1 ]; then
   done
   if [ -n "${RES[migrate]:-}" ]; then
     H_PEAK_MB=$(awk -v k="$(max_of "${H_RSS_ALL[@]}")" 'BEGIN{printf "%.1f", k / 1024}')
-    NOTE[migrate]="${H_CHECK}backend peak RssAnon ${H_PEAK_MB} MB"
+    NOTE[migrate]="${H_CHECK}backend peak RssAnon ${H_PEAK_MB} MB; target tables and indexes ${H_SIZE}"
     NOTE[copyphase]="sum of copy_seconds"
   fi
 else
@@ -208,12 +218,15 @@ else
 fi
 
 # ---- (3) COPY FROM pre-exported CSV ----
-log "exporting CSV files for COPY (untimed)"
-mkdir -p "$RUN/csv"
-EXPORT_OK=1
-for t in "${TABLES[@]}"; do
-  sqlite3 -csv "$DB" "${EXPORT_SQL[$t]}" >"$RUN/csv/$t.csv" || EXPORT_OK=0
-done
+EXPORT_OK=0
+if wanted copy; then
+  log "exporting CSV files for COPY (untimed)"
+  mkdir -p "$RUN/csv"
+  EXPORT_OK=1
+  for t in "${TABLES[@]}"; do
+    sqlite3 -csv "$DB" "${EXPORT_SQL[$t]}" >"$RUN/csv/$t.csv" || EXPORT_OK=0
+  done
+fi
 PG_TABLES=$("$PY" "$bench/generate_db.py" --pg-tables)
 PG_PKEYS=$("$PY" "$bench/generate_db.py" --pg-pkeys)
 PG_CONSTRAINTS=$("$PY" "$bench/generate_db.py" --pg-constraints)
@@ -234,13 +247,17 @@ if [ "$EXPORT_OK" -eq 1 ]; then
     add copy "$(timing_sum "$RUN/copy.out")"
   done
   sql bench -c "DROP SCHEMA IF EXISTS bench_copy CASCADE"
-else
+elif wanted copy; then
   NOTE[copy]="CSV export failed"
+else
+  NOTE[copy]="not run"
 fi
 rm -rf "$RUN/csv"
 
 # ---- (4) pgloader ----
-if command -v pgloader >/dev/null; then
+if ! wanted pgloader; then
+  NOTE[pgloader]="not run"
+elif command -v pgloader >/dev/null; then
   PGL_RSS=()
   for i in $(seq 1 "$RUNS"); do
     log "(4) pgloader, run $i/$RUNS"
@@ -274,7 +291,8 @@ else
 fi
 
 # ---- (5) sqlite3 CLI full read ----
-for i in $(seq 1 "$RUNS"); do
+wanted sqlite || NOTE[sqlite]="not run"
+for i in $(wanted sqlite && seq 1 "$RUNS"); do
   log "(5) sqlite3 full read, run $i/$RUNS"
   ok=1; t0=$(now)
   for t in "${TABLES[@]}"; do sqlite3 "$DB" "SELECT * FROM $t" >/dev/null || ok=0; done
@@ -284,7 +302,8 @@ for i in $(seq 1 "$RUNS"); do
 done
 
 # ---- (6) sqlite3 -csv | psql \copy, then PKs, indexes, FKs ----
-for i in $(seq 1 "$RUNS"); do
+wanted pipeline || NOTE[pipeline]="not run"
+for i in $(wanted pipeline && seq 1 "$RUNS"); do
   log "(6) sqlite3 | psql \\copy pipeline, run $i/$RUNS"
   fresh_schema bench_pipe || { NOTE[pipeline]="could not create the tables"; break; }
   ok=1; t0=$(now)
@@ -302,7 +321,9 @@ done
 sql bench -c "DROP SCHEMA IF EXISTS bench_pipe CASCADE"
 
 # ---- (7) full scan of the foreign tables ----
-if [ "$FDW_OK" -eq 1 ]; then
+if ! wanted ftscan; then
+  NOTE[ftscan]="not run"
+elif [ "$FDW_OK" -eq 1 ]; then
   if sql bench -v db="$DB" 2>"$RUN/ft.err" <<'SQL'
 SET client_min_messages = warning;
 CREATE SERVER bench_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'db');

@@ -1,8 +1,8 @@
 // Builds the MigrationPlan (see migration_plan.hpp): column types (declared-type table, then
 // type_map, then column_types, then enum CHECKs), PostgreSQL names (shortened to 63 bytes and
 // kept unique, with a note when changed), and the steps in the order that loads fastest and
-// fails earliest: tables without constraints, data, keys, checks, indexes, statistics, foreign
-// keys, sequences, views. Whatever cannot be translated is noted and skipped, never guessed.
+// fails earliest: tables without constraints, data, keys, checks, indexes, foreign keys,
+// sequences, views. Whatever cannot be translated is noted and skipped, never guessed.
 #include "core/migration_plan.hpp"
 
 #include <algorithm>
@@ -26,7 +26,6 @@ const char *phase_name(Phase phase) {
     case Phase::Keys: return "key";
     case Phase::Checks: return "check";
     case Phase::Indexes: return "index";
-    case Phase::Analyze: return "analyze";
     case Phase::ForeignKeys: return "foreign key";
     case Phase::Sequences: return "sequence";
     case Phase::Views: return "view";
@@ -87,8 +86,6 @@ class Planner {
     for (size_t t = 0; t < order_.size(); ++t) keys(t);
     for (size_t t = 0; t < order_.size(); ++t) checks(t);
     for (size_t t = 0; t < order_.size(); ++t) indexes(t);
-    // Statistics before the foreign keys are validated, so those checks get good plans.
-    for (size_t t = 0; t < order_.size(); ++t) add(Phase::Analyze, static_cast<int>(t), "ANALYZE " + qualified(t));
     for (size_t t = 0; t < order_.size(); ++t) foreign_keys(t);
     for (size_t t = 0; t < order_.size(); ++t) sequence(t);
     for (const SourceView &v : catalog_.views) view(v);

@@ -47,7 +47,7 @@ struct PlannedTable {
   std::vector<std::string> notes;              // what the report's detail says about this table
 };
 
-enum class Phase { Schema, Types, Tables, Defaults, Copy, Keys, Checks, Indexes, Analyze, ForeignKeys, Sequences, Views };
+enum class Phase { Schema, Types, Tables, Defaults, Copy, Keys, Checks, Indexes, ForeignKeys, Sequences, Views };
 const char *phase_name(Phase phase);
 
 struct PlanStep {

@@ -108,6 +108,10 @@ class BatchInserter {
     for (int i = 0; i < kBatchRows; ++i) slots_[i] = table_slot_create(rel, nullptr);
     bistate_ = GetBulkInsertState();
     cid_ = GetCurrentCommandId(true);
+    // Rows of a table created in this subtransaction are written frozen, as COPY FREEZE writes
+    // them: if the transaction aborts the table goes with it, and no earlier snapshot of this
+    // transaction can scan a table that did not exist yet.
+    if (rel->rd_createSubid == GetCurrentSubTransactionId()) options_ |= TABLE_INSERT_FROZEN;
     TupleDesc desc = RelationGetDescr(rel);
     if (desc->constr && desc->constr->has_generated_stored) {
       estate_ = CreateExecutorState();
@@ -133,7 +137,7 @@ class BatchInserter {
 
   void flush() {
     if (buffered_ == 0) return;
-    table_multi_insert(rel_, slots_, buffered_, cid_, TABLE_INSERT_SKIP_FSM, bistate_);
+    table_multi_insert(rel_, slots_, buffered_, cid_, options_, bistate_);
     for (int i = 0; i < buffered_; ++i) ExecClearTuple(slots_[i]);
     buffered_ = 0;
   }
@@ -141,7 +145,7 @@ class BatchInserter {
   void finish() {
     flush();
     FreeBulkInsertState(bistate_);
-    table_finish_bulk_insert(rel_, TABLE_INSERT_SKIP_FSM);
+    table_finish_bulk_insert(rel_, options_);
     for (int i = 0; i < kBatchRows; ++i) ExecDropSingleTupleTableSlot(slots_[i]);
     if (estate_) FreeExecutorState(estate_);
   }
@@ -152,6 +156,7 @@ class BatchInserter {
   int buffered_ = 0;
   BulkInsertState bistate_;
   CommandId cid_;
+  int options_ = TABLE_INSERT_SKIP_FSM;
   EState *estate_ = nullptr;
   ResultRelInfo *rri_ = nullptr;
 };
