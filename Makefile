@@ -35,3 +35,11 @@ unittest: $(UNIT_BIN)
 
 .PHONY: unittest
 EXTRA_CLEAN = $(UNIT_BIN)
+
+# The benchmark beside COPY and pgloader (bench/README.md); never part of the tests.
+BENCH_SCALE ?= 1
+BENCH_RUNS ?= 3
+bench:
+	bash bench/run.sh $(BENCH_SCALE) $(BENCH_RUNS)
+
+.PHONY: bench

@@ -32,3 +32,8 @@ SELECT * FROM kept.nodes ORDER BY id;
 SELECT conname FROM pg_constraint WHERE connamespace = 'kept'::regnamespace AND contype = 'f' ORDER BY 1;
 -- hangar_verify compares with the whole SQLite file, so the rejected rows show
 SELECT table_name, source_rows, target_rows, verified, detail FROM hangar_verify(:'bad_db', 'kept');
+-- names with quotes and semicolons stay names
+SELECT table_name, target_table, rows_copied, detail FROM hangar_migrate(:'bad_db', 'names', on_error => 'reject')
+WHERE table_name IN ('victim; table', 'evil view');
+SELECT * FROM names."evil view";
+SELECT count(*) AS owners_still_there FROM names.owners;

@@ -7,7 +7,8 @@
 //
 // pg_guard() wraps a call into PostgreSQL made from C++ code that holds live C++ objects. A
 // PostgreSQL error raised inside it becomes a PgError exception carrying the original ErrorData
-// (code, message, detail, hint, context), which pg_entry re-throws unchanged.
+// (code, message, detail, hint, context), which pg_entry re-throws unchanged; a C++ exception
+// thrown inside it is rethrown only after PostgreSQL's jump buffer is restored.
 //
 // Rule for callers: between pg_entry and any ereport-capable PostgreSQL call that is not inside
 // pg_guard, no frame may hold a local with a non-trivial destructor.
@@ -79,9 +80,18 @@ decltype(auto) pg_guard(Func &&func) {
   using Result = decltype(func());
   MemoryContext caller_context = CurrentMemoryContext;
   ErrorData *volatile error = nullptr;  // volatile: assigned after the longjmp
+  // A C++ exception thrown by func is caught inside PG_TRY and rethrown after PG_END_TRY, so it
+  // never unwinds past PostgreSQL's jump buffer.
+  std::exception_ptr cpp_error;
   if constexpr (std::is_void_v<Result>) {
     PG_TRY();
-    { func(); }
+    {
+      try {
+        func();
+      } catch (...) {
+        cpp_error = std::current_exception();
+      }
+    }
     PG_CATCH();
     {
       MemoryContextSwitchTo(caller_context);
@@ -90,11 +100,18 @@ decltype(auto) pg_guard(Func &&func) {
     }
     PG_END_TRY();
     if (error) throw PgError(error);
+    if (cpp_error) std::rethrow_exception(cpp_error);
   } else {
     static_assert(std::is_scalar_v<Result>, "pg_guard returns pointers or scalars only");
     volatile Result result{};
     PG_TRY();
-    { result = func(); }
+    {
+      try {
+        result = func();
+      } catch (...) {
+        cpp_error = std::current_exception();
+      }
+    }
     PG_CATCH();
     {
       MemoryContextSwitchTo(caller_context);
@@ -103,6 +120,7 @@ decltype(auto) pg_guard(Func &&func) {
     }
     PG_END_TRY();
     if (error) throw PgError(error);
+    if (cpp_error) std::rethrow_exception(cpp_error);
     return result;
   }
 }

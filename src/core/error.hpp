@@ -13,14 +13,12 @@ namespace sqlstate {
 constexpr const char *kFdwError = "HV000";
 constexpr const char *kFdwUnableToEstablishConnection = "HV00N";
 constexpr const char *kFdwTableNotFound = "HV00R";
-constexpr const char *kFdwSchemaNotFound = "HV00Q";
 constexpr const char *kDataCorrupted = "XX001";
 constexpr const char *kLockNotAvailable = "55P03";
 constexpr const char *kOutOfMemory = "53200";
 constexpr const char *kQueryCanceled = "57014";
 constexpr const char *kInternalError = "XX000";
 constexpr const char *kInvalidParameterValue = "22023";
-constexpr const char *kFeatureNotSupported = "0A000";
 constexpr const char *kSyntaxError = "42601";
 constexpr const char *kReadOnlySqlTransaction = "25006";
 }  // namespace sqlstate

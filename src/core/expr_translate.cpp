@@ -85,7 +85,9 @@ class Translator {
 
   void step() {
     const Token &t = tokens_[i_];
-    if (bool_depth_ >= 0 && (ends_comparison(t) || (t.is(")") && depth_ == bool_depth_))) bool_depth_ = -1;
+    // A boolean comparison ends at the next AND/OR/... or comma of its own level, or at the
+    // parenthesis that closes its level (commas inside an IN list do not end it).
+    if (bool_depth_ >= 0 && depth_ == bool_depth_ && (ends_comparison(t) || t.is(")"))) bool_depth_ = -1;
     switch (t.kind) {
       case TokenKind::Word: word(t); break;
       case TokenKind::QuotedIdentifier: name(t, true); break;
@@ -121,9 +123,9 @@ class Translator {
   void word(const Token &t) {
     std::string u = upper(t.text);
     const Token *n = next();
+    if (u == "CAST") return cast();
     if (n && n->is("(") && !is_passthrough_keyword(u)) return function(t, u);
     if (u == "IS") return is_operator();
-    if (u == "CAST") return cast();
     if (u == "COLLATE") {
       const Token *c = next();
       if (c && c->is_word("BINARY")) {
@@ -136,7 +138,7 @@ class Translator {
       return refuse(u + " (its case and pattern rules differ in PostgreSQL)");
     if (u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" || u == "CURRENT_TIME")
       return refuse(u + " outside a DEFAULT");
-    if (is_passthrough_keyword(u)) return emit(u == "ISNULL" ? "IS NULL" : u == "NOTNULL" ? "IS NOT NULL" : u, false, true);
+    if (is_passthrough_keyword(u)) return emit(u == "ISNULL" ? "IS NULL" : u == "NOTNULL" ? "IS NOT NULL" : u);
     name(t, false);
   }
 
@@ -148,7 +150,13 @@ class Translator {
       return;
     }
     if (quoted && in_default_) return emit(quote_.literal(t.value));  // SQLite reads "x" as a string here
-    if (other_names) return emit(other_names(t.value), false, true);
+    if (other_names) {
+      // A known table or column gets its PostgreSQL spelling; anything else keeps its own, and a
+      // quoted name is quoted again, so no name from the SQLite file is ever pasted into SQL.
+      std::string known = other_names(t.value);
+      if (!known.empty()) return emit(known, false, true);
+      return emit(quoted ? quote_.ident(t.value) : t.text, false, true);
+    }
     refuse("the name \"" + t.value + "\", which is not a column of the table");
   }
 

@@ -39,8 +39,9 @@ Translation translate_default(const std::vector<Token> &tokens, const std::strin
                               const ColumnLookup &columns, const PgQuoter &quote);
 
 // The body of a view (the tokens after AS). Names that match a table or column of the database
-// (case-insensitively, through `names`) are written with their PostgreSQL spelling; whether the
-// result is valid is for PostgreSQL to say when the view is created.
+// (case-insensitively; `names` returns their quoted PostgreSQL spelling, or "" for other names)
+// are written that way, other quoted names are quoted again; whether the result is valid is for
+// PostgreSQL to say when the view is created.
 Translation translate_view_body(const std::vector<Token> &tokens,
                                 const std::function<std::string(const std::string &)> &names,
                                 const ColumnLookup &boolean_columns, const PgQuoter &quote);

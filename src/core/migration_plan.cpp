@@ -483,7 +483,7 @@ class Planner {
         for (const PlannedColumn &pc : plan_.tables[t].columns)
           if (same_name(pc.sqlite_name, word)) return quote_.ident(pc.pg_name);
       }
-      return word;
+      return std::string();
     };
     ColumnLookup booleans = [this](const std::string &name) -> const ResolvedColumn * {
       for (const PlannedTable &pt : plan_.tables)

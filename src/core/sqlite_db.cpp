@@ -90,7 +90,6 @@ void Statement::bind_int64(int index, int64_t value) {
   if (rc != SQLITE_OK) throw sqlite_error(sqlite3_db_handle(stmt_), rc, "could not bind a SQLite parameter");
 }
 
-int Statement::column_count() const { return sqlite3_column_count(stmt_); }
 int Statement::column_type(int col) const { return sqlite3_column_type(stmt_, col); }
 int64_t Statement::column_int64(int col) const { return sqlite3_column_int64(stmt_, col); }
 double Statement::column_double(int col) const { return sqlite3_column_double(stmt_, col); }
@@ -99,11 +98,6 @@ std::string Statement::column_text(int col) const {
   const unsigned char *text = sqlite3_column_text(stmt_, col);
   if (!text) return {};
   return std::string(reinterpret_cast<const char *>(text), sqlite3_column_bytes(stmt_, col));
-}
-
-std::string Statement::column_name(int col) const {
-  const char *name = sqlite3_column_name(stmt_, col);
-  return name ? name : "";
 }
 
 namespace {

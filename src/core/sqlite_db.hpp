@@ -28,13 +28,11 @@ class Statement {
   void bind_text(int index, std::string_view value);
   void bind_int64(int index, int64_t value);
 
-  int column_count() const;
   int column_type(int col) const;
   bool is_null(int col) const { return column_type(col) == SQLITE_NULL; }
   int64_t column_int64(int col) const;
   double column_double(int col) const;
   std::string column_text(int col) const;
-  std::string column_name(int col) const;
 
   sqlite3_stmt *handle() const { return stmt_; }
 

@@ -39,6 +39,8 @@ struct CachedConnection {
 
 std::vector<std::unique_ptr<CachedConnection>> cache;
 bool callbacks_registered = false;
+void (*reader_stop)(void *) = nullptr;  // a read-ahead thread to stop before ending transactions
+void *reader_stop_arg = nullptr;
 
 // Called by SQLite every few hundred virtual-machine steps; must not raise or allocate.
 int progress_handler(void *) { return (QueryCancelPending || ProcDiePending) ? 1 : 0; }
@@ -63,6 +65,7 @@ void xact_callback(XactEvent event, void *) {
       case XACT_EVENT_ABORT:
       case XACT_EVENT_PARALLEL_ABORT:
       case XACT_EVENT_PREPARE:
+        if (reader_stop) reader_stop(reader_stop_arg);
         for (auto &conn : cache) {
           end_read_transaction(*conn);
           if (conn->invalidated) {
@@ -99,6 +102,11 @@ CachedConnection &find_or_add(const char *path) {
 }
 
 }  // namespace
+
+void connection_set_reader_stop(void (*stop)(void *), void *arg) {
+  reader_stop = stop;
+  reader_stop_arg = arg;
+}
 
 Database &connection_acquire(const char *path, int busy_timeout_ms) {
   register_callbacks();

@@ -47,6 +47,9 @@ void check_absolute_database_path(const char *path);
 // transaction (so every read of one file in one PostgreSQL transaction sees one snapshot).
 Database &connection_acquire(const char *path, int busy_timeout_ms);
 Database &connection_for_server(Oid serverid);
+// A thread reading from a connection registers how to stop it (stop(arg)); the transaction's
+// end calls it before it touches the connections, and unregistering passes nullptr.
+void connection_set_reader_stop(void (*stop)(void *), void *arg);
 
 // sqlite_error.cpp: reporting SQLite failures from the PostgreSQL zone (never returns)
 [[noreturn]] void report_sqlite_error(sqlite3 *db, int rc, const char *action);

@@ -47,6 +47,7 @@ struct StatementOwner {
 void release_statement(void *arg) {
   pg_entry([&] {
     StatementOwner *owner = static_cast<StatementOwner *>(arg);
+    if (owner->reader) connection_set_reader_stop(nullptr, nullptr);
     delete owner->reader;
     owner->reader = nullptr;
     if (owner->stmt) sqlite3_finalize(owner->stmt);
@@ -65,6 +66,7 @@ void start_reader(StatementOwner *owner, int columns) {
   if (!owner->reader)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_RESOURCES), errmsg("could not start the SQLite reader thread"),
                     errdetail("%s", message)));
+  connection_set_reader_stop(release_statement, owner);
 }
 
 bool may_raise(const ColumnConverter *conv) {
@@ -82,7 +84,11 @@ bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *
   MemoryContextSwitchTo(old_context);
   PG_TRY();
   {
-    ok = convert_value(conv, v, value, isnull, failure);
+    try {
+      ok = convert_value(conv, v, value, isnull, failure);
+    } catch (const std::bad_alloc &) {  // palloc_string's out of memory: a failure, not an escape
+      *failure = {ERRCODE_OUT_OF_MEMORY, pstrdup("out of memory"), nullptr};
+    }
     ReleaseCurrentSubTransaction();
   }
   PG_CATCH();
@@ -258,7 +264,10 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       for (int i = 0; i < spec.ncolumns; ++i)
         if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
       if (inserter->store(slot) || batch_context->mem_allocated > kBatchBytes) {
+        // table_multi_insert allocates per call in the current context: the batch's, reset next.
+        MemoryContextSwitchTo(batch_context);
         inserter->flush();
+        MemoryContextSwitchTo(copy_context);
         MemoryContextReset(batch_context);
         pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
         pgstat_progress_update_param(PROGRESS_COPY_TUPLES_EXCLUDED, result.rows_rejected);

@@ -57,8 +57,8 @@ SELECT results_eq('SELECT count(*) FROM hangar_verify(' || quote_literal(:'app_d
 SELECT throws_ok(format('SELECT * FROM hangar_migrate(%L, %L)', :'bad_db', 'tap_bad'), '22P02', NULL,
                  'a value that does not convert stops the migration');
 SELECT hasnt_schema('tap_bad', 'and leaves nothing behind');
-SELECT results_eq(format('SELECT table_name, rows_copied, rows_rejected FROM hangar_migrate(%L, %L, on_error => %L)',
-                         :'bad_db', 'tap_kept', 'reject'),
+SELECT results_eq(format('SELECT table_name, rows_copied, rows_rejected FROM hangar_migrate(%L, %L, on_error => %L)
+                          WHERE rows_rejected > 0', :'bad_db', 'tap_kept', 'reject'),
                   $$VALUES ('owners', 2::bigint, 1::bigint), ('pets', 2, 2), ('visits', 1, 2), ('nodes', 2, 3)$$,
                   'reject mode counts what it left out');
 SELECT is((SELECT count(*) FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects)), 8::bigint,
