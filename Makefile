@@ -15,7 +15,7 @@ REGRESS = setup options security import scan types errors snapshot cancel migrat
 PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
 # PostgreSQL's headers as system headers: our warning flags apply to our code only.
-PG_CPPFLAGS = -Isrc -isystem $(PG_INCLUDEDIR_SERVER)
+PG_CPPFLAGS = -Isrc -isystem $(PG_INCLUDEDIR_SERVER) -MMD -MP
 PG_CXXFLAGS = -std=c++17 -pthread -Wall -Wextra -Wshadow -Wno-missing-field-initializers
 SHLIB_LINK = -lsqlite3 -lstdc++ -pthread
 # No LLVM bitcode: JIT inlining of this module is not worth requiring clang to build it.
@@ -23,6 +23,9 @@ override with_llvm = no
 
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
+
+# Rebuild an object when a header it includes changes (-MMD writes the lists).
+-include $(OBJS:.o=.d)
 
 # Unit tests of src/core (pure C++).
 UNIT_BIN = test/unit/core_tests
@@ -34,7 +37,7 @@ unittest: $(UNIT_BIN)
 	./$(UNIT_BIN)
 
 .PHONY: unittest
-EXTRA_CLEAN = $(UNIT_BIN)
+EXTRA_CLEAN = $(UNIT_BIN) $(OBJS:.o=.d)
 
 # The benchmark beside COPY and pgloader (bench/README.md); never part of the tests.
 BENCH_SCALE ?= 1

@@ -86,7 +86,8 @@ void RowReader::fill(RowBatch &batch) {
   batch.rows_ = 0;
   // Text and blob bytes are copied into the arena, which may grow while the batch fills, so
   // their pointers are set once it is complete.
-  std::vector<std::pair<size_t, size_t>> placed;  // (value index, arena offset)
+  std::vector<std::pair<size_t, size_t>> &placed = batch.placed_;  // (value index, arena offset)
+  placed.clear();
   while (batch.rows_ < batch_rows_ && batch.arena_.size() < batch_bytes_) {
     int rc = sqlite3_step(stmt_);
     if (rc != SQLITE_ROW) {
@@ -97,11 +98,9 @@ void RowReader::fill(RowBatch &batch) {
     for (int c = 0; c < columns_; ++c) {
       SqliteValue v = read_sqlite_value(stmt_, c);
       if (v.type == SQLITE_TEXT || v.type == SQLITE_BLOB) {
-        size_t at = batch.arena_.size();
-        batch.arena_.resize(at + static_cast<size_t>(v.length) + 1);
-        if (v.length) std::memcpy(batch.arena_.data() + at, v.bytes, static_cast<size_t>(v.length));
-        batch.arena_[at + static_cast<size_t>(v.length)] = '\0';
-        placed.emplace_back(batch.values_.size(), at);
+        placed.emplace_back(batch.values_.size(), batch.arena_.size());
+        batch.arena_.insert(batch.arena_.end(), v.bytes, v.bytes + v.length);
+        batch.arena_.push_back('\0');
         v.bytes = nullptr;
       }
       batch.values_.push_back(v);

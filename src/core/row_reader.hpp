@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <mutex>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/sqlite_value.hpp"
@@ -33,6 +34,7 @@ class RowBatch {
   size_t rows_ = 0;
   std::vector<SqliteValue> values_;
   std::vector<char> arena_;  // text and blob bytes, each text followed by a NUL
+  std::vector<std::pair<size_t, size_t>> placed_;  // while filling: (value index, arena offset)
 };
 
 class RowReader {
