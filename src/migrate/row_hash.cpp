@@ -21,9 +21,10 @@ constexpr uint64 kNullHash = UINT64CONST(0x9e3779b97f4a7c15);
 
 uint64 datum_hash(Datum value, Form_pg_attribute att) {
   if (att->attbyval) {
-    char bytes[sizeof(Datum)];
-    store_att_byval(bytes, value, att->attlen);
-    return hash64(bytes, static_cast<size_t>(att->attlen), 0);
+    // The value's own bytes: a Datum narrower than 8 bytes may be sign- or zero-extended.
+    uint64 bits = static_cast<uint64>(value);
+    if (att->attlen < 8) bits &= (UINT64CONST(1) << (8 * att->attlen)) - 1;
+    return hash64_combine(bits, static_cast<uint64>(att->attlen));
   }
   if (att->attlen == -1) {
     struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
