@@ -17,6 +17,7 @@ extern "C" {
 #include "utils/uuid.h"
 }
 
+#include <charconv>
 #include <cmath>
 
 #include "bridge/error_bridge.hpp"
@@ -210,41 +211,41 @@ bool convert_float(const ColumnConverter *conv, const SqliteValue &v, Datum *val
   return true;
 }
 
-bool convert_numeric(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
-                     ConversionFailure *failure) {
+bool convert_numeric(const ColumnConverter *conv, const SqliteValue &v, Datum *value, ConversionFailure *failure) {
   if (v.type != SQLITE_INTEGER && v.type != SQLITE_FLOAT && v.type != SQLITE_TEXT) return fail_class(conv, v, failure);
-  const char *special = nullptr;  // NaN or an infinity, which numeric has and JSON-like decimals lack
-  char *plain = nullptr;          // the exact decimal in plain notation
-  bool parsed = true;
-  DecimalFit fit = DecimalFit::Fits;
+  // The exact decimal as text numeric_in reads: integers and reals written exactly (a real by
+  // the shortest text that reads back as the same double), text as stored.
+  char buffer[64];
+  const char *text = buffer;
   double f = 0;
-  if (v.type == SQLITE_FLOAT)
+  if (v.type == SQLITE_INTEGER) {
+    *std::to_chars(buffer, buffer + sizeof buffer - 1, v.integer).ptr = '\0';
+  } else if (v.type == SQLITE_FLOAT) {
     f = v.real;
-  else if (v.type == SQLITE_TEXT && parse_double(v.content(), &f) != ParseStatus::Ok)
-    f = 0;
-  if ((v.type != SQLITE_INTEGER) && !std::isfinite(f)) {
-    special = std::isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity";
+    if (std::isfinite(f)) *std::to_chars(buffer, buffer + sizeof buffer - 1, f).ptr = '\0';
   } else {
-    // C++ objects live only inside this block, which makes no PostgreSQL call that can raise.
-    Decimal d;
-    if (v.type == SQLITE_INTEGER)
-      d = decimal_from_int64(v.integer);
-    else if (v.type == SQLITE_FLOAT)
-      parse_decimal(shortest_double(f), &d);
-    else
-      parsed = parse_decimal(v.content(), &d) == ParseStatus::Ok;
-    if (parsed) fit = decimal_fits(d, conv->numeric_precision, conv->numeric_scale);
-    if (parsed && fit == DecimalFit::Fits) plain = palloc_string(d.to_plain());
+    text = v.bytes;
+    if (parse_double(v.content(), &f) != ParseStatus::Ok) f = 0;
   }
-  if (!parsed) return fail_syntax(conv, v, failure);
-  if (special && special[0] != 'N' && conv->numeric_precision >= 0) return fail_range(conv, v, failure);
-  if (fit == DecimalFit::Overflows) return fail_range(conv, v, failure);
-  if (fit == DecimalFit::NeedsRounding)
-    return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-                psprintf("value %s has more fractional digits than type %s keeps; it would be rounded",
-                         describe_sqlite_value(v), conv->type_name),
-                "Read the column as numeric with a larger scale (in hangar_migrate: column_types).");
-  *value = DirectFunctionCall3(numeric_in, CStringGetDatum(special ? special : plain), ObjectIdGetDatum(InvalidOid),
+  if (!std::isfinite(f)) {  // NaN and the infinities, which numeric has but a numeric(p,s) does not
+    if (!std::isnan(f) && conv->numeric_precision >= 0) return fail_range(conv, v, failure);
+    text = std::isnan(f) ? "NaN" : f > 0 ? "Infinity" : "-Infinity";
+  } else {
+    DecimalShape shape;
+    if (parse_decimal_shape(text, &shape) != ParseStatus::Ok) return fail_syntax(conv, v, failure);
+    switch (decimal_fits(shape, conv->numeric_precision, conv->numeric_scale)) {
+      case DecimalFit::Fits:
+        break;
+      case DecimalFit::NeedsRounding:
+        return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                    psprintf("value %s has more fractional digits than type %s keeps; it would be rounded",
+                             describe_sqlite_value(v), conv->type_name),
+                    "Read the column as numeric with a larger scale (in hangar_migrate: column_types).");
+      case DecimalFit::Overflows:
+        return fail_range(conv, v, failure);
+    }
+  }
+  *value = DirectFunctionCall3(numeric_in, CStringGetDatum(text), ObjectIdGetDatum(InvalidOid),
                                Int32GetDatum(conv->typmod));
   return true;
 }

@@ -208,92 +208,69 @@ std::string shortest_double(double value) {
   return std::string(buf, result.ptr);
 }
 
-std::string Decimal::to_plain() const {
-  if (digits.empty()) return "0";
-  std::string out = negative ? "-" : "";
-  int n = static_cast<int>(digits.size());
-  if (exponent >= 0) {
-    out += digits;
-    out.append(static_cast<size_t>(exponent), '0');
-  } else if (-exponent >= n) {
-    out += "0.";
-    out.append(static_cast<size_t>(-exponent - n), '0');
-    out += digits;
-  } else {
-    out += digits.substr(0, static_cast<size_t>(n + exponent));
-    out += '.';
-    out += digits.substr(static_cast<size_t>(n + exponent));
-  }
-  return out;
-}
-
-ParseStatus parse_decimal(std::string_view text, Decimal *out) {
+ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out) {
   std::string_view s = trim(text);
-  Decimal d;
   size_t i = 0;
-  if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-    d.negative = s[i] == '-';
-    ++i;
-  }
-  std::string mantissa;
-  int point_shift = 0;
-  bool any_digit = false;
-  for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
-    mantissa += s[i];
-    any_digit = true;
-  }
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+  // Digits are numbered by their power of ten before the exponent is applied.
+  size_t int_start = i;
+  while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+  size_t int_end = i;
+  size_t frac_start = i, frac_end = i;
   if (i < s.size() && s[i] == '.') {
-    ++i;
-    for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
-      mantissa += s[i];
-      --point_shift;
-      any_digit = true;
-    }
+    frac_start = ++i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i]))) ++i;
+    frac_end = i;
   }
-  if (!any_digit) return ParseStatus::Invalid;
+  if (int_end == int_start && frac_end == frac_start) return ParseStatus::Invalid;
   long exp = 0;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
-    bool exp_negative = false;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) {
-      exp_negative = s[i] == '-';
-      ++i;
-    }
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
     if (i >= s.size() || !std::isdigit(static_cast<unsigned char>(s[i]))) return ParseStatus::Invalid;
     for (; i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])); ++i) {
       exp = exp * 10 + (s[i] - '0');
       if (exp > 1000000) return ParseStatus::OutOfRange;
     }
-    if (exp_negative) exp = -exp;
+    if (negative) exp = -exp;
   }
   if (i != s.size()) return ParseStatus::Invalid;
-  size_t first = mantissa.find_first_not_of('0');
-  if (first == std::string::npos) {
-    *out = Decimal{};
-    return ParseStatus::Ok;
+  DecimalShape d;
+  long highest = 0, lowest = 0;
+  long int_len = static_cast<long>(int_end - int_start);
+  for (size_t k = int_start; k < int_end; ++k)
+    if (s[k] != '0') {
+      long power = int_len - 1 - static_cast<long>(k - int_start);
+      if (d.zero) highest = power;
+      lowest = power;
+      d.zero = false;
+    }
+  for (size_t k = frac_start; k < frac_end; ++k)
+    if (s[k] != '0') {
+      long power = -1 - static_cast<long>(k - frac_start);
+      if (d.zero) highest = power;
+      lowest = power;
+      d.zero = false;
+    }
+  if (!d.zero) {
+    d.integer_digits = highest + exp >= 0 ? static_cast<int>(highest + exp + 1) : 0;
+    d.lowest_power = static_cast<int>(lowest + exp);
   }
-  size_t last = mantissa.find_last_not_of('0');
-  d.digits = mantissa.substr(first, last - first + 1);
-  d.exponent = static_cast<int>(point_shift + exp + static_cast<long>(mantissa.size() - 1 - last));
   *out = d;
   return ParseStatus::Ok;
 }
 
-Decimal decimal_from_int64(int64_t value) {
-  Decimal d;
-  parse_decimal(std::to_string(value), &d);
-  return d;
-}
-
-DecimalFit decimal_fits(const Decimal &d, int precision, int scale) {
+DecimalFit decimal_fits(const DecimalShape &d, int precision, int scale) {
+  if (d.zero) return DecimalFit::Fits;
   if (precision < 0) {
-    if (d.integer_digits() > kMaxNumericIntegerDigits) return DecimalFit::Overflows;
-    if (d.fraction_digits() > kMaxNumericFractionDigits) return DecimalFit::NeedsRounding;
+    if (d.integer_digits > kMaxNumericIntegerDigits) return DecimalFit::Overflows;
+    if (-d.lowest_power > kMaxNumericFractionDigits) return DecimalFit::NeedsRounding;
     return DecimalFit::Fits;
   }
-  // The lowest non-zero digit sits at 10^exponent; below 10^-scale it would be rounded away.
-  if (!d.digits.empty() && d.exponent < -scale) return DecimalFit::NeedsRounding;
-  if (d.integer_digits() > precision - scale) return DecimalFit::Overflows;
+  // The lowest non-zero digit sits at 10^lowest_power; below 10^-scale it would be rounded away.
+  if (d.lowest_power < -scale) return DecimalFit::NeedsRounding;
+  if (d.integer_digits > precision - scale) return DecimalFit::Overflows;
   return DecimalFit::Fits;
 }
 

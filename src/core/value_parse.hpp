@@ -34,29 +34,20 @@ std::string format_uuid(const unsigned char bytes[16]);
 // The shortest decimal text that reads back as exactly this double (finite values only).
 std::string shortest_double(double value);
 
-// An exact decimal: value = (negative ? -1 : 1) * digits * 10^exponent, normalised so that
-// digits has neither leading nor trailing zeros (zero is empty digits, exponent 0).
-struct Decimal {
-  bool negative = false;
-  std::string digits;
-  int exponent = 0;
-
-  int fraction_digits() const { return exponent < 0 ? -exponent : 0; }
-  int integer_digits() const {
-    int n = static_cast<int>(digits.size()) + exponent;
-    return n > 0 ? n : 0;
-  }
-  // Plain notation without exponent, e.g. "-0.0012", "1500".
-  std::string to_plain() const;
+// What a numeric(p,s) check needs of an exact decimal literal, read without allocating: the
+// number of digits before the point and the power of ten of the last non-zero digit.
+struct DecimalShape {
+  bool zero = true;
+  int integer_digits = 0;  // leading zeros not counted
+  int lowest_power = 0;    // e.g. -2 for 19.99, 2 for 1500
 };
 
-// "[ws][+-](digits[.digits]|.digits)[(e|E)[+-]digits][ws]".
-ParseStatus parse_decimal(std::string_view text, Decimal *out);
-Decimal decimal_from_int64(int64_t value);
+// "[ws][+-](digits[.digits]|.digits)[(e|E)[+-]digits][ws]", the forms numeric_in also reads.
+ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out);
 
 // Whether a decimal fits numeric(precision, scale) without rounding. precision < 0 means an
 // unconstrained numeric (only PostgreSQL's own limits apply).
 enum class DecimalFit { Fits, NeedsRounding, Overflows };
-DecimalFit decimal_fits(const Decimal &d, int precision, int scale);
+DecimalFit decimal_fits(const DecimalShape &d, int precision, int scale);
 
 }  // namespace hangar

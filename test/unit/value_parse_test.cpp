@@ -91,45 +91,49 @@ TEST(Double, ShortestTextRoundTrips) {
   }
 }
 
-TEST(Decimal, NormalisesAndPrintsPlainNotation) {
-  Decimal d;
-  ASSERT_EQ(parse_decimal("-0012.3400", &d), ParseStatus::Ok);
-  EXPECT_TRUE(d.negative);
-  EXPECT_EQ(d.digits, "1234");
-  EXPECT_EQ(d.exponent, -2);
-  EXPECT_EQ(d.to_plain(), "-12.34");
-  ASSERT_EQ(parse_decimal("1.5e-7", &d), ParseStatus::Ok);
-  EXPECT_EQ(d.to_plain(), "0.00000015");
-  ASSERT_EQ(parse_decimal("1e4", &d), ParseStatus::Ok);
-  EXPECT_EQ(d.to_plain(), "10000");
-  ASSERT_EQ(parse_decimal(".5", &d), ParseStatus::Ok);
-  EXPECT_EQ(d.to_plain(), "0.5");
-  ASSERT_EQ(parse_decimal("0.000", &d), ParseStatus::Ok);
-  EXPECT_EQ(d.to_plain(), "0");
-  EXPECT_EQ(parse_decimal("1.2.3", &d), ParseStatus::Invalid);
-  EXPECT_EQ(parse_decimal("e5", &d), ParseStatus::Invalid);
-  EXPECT_EQ(decimal_from_int64(INT64_MIN).to_plain(), "-9223372036854775808");
+TEST(Decimal, ReadsTheShapeOfALiteral) {
+  DecimalShape d;
+  ASSERT_EQ(parse_decimal_shape("-0012.3400", &d), ParseStatus::Ok);
+  EXPECT_FALSE(d.zero);
+  EXPECT_EQ(d.integer_digits, 2);
+  EXPECT_EQ(d.lowest_power, -2);
+  ASSERT_EQ(parse_decimal_shape("1.5e-7", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.integer_digits, 0);
+  EXPECT_EQ(d.lowest_power, -8);
+  ASSERT_EQ(parse_decimal_shape("1e4", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.integer_digits, 5);
+  EXPECT_EQ(d.lowest_power, 4);
+  ASSERT_EQ(parse_decimal_shape(" .5 ", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.lowest_power, -1);
+  ASSERT_EQ(parse_decimal_shape("0.000", &d), ParseStatus::Ok);
+  EXPECT_TRUE(d.zero);
+  ASSERT_EQ(parse_decimal_shape("-9223372036854775808", &d), ParseStatus::Ok);
+  EXPECT_EQ(d.integer_digits, 19);
+  EXPECT_EQ(parse_decimal_shape("1.2.3", &d), ParseStatus::Invalid);
+  EXPECT_EQ(parse_decimal_shape("e5", &d), ParseStatus::Invalid);
+  EXPECT_EQ(parse_decimal_shape("1e", &d), ParseStatus::Invalid);
+  EXPECT_EQ(parse_decimal_shape("1e9999999", &d), ParseStatus::OutOfRange);
 }
 
 TEST(Decimal, FitsWithoutRoundingOrOverflow) {
-  Decimal d;
-  parse_decimal("19.99", &d);
-  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Fits);
-  EXPECT_EQ(decimal_fits(d, 12, 1), DecimalFit::NeedsRounding);
-  parse_decimal("19.90", &d);
-  EXPECT_EQ(decimal_fits(d, 12, 1), DecimalFit::Fits);
-  parse_decimal("1234", &d);
-  EXPECT_EQ(decimal_fits(d, 3, 0), DecimalFit::Overflows);
-  EXPECT_EQ(decimal_fits(d, 4, 0), DecimalFit::Fits);
-  parse_decimal("9999999999.99", &d);
-  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Fits);
-  parse_decimal("10000000000", &d);
-  EXPECT_EQ(decimal_fits(d, 12, 2), DecimalFit::Overflows);
-  parse_decimal("12300", &d);
-  EXPECT_EQ(decimal_fits(d, 3, -2), DecimalFit::Fits);  // PostgreSQL 15 allows negative scales
-  parse_decimal("12345", &d);
-  EXPECT_EQ(decimal_fits(d, 3, -2), DecimalFit::NeedsRounding);
-  EXPECT_EQ(decimal_fits(d, -1, 0), DecimalFit::Fits);
+  auto fits = [](const char *text, int precision, int scale) {
+    DecimalShape d;
+    EXPECT_EQ(parse_decimal_shape(text, &d), ParseStatus::Ok) << text;
+    return decimal_fits(d, precision, scale);
+  };
+  EXPECT_EQ(fits("19.99", 12, 2), DecimalFit::Fits);
+  EXPECT_EQ(fits("19.99", 12, 1), DecimalFit::NeedsRounding);
+  EXPECT_EQ(fits("19.90", 12, 1), DecimalFit::Fits);
+  EXPECT_EQ(fits("1234", 3, 0), DecimalFit::Overflows);
+  EXPECT_EQ(fits("1234", 4, 0), DecimalFit::Fits);
+  EXPECT_EQ(fits("9999999999.99", 12, 2), DecimalFit::Fits);
+  EXPECT_EQ(fits("10000000000", 12, 2), DecimalFit::Overflows);
+  EXPECT_EQ(fits("12300", 3, -2), DecimalFit::Fits);  // PostgreSQL 15 allows negative scales
+  EXPECT_EQ(fits("12345", 3, -2), DecimalFit::NeedsRounding);
+  EXPECT_EQ(fits("12345", -1, 0), DecimalFit::Fits);
+  EXPECT_EQ(fits("0", 1, 0), DecimalFit::Fits);
+  EXPECT_EQ(fits("1.5e-7", 10, 8), DecimalFit::Fits);
+  EXPECT_EQ(fits("1.5e-7", 10, 7), DecimalFit::NeedsRounding);
 }
 
 #include "core/hash64.hpp"
