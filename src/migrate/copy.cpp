@@ -248,22 +248,26 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       }
       row.current_column = -1;
       MemoryContextSwitchTo(copy_context);
+      bool batch_full = false;
       if (rejected) {
         result.rows_rejected++;
-        continue;
+      } else {
+        result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
+        result.rows_copied++;
+        if (inserter) {
+          TupleTableSlot *slot = inserter->next_slot();
+          memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
+          memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
+          for (int i = 0; i < spec.ncolumns; ++i)
+            if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
+          batch_full = inserter->store(slot);
+        }
       }
-      result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
-      result.rows_copied++;
+      // A rejected row's messages live in the batch context too, so the memory bound is checked
+      // after every row, copied or not.
       if (!inserter) {
         MemoryContextReset(batch_context);
-        continue;
-      }
-      TupleTableSlot *slot = inserter->next_slot();
-      memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
-      memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
-      for (int i = 0; i < spec.ncolumns; ++i)
-        if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
-      if (inserter->store(slot) || batch_context->mem_allocated > kBatchBytes) {
+      } else if (batch_full || batch_context->mem_allocated > kBatchBytes) {
         // table_multi_insert allocates per call in the current context: the batch's, reset next.
         MemoryContextSwitchTo(batch_context);
         inserter->flush();
