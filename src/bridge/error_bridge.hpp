@@ -75,15 +75,22 @@ decltype(auto) pg_entry(Func &&func) {
   bridge::raise_stashed_error();
 }
 
+// A result is returned through the void form, from a local of this outer frame, so no value
+// assigned inside PG_TRY needs to be volatile.
 template <typename Func>
-decltype(auto) pg_guard(Func &&func) {
+auto pg_guard(Func &&func) {
   using Result = decltype(func());
-  MemoryContext caller_context = CurrentMemoryContext;
-  ErrorData *volatile error = nullptr;  // volatile: assigned after the longjmp
-  // A C++ exception thrown by func is caught inside PG_TRY and rethrown after PG_END_TRY, so it
-  // never unwinds past PostgreSQL's jump buffer.
-  std::exception_ptr cpp_error;
-  if constexpr (std::is_void_v<Result>) {
+  if constexpr (!std::is_void_v<Result>) {
+    static_assert(std::is_trivially_copyable_v<Result>, "pg_guard returns plain values only");
+    Result result{};
+    pg_guard([&] { result = func(); });
+    return result;
+  } else {
+    MemoryContext caller_context = CurrentMemoryContext;
+    ErrorData *volatile error = nullptr;  // volatile: assigned after the longjmp
+    // A C++ exception thrown by func is caught inside PG_TRY and rethrown after PG_END_TRY, so it
+    // never unwinds past PostgreSQL's jump buffer.
+    std::exception_ptr cpp_error;
     PG_TRY();
     {
       try {
@@ -101,27 +108,6 @@ decltype(auto) pg_guard(Func &&func) {
     PG_END_TRY();
     if (error) throw PgError(error);
     if (cpp_error) std::rethrow_exception(cpp_error);
-  } else {
-    static_assert(std::is_scalar_v<Result>, "pg_guard returns pointers or scalars only");
-    volatile Result result{};
-    PG_TRY();
-    {
-      try {
-        result = func();
-      } catch (...) {
-        cpp_error = std::current_exception();
-      }
-    }
-    PG_CATCH();
-    {
-      MemoryContextSwitchTo(caller_context);
-      error = CopyErrorData();
-      FlushErrorState();
-    }
-    PG_END_TRY();
-    if (error) throw PgError(error);
-    if (cpp_error) std::rethrow_exception(cpp_error);
-    return result;
   }
 }
 

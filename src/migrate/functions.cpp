@@ -107,11 +107,7 @@ Datum hangar_plan(PG_FUNCTION_ARGS) {
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     hangar::MigrationOptions options;
     hangar::Arguments args = hangar::read_arguments(fcinfo, 8, &options);
-    hangar::MigrationSource source = hangar::pg_guard([&] {
-      auto *s = static_cast<hangar::MigrationSource *>(palloc(sizeof(hangar::MigrationSource)));
-      *s = hangar::resolve_source(args.source);
-      return s;
-    })[0];
+    hangar::MigrationSource source = hangar::pg_guard([&] { return hangar::resolve_source(args.source); });
     hangar::MigrationPlan plan;
     hangar::build_plan(source, options, &plan);
     int number = 0;

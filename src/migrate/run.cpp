@@ -48,12 +48,12 @@ class MigrationRun {
   MigrationRun(const MigrationRequest &request) : request_(request) {}
 
   std::vector<ReportRow> run(int64 *run_id) {
-    source_ = pg_guard([&] { return resolve_source_ptr(request_.source); });
+    source_ = pg_guard([&] { return resolve_source(request_.source); });
     run_id_ = pg_guard([] { return next_run_id(); });
     *run_id = run_id_;
-    build_plan(*source_, *request_.options, &plan_);
+    build_plan(source_, *request_.options, &plan_);
     check_targets_absent();
-    db_ = connection_acquire(source_->path, source_->server.busy_timeout_ms).handle();
+    db_ = connection_acquire(source_.path, source_.server.busy_timeout_ms).handle();
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
     for (const PlanStep &step : plan_.steps) execute(step);
@@ -64,12 +64,6 @@ class MigrationRun {
   }
 
  private:
-  static MigrationSource *resolve_source_ptr(const char *source) {
-    MigrationSource *result = static_cast<MigrationSource *>(palloc(sizeof(MigrationSource)));
-    *result = resolve_source(source);
-    return result;
-  }
-
   std::string qualified(const PlannedTable &t) { return quote_.ident(plan_.schema) + "." + quote_.ident(t.pg_name); }
 
   void check_targets_absent() {
@@ -126,7 +120,7 @@ class MigrationRun {
     Relation rel = open(table, RowExclusiveLock);
     CopySpec spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
     pg_guard([&] {
-      out.copy = copy_table(db_, spec, rel, source_->server);
+      out.copy = copy_table(db_, spec, rel, source_.server);
       table_close(rel, NoLock);
     });
     out.copied = true;
@@ -298,7 +292,7 @@ class MigrationRun {
   }
 
   const MigrationRequest &request_;
-  MigrationSource *source_ = nullptr;
+  MigrationSource source_{};
   int64 run_id_ = 0;
   MigrationPlan plan_;
   sqlite3 *db_ = nullptr;

@@ -54,11 +54,7 @@ ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const Migrati
 }  // namespace
 
 std::vector<ReportRow> verify_migration(const char *source_text, const MigrationOptions &options) {
-  MigrationSource source = pg_guard([&] {
-    MigrationSource *s = static_cast<MigrationSource *>(palloc(sizeof(MigrationSource)));
-    *s = resolve_source(source_text);
-    return s;
-  })[0];
+  MigrationSource source = pg_guard([&] { return resolve_source(source_text); });
   MigrationPlan plan;
   build_plan(source, options, &plan);
   sqlite3 *db = connection_acquire(source.path, source.server.busy_timeout_ms).handle();
