@@ -37,3 +37,10 @@ SELECT table_name, target_table, rows_copied, detail FROM hangar_migrate(:'bad_d
 WHERE table_name IN ('victim; table', 'evil view');
 SELECT * FROM names."evil view";
 SELECT count(*) AS owners_still_there FROM names.owners;
+-- an error raised by a type's own input function is a rejected row too, and the migration goes on
+SELECT table_name, rows_copied, rows_rejected FROM hangar_migrate(:'bad_db', 'by_input', on_error => 'reject',
+  column_types => '{"owners.name": "inet", "pets.name": "inet"}')
+WHERE table_name IN ('owners', 'pets') ORDER BY 1;
+SELECT table_name, rowid, column_name, raw_value, reason, sqlstate
+FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) AND column_name = 'name'
+ORDER BY table_name, rowid;

@@ -19,7 +19,6 @@ extern "C" {
 #include "executor/executor.h"
 #include "executor/nodeModifyTable.h"
 #include "utils/backend_progress.h"
-#include "utils/resowner.h"
 }
 
 #include "bridge/error_bridge.hpp"
@@ -77,35 +76,19 @@ bool may_raise(const ColumnConverter *conv) {
 bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *value, bool *isnull,
                       ConversionFailure *failure) {
   if (!may_raise(conv)) return convert_value(conv, v, value, isnull, failure);
-  MemoryContext old_context = CurrentMemoryContext;
-  ResourceOwner old_owner = CurrentResourceOwner;
-  volatile bool ok = false;
-  BeginInternalSubTransaction(nullptr);
-  MemoryContextSwitchTo(old_context);
-  PG_TRY();
-  {
+  bool ok = false;
+  ErrorData *error = in_subtransaction([&] {
     try {
       ok = convert_value(conv, v, value, isnull, failure);
     } catch (const std::bad_alloc &) {  // palloc_string's out of memory: a failure, not an escape
       *failure = {ERRCODE_OUT_OF_MEMORY, pstrdup("out of memory"), nullptr};
     }
-    ReleaseCurrentSubTransaction();
-  }
-  PG_CATCH();
-  {
-    MemoryContextSwitchTo(old_context);
-    ErrorData *error = CopyErrorData();
-    FlushErrorState();
-    RollbackAndReleaseCurrentSubTransaction();
-    failure->sqlstate = error->sqlerrcode;
-    failure->message = error->message;
-    failure->hint = error->hint;
-    ok = false;
-  }
-  PG_END_TRY();
-  MemoryContextSwitchTo(old_context);
-  CurrentResourceOwner = old_owner;
-  return ok;
+  });
+  if (!error) return ok;
+  failure->sqlstate = error->sqlerrcode;
+  failure->message = error->message;
+  failure->hint = error->hint;
+  return false;
 }
 
 class BatchInserter {

@@ -85,6 +85,14 @@ int64 next_run_id();
 void spi_run(const char *sql);
 // Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back).
 ErrorData *spi_run_optional(const char *sql);
+// Runs work(arg) in a subtransaction; returns nullptr on success, else the error it raised, with
+// the subtransaction rolled back. The error is copied into the caller's memory context. work
+// must not let a C++ exception escape.
+ErrorData *run_in_subtransaction(void (*work)(void *), void *arg);
+template <typename Work>
+ErrorData *in_subtransaction(Work work) {
+  return run_in_subtransaction([](void *w) { (*static_cast<Work *>(w))(); }, &work);
+}
 double seconds_since(instr_time start);
 
 // orphans.cpp: rows whose foreign key points nowhere (SQLite apps often run with foreign_keys off)

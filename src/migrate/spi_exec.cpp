@@ -1,6 +1,6 @@
 // Running the migration's generated statements through SPI, plainly or inside a subtransaction
-// for the optional steps whose failure is reported rather than fatal (as a PL/pgSQL EXCEPTION
-// block does it).
+// for the optional steps whose failure is reported rather than fatal, and the subtransaction
+// runner itself (as a PL/pgSQL EXCEPTION block does it), which the copy's reject mode uses too.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -16,7 +16,7 @@ void spi_run(const char *sql) {
   if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
 }
 
-ErrorData *spi_run_optional(const char *sql) {
+ErrorData *run_in_subtransaction(void (*work)(void *), void *arg) {
   MemoryContext old_context = CurrentMemoryContext;
   ResourceOwner old_owner = CurrentResourceOwner;
   ErrorData *volatile error = nullptr;
@@ -24,7 +24,7 @@ ErrorData *spi_run_optional(const char *sql) {
   MemoryContextSwitchTo(old_context);
   PG_TRY();
   {
-    spi_run(sql);
+    work(arg);
     ReleaseCurrentSubTransaction();
   }
   PG_CATCH();
@@ -38,6 +38,10 @@ ErrorData *spi_run_optional(const char *sql) {
   MemoryContextSwitchTo(old_context);
   CurrentResourceOwner = old_owner;
   return error;
+}
+
+ErrorData *spi_run_optional(const char *sql) {
+  return in_subtransaction([&] { spi_run(sql); });
 }
 
 double seconds_since(instr_time start) {
