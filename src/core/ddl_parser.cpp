@@ -1,8 +1,7 @@
 // Recursive-descent reading of SQLite CREATE TABLE / CREATE INDEX (see ddl_parser.hpp).
 #include "core/ddl_parser.hpp"
 
-#include <cctype>
-
+#include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/cpp_only.hpp"
 
@@ -215,8 +214,7 @@ void column_definition(Cursor &c, TableDefinition &table) {
     } else if (c.accept_word("DEFAULT")) {
       col.default_value = default_value(c);
     } else if (c.accept_word("COLLATE")) {
-      col.collation = c.name();
-      for (char &ch : col.collation) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      col.collation = ascii_upper(c.name());
     } else if (c.accept_word("REFERENCES")) {
       con.kind = ConstraintKind::ForeignKey;
       con.references = references_clause(c);
@@ -332,8 +330,7 @@ IndexDefinition parse_create_index(std::string_view sql) {
       current.pop_back();
     }
     if (current.size() >= 2 && current[current.size() - 2].is_word("COLLATE")) {
-      term.collation = current.back().value;
-      for (char &ch : term.collation) ch = static_cast<char>(std::toupper(static_cast<unsigned char>(ch)));
+      term.collation = ascii_upper(current.back().value);
       current.resize(current.size() - 2);
     }
     if (current.empty()) c.fail("empty index term");

@@ -3,21 +3,15 @@
 // functions and operators with identical meaning is mapped, anything else refuses.
 #include "core/expr_translate.hpp"
 
-#include <cctype>
 #include <cstdlib>
 
+#include "core/ascii_case.hpp"
 #include "core/type_map.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
 
 namespace {
-
-std::string upper(const std::string &s) {
-  std::string out = s;
-  for (char &c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Functions whose meaning is the same in both systems, with their PostgreSQL names.
 const char *pg_function(const std::string &sqlite_upper) {
@@ -121,7 +115,7 @@ class Translator {
   }
 
   void word(const Token &t) {
-    std::string u = upper(t.text);
+    std::string u = ascii_upper(t.text);
     const Token *n = next();
     if (u == "CAST") return cast();
     if (n && n->is("(") && !is_passthrough_keyword(u)) return function(t, u);
@@ -331,10 +325,10 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
   std::string which;
   if (tokens.size() == 1 && (tokens[0].is_word("CURRENT_TIMESTAMP") || tokens[0].is_word("CURRENT_DATE") ||
                              tokens[0].is_word("CURRENT_TIME")))
-    return current_time_default(upper(tokens[0].text), pg_type);
+    return current_time_default(ascii_upper(tokens[0].text), pg_type);
   if (now_function(tokens, &which)) return current_time_default(which, pg_type);
   if (is_boolean_type(pg_type) && tokens.size() == 1) {
-    const std::string v = upper(tokens[0].value);
+    const std::string v = ascii_upper(tokens[0].value);
     Translation b;
     b.ok = true;
     if (v == "1" || v == "TRUE" || v == "T") b.sql = "true";

@@ -6,9 +6,9 @@
 #include "core/migration_plan.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
+#include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
 #include "core/type_names.hpp"
@@ -35,13 +35,6 @@ const char *phase_name(Phase phase) {
 
 namespace {
 
-std::string lower(std::string s) {
-  for (char &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-bool same_name(const std::string &a, const std::string &b) { return lower(a) == lower(b); }
-
 std::string join(const std::vector<std::string> &parts, const char *separator) {
   std::string out;
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
@@ -58,8 +51,8 @@ class NameRegistry {
  public:
   std::string claim(const std::string &wanted) {
     std::string name = pg_identifier(wanted);
-    for (int n = 1; used_.count(lower(name)); ++n) name = pg_identifier(wanted + "_" + std::to_string(n));
-    used_.insert(lower(name));
+    for (int n = 1; used_.count(ascii_lower(name)); ++n) name = pg_identifier(wanted + "_" + std::to_string(n));
+    used_.insert(ascii_lower(name));
     return name;
   }
 
@@ -103,14 +96,14 @@ class Planner {
 
   int find_table(const std::string &sqlite_name) const {
     for (size_t t = 0; t < order_.size(); ++t)
-      if (same_name(source(t).table.name, sqlite_name)) return static_cast<int>(t);
+      if (ascii_iequals(source(t).table.name, sqlite_name)) return static_cast<int>(t);
     return -1;
   }
 
   int find_column(size_t t, const std::string &sqlite_name) const {
     const auto &cols = plan_.tables[t].columns;
     for (size_t c = 0; c < cols.size(); ++c)
-      if (same_name(cols[c].sqlite_name, sqlite_name)) return static_cast<int>(c);
+      if (ascii_iequals(cols[c].sqlite_name, sqlite_name)) return static_cast<int>(c);
     return -1;
   }
 
@@ -122,7 +115,7 @@ class Planner {
       for (const TableConstraint &c : catalog_.tables[i].ddl.constraints) {
         if (c.kind != ConstraintKind::ForeignKey) continue;
         for (size_t j = 0; j < n; ++j)
-          if (j != i && same_name(catalog_.tables[j].table.name, c.references.parent_table)) parents[i].insert(j);
+          if (j != i && ascii_iequals(catalog_.tables[j].table.name, c.references.parent_table)) parents[i].insert(j);
       }
     std::vector<bool> placed(n, false);
     while (order_.size() < n) {
@@ -154,7 +147,7 @@ class Planner {
     for (const auto &[key, type] : options_.column_types) {
       size_t dot = key.rfind('.');
       if (dot == std::string::npos) continue;
-      if (same_name(key.substr(0, dot), table) && same_name(key.substr(dot + 1), column)) {
+      if (ascii_iequals(key.substr(0, dot), table) && ascii_iequals(key.substr(dot + 1), column)) {
         used_overrides_.insert(key);
         return &type;
       }
@@ -202,16 +195,16 @@ class Planner {
     for (const TableConstraint &con : source(t).ddl.constraints) {
       std::string col;
       std::vector<std::string> labels;
-      if (con.kind != ConstraintKind::Check || !enum_check(con.check, &col, &labels) || !same_name(col, column))
+      if (con.kind != ConstraintKind::Check || !enum_check(con.check, &col, &labels) || !ascii_iequals(col, column))
         continue;
       std::string wanted = con.name.empty() ? pt.sqlite_name + "_" + column + "_enum" : con.name;
-      auto existing = enums_.find(lower(wanted));
+      auto existing = enums_.find(ascii_lower(wanted));
       std::string type_name;
       if (existing != enums_.end() && existing->second.second == labels) {
         type_name = existing->second.first;
       } else {
         type_name = named(wanted, pt.notes, "enum type");
-        enums_[lower(wanted)] = {type_name, labels};
+        enums_[ascii_lower(wanted)] = {type_name, labels};
         std::vector<std::string> quoted;
         for (const std::string &l : labels) quoted.push_back(quote_.literal(l));
         type_steps_.push_back({Phase::Types, -1,
@@ -219,7 +212,7 @@ class Planner {
                                    " AS ENUM (" + join(quoted, ", ") + ")",
                                false, "enum type " + type_name, -1});
       }
-      enum_columns_.insert({plan_.tables.size(), lower(column)});
+      enum_columns_.insert({plan_.tables.size(), ascii_lower(column)});
       *pg_type = quote_.ident(plan_.schema) + "." + quote_.ident(type_name);
       return;
     }
@@ -284,7 +277,7 @@ class Planner {
 
   const ColumnDefinition *ddl_column(size_t t, const std::string &name) const {
     for (const ColumnDefinition &cd : source(t).ddl.columns)
-      if (same_name(cd.name, name)) return &cd;
+      if (ascii_iequals(cd.name, name)) return &cd;
     return nullptr;
   }
 
@@ -365,7 +358,7 @@ class Planner {
       std::string label = con.name.empty() ? "check (" + tokens_text(con.check) + ")" : "check constraint \"" + con.name + "\"";
       std::string column;
       std::vector<std::string> labels;
-      if (enum_check(con.check, &column, &labels) && enum_columns_.count({t, lower(column)})) continue;
+      if (enum_check(con.check, &column, &labels) && enum_columns_.count({t, ascii_lower(column)})) continue;
       int c = boolean_check(con.check, &column) ? find_column(t, column) : -1;
       if (c >= 0 && pt.columns[static_cast<size_t>(c)].pg_type == "boolean") {
         pt.notes.push_back(label + " is implied by type boolean");
@@ -479,16 +472,16 @@ class Planner {
     pv.pg_name = named(v.name, pv.notes, "view");
     auto names = [this](const std::string &word) {
       for (size_t t = 0; t < plan_.tables.size(); ++t) {
-        if (same_name(plan_.tables[t].sqlite_name, word)) return quote_.ident(plan_.tables[t].pg_name);
+        if (ascii_iequals(plan_.tables[t].sqlite_name, word)) return quote_.ident(plan_.tables[t].pg_name);
         for (const PlannedColumn &pc : plan_.tables[t].columns)
-          if (same_name(pc.sqlite_name, word)) return quote_.ident(pc.pg_name);
+          if (ascii_iequals(pc.sqlite_name, word)) return quote_.ident(pc.pg_name);
       }
       return std::string();
     };
     ColumnLookup booleans = [this](const std::string &name) -> const ResolvedColumn * {
       for (const PlannedTable &pt : plan_.tables)
         for (const PlannedColumn &pc : pt.columns)
-          if (pc.pg_type == "boolean" && same_name(pc.sqlite_name, name)) {
+          if (pc.pg_type == "boolean" && ascii_iequals(pc.sqlite_name, name)) {
             resolved_ = {pc.pg_name, pc.pg_type};
             return &resolved_;
           }

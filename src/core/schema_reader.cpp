@@ -3,8 +3,7 @@
 // exactly what SQLite itself believes.
 #include "core/schema_reader.hpp"
 
-#include <cctype>
-
+#include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/cpp_only.hpp"
 
@@ -16,7 +15,7 @@ bool starts_with_ci(const std::string &text, const char *prefix) {
   size_t i = 0;
   while (i < text.size() && (text[i] == ' ' || text[i] == '\n' || text[i] == '\t')) ++i;
   for (const char *p = prefix; *p; ++p, ++i) {
-    if (i >= text.size() || std::toupper(static_cast<unsigned char>(text[i])) != *p) return false;
+    if (i >= text.size() || ascii_upper(text[i]) != *p) return false;
   }
   return true;
 }

@@ -4,18 +4,13 @@
 
 #include <cctype>
 
+#include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
 
-bool Token::is_word(const char *upper) const {
-  if (kind != TokenKind::Word) return false;
-  size_t i = 0;
-  for (; upper[i]; ++i)
-    if (i >= text.size() || std::toupper(static_cast<unsigned char>(text[i])) != upper[i]) return false;
-  return i == text.size();
-}
+bool Token::is_word(const char *upper) const { return kind == TokenKind::Word && ascii_iequals(text, upper); }
 
 namespace {
 

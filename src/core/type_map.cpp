@@ -6,18 +6,12 @@
 #include <cctype>
 #include <vector>
 
+#include "core/ascii_case.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
 
 namespace {
-
-std::string upper(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
 
 struct DeclaredType {
   std::string base;               // upper-case words separated by single spaces
@@ -38,7 +32,7 @@ DeclaredType parse_declared(std::string_view text) {
     }
     if (pending_space) words += ' ';
     pending_space = false;
-    words += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    words += ascii_upper(c);
   }
   t.base = words;
   if (i < text.size()) {
@@ -134,7 +128,7 @@ std::string lookup(const DeclaredType &t) {
 }  // namespace
 
 Affinity affinity_of(std::string_view declared_type) {
-  std::string t = upper(declared_type);
+  std::string t = ascii_upper(declared_type);
   if (t.find("INT") != std::string::npos) return Affinity::Integer;
   if (t.find("CHAR") != std::string::npos || t.find("CLOB") != std::string::npos ||
       t.find("TEXT") != std::string::npos)

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/ascii_case.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -21,14 +22,6 @@ std::string_view trim(std::string_view s) {
   while (!s.empty() && is_blank(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_blank(s.back())) s.remove_suffix(1);
   return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
 }
 
 int hex_value(char c) {
@@ -140,11 +133,11 @@ ParseStatus parse_double(std::string_view text, double *out) {
     negative = body.front() == '-';
     body.remove_prefix(1);
   }
-  if (iequals(body, "infinity") || iequals(body, "inf")) {
+  if (ascii_iequals(body, "infinity") || ascii_iequals(body, "inf")) {
     *out = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
     return ParseStatus::Ok;
   }
-  if (iequals(body, "nan")) {
+  if (ascii_iequals(body, "nan")) {
     *out = std::numeric_limits<double>::quiet_NaN();
     return ParseStatus::Ok;
   }
@@ -161,11 +154,11 @@ ParseStatus parse_double(std::string_view text, double *out) {
 
 ParseStatus parse_bool(std::string_view text, bool *out) {
   std::string_view s = trim(text);
-  if (iequals(s, "true") || iequals(s, "t") || s == "1") {
+  if (ascii_iequals(s, "true") || ascii_iequals(s, "t") || s == "1") {
     *out = true;
     return ParseStatus::Ok;
   }
-  if (iequals(s, "false") || iequals(s, "f") || s == "0") {
+  if (ascii_iequals(s, "false") || ascii_iequals(s, "f") || s == "0") {
     *out = false;
     return ParseStatus::Ok;
   }
