@@ -7,6 +7,7 @@
 
 #include "core/ascii_case.hpp"
 #include "core/type_map.hpp"
+#include "core/type_names.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -253,7 +254,7 @@ Translation current_time_default(const std::string &which, const std::string &pg
     t.sql = "(" + utc_now + ")::date";
   else if (pg_type.rfind("time", 0) == 0)
     t.sql = "(" + utc_now + ")::time(0)";
-  else if (pg_type == "text" || pg_type.rfind("varchar", 0) == 0 || pg_type.rfind("char", 0) == 0)
+  else if (is_text_type(pg_type))
     t.sql = "to_char(" + utc_now + ", '" +
             (which == "CURRENT_DATE" ? "YYYY-MM-DD" : which == "CURRENT_TIME" ? "HH24:MI:SS" : "YYYY-MM-DD HH24:MI:SS") + "')";
   else {

@@ -23,6 +23,8 @@ class PgQuoter {
   virtual ~PgQuoter() = default;
   virtual std::string ident(std::string_view name) const = 0;
   virtual std::string literal(std::string_view text) const = 0;
+  // schema.name, both quoted.
+  std::string qualified(std::string_view schema, std::string_view name) const { return ident(schema) + "." + ident(name); }
 };
 
 }  // namespace hangar

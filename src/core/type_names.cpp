@@ -45,4 +45,12 @@ bool is_mappable_base_type(const std::string &base) {
   return false;
 }
 
+bool is_text_type(const std::string &pg_type) {
+  return pg_type == "text" || pg_type.rfind("varchar", 0) == 0 || pg_type.rfind("char", 0) == 0;
+}
+
+bool is_integer_type(const std::string &pg_type) {
+  return pg_type == "integer" || pg_type == "bigint" || pg_type == "smallint";
+}
+
 }  // namespace hangar

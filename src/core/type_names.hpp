@@ -12,5 +12,9 @@ std::string short_type_name(const std::string &canonical);
 std::string base_type_name(const std::string &type);
 // Whether a type_map key names one of the types the declared-type table produces.
 bool is_mappable_base_type(const std::string &base);
+// text, varchar(n) or char(n), as the planner spells them.
+bool is_text_type(const std::string &pg_type);
+// smallint, integer or bigint.
+bool is_integer_type(const std::string &pg_type);
 
 }  // namespace hangar

@@ -36,6 +36,9 @@ struct TableOutcome {
   std::vector<std::string> notes;
 };
 
+// "1 row", "2 rows".
+std::string row_count(int64 n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
+
 std::string join_notes(const std::vector<std::string> &a, const std::vector<std::string> &b) {
   std::string out;
   for (const auto *list : {&a, &b})
@@ -64,7 +67,7 @@ class MigrationRun {
   }
 
  private:
-  std::string qualified(const PlannedTable &t) { return quote_.ident(plan_.schema) + "." + quote_.ident(t.pg_name); }
+  std::string qualified(const PlannedTable &t) { return quote_.qualified(plan_.schema, t.pg_name); }
 
   void check_targets_absent() {
     if (plan_.schema == "hangar")
@@ -125,8 +128,7 @@ class MigrationRun {
     });
     out.copied = true;
     if (out.copy.rows_rejected > 0)
-      out.notes.push_back(std::to_string(out.copy.rows_rejected) +
-                          (out.copy.rows_rejected == 1 ? " row" : " rows") +
+      out.notes.push_back(row_count(out.copy.rows_rejected) +
                           " rejected: a value does not convert exactly (see hangar.rejects, run_id " +
                           std::to_string(run_id_) + ")");
     out.attnums = spec.attnums;
@@ -180,8 +182,7 @@ class MigrationRun {
       for (size_t f = 0; f < removed[t].size(); ++f) {
         if (removed[t][f] == 0) continue;
         const PlannedForeignKey &fk = plan_.tables[t].foreign_keys[f];
-        outcomes_[t].notes.push_back(std::to_string(removed[t][f]) + (removed[t][f] == 1 ? " row" : " rows") +
-                                     " rejected by " + fk.label + ": no parent row in \"" +
+        outcomes_[t].notes.push_back(row_count(removed[t][f]) + " rejected by " + fk.label + ": no parent row in \"" +
                                      plan_.tables[fk.parent].sqlite_name + "\"");
       }
   }

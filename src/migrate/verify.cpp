@@ -21,7 +21,7 @@ ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const Migrati
   PostgresQuoter quote;
   ReportRow row;
   row.table_name = t.sqlite_name;
-  row.target_table = quote.ident(plan.schema) + "." + quote.ident(t.pg_name);
+  row.target_table = quote.qualified(plan.schema, t.pg_name);
   Oid relid = target_relid(plan, t);
   if (!OidIsValid(relid)) {
     row.verified = 0;
