@@ -97,7 +97,8 @@ bool checked_text(const ColumnConverter *conv, const SqliteValue &v, std::string
   return true;
 }
 
-// The value's text form: text and blobs as their bytes, numbers exactly.
+// The value's text form: text and blobs as their bytes, numbers exactly. The text is followed by
+// a NUL byte for every storage class but blob.
 bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char **out, int *out_len,
                    int *chars, ConversionFailure *failure) {
   switch (v.type) {
@@ -108,9 +109,7 @@ bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char
       return true;
     }
     case SQLITE_FLOAT: {
-      double d = v.real;
-      const char *s = std::isnan(d) ? "NaN" : std::isinf(d) ? (d > 0 ? "Infinity" : "-Infinity")
-                                                            : palloc_string(shortest_double(d));
+      const char *s = palloc_string(shortest_double(v.real));
       *out = s;
       *out_len = *chars = static_cast<int>(strlen(s));
       return true;
@@ -299,7 +298,7 @@ bool convert_bytea(const ColumnConverter *conv, const SqliteValue &v, Datum *val
                    ConversionFailure *failure) {
   std::string_view bytes;
   switch (v.type) {
-    case SQLITE_BLOB: bytes = v.content(); break;
+    case SQLITE_BLOB:
     case SQLITE_TEXT: bytes = v.content(); break;
     default: return fail_class(conv, v, failure);
   }
@@ -320,19 +319,17 @@ bool convert_json(const ColumnConverter *conv, const SqliteValue &v, Datum *valu
                 psprintf("value %s cannot be represented in JSON", describe_sqlite_value(v)));
   int chars;
   if (!value_as_text(conv, v, &text, &len, &chars, failure)) return false;
-  char *copy = pnstrdup(text, len);
+  char *json = const_cast<char *>(text);  // NUL-terminated (not a blob); only read
 #if PG_VERSION_NUM >= 170000
-  JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, copy, len, GetDatabaseEncoding(), false);
+  JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, json, len, GetDatabaseEncoding(), false);
 #else
-  JsonLexContext *lex = makeJsonLexContextCstringLen(copy, len, GetDatabaseEncoding(), false);
+  JsonLexContext *lex = makeJsonLexContextCstringLen(json, len, GetDatabaseEncoding(), false);
 #endif
-  if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS)
-    return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
-                psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)));
+  if (pg_parse_json(lex, &nullSemAction) != JSON_SUCCESS) return fail_syntax(conv, v, failure);
   if (conv->kind == ConvertKind::Jsonb)
-    *value = DirectFunctionCall1(jsonb_in, CStringGetDatum(copy));
+    *value = DirectFunctionCall1(jsonb_in, CStringGetDatum(json));
   else
-    *value = PointerGetDatum(cstring_to_text_with_len(copy, len));
+    *value = PointerGetDatum(cstring_to_text_with_len(json, len));
   return true;
 }
 

@@ -9,8 +9,6 @@ extern "C" {
 #include "mb/pg_wchar.h"
 }
 
-#include <cmath>
-
 #include "bridge/error_bridge.hpp"
 #include "core/value_parse.hpp"
 
@@ -56,12 +54,8 @@ char *describe_sqlite_value(const SqliteValue &v) {
       return pstrdup("NULL");
     case SQLITE_INTEGER:
       return psprintf(INT64_FORMAT, static_cast<int64>(v.integer));
-    case SQLITE_FLOAT: {
-      double d = v.real;
-      if (std::isnan(d)) return pstrdup("NaN");
-      if (std::isinf(d)) return pstrdup(d > 0 ? "Infinity" : "-Infinity");
-      return palloc_string(shortest_double(d));
-    }
+    case SQLITE_FLOAT:
+      return palloc_string(shortest_double(v.real));
     case SQLITE_TEXT: {
       StringInfoData buf;
       initStringInfo(&buf);

@@ -196,6 +196,8 @@ std::string format_uuid(const unsigned char bytes[16]) {
 }
 
 std::string shortest_double(double value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   char buf[64];
   auto result = std::to_chars(buf, buf + sizeof buf, value);
   return std::string(buf, result.ptr);

@@ -31,7 +31,8 @@ ParseStatus parse_uuid(std::string_view text, unsigned char out[16]);
 // A 16-byte value formatted as the canonical dashed text.
 std::string format_uuid(const unsigned char bytes[16]);
 
-// The shortest decimal text that reads back as exactly this double (finite values only).
+// The shortest decimal text that reads back as exactly this double; NaN, Infinity and -Infinity
+// as PostgreSQL spells them.
 std::string shortest_double(double value);
 
 // What a numeric(p,s) check needs of an exact decimal literal, read without allocating: the

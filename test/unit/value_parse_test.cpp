@@ -91,6 +91,12 @@ TEST(Double, ShortestTextRoundTrips) {
   }
 }
 
+TEST(Double, SpellsNonFiniteValuesAsPostgres) {
+  EXPECT_EQ(shortest_double(std::nan("")), "NaN");
+  EXPECT_EQ(shortest_double(HUGE_VAL), "Infinity");
+  EXPECT_EQ(shortest_double(-HUGE_VAL), "-Infinity");
+}
+
 TEST(Decimal, ReadsTheShapeOfALiteral) {
   DecimalShape d;
   ASSERT_EQ(parse_decimal_shape("-0012.3400", &d), ParseStatus::Ok);
