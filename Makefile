@@ -27,10 +27,11 @@ include $(PGXS)
 # Rebuild an object when a header it includes changes (-MMD writes the lists).
 -include $(OBJS:.o=.d)
 
-# Unit tests of src/core (pure C++).
+# Unit tests of src/core (pure C++), linked with the same core objects the extension ships.
 UNIT_BIN = test/unit/core_tests
-$(UNIT_BIN): $(CORE_SOURCES) $(wildcard test/unit/*.cpp) $(wildcard src/core/*.hpp)
-	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Isrc -o $@ $(CORE_SOURCES) $(wildcard test/unit/*.cpp) \
+UNIT_SOURCES = $(sort $(wildcard test/unit/*.cpp))
+$(UNIT_BIN): $(CORE_SOURCES:.cpp=.o) $(UNIT_SOURCES) $(wildcard src/core/*.hpp)
+	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Isrc -o $@ $(UNIT_SOURCES) $(CORE_SOURCES:.cpp=.o) \
 		-lgtest -lgtest_main -lsqlite3 -pthread
 
 unittest: $(UNIT_BIN)
