@@ -26,10 +26,8 @@ unprivileged=0
 if [ "${1:-}" = "--unprivileged" ]; then unprivileged=1; shift; fi
 SCALE=${1:-1}
 RUNS=${2:-3}
-if ! [[ $SCALE =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$SCALE" 'BEGIN{exit !(s > 0)}'; then
-  echo "usage: bash bench/run.sh [SCALE > 0] [RUNS >= 1]" >&2; exit 2
-fi
-if ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
+if ! [[ $SCALE =~ ^[0-9]*\.?[0-9]+$ ]] || ! awk -v s="$SCALE" 'BEGIN{exit !(s > 0)}' ||
+   ! [[ $RUNS =~ ^[1-9][0-9]*$ ]]; then
   echo "usage: bash bench/run.sh [SCALE > 0] [RUNS >= 1]" >&2; exit 2
 fi
 
@@ -53,8 +51,7 @@ if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
 fi
 
 # --- the benchmark proper (a non-root user) -------------------------------------------------------
-PGBIN=$(pg_config --bindir 2>/dev/null || echo /usr/lib/postgresql/15/bin)
-PSQL="$PGBIN/psql"
+PSQL="$(hangar_pg_bindir)/psql"
 RESULTS=${HANGAR_BENCH_RESULTS:-$bench/results}
 mkdir -p "$WORK/cache" || exit 1
 RUN=$(mktemp -d "$WORK/run.XXXXXX") || exit 1
@@ -67,7 +64,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { hangar_log "$*"; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.3f", b - a}'; }
 # Sum of psql \timing lines ("Time: 12.345 ms ...") in file $1, in seconds.
@@ -78,6 +74,7 @@ median() {
     END{if (NR % 2) printf "%.3f", a[(NR + 1) / 2]; else printf "%.3f", (a[NR / 2] + a[NR / 2 + 1]) / 2}'
 }
 max_of() { printf '%s\n' "$@" | sort -g | tail -n1; }
+kb_to_mb() { awk -v k="$1" 'BEGIN{printf "%.1f", k / 1024}'; }
 # Runs SQL on database $1 (rest: psql arguments); quiet, stops at the first error.
 sql() { local db=$1; shift; "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 first_error() { grep -m1 -iE 'error|fatal' "$1" | cut -c1-200; }
@@ -89,13 +86,13 @@ export PGOPTIONS="-c client_min_messages=warning"
 gen_tag=$(sha1sum "$bench/generate_db.py" | cut -c1-8)
 DB=$WORK/cache/bench-scale$SCALE-$gen_tag.db
 if [ ! -s "$DB" ]; then
-  log "generating the SQLite database at scale $SCALE: $DB"
+  hangar_log "generating the SQLite database at scale $SCALE: $DB"
   t0=$(now)
   "$PY" "$bench/generate_db.py" "$DB" "$SCALE" >"$RUN/gen.out" || { cat "$RUN/gen.out"; exit 1; }
   cat "$RUN/gen.out" >&2
-  log "generated in $(elapsed "$t0" "$(now)") s"
+  hangar_log "generated in $(elapsed "$t0" "$(now)") s"
 else
-  log "using the cached database $DB"
+  hangar_log "using the cached database $DB"
 fi
 mapfile -t TABLES < <("$PY" "$bench/generate_db.py" --tables)
 declare -A COUNT EXPORT_SQL
@@ -105,7 +102,7 @@ for t in "${TABLES[@]}"; do
   TOTAL=$((TOTAL + COUNT[$t]))
   EXPORT_SQL[$t]=$("$PY" "$bench/generate_db.py" --export-sql "$t")
 done
-log "$TOTAL rows in ${#TABLES[@]} tables ($(du -h "$DB" | cut -f1))"
+hangar_log "$TOTAL rows in ${#TABLES[@]} tables ($(du -h "$DB" | cut -f1))"
 cat "$DB" >/dev/null   # every contender reads the file from the page cache
 
 # ---- the cluster ----
@@ -116,12 +113,11 @@ fsync=$(sql postgres -Atc "SHOW fsync")
 sql postgres -c "CREATE DATABASE bench" || exit 1
 PG_VERSION=$(sql postgres -Atc "SELECT version()")
 
-FDW_OK=0 MIGRATE_OK=0 MIGRATE_CREATE=""
+FDW_OK=0
 if sql bench -c "CREATE EXTENSION hangar_fdw" 2>"$RUN/ext.err"; then
   FDW_OK=1
-  [ "$(sql bench -Atc "SELECT count(*) FROM pg_proc WHERE proname = 'hangar_migrate'")" != 0 ] && MIGRATE_OK=1
 else
-  log "hangar_fdw is not installed: $(first_error "$RUN/ext.err")"
+  hangar_log "hangar_fdw is not installed: $(first_error "$RUN/ext.err")"
 fi
 
 # Results: RES[key]="t1 t2 ..." (seconds per run); NOTE[key]=text.
@@ -149,7 +145,6 @@ migrate_once() {
   local i=$1 psql_pid
   local out=$RUN/migrate.$i.out err=$RUN/migrate.$i.err pidfile=$RUN/migrate.$i.pid
   sql bench -c "DROP SCHEMA IF EXISTS bench_hangar CASCADE" -c "CHECKPOINT" || return 1
-  [ "${2:-}" = create ] && { sql bench -c "CREATE SCHEMA bench_hangar" || return 1; }
   : >"$pidfile"
   "$PSQL" -X -v ON_ERROR_STOP=1 -d bench -A -F $'\x1f' -P footer=off -v db="$DB" >"$out" 2>"$err" <<SQL &
 \t on
@@ -165,14 +160,7 @@ SQL
   sampler_pid=$!
   wait "$psql_pid"; local rc=$?
   wait "$sampler_pid"; sampler_pid=""
-  if [ $rc -ne 0 ]; then
-    # hangar_migrate may want the target schema to exist: retry once with it created.
-    if [ "${2:-}" != create ] && grep -q 'schema "bench_hangar" does not exist' "$err"; then
-      MIGRATE_CREATE=create
-      migrate_once "$i" create; return
-    fi
-    return 1
-  fi
+  [ $rc -eq 0 ] || return 1
   H_WALL=$(timing_sum "$out")
   H_RSS=$(cat "$RUN/migrate.$i.rss")
   H_SIZE=$(sql bench -Atc "SELECT pg_size_pretty(sum(pg_total_relation_size(c.oid))) FROM pg_class c
@@ -191,23 +179,23 @@ SQL
 if ! wanted migrate; then
   NOTE[migrate]="not run"
   NOTE[copyphase]="not run"
-elif [ "$MIGRATE_OK" -eq 1 ]; then
+elif [ "$FDW_OK" -eq 1 ]; then
   H_RSS_ALL=() H_CHECK=""
   for i in $(seq 1 "$RUNS"); do
-    log "(1) hangar_migrate, run $i/$RUNS"
-    if migrate_once "$i" $MIGRATE_CREATE; then
+    hangar_log "(1) hangar_migrate, run $i/$RUNS"
+    if migrate_once "$i"; then
       add migrate "$H_WALL"; add copyphase "$H_COPY"; H_RSS_ALL+=("$H_RSS")
       [ "$H_ROWS" -ne "$TOTAL" ] && H_CHECK="rows_copied $H_ROWS of $TOTAL; "
       [ "$H_REJ" -ne 0 ] && H_CHECK="$H_CHECK$H_REJ rows rejected; "
       [ "$H_VER" != t ] && H_CHECK="${H_CHECK}not all tables verified; "
     else
       NOTE[migrate]="failed: $(first_error "$RUN/migrate.$i.err")"
-      log "hangar_migrate ${NOTE[migrate]}"
+      hangar_log "hangar_migrate ${NOTE[migrate]}"
       break
     fi
   done
   if [ -n "${RES[migrate]:-}" ]; then
-    H_PEAK_MB=$(awk -v k="$(max_of "${H_RSS_ALL[@]}")" 'BEGIN{printf "%.1f", k / 1024}')
+    H_PEAK_MB=$(kb_to_mb "$(max_of "${H_RSS_ALL[@]}")")
     NOTE[migrate]="${H_CHECK}backend peak RssAnon ${H_PEAK_MB} MB; target tables and indexes ${H_SIZE}"
     NOTE[copyphase]="sum of copy_seconds"
   fi
@@ -220,7 +208,7 @@ fi
 # ---- (3) COPY FROM pre-exported CSV ----
 EXPORT_OK=0
 if wanted copy; then
-  log "exporting CSV files for COPY (untimed)"
+  hangar_log "exporting CSV files for COPY (untimed)"
   mkdir -p "$RUN/csv"
   EXPORT_OK=1
   for t in "${TABLES[@]}"; do
@@ -230,13 +218,13 @@ fi
 PG_TABLES=$("$PY" "$bench/generate_db.py" --pg-tables)
 PG_PKEYS=$("$PY" "$bench/generate_db.py" --pg-pkeys)
 PG_CONSTRAINTS=$("$PY" "$bench/generate_db.py" --pg-constraints)
-fresh_schema() {  # $1 schema, $2 "pk" to add primary keys
+fresh_schema() {  # $1 schema: the bare tables, no keys
   { echo "DROP SCHEMA IF EXISTS $1 CASCADE; CREATE SCHEMA $1; SET search_path = $1;"
-    echo "$PG_TABLES"; [ "${2:-}" = pk ] && echo "$PG_PKEYS"; echo "CHECKPOINT;"; } | sql bench
+    echo "$PG_TABLES"; echo "CHECKPOINT;"; } | sql bench
 }
 if [ "$EXPORT_OK" -eq 1 ]; then
   for i in $(seq 1 "$RUNS"); do
-    log "(3) COPY FROM csv, run $i/$RUNS"
+    hangar_log "(3) COPY FROM csv, run $i/$RUNS"
     fresh_schema bench_copy || { NOTE[copy]="could not create the tables"; break; }
     { echo "SET search_path = bench_copy;"; echo '\timing on'
       for t in "${TABLES[@]}"; do echo "COPY $t FROM '$RUN/csv/$t.csv' (FORMAT csv);"; done
@@ -260,7 +248,7 @@ if ! wanted pgloader; then
 elif command -v pgloader >/dev/null; then
   PGL_RSS=()
   for i in $(seq 1 "$RUNS"); do
-    log "(4) pgloader, run $i/$RUNS"
+    hangar_log "(4) pgloader, run $i/$RUNS"
     sql postgres -c "DROP DATABASE IF EXISTS bench_pgloader" -c "CREATE DATABASE bench_pgloader" -c "CHECKPOINT" || break
     t0=$(now)
     /usr/bin/time -v -o "$RUN/pgloader.time" pgloader --root-dir "$RUN/pgloader" \
@@ -282,7 +270,7 @@ elif command -v pgloader >/dev/null; then
     PGL_CHECK="loaded $n of $TOTAL rows, $idx secondary indexes, $fks FKs"
   done
   if [ -n "${RES[pgloader]:-}" ]; then
-    NOTE[pgloader]="${PGL_CHECK}; peak RSS $(awk -v k="$(max_of "${PGL_RSS[@]}")" 'BEGIN{printf "%.1f", k / 1024}') MB${NOTE[pgloader]:+; ${NOTE[pgloader]}}"
+    NOTE[pgloader]="${PGL_CHECK}; peak RSS $(kb_to_mb "$(max_of "${PGL_RSS[@]}")") MB${NOTE[pgloader]:+; ${NOTE[pgloader]}}"
   fi
   sql postgres -c "DROP DATABASE IF EXISTS bench_pgloader"
   rm -rf "$RUN/pgloader"
@@ -293,7 +281,7 @@ fi
 # ---- (5) sqlite3 CLI full read ----
 wanted sqlite || NOTE[sqlite]="not run"
 for i in $(wanted sqlite && seq 1 "$RUNS"); do
-  log "(5) sqlite3 full read, run $i/$RUNS"
+  hangar_log "(5) sqlite3 full read, run $i/$RUNS"
   ok=1; t0=$(now)
   for t in "${TABLES[@]}"; do sqlite3 "$DB" "SELECT * FROM $t" >/dev/null || ok=0; done
   t1=$(now)
@@ -304,7 +292,7 @@ done
 # ---- (6) sqlite3 -csv | psql \copy, then PKs, indexes, FKs ----
 wanted pipeline || NOTE[pipeline]="not run"
 for i in $(wanted pipeline && seq 1 "$RUNS"); do
-  log "(6) sqlite3 | psql \\copy pipeline, run $i/$RUNS"
+  hangar_log "(6) sqlite3 | psql \\copy pipeline, run $i/$RUNS"
   fresh_schema bench_pipe || { NOTE[pipeline]="could not create the tables"; break; }
   ok=1; t0=$(now)
   for t in "${TABLES[@]}"; do
@@ -332,7 +320,7 @@ IMPORT FOREIGN SCHEMA main FROM SERVER bench_srv INTO bench_ft;
 SQL
   then
     for i in $(seq 1 "$RUNS"); do
-      log "(7) foreign table full scan, run $i/$RUNS"
+      hangar_log "(7) foreign table full scan, run $i/$RUNS"
       # EXPLAIN ANALYZE builds every column of every row (SELECT *) and sends none to the client.
       { echo '\timing on'
         for t in "${TABLES[@]}"; do
@@ -420,5 +408,5 @@ report() {
 echo
 report | tee "$RUN/report.md"
 mkdir -p "$RESULTS" 2>/dev/null && cp "$RUN/report.md" "$RESULTS/$DATE-scale$SCALE.md" ||
-  log "could not write $RESULTS/$DATE-scale$SCALE.md"
+  hangar_log "could not write $RESULTS/$DATE-scale$SCALE.md"
 exit 0
