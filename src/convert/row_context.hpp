@@ -3,7 +3,7 @@
 // only when an error actually fires, so it costs nothing per row.
 #pragma once
 
-#include "bridge/pg_headers.hpp"
+#include "pg/pg_headers.hpp"
 
 #include "core/sqlite_value.hpp"
 

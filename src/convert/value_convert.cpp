@@ -20,7 +20,7 @@ extern "C" {
 #include <charconv>
 #include <cmath>
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "core/datetime_parse.hpp"
 #include "core/value_parse.hpp"
 

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "core/sqlite_value.hpp"
-#include "fdw/hangar_fdw.hpp"
+#include "pg/common.hpp"
 
 namespace hangar {
 

@@ -9,7 +9,7 @@ extern "C" {
 #include "mb/pg_wchar.h"
 }
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "core/value_parse.hpp"
 
 namespace hangar {

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.hpp"
+#include "core/table_model.hpp"
 #include "core/sqlite_db.hpp"
 
 namespace hangar {

@@ -18,12 +18,21 @@ RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t 
     b.values_.reserve(batch_rows * static_cast<size_t>(columns));
     b.arena_.reserve(batch_bytes + batch_bytes / 4);
   }
-  // The thread inherits this mask: no signal is ever delivered to it.
-  sigset_t all, previous;
-  sigfillset(&all);
-  pthread_sigmask(SIG_SETMASK, &all, &previous);
+  // The thread inherits this mask: no signal is ever delivered to it. The caller's own mask is
+  // restored however thread creation ends (std::thread throws when it cannot start one).
+  class BlockAllSignals {
+   public:
+    BlockAllSignals() {
+      sigset_t all;
+      sigfillset(&all);
+      pthread_sigmask(SIG_SETMASK, &all, &previous_);
+    }
+    ~BlockAllSignals() { pthread_sigmask(SIG_SETMASK, &previous_, nullptr); }
+
+   private:
+    sigset_t previous_;
+  } blocked;
   thread_ = std::thread([this] { run(); });
-  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
 }
 
 RowReader::~RowReader() {

@@ -2,7 +2,7 @@
 // writes are refused at plan time with a clear error until the write path exists.
 #include "fdw/hangar_fdw.hpp"
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 
 extern "C" {
 PG_MODULE_MAGIC;

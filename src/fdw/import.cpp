@@ -8,10 +8,10 @@
 #include <string>
 #include <vector>
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "core/foreign_table_ddl.hpp"
 #include "core/schema_reader.hpp"
-#include "fdw/pg_quoter.hpp"
+#include "pg/quoting.hpp"
 
 namespace hangar {
 

@@ -13,7 +13,7 @@ extern "C" {
 #include "utils/rel.h"
 }
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
 #include "core/sqlite_db.hpp"
@@ -37,7 +37,7 @@ struct ScanState {
 };
 
 void finalize_statement(void *arg) {
-  pg_entry([&] {
+  pg_nothrow("finalize a SQLite statement", [&] {
     ScanState *state = static_cast<ScanState *>(arg);
     if (state->stmt) sqlite3_finalize(state->stmt);
     state->stmt = nullptr;

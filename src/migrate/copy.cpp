@@ -21,7 +21,7 @@ extern "C" {
 #include "utils/backend_progress.h"
 }
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
 #include "core/row_reader.hpp"
@@ -44,9 +44,9 @@ struct StatementOwner {
 };
 
 void release_statement(void *arg) {
-  pg_entry([&] {
+  pg_nothrow("stop its SQLite reader thread", [&] {
     StatementOwner *owner = static_cast<StatementOwner *>(arg);
-    if (owner->reader) connection_set_reader_stop(nullptr, nullptr);
+    if (owner->reader) connection_set_reader(nullptr, nullptr, nullptr);
     delete owner->reader;
     owner->reader = nullptr;
     if (owner->stmt) sqlite3_finalize(owner->stmt);
@@ -61,11 +61,13 @@ void start_reader(StatementOwner *owner, int columns) {
     owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes);
   } catch (const std::exception &e) {
     snprintf(message, sizeof message, "%s", e.what());
+  } catch (...) {
+    snprintf(message, sizeof message, "unexpected C++ exception");
   }
   if (!owner->reader)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_RESOURCES), errmsg("could not start the SQLite reader thread"),
                     errdetail("%s", message)));
-  connection_set_reader_stop(release_statement, owner);
+  connection_set_reader(sqlite3_db_handle(owner->stmt), release_statement, owner);
 }
 
 bool may_raise(const ColumnConverter *conv) {
@@ -78,11 +80,16 @@ bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *
   if (!may_raise(conv)) return convert_value(conv, v, value, isnull, failure);
   bool ok = false;
   ErrorData *error = in_subtransaction([&] {
+    // No C++ exception may unwind through the subtransaction's PG_TRY: any that reaches here
+    // (palloc_string's out of memory) is raised as a PostgreSQL error instead, which the
+    // subtransaction catches and the filter below judges.
+    bool out_of_memory = false;
     try {
       ok = convert_value(conv, v, value, isnull, failure);
-    } catch (const std::bad_alloc &) {  // palloc_string's out of memory: a failure, not an escape
-      *failure = {ERRCODE_OUT_OF_MEMORY, pstrdup("out of memory"), nullptr};
+    } catch (...) {
+      out_of_memory = true;
     }
+    if (out_of_memory) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
   });
   if (!error) return ok;
   failure->sqlstate = error->sqlerrcode;

@@ -10,8 +10,8 @@ extern "C" {
 #include "utils/tuplestore.h"
 }
 
-#include "bridge/error_bridge.hpp"
-#include "core/migration_plan.hpp"
+#include "pg/error_bridge.hpp"
+#include "core/migration_planner.hpp"
 
 namespace hangar {
 

@@ -2,7 +2,7 @@
 // hangar_plan, hangar_verify), grouped by the file that defines them.
 #pragma once
 
-#include "fdw/hangar_fdw.hpp"
+#include "pg/common.hpp"
 
 extern "C" {
 #include "portability/instr_time.h"
@@ -23,7 +23,7 @@ struct MigrationSource {
 };
 MigrationSource resolve_source(const char *source);
 
-// options.cpp: SQL arguments to MigrationOptions (types validated and spelled by PostgreSQL)
+// arguments.cpp: SQL arguments to MigrationOptions (types validated and spelled by PostgreSQL)
 enum class OnError { Stop, Reject };
 OnError parse_on_error(const char *value);
 // Fills options from the jsonb arguments; throws for bad input.
@@ -69,7 +69,7 @@ struct CopyResult {
 };
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
 
-// plan_build.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
+// source_plan.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
 void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan);
 // The target table of a planned table; InvalidOid when it does not exist.
 Oid target_relid(const MigrationPlan &plan, const PlannedTable &table);

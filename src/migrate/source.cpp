@@ -9,7 +9,7 @@ extern "C" {
 #include "utils/acl.h"
 }
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 
 namespace hangar {
 

@@ -9,9 +9,9 @@ extern "C" {
 #include "utils/lsyscache.h"
 }
 
-#include "bridge/error_bridge.hpp"
-#include "core/migration_plan.hpp"
-#include "fdw/pg_quoter.hpp"
+#include "pg/error_bridge.hpp"
+#include "core/migration_planner.hpp"
+#include "pg/quoting.hpp"
 
 namespace hangar {
 

@@ -1,24 +1,22 @@
-// Options of hangar_fdw servers, foreign tables and columns: the validator (one table of valid
+// Options of hangar_fdw servers, foreign tables and columns: validation (one table of valid
 // options per catalog, as contrib/file_fdw does) and typed lookups used at plan and run time.
 // PostgreSQL itself rejects an option given twice (transformGenericOptions).
-// Setting the database option needs the privileges of pg_read_server_files, as file_fdw's
-// filename does: a server is a way to make the backend read any file it can reach.
-#include "fdw/hangar_fdw.hpp"
+// Setting the database option needs the privileges checked in privileges.cpp.
+#include "pg/common.hpp"
 
 extern "C" {
-#include "access/reloptions.h"
-#include "catalog/pg_authid.h"
 #include "catalog/pg_foreign_server.h"
 #include "catalog/pg_foreign_table.h"
 #include "catalog/pg_attribute.h"
 #include "commands/defrem.h"
 #include "lib/stringinfo.h"
-#include "utils/acl.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 }
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
+
+#include <climits>
 
 namespace hangar {
 
@@ -107,6 +105,8 @@ void validate_option_value(DefElem *def) {
   }
 }
 
+}  // namespace
+
 void validate_options(List *options, Oid context) {
   ListCell *cell;
   bool has_database = false;
@@ -120,22 +120,6 @@ void validate_options(List *options, Oid context) {
     ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
                     errmsg("option \"database\" is required for a hangar_fdw server"),
                     errhint("Give the absolute path of the SQLite file, e.g. OPTIONS (database '/srv/app/app.db').")));
-}
-
-}  // namespace
-
-void check_read_server_files_privilege(const char *what) {
-  if (!has_privs_of_role(GetUserId(), ROLE_PG_READ_SERVER_FILES))
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE), errmsg("permission denied to %s", what),
-                    errdetail("Only roles with privileges of the \"pg_read_server_files\" role may make "
-                              "the server read a file.")));
-}
-
-void check_absolute_database_path(const char *path) {
-  if (!is_absolute_path(path))
-    ereport(ERROR, (errcode(ERRCODE_FDW_INVALID_ATTRIBUTE_VALUE),
-                    errmsg("SQLite database path must be absolute: \"%s\"", path),
-                    errhint("Give the full path of the file as the server process sees it.")));
 }
 
 ServerOptions server_options(Oid serverid) {
@@ -184,16 +168,3 @@ ColumnOptions column_options(Oid relid, AttrNumber attnum) {
 }
 
 }  // namespace hangar
-
-extern "C" {
-PG_FUNCTION_INFO_V1(hangar_fdw_validator);
-
-Datum hangar_fdw_validator(PG_FUNCTION_ARGS) {
-  return hangar::pg_entry([&] {
-    List *options = untransformRelOptions(PG_GETARG_DATUM(0));
-    Oid catalog = PG_GETARG_OID(1);
-    hangar::validate_options(options, catalog);
-    PG_RETURN_VOID();
-  });
-}
-}

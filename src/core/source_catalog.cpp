@@ -1,6 +1,6 @@
-// Reads the SourceCatalog (see migration_catalog.hpp). Virtual tables are skipped: their
+// Reads the SourceCatalog (see source_catalog.hpp). Virtual tables are skipped: their
 // shadow tables hold the data and are migrated as plain tables.
-#include "core/migration_catalog.hpp"
+#include "core/source_catalog.hpp"
 
 #include "core/cpp_only.hpp"
 

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "core/catalog.hpp"
+#include "core/table_model.hpp"
 #include "core/column_types.hpp"
 #include "core/ddl_parser.hpp"
 #include "core/schema_reader.hpp"

@@ -11,8 +11,8 @@ extern "C" {
 
 #include <string>
 
-#include "bridge/error_bridge.hpp"
-#include "core/migration_plan.hpp"
+#include "pg/error_bridge.hpp"
+#include "core/migration_planner.hpp"
 #include "core/type_names.hpp"
 
 namespace hangar {

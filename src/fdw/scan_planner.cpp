@@ -19,7 +19,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "fdw/pushdown.hpp"
 #include "core/schema_reader.hpp"
 #include "core/sqlite_query.hpp"

@@ -1,9 +1,9 @@
-// Builds the MigrationPlan (see migration_plan.hpp): column types (declared-type table, then
+// Builds the MigrationPlan (see migration_planner.hpp): column types (declared-type table, then
 // type_map, then column_types, then enum CHECKs), PostgreSQL names (shortened to 63 bytes and
 // kept unique, with a note when changed), and the steps in the order that loads fastest and
 // fails earliest: tables without constraints, data, keys, checks, indexes, foreign keys,
 // sequences, views. Whatever cannot be translated is noted and skipped, never guessed.
-#include "core/migration_plan.hpp"
+#include "core/migration_planner.hpp"
 
 #include <algorithm>
 #include <set>

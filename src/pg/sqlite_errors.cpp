@@ -2,9 +2,9 @@
 // calls SQLite's C API directly and reports here). The SQLSTATE comes from the one mapping table
 // in core/sqlite_status; an interrupted step first gives CHECK_FOR_INTERRUPTS the chance to
 // raise PostgreSQL's own cancel or timeout error.
-#include "fdw/hangar_fdw.hpp"
+#include "pg/common.hpp"
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "core/sqlite_db.hpp"
 #include "core/sqlite_status.hpp"
 

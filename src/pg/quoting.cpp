@@ -1,7 +1,7 @@
-// PostgresQuoter (see pg_quoter.hpp).
-#include "fdw/pg_quoter.hpp"
+// PostgresQuoter (see quoting.hpp).
+#include "pg/quoting.hpp"
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 
 extern "C" {
 #include "utils/builtins.h"

@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "core/migration_catalog.hpp"
+#include "core/source_catalog.hpp"
 #include "core/pg_names.hpp"
 
 namespace hangar {

@@ -1,6 +1,6 @@
 // Raising stashed C++ errors as PostgreSQL errors (see error_bridge.hpp). The buffers are
 // static: a backend is single-threaded and the stash is raised immediately after it is filled.
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 
 #include <cstdio>
 #include <cstring>
@@ -58,6 +58,40 @@ void raise_stashed_error() {
                   stash.detail[0] ? errdetail_internal("%s", stash.detail) : 0,
                   stash.hint[0] ? errhint("%s", stash.hint) : 0));
   pg_unreachable();
+}
+
+void warn_cleanup_failed(const char *what, const char *message) noexcept {
+  // A WARNING cannot escalate; should even it fail, the jump lands in run_logging_errors.
+  ereport(WARNING, (errmsg("hangar_fdw could not %s", what), errdetail_internal("%s", message)));
+}
+
+void run_logging_errors(const char *what, void (*work)(void *), void *arg) noexcept {
+  MemoryContext caller_context = CurrentMemoryContext;
+  ErrorContextCallback *saved_context_stack = error_context_stack;
+  PG_TRY();
+  {
+    work(arg);
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(caller_context);
+    error_context_stack = saved_context_stack;
+    ErrorData *error = CopyErrorData();
+    FlushErrorState();
+    // Reporting the message is best effort: it is dropped if even the WARNING fails.
+    PG_TRY();
+    {
+      warn_cleanup_failed(what, error->message ? error->message : "unknown error");
+    }
+    PG_CATCH();
+    {
+      FlushErrorState();
+    }
+    PG_END_TRY();
+    FreeErrorData(error);
+  }
+  PG_END_TRY();
+  MemoryContextSwitchTo(caller_context);
 }
 
 }  // namespace bridge

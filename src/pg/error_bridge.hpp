@@ -1,9 +1,16 @@
 // The error bridge: the only code that knows both error models (CONVENTIONS.md 2-3).
 //
-// pg_entry() wraps every extern "C" entry point (handler, validator, FDW callbacks, SQL
-// functions, xact and reset callbacks). It catches every C++ exception, copies what it says
-// into static buffers, leaves the catch block, and only then calls ereport with the exception's
-// SQLSTATE, so no longjmp ever starts inside a catch handler.
+// pg_entry() wraps every extern "C" entry point that may fail (handler, validator, FDW callbacks,
+// SQL functions). It catches every C++ exception, copies what it says into static buffers,
+// leaves the catch block, restores PostgreSQL's jump buffer and error context stack as they
+// were on entry, and only then calls ereport with the exception's SQLSTATE, so no longjmp ever
+// starts inside a catch handler or lands in a frame that is gone.
+//
+// pg_nothrow() wraps the callbacks that must not fail: transaction callbacks at COMMIT and
+// ABORT (an error after the commit point is PostgreSQL's PANIC path), memory-context reset
+// callbacks and syscache invalidation callbacks. Whatever goes wrong in them, a C++ exception or
+// a PostgreSQL error, is logged as a WARNING and swallowed, as postgres_fdw keeps its COMMIT and
+// ABORT cleanup infallible.
 //
 // pg_guard() wraps a call into PostgreSQL made from C++ code that holds live C++ objects. A
 // PostgreSQL error raised inside it becomes a PgError exception carrying the original ErrorData
@@ -20,7 +27,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "bridge/pg_headers.hpp"
+#include "pg/pg_headers.hpp"
 #include "core/error.hpp"
 
 namespace hangar {
@@ -57,6 +64,7 @@ inline char *palloc_string(std::string_view text) {
 
 template <typename Func>
 decltype(auto) pg_entry(Func &&func) {
+  sigjmp_buf *saved_exception_stack = PG_exception_stack;
   ErrorContextCallback *saved_context_stack = error_context_stack;
   try {
     return func();
@@ -71,8 +79,40 @@ decltype(auto) pg_entry(Func &&func) {
   } catch (...) {
     bridge::stash_error(sqlstate::kInternalError, "unexpected C++ exception in hangar_fdw", "", "");
   }
+  PG_exception_stack = saved_exception_stack;
   error_context_stack = saved_context_stack;
   bridge::raise_stashed_error();
+}
+
+namespace bridge {
+// Logs a WARNING that cleanup step `what` failed; never raises.
+void warn_cleanup_failed(const char *what, const char *message) noexcept;
+// Runs work(arg) under PG_TRY; a PostgreSQL error is logged by warn_cleanup_failed and flushed.
+void run_logging_errors(const char *what, void (*work)(void *), void *arg) noexcept;
+}  // namespace bridge
+
+template <typename Func>
+void pg_nothrow(const char *what, Func &&func) noexcept {
+  struct Call {
+    Func *func;
+    const char *what;
+  } call{&func, what};
+  bridge::run_logging_errors(
+      what,
+      [](void *arg) {
+        Call *c = static_cast<Call *>(arg);
+        char message[256] = "";
+        try {
+          (*c->func)();
+          return;
+        } catch (const std::exception &e) {
+          snprintf(message, sizeof message, "%s", e.what());
+        } catch (...) {
+          snprintf(message, sizeof message, "unexpected C++ exception");
+        }
+        bridge::warn_cleanup_failed(c->what, message);
+      },
+      &call);
 }
 
 // A result is returned through the void form, from a local of this outer frame, so no value

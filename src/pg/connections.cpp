@@ -11,7 +11,14 @@
 //
 // SQLite's progress handler returns non-zero once PostgreSQL has a cancel or terminate pending,
 // so a long sqlite3_step stops promptly; the caller then runs CHECK_FOR_INTERRUPTS outside SQLite.
-#include "fdw/hangar_fdw.hpp"
+//
+// Ending a transaction is split as postgres_fdw splits it: the work runs at PRE_COMMIT, where an
+// error would still abort the PostgreSQL transaction; at COMMIT and ABORT only cleanup that
+// cannot fail runs (pg_nothrow), since an error after the commit point is a PANIC.
+//
+// Connections are opened without SQLITE_OPEN_FULLMUTEX: while the migration's read-ahead thread
+// steps a connection (connection_set_reader), acquiring the same file again is refused.
+#include "pg/common.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -23,7 +30,7 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "bridge/error_bridge.hpp"
+#include "pg/error_bridge.hpp"
 #include "core/sqlite_db.hpp"
 
 namespace hangar {
@@ -39,8 +46,14 @@ struct CachedConnection {
 
 std::vector<std::unique_ptr<CachedConnection>> cache;
 bool callbacks_registered = false;
-void (*reader_stop)(void *) = nullptr;  // a read-ahead thread to stop before ending transactions
-void *reader_stop_arg = nullptr;
+
+// A read-ahead thread using one of the connections, and how to stop it.
+struct Reader {
+  const CachedConnection *conn = nullptr;
+  void (*stop)(void *) = nullptr;
+  void *arg = nullptr;
+};
+Reader reader;
 
 // Called by SQLite every few hundred virtual-machine steps; must not raise or allocate.
 int progress_handler(void *) { return (QueryCancelPending || ProcDiePending) ? 1 : 0; }
@@ -57,31 +70,52 @@ void end_read_transaction(CachedConnection &conn) {
   conn.in_read_transaction = false;
 }
 
-void xact_callback(XactEvent event, void *) {
-  pg_entry([&] {
-    switch (event) {
-      case XACT_EVENT_COMMIT:
-      case XACT_EVENT_PARALLEL_COMMIT:
-      case XACT_EVENT_ABORT:
-      case XACT_EVENT_PARALLEL_ABORT:
-      case XACT_EVENT_PREPARE:
-        if (reader_stop) reader_stop(reader_stop_arg);
-        for (auto &conn : cache) {
-          end_read_transaction(*conn);
-          if (conn->invalidated) {
-            conn->db.reset();
-            conn->invalidated = false;
-          }
-        }
-        break;
-      default:
-        break;
+void stop_reader() {
+  if (!reader.stop) return;
+  Reader stopping = reader;
+  reader = Reader();
+  stopping.stop(stopping.arg);
+}
+
+// PRE_COMMIT: the reader thread stops and the read transactions end. Ending a read transaction
+// cannot lose anything, so a connection whose COMMIT fails (after a corrupt page, say) is closed,
+// which releases its lock; nothing here needs to fail the PostgreSQL commit.
+void end_transactions_before_commit() {
+  stop_reader();
+  for (auto &conn : cache) end_read_transaction(*conn);
+}
+
+// COMMIT and ABORT: whatever is still open is closed; nothing here raises.
+void release_after_transaction() {
+  stop_reader();
+  for (auto &conn : cache) {
+    end_read_transaction(*conn);
+    if (conn->invalidated) {
+      conn->db.reset();
+      conn->invalidated = false;
     }
-  });
+  }
+}
+
+void xact_callback(XactEvent event, void *) {
+  switch (event) {
+    case XACT_EVENT_PRE_COMMIT:
+    case XACT_EVENT_PARALLEL_PRE_COMMIT:
+    case XACT_EVENT_PRE_PREPARE:
+      pg_entry([] { end_transactions_before_commit(); });
+      break;
+    case XACT_EVENT_COMMIT:
+    case XACT_EVENT_PARALLEL_COMMIT:
+    case XACT_EVENT_ABORT:
+    case XACT_EVENT_PARALLEL_ABORT:
+    case XACT_EVENT_PREPARE:
+      pg_nothrow("release its SQLite connections at the end of a transaction", [] { release_after_transaction(); });
+      break;
+  }
 }
 
 void server_invalidation_callback(Datum, int, uint32) {
-  pg_entry([&] {
+  pg_nothrow("invalidate its SQLite connections", [] {
     for (auto &conn : cache) conn->invalidated = true;
   });
 }
@@ -103,14 +137,24 @@ CachedConnection &find_or_add(const char *path) {
 
 }  // namespace
 
-void connection_set_reader_stop(void (*stop)(void *), void *arg) {
-  reader_stop = stop;
-  reader_stop_arg = arg;
+void connection_set_reader(sqlite3 *db, void (*stop)(void *), void *arg) {
+  reader = Reader();
+  if (!stop) return;
+  for (auto &conn : cache)
+    if (conn->db && conn->db->handle() == db) reader.conn = conn.get();
+  reader.stop = stop;
+  reader.arg = arg;
 }
 
 Database &connection_acquire(const char *path, int busy_timeout_ms) {
   register_callbacks();
   CachedConnection &conn = find_or_add(path);
+  if (reader.conn == &conn)
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_IN_USE),
+                    errmsg("SQLite database \"%s\" is being read by a migration's copy", path),
+                    errdetail("A query on the same file ran inside the copy (from a type's input function, a "
+                              "domain's CHECK or a trigger); its connection cannot be shared with the reader thread."),
+                    errhint("Read the file through another path, or drop the domain CHECK for the migration.")));
   if (conn.db && conn.invalidated && !conn.in_read_transaction) {
     conn.db.reset();
     conn.invalidated = false;

@@ -12,10 +12,10 @@ extern "C" {
 #include <string>
 #include <vector>
 
-#include "bridge/error_bridge.hpp"
-#include "core/migration_plan.hpp"
+#include "pg/error_bridge.hpp"
+#include "core/migration_planner.hpp"
 #include "core/sqlite_query.hpp"
-#include "fdw/pg_quoter.hpp"
+#include "pg/quoting.hpp"
 
 namespace hangar {
 

@@ -1,0 +1,64 @@
+// What every PostgreSQL-zone part shares (the `pg` layer of DESIGN.md), grouped by the file that
+// defines it: option parsing and lookup, privilege checks, the connection cache, and raising
+// SQLite failures. `convert`, `fdw` and `migrate` build on this header; it includes none of them.
+#pragma once
+
+#include "pg/pg_headers.hpp"
+
+extern "C" {
+#include "foreign/foreign.h"
+#include "nodes/pg_list.h"
+#include "pgtime.h"
+}
+
+#include <sqlite3.h>
+
+namespace hangar {
+
+class Database;
+
+// options.cpp: option validation and typed lookup of server, table and column options
+
+// How INTEGER and REAL values in a date/time column are read.
+enum class DatetimeUnit { UnixSeconds, UnixMilliseconds, JulianDay };
+
+struct ServerOptions {
+  const char *database = nullptr;  // absolute path of the SQLite file
+  int busy_timeout_ms = 5000;
+  pg_tz *timezone = nullptr;       // zone of naive text read into timestamptz; UTC when null
+};
+
+struct ColumnOptions {
+  const char *column_name = nullptr;  // SQLite column name
+  DatetimeUnit datetime_unit = DatetimeUnit::UnixSeconds;
+  pg_tz *timezone = nullptr;          // overrides the server's
+};
+
+// Raises for an unknown option or a bad value; `catalog` is the catalog the options belong to.
+void validate_options(List *options, Oid catalog);
+ServerOptions server_options(Oid serverid);
+// The SQLite table a foreign table reads: its table_name option, or its own name.
+const char *foreign_table_sqlite_name(Oid relid);
+ColumnOptions column_options(Oid relid, AttrNumber attnum);
+
+// privileges.cpp: who may make the server read a file
+// Errors unless the current role may read server files; `what` names the action for the message.
+void check_read_server_files_privilege(const char *what);
+void check_absolute_database_path(const char *path);
+
+// connections.cpp: one cached read-only SQLite connection per file and backend
+
+// The connection for a file, opened on first use, inside this transaction's SQLite read
+// transaction (so every read of one file in one PostgreSQL transaction sees one snapshot).
+// Raises when a read-ahead thread is reading the file (see connection_set_reader).
+Database &connection_acquire(const char *path, int busy_timeout_ms);
+Database &connection_for_server(Oid serverid);
+// A thread reading from a connection registers how to stop it (stop(arg)); the transaction's
+// end calls it before it touches the connections, and unregistering passes nullptr. While it
+// is registered, connection_acquire refuses the file: SQLite connections are single-threaded.
+void connection_set_reader(sqlite3 *db, void (*stop)(void *), void *arg);
+
+// sqlite_errors.cpp: reporting SQLite failures from the PostgreSQL zone (never returns)
+[[noreturn]] void report_sqlite_error(sqlite3 *db, int rc, const char *action);
+
+}  // namespace hangar
