@@ -10,7 +10,7 @@ SOURCES = $(sort $(wildcard src/*/*.cpp))
 OBJS = $(SOURCES:.cpp=.o)
 CORE_SOURCES = $(sort $(wildcard src/core/*.cpp))
 
-REGRESS = setup options security import scan types errors snapshot cancel migrate migrate_options migrate_errors verify progress
+REGRESS = setup options security import scan types errors snapshot cancel migrate migrate_options migrate_errors migrate_security verify progress
 
 PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
@@ -30,7 +30,7 @@ include $(PGXS)
 # Unit tests of src/core (pure C++), linked with the same core objects the extension ships.
 UNIT_BIN = test/unit/core_tests
 UNIT_SOURCES = $(sort $(wildcard test/unit/*.cpp))
-$(UNIT_BIN): $(CORE_SOURCES:.cpp=.o) $(UNIT_SOURCES) $(wildcard src/core/*.hpp)
+$(UNIT_BIN): $(CORE_SOURCES:.cpp=.o) $(UNIT_SOURCES) $(wildcard src/core/*.hpp test/unit/*.hpp)
 	$(CXX) -std=c++17 -O1 -g -Wall -Wextra -Wshadow -Isrc -o $@ $(UNIT_SOURCES) $(CORE_SOURCES:.cpp=.o) \
 		-lgtest -lgtest_main -lsqlite3 -pthread
 

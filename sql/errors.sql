@@ -10,6 +10,8 @@
 \set notadb_db :fixtures '/notadb.db'
 \set corrupt_db :fixtures '/corrupt.db'
 \set locked_db :fixtures '/locked.db'
+\set newer_db :fixtures '/newer_format.db'
+\set hot_db :fixtures '/hot_journal.db'
 SET regress.fixtures = :'fixtures';
 
 CREATE SERVER bad FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'bad_db');
@@ -82,6 +84,11 @@ SELECT count(*) FROM file_t;
 SELECT regress_error('SELECT count(*) FROM file_t');
 \! cd "$PG_ABS_BUILDDIR/results/fixtures" && while [ ! -f locked.released ]; do sleep 0.05; done
 SELECT count(*) FROM file_t;
+-- a file written by a newer SQLite, and one whose writer crashed and left a hot journal
+ALTER SERVER bad OPTIONS (SET database :'newer_db');
+SELECT regexp_replace(regress_error('SELECT count(*) FROM file_t'), 'SQLite [0-9.]+ cannot', 'SQLite N cannot');
+ALTER SERVER bad OPTIONS (SET database :'hot_db');
+SELECT regress_error('SELECT count(*) FROM file_t');
 
 -- a failing callback (here a C++ exception, thrown for a missing SQLite table, turned into an
 -- ERROR) leaves the session usable

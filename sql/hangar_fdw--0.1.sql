@@ -54,7 +54,8 @@ RETURNS TABLE (
   detail text,
   run_id bigint)
 AS 'MODULE_PATHNAME'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION hangar_plan(
   source text,
@@ -67,7 +68,8 @@ CREATE FUNCTION hangar_plan(
   verify boolean DEFAULT true)
 RETURNS TABLE (step integer, phase text, table_name text, statement text)
 AS 'MODULE_PATHNAME'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 CREATE FUNCTION hangar_verify(source text, target_schema name DEFAULT 'public')
 RETURNS TABLE (
@@ -78,13 +80,16 @@ RETURNS TABLE (
   verified boolean,
   detail text)
 AS 'MODULE_PATHNAME'
-LANGUAGE C VOLATILE;
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
 
 -- Moves every sequence owned by a column of a table in target_schema (serial and identity
 -- columns) past the largest value in that column, so the next insert without an id succeeds.
+-- target_schema is a name taken as it is spelled ('App' is the schema "App").
 CREATE FUNCTION hangar_reset_sequences(target_schema name DEFAULT 'public')
 RETURNS TABLE (sequence_name text, table_name text, column_name text, next_value bigint)
 LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
   owned record;
@@ -97,7 +102,8 @@ BEGIN
     JOIN pg_class c ON c.oid = d.refobjid
     JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = d.refobjsubid
     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
-      AND d.deptype IN ('a', 'i') AND c.relnamespace = target_schema::regnamespace
+      AND d.deptype IN ('a', 'i')
+      AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = target_schema)
     ORDER BY 2::text, 3
   LOOP
     EXECUTE format('SELECT max(%I) FROM %s', owned.col, owned.tbl) INTO max_value;
@@ -114,3 +120,11 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- Every function above runs with search_path = pg_catalog, pg_temp, so no object planted in a
+-- schema on the caller's path can run inside a migration. Running them reads files and creates
+-- objects: nobody may until granted (README.md, Security).
+REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;

@@ -24,9 +24,9 @@ FROM hangar_migrate(:'app_db', 'app');
 \d app.tags
 SELECT enum_range(NULL::app.account_status);
 SELECT conrelid::regclass AS "table", conname, pg_get_constraintdef(oid)
-FROM pg_constraint WHERE connamespace = 'app'::regnamespace ORDER BY 1::text, 2;
+FROM pg_constraint WHERE connamespace = 'app'::regnamespace ORDER BY conrelid::regclass::text, conname;
 SELECT indexrelid::regclass AS index, pg_get_indexdef(indexrelid)
-FROM pg_index WHERE indrelid::regclass::text LIKE 'app.%' ORDER BY 1::text;
+FROM pg_index WHERE indrelid::regclass::text LIKE 'app.%' ORDER BY indexrelid::regclass::text;
 -- nothing for bookkeeping in the target schema
 SELECT relname, relkind FROM pg_class WHERE relnamespace = 'app'::regnamespace AND relkind IN ('r', 'v', 'S') ORDER BY 1;
 

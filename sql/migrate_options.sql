@@ -46,9 +46,15 @@ SELECT regress_error(format('SELECT * FROM hangar_migrate(%L)', :'fixtures' || '
 -- nothing was left behind by any of them
 SELECT nspname FROM pg_namespace WHERE nspname LIKE 'bad%' OR nspname = 'hangar_test';
 
--- a file path needs pg_read_server_files; a server needs USAGE on it
+-- nobody runs a migration until granted EXECUTE; then a file path needs pg_read_server_files
+-- and a server needs USAGE on it
 CREATE ROLE regress_hangar_migrator;
 GRANT CREATE ON DATABASE contrib_regression TO regress_hangar_migrator;
+SET ROLE regress_hangar_migrator;
+SELECT * FROM hangar_migrate('migrate_srv', 'mine');  -- ERROR
+\echo :LAST_ERROR_SQLSTATE
+RESET ROLE;
+GRANT EXECUTE ON FUNCTION hangar_migrate TO regress_hangar_migrator;
 SET ROLE regress_hangar_migrator;
 SELECT * FROM hangar_migrate(:'app_db', 'mine');  -- ERROR
 \echo :LAST_ERROR_SQLSTATE
@@ -61,5 +67,6 @@ SELECT count(*) AS tables FROM hangar_migrate('migrate_srv', 'mine') WHERE verif
 RESET ROLE;
 DROP SCHEMA mine CASCADE;
 REVOKE ALL ON FOREIGN SERVER migrate_srv FROM regress_hangar_migrator;
+REVOKE EXECUTE ON FUNCTION hangar_migrate FROM regress_hangar_migrator;
 REVOKE CREATE ON DATABASE contrib_regression FROM regress_hangar_migrator;
 DROP ROLE regress_hangar_migrator;

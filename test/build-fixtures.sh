@@ -21,3 +21,17 @@ sqlite3 "$out/corrupt.db" "PRAGMA page_size = 4096;
 dd if=/dev/zero of="$out/corrupt.db" bs=4096 seek=2 count=1 conv=notrunc status=none
 # locked.db: the error tests hold an exclusive lock on it from another process.
 sqlite3 "$out/locked.db" "CREATE TABLE t (id INTEGER PRIMARY KEY); INSERT INTO t VALUES (1);"
+# newer_format.db: a schema format number (header offset 44) newer than this SQLite reads.
+sqlite3 "$out/newer_format.db" "CREATE TABLE t (id INTEGER PRIMARY KEY);"
+printf '\005' | dd of="$out/newer_format.db" bs=1 seek=47 conv=notrunc status=none
+# hot_journal.db: a writer that stopped in the middle of a transaction left its journal behind.
+/usr/bin/python3 - "$out/hot_journal.db" <<'PY'
+import os, sqlite3, sys
+db = sqlite3.connect(sys.argv[1], isolation_level=None)
+db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+db.execute("INSERT INTO t VALUES (1, 'committed')")
+db.execute("PRAGMA cache_size = 1")  # spill pages into the file before the commit
+db.execute("BEGIN")
+db.executemany("INSERT INTO t (v) VALUES (?)", [("x" * 500,)] * 2000)
+os._exit(0)  # no rollback, no close: the journal stays hot
+PY

@@ -21,6 +21,7 @@ constexpr const char *kInternalError = "XX000";
 constexpr const char *kInvalidParameterValue = "22023";
 constexpr const char *kSyntaxError = "42601";
 constexpr const char *kReadOnlySqlTransaction = "25006";
+constexpr const char *kObjectNotInPrerequisiteState = "55000";
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

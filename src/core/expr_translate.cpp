@@ -1,11 +1,32 @@
-// SQLite -> PostgreSQL expression translation (see expr_translate.hpp). Token by token: names
-// resolve to target columns, literals are re-quoted by PostgreSQL's own rules, a short list of
-// functions and operators with identical meaning is mapped, anything else refuses.
+// The expression translator (expr_translator.hpp) and the single-table translations built on it
+// (expr_translate.hpp). What passes, and why it means the same in PostgreSQL:
+//
+// - Every operator node is written in parentheses, so PostgreSQL groups as SQLite did
+//   (`c || 1 + 1` is `(c || 1) + 1` in SQLite).
+// - + - * between numbers: the same, except that PostgreSQL computes numeric (decimal) operands
+//   exactly where SQLite rounds through binary floats; a difference then shows as a refused
+//   build or a failed verification, never as a silently different stored value. A REAL literal
+//   beside integers is cast to double precision, as SQLite computes it.
+// - / and % yield NULL for a zero divisor in SQLite and fail in PostgreSQL: the divisor is
+//   wrapped in NULLIF(x, 0). / on numeric (decimal) and % on anything but integers differ and
+//   are refused.
+// - || joins text and integers (whose text is the same in both); reals, booleans, dates and
+//   blobs are spelled differently and refused.
+// - Comparisons pass between values of the same kind; text ordering gets COLLATE "C" (SQLite's
+//   BINARY is byte order); a boolean beside 0 or 1 compares with false or true. Text against
+//   numbers, dates against text and JSON are refused: SQLite decides those by storage class and
+//   affinity. Columns declared with COLLATE NOCASE or RTRIM refuse every comparison.
+// - LIKE, GLOB, REGEXP, MATCH, JSON operators, row values, parameters and RAISE are refused.
+// - CAST follows SQLite's rules: to INTEGER truncates toward zero; to TEXT only from text and
+//   integers; to REAL from numbers; to BLOB from blobs and text (as UTF-8 bytes).
 #include "core/expr_translate.hpp"
 
+#include <cstdint>
 #include <cstdlib>
 
 #include "core/ascii_case.hpp"
+#include "core/error.hpp"
+#include "core/sql_parser.hpp"
 #include "core/type_map.hpp"
 #include "core/type_names.hpp"
 #include "core/cpp_only.hpp"
@@ -14,232 +35,490 @@ namespace hangar {
 
 namespace {
 
-// Functions whose meaning is the same in both systems, with their PostgreSQL names.
-const char *pg_function(const std::string &sqlite_upper) {
-  static const char *const kMap[][2] = {
-      {"LOWER", "lower"}, {"UPPER", "upper"}, {"LENGTH", "length"}, {"ABS", "abs"},
-      {"COALESCE", "coalesce"}, {"IFNULL", "coalesce"}, {"NULLIF", "nullif"}, {"SUBSTR", "substr"},
-      {"SUBSTRING", "substr"}, {"TRIM", "btrim"}, {"LTRIM", "ltrim"}, {"RTRIM", "rtrim"},
-      {"REPLACE", "replace"}, {"INSTR", "strpos"}, {"MAX", "greatest"}, {"MIN", "least"}};
-  for (const auto &m : kMap)
-    if (sqlite_upper == m[0]) return m[1];
-  return nullptr;
+[[noreturn]] void refuse(std::string reason) { throw Refusal{std::move(reason)}; }
+
+Typed typed(std::string sql, ValueKind kind, bool aggregate = false) {
+  Typed t;
+  t.sql = std::move(sql);
+  t.kind = kind;
+  t.aggregate = aggregate;
+  return t;
 }
 
-// Words passed through unchanged: they mean the same in PostgreSQL.
-bool is_passthrough_keyword(const std::string &u) {
-  for (const char *k : {"AND", "OR", "NOT", "IN", "NULL", "BETWEEN", "CASE", "WHEN", "THEN", "ELSE", "END",
-                        "TRUE", "FALSE", "EXISTS", "DISTINCT", "ISNULL", "NOTNULL"})
-    if (u == k) return true;
-  return false;
-}
+bool is_zero_or_one(const Typed &t) { return t.literal && t.kind == ValueKind::Integer && (t.sql == "0" || t.sql == "1"); }
 
-bool is_comparison(const Token &t) {
-  return t.is("=") || t.is("==") || t.is("!=") || t.is("<>") || t.is_word("IN") || t.is_word("IS");
-}
-
-bool ends_comparison(const Token &t) {
-  return t.is_word("AND") || t.is_word("OR") || t.is_word("THEN") || t.is_word("WHEN") || t.is_word("ELSE") ||
-         t.is_word("END") || t.is(",");
-}
-
-bool is_boolean_type(const std::string &pg_type) { return pg_type == "boolean"; }
-
-std::string number_text(const Token &t) {
-  if (t.text.size() > 2 && t.text[0] == '0' && (t.text[1] == 'x' || t.text[1] == 'X'))
-    return std::to_string(std::strtoll(t.text.c_str() + 2, nullptr, 16));
-  return t.text;
-}
-
-std::string blob_literal(const Token &t, const PgQuoter &quote) { return quote.literal("\\x" + t.value) + "::bytea"; }
-
-class Translator {
- public:
-  Translator(const std::vector<Token> &tokens, const ColumnLookup &columns, const PgQuoter &quote, bool in_default)
-      : tokens_(tokens), columns_(columns), quote_(quote), in_default_(in_default) {}
-
-  // Names that are not columns: set for view bodies (nullptr: a non-column name refuses).
-  std::function<std::string(const std::string &)> other_names;
-
-  Translation run() {
-    for (i_ = 0; i_ < tokens_.size() && result_.reason.empty(); ++i_) step();
-    if (!result_.reason.empty()) return result_;
-    result_.ok = true;
-    result_.sql = join();
-    return result_;
+// A string literal that reads as a number the same way in both systems (digits, one point).
+bool is_numeric_text(const std::string &s) {
+  size_t i = s[0] == '-' || s[0] == '+' ? 1 : 0;
+  bool digits = false, point = false;
+  for (; i < s.size(); ++i) {
+    if (s[i] >= '0' && s[i] <= '9') digits = true;
+    else if (s[i] == '.' && !point) point = true;
+    else return false;
   }
+  return digits;
+}
+
+const char *kind_name(ValueKind k) {
+  switch (k) {
+    case ValueKind::Boolean: return "a boolean";
+    case ValueKind::Integer: return "an integer";
+    case ValueKind::Real: return "a real";
+    case ValueKind::Decimal: return "a numeric";
+    case ValueKind::Text: return "a text";
+    case ValueKind::Enum: return "an enum";
+    case ValueKind::Blob: return "a blob";
+    case ValueKind::Temporal: return "a date/time";
+    case ValueKind::Json: return "a JSON";
+    case ValueKind::Uuid: return "a uuid";
+    case ValueKind::Null: return "a NULL";
+    default: return "an untyped";
+  }
+}
+
+bool binary_collation(const Typed &t) { return t.collation.empty() || t.collation == "BINARY"; }
+
+// SQLite reads a number literal as an INTEGER when it is a whole decimal or hex number within 64
+// bits (hex as two's complement: 0xFFFFFFFFFFFFFFFF is -1), else as a REAL.
+Typed number_literal(const Token &t) {
+  const std::string &text = t.text;
+  Typed out;
+  out.literal = true;
+  if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {
+    if (text.size() > 18) refuse("the hex literal " + text + " (beyond 64 bits)");
+    uint64_t bits = std::strtoull(text.c_str() + 2, nullptr, 16);
+    int64_t value = static_cast<int64_t>(bits);
+    out.sql = value < 0 ? "(" + std::to_string(value) + ")" : std::to_string(value);
+    out.kind = ValueKind::Integer;
+    return out;
+  }
+  bool whole = text.find_first_of(".eE") == std::string::npos;
+  if (whole) {
+    // Beyond 2^63-1 SQLite reads a REAL; refuse rather than guess its rounding.
+    std::string digits = text.substr(text.find_first_not_of('0') == std::string::npos ? text.size() - 1
+                                                                                        : text.find_first_not_of('0'));
+    if (digits.size() > 19 || (digits.size() == 19 && digits > "9223372036854775807"))
+      refuse("the integer literal " + text + " (beyond 64 bits, SQLite reads it as a REAL)");
+    out.sql = digits;
+    out.kind = ValueKind::Integer;
+    return out;
+  }
+  out.sql = (text[0] == '.' ? "0" : "") + text;
+  if (out.sql.back() == '.') out.sql += "0";
+  out.kind = ValueKind::Real;
+  return out;
+}
+
+}  // namespace
+
+Typed ExprTranslator::value(const Expr &e) {
+  switch (e.kind) {
+    case ExprKind::Literal: return literal(e);
+    case ExprKind::Parameter: refuse("a query parameter");
+    case ExprKind::Column: return column(e);
+    case ExprKind::Unary: return unary(e);
+    case ExprKind::Binary: return binary(e);
+    case ExprKind::IsNull: {
+      Typed operand = value(*e.args[0]);
+      Typed t = typed("(" + operand.sql + (e.negated ? " IS NOT NULL)" : " IS NULL)"), ValueKind::Boolean);
+      t.aggregate = operand.aggregate;
+      return t;
+    }
+    case ExprKind::Like: refuse(e.op + " (its case and pattern rules differ in PostgreSQL)");
+    case ExprKind::Between: return between(e);
+    case ExprKind::InList: return in_list(e);
+    case ExprKind::InSelect: return in_select(e);
+    case ExprKind::InTable: refuse("IN with a table name");
+    case ExprKind::Exists: {
+      Typed sub = scope_.subquery(*e.query);
+      return typed("(EXISTS (" + sub.sql + "))", ValueKind::Boolean);
+    }
+    case ExprKind::Subquery: return subquery(e);
+    case ExprKind::Function: {
+      if (!is_listed_function(e.name)) refuse("the function " + e.name + "()");
+      std::vector<Typed> args;
+      for (const ExprPtr &a : e.args) args.push_back(value(*a));
+      return translate_function(e, std::move(args), *this);
+    }
+    case ExprKind::Cast: return cast(e);
+    case ExprKind::Case: return case_expression(e);
+    case ExprKind::Collate: return collate(e);
+    case ExprKind::Row: refuse("a row value");
+    case ExprKind::Raise: refuse("RAISE");
+  }
+  refuse("an expression");
+}
+
+Typed ExprTranslator::truth(const Typed &t) const {
+  switch (t.kind) {
+    case ValueKind::Boolean:
+      return t;
+    case ValueKind::Null:
+      return typed("NULL::boolean", ValueKind::Boolean);
+    case ValueKind::Integer:
+    case ValueKind::Real:
+    case ValueKind::Decimal:
+      if (is_zero_or_one(t)) return typed(t.sql == "1" ? "true" : "false", ValueKind::Boolean);
+      return typed("(" + t.sql + " <> 0)", ValueKind::Boolean, t.aggregate);
+    default:
+      refuse(std::string(kind_name(t.kind)) + " value used as a condition");
+  }
+}
+
+Typed ExprTranslator::ordered(const Typed &t) const {
+  if (!binary_collation(t)) refuse("ordering under COLLATE " + t.collation);
+  if (t.kind == ValueKind::Text) {
+    Typed c = t;
+    c.sql = "(" + t.sql + " COLLATE \"C\")";
+    return c;
+  }
+  if (t.kind == ValueKind::Enum) {
+    Typed c = t;
+    c.sql = "(CAST(" + t.sql + " AS text) COLLATE \"C\")";
+    c.kind = ValueKind::Text;
+    return c;
+  }
+  if (t.kind == ValueKind::Json || t.kind == ValueKind::Uuid || t.kind == ValueKind::Temporal ||
+      t.kind == ValueKind::Other || t.kind == ValueKind::Unknown)
+    refuse(std::string("ordering by ") + kind_name(t.kind) + " value (SQLite orders its stored text or numbers)");
+  return t;
+}
+
+Typed ExprTranslator::literal(const Expr &e) {
+  const Token &t = e.token;
+  Typed out;
+  out.literal = true;
+  switch (t.kind) {
+    case TokenKind::Number: return number_literal(t);
+    case TokenKind::String:
+      out.sql = quote_.literal(t.value);
+      out.kind = ValueKind::Text;
+      return out;
+    case TokenKind::Blob:
+      out.sql = "'\\x" + t.value + "'::bytea";
+      out.kind = ValueKind::Blob;
+      return out;
+    default:
+      break;
+  }
+  if (t.is_word("NULL")) {
+    out.sql = "NULL";
+    out.kind = ValueKind::Null;
+  } else if (t.is_word("TRUE") || t.is_word("FALSE")) {
+    out.sql = t.is_word("TRUE") ? "true" : "false";
+    out.kind = ValueKind::Boolean;
+  } else {
+    refuse(ascii_upper(t.text) + " outside a DEFAULT");
+  }
+  return out;
+}
+
+Typed ExprTranslator::column(const Expr &e) {
+  std::optional<Typed> resolved = scope_.column(e);
+  if (resolved) return *resolved;
+  // SQLite reads a double-quoted name that names nothing as a string literal.
+  if (e.names.size() == 1 && e.token.kind == TokenKind::QuotedIdentifier && e.token.text[0] == '"') {
+    Typed s = typed(quote_.literal(e.names[0]), ValueKind::Text);
+    s.literal = true;
+    return s;
+  }
+  std::string full;
+  for (const std::string &n : e.names) full += (full.empty() ? "" : ".") + n;
+  refuse("the name \"" + full + "\", which is not a column in scope");
+}
+
+Typed ExprTranslator::unary(const Expr &e) {
+  if (e.op == "NOT") {
+    Typed c = condition(*e.args[0]);
+    Typed t = typed("(NOT " + c.sql + ")", ValueKind::Boolean);
+    t.aggregate = c.aggregate;
+    return t;
+  }
+  Typed operand = value(*e.args[0]);
+  if (e.op == "+") return operand;  // a no-op in SQLite, whatever the value
+  if (e.op == "~") {
+    if (operand.kind != ValueKind::Integer && operand.kind != ValueKind::Null) refuse("~ on a non-integer value");
+    operand.sql = "(~" + operand.sql + ")";
+    operand.literal = false;
+    return operand;
+  }
+  if (!is_numeric_kind(operand.kind) && operand.kind != ValueKind::Null)
+    refuse(std::string("unary minus on ") + kind_name(operand.kind) + " value");
+  bool literal = operand.literal;
+  operand.sql = "(-" + operand.sql + ")";
+  operand.literal = literal;  // -5 is still a number literal for the rules below
+  return operand;
+}
+
+Typed ExprTranslator::binary(const Expr &e) {
+  const std::string &op = e.op;
+  if (op == "AND" || op == "OR") {
+    Typed l = condition(*e.args[0]), r = condition(*e.args[1]);
+    Typed t = typed("(" + l.sql + " " + op + " " + r.sql + ")", ValueKind::Boolean);
+    t.aggregate = l.aggregate || r.aggregate;
+    return t;
+  }
+  if (op == "->" || op == "->>") refuse("the JSON operator " + op);
+  Typed l = value(*e.args[0]), r = value(*e.args[1]);
+  Typed out;
+  if (op == "||") out = concatenation(l, r);
+  else if (op == "+" || op == "-" || op == "*" || op == "/" || op == "%") out = arithmetic(op, l, r);
+  else if (op == "&" || op == "|" || op == "<<" || op == ">>") out = bitwise(op, l, r, *e.args[1]);
+  else out = comparison(op, l, r);
+  out.aggregate = l.aggregate || r.aggregate;
+  return out;
+}
+
+Typed ExprTranslator::arithmetic(const std::string &op, Typed l, Typed r) {
+  for (const Typed *t : {&l, &r})
+    if (!is_numeric_kind(t->kind) && t->kind != ValueKind::Null)
+      refuse("arithmetic (" + op + ") on " + kind_name(t->kind) + " value");
+  bool decimal = l.kind == ValueKind::Decimal || r.kind == ValueKind::Decimal;
+  bool real = l.kind == ValueKind::Real || r.kind == ValueKind::Real;
+  if (op == "%" && (decimal || real)) refuse("% on non-integer values (SQLite converts them to integers)");
+  if (op == "/" && decimal) refuse("division of numeric values (SQLite divides binary floats)");
+  // A REAL literal among integers: PostgreSQL would read it as numeric and compute exactly.
+  for (Typed *t : {&l, &r})
+    if (t->literal && t->kind == ValueKind::Real && !decimal) t->sql = "CAST(" + t->sql + " AS double precision)";
+  std::string divisor = (op == "/" || op == "%") ? "NULLIF(" + r.sql + ", 0)" : r.sql;
+  ValueKind kind = decimal ? ValueKind::Decimal : real ? ValueKind::Real : l.kind == ValueKind::Null ? r.kind : l.kind;
+  if (l.kind == ValueKind::Null && r.kind == ValueKind::Null) kind = ValueKind::Null;
+  return typed("(" + l.sql + " " + op + " " + divisor + ")", kind);
+}
+
+Typed ExprTranslator::concatenation(Typed l, Typed r) {
+  for (Typed *t : {&l, &r}) {
+    if (t->kind == ValueKind::Enum || t->kind == ValueKind::Integer || t->kind == ValueKind::Null)
+      t->sql = "CAST(" + t->sql + " AS text)";
+    else if (t->kind != ValueKind::Text)
+      refuse(std::string("|| with ") + kind_name(t->kind) + " value (PostgreSQL spells it differently)");
+  }
+  return typed("(" + l.sql + " || " + r.sql + ")", ValueKind::Text);
+}
+
+Typed ExprTranslator::bitwise(const std::string &op, const Typed &l, const Typed &r, const Expr &right) {
+  for (const Typed *t : {&l, &r})
+    if (t->kind != ValueKind::Integer && t->kind != ValueKind::Null)
+      refuse("the bit operator " + op + " on " + kind_name(t->kind) + " value");
+  if (op == "<<" || op == ">>") {
+    // SQLite shifts the other way for negative counts and gives 0 beyond 63; PostgreSQL does not.
+    bool small_literal = right.kind == ExprKind::Literal && r.kind == ValueKind::Integer && r.sql.size() <= 2 &&
+                         std::atoi(r.sql.c_str()) < 64;
+    if (!small_literal) refuse("a shift by anything but a literal count from 0 to 63");
+  }
+  return typed("(" + l.sql + " " + op + " " + r.sql + ")", ValueKind::Integer);
+}
+
+void ExprTranslator::make_comparable(Typed &l, Typed &r, bool ordering) const {
+  if (!binary_collation(l) || !binary_collation(r))
+    refuse("a comparison under COLLATE " + (binary_collation(l) ? r.collation : l.collation));
+  if (l.kind == ValueKind::Null || r.kind == ValueKind::Null) return;
+  for (auto [a, b] : {std::pair<Typed *, Typed *>{&l, &r}, {&r, &l}}) {
+    if (a->kind == ValueKind::Boolean && is_zero_or_one(*b)) {
+      b->sql = b->sql == "1" ? "true" : "false";
+      b->kind = ValueKind::Boolean;
+    }
+    // A string literal that reads as a number compares as that number in both systems.
+    if (is_numeric_kind(a->kind) && b->literal && b->kind == ValueKind::Text &&
+        is_numeric_text(b->sql.substr(1, b->sql.size() - 2)))
+      b->kind = a->kind;
+    // An enum against text: compare its label, as SQLite compares the stored text.
+    if (a->kind == ValueKind::Enum && b->kind == ValueKind::Text && (ordering || !b->literal)) {
+      a->sql = "CAST(" + a->sql + " AS text)";
+      a->kind = ValueKind::Text;
+    }
+  }
+  bool same = l.kind == r.kind || (is_numeric_kind(l.kind) && is_numeric_kind(r.kind)) ||
+              (l.kind == ValueKind::Enum && r.kind == ValueKind::Text && r.literal) ||
+              (r.kind == ValueKind::Enum && l.kind == ValueKind::Text && l.literal);
+  if (!same)
+    refuse(std::string("a comparison of ") + kind_name(l.kind) + " value with " + kind_name(r.kind) +
+           " value (SQLite compares by storage class and affinity)");
+  if (l.kind == ValueKind::Temporal && (l.literal || r.literal || l.pg_type != r.pg_type))
+    refuse("a comparison of date/time values of different forms (SQLite compares their text)");
+  if (l.kind == ValueKind::Json || l.kind == ValueKind::Uuid || l.kind == ValueKind::Other ||
+      l.kind == ValueKind::Unknown)
+    refuse(std::string("a comparison of ") + kind_name(l.kind) + " values");
+  if (ordering && l.kind == ValueKind::Enum) refuse("ordering enum values");
+}
+
+Typed ExprTranslator::comparison(const std::string &op, Typed l, Typed r) {
+  bool ordering = op == "<" || op == "<=" || op == ">" || op == ">=";
+  make_comparable(l, r, ordering);
+  if (ordering && l.kind == ValueKind::Text) l.sql = l.sql + " COLLATE \"C\"";
+  std::string pg_op = op == "IS" ? "IS NOT DISTINCT FROM" : op == "IS NOT" ? "IS DISTINCT FROM" : op;
+  return typed("(" + l.sql + " " + pg_op + " " + r.sql + ")", ValueKind::Boolean);
+}
+
+Typed ExprTranslator::between(const Expr &e) {
+  Typed x = value(*e.args[0]), low = value(*e.args[1]), high = value(*e.args[2]);
+  Typed x2 = x;
+  make_comparable(x, low, true);
+  make_comparable(x2, high, true);
+  std::string subject = x.kind == ValueKind::Text || x2.kind == ValueKind::Text ? x.sql + " COLLATE \"C\"" : x.sql;
+  Typed t = typed("(" + subject + (e.negated ? " NOT BETWEEN " : " BETWEEN ") + low.sql + " AND " + high.sql + ")",
+                  ValueKind::Boolean);
+  t.aggregate = x.aggregate || low.aggregate || high.aggregate;
+  return t;
+}
+
+Typed ExprTranslator::in_list(const Expr &e) {
+  Typed x = value(*e.args[0]);
+  if (e.args.size() == 1) return typed(e.negated ? "true" : "false", ValueKind::Boolean);  // x IN ()
+  std::string items;
+  for (size_t i = 1; i < e.args.size(); ++i) {
+    Typed subject = x, item = value(*e.args[i]);
+    make_comparable(subject, item, false);
+    if (i == 1) x = subject;  // an enum read as text stays so for the whole list
+    items += (i > 1 ? ", " : "") + item.sql;
+  }
+  return typed("(" + x.sql + (e.negated ? " NOT IN (" : " IN (") + items + "))", ValueKind::Boolean);
+}
+
+Typed ExprTranslator::in_select(const Expr &e) {
+  Typed x = value(*e.args[0]);
+  Typed sub = scope_.subquery(*e.query);
+  Typed column = sub;
+  column.literal = false;
+  make_comparable(x, column, false);
+  return typed("(" + x.sql + (e.negated ? " NOT IN (" : " IN (") + sub.sql + "))", ValueKind::Boolean);
+}
+
+Typed ExprTranslator::subquery(const Expr &e) {
+  Typed sub = scope_.subquery(*e.query);
+  sub.sql = "(" + sub.sql + ")";
+  sub.literal = false;
+  return sub;
+}
+
+Typed ExprTranslator::case_expression(const Expr &e) {
+  std::string sql = "CASE";
+  size_t i = 0;
+  Typed operand;
+  if (e.has_operand) {
+    operand = value(*e.args[i++]);
+    sql += " " + operand.sql;
+  }
+  size_t end = e.args.size() - (e.has_else ? 1 : 0);
+  ValueKind result = ValueKind::Null;
+  std::string result_type;
+  bool aggregate = operand.aggregate;
+  auto add_result = [&](const Typed &t) {
+    aggregate = aggregate || t.aggregate;
+    if (t.kind == ValueKind::Null) return;
+    if (result == ValueKind::Null) {
+      result = t.kind;
+      result_type = t.pg_type;
+    } else if (result != t.kind) {
+      if (is_numeric_kind(result) && is_numeric_kind(t.kind))
+        result = result == ValueKind::Decimal || t.kind == ValueKind::Decimal ? ValueKind::Decimal : ValueKind::Real;
+      else
+        refuse(std::string("a CASE with ") + kind_name(result) + " and " + kind_name(t.kind) + " results");
+    }
+  };
+  for (; i < end; i += 2) {
+    if (e.has_operand) {
+      Typed subject = operand, when = value(*e.args[i]);
+      make_comparable(subject, when, false);
+      sql += " WHEN " + when.sql;
+    } else {
+      Typed when = condition(*e.args[i]);
+      aggregate = aggregate || when.aggregate;
+      sql += " WHEN " + when.sql;
+    }
+    Typed then = value(*e.args[i + 1]);
+    add_result(then);
+    sql += " THEN " + then.sql;
+  }
+  if (e.has_else) {
+    Typed otherwise = value(*e.args.back());
+    add_result(otherwise);
+    sql += " ELSE " + otherwise.sql;
+  }
+  Typed t = typed("(" + sql + " END)", result);
+  t.pg_type = result_type;
+  t.aggregate = aggregate;
+  return t;
+}
+
+// SQLite casts by the affinity of the type name (lang_expr.html#castexpr).
+Typed ExprTranslator::cast(const Expr &e) {
+  Typed x = value(*e.args[0]);
+  const std::string what = "CAST of " + std::string(kind_name(x.kind)) + " value AS " + e.type_name;
+  if (x.kind == ValueKind::Null) return x;
+  switch (affinity_of(e.type_name)) {
+    case Affinity::Integer:
+      if (x.kind == ValueKind::Integer) return typed("CAST(" + x.sql + " AS bigint)", ValueKind::Integer);
+      if (x.kind == ValueKind::Boolean) return typed("CAST(CAST(" + x.sql + " AS integer) AS bigint)", ValueKind::Integer);
+      if (x.kind == ValueKind::Real || x.kind == ValueKind::Decimal)
+        return typed("CAST(trunc(" + x.sql + ") AS bigint)", ValueKind::Integer);  // SQLite truncates
+      break;
+    case Affinity::Text:
+      if (x.kind == ValueKind::Text) return x;
+      if (x.kind == ValueKind::Integer || x.kind == ValueKind::Enum)
+        return typed("CAST(" + x.sql + " AS text)", ValueKind::Text);
+      break;
+    case Affinity::Real:
+      if (is_numeric_kind(x.kind)) return typed("CAST(" + x.sql + " AS double precision)", ValueKind::Real);
+      break;
+    case Affinity::Blob:
+      if (x.kind == ValueKind::Blob) return x;
+      if (x.kind == ValueKind::Text) return typed("convert_to(" + x.sql + ", 'UTF8')", ValueKind::Blob);
+      break;
+    case Affinity::Numeric:
+      if (x.kind == ValueKind::Integer) return x;
+      break;
+  }
+  refuse(what);
+}
+
+Typed ExprTranslator::collate(const Expr &e) {
+  Typed x = value(*e.args[0]);
+  x.collation = ascii_upper(e.name);
+  return x;
+}
+
+namespace {
+
+// One table's columns, found through a ColumnLookup; columns are written unqualified.
+class TableScope : public NameScope {
+ public:
+  TableScope(const ColumnLookup &columns, const PgQuoter &quote) : columns_(columns), quote_(quote) {}
+
+  std::optional<Typed> column(const Expr &ref) override {
+    if (ref.names.size() != 1 || !columns_) return std::nullopt;
+    const ResolvedColumn *c = columns_(ref.names[0]);
+    if (!c) return std::nullopt;
+    Typed t = typed(quote_.ident(c->pg_name), kind_of_pg_type(c->pg_type, c->is_enum));
+    t.pg_type = c->pg_type;
+    t.collation = c->collation;
+    return t;
+  }
+  Typed subquery(const SelectStmt &) override { refuse("a subquery"); }
 
  private:
-  void refuse(const std::string &reason) {
-    if (result_.reason.empty()) result_.reason = reason;
-  }
-  void emit(const std::string &text, bool is_open = false, bool is_word = false) {
-    out_.push_back({text, is_open, is_word});
-  }
-  const Token *next() const { return i_ + 1 < tokens_.size() ? &tokens_[i_ + 1] : nullptr; }
-
-  void step() {
-    const Token &t = tokens_[i_];
-    // A boolean comparison ends at the next AND/OR/... or comma of its own level, or at the
-    // parenthesis that closes its level (commas inside an IN list do not end it).
-    if (bool_depth_ >= 0 && depth_ == bool_depth_ && (ends_comparison(t) || t.is(")"))) bool_depth_ = -1;
-    switch (t.kind) {
-      case TokenKind::Word: word(t); break;
-      case TokenKind::QuotedIdentifier: name(t, true); break;
-      case TokenKind::String: emit(quote_.literal(t.value)); break;
-      case TokenKind::Blob: emit(blob_literal(t, quote_)); break;
-      case TokenKind::Number:
-        if (bool_depth_ >= 0 && (t.text == "0" || t.text == "1"))
-          emit(t.text == "1" ? "true" : "false");
-        else
-          emit(number_text(t));
-        break;
-      case TokenKind::Parameter: refuse("a query parameter"); break;
-      case TokenKind::Punctuation: punctuation(t); break;
-    }
-  }
-
-  void punctuation(const Token &t) {
-    if (t.is("(")) {
-      ++depth_;
-      emit("(", true);
-    } else if (t.is(")")) {
-      --depth_;
-      emit(")");
-    } else if (t.is("==")) {
-      emit("=");
-    } else if (t.is(";")) {
-      refuse("a statement separator");
-    } else {
-      emit(t.text);
-    }
-  }
-
-  void word(const Token &t) {
-    std::string u = ascii_upper(t.text);
-    const Token *n = next();
-    if (u == "CAST") return cast();
-    if (n && n->is("(") && !is_passthrough_keyword(u)) return function(t, u);
-    if (u == "IS") return is_operator();
-    if (u == "COLLATE") {
-      const Token *c = next();
-      if (c && c->is_word("BINARY")) {
-        ++i_;
-        return;
-      }
-      return refuse("a COLLATE clause");
-    }
-    if (u == "LIKE" || u == "GLOB" || u == "REGEXP" || u == "MATCH")
-      return refuse(u + " (its case and pattern rules differ in PostgreSQL)");
-    if (u == "CURRENT_TIMESTAMP" || u == "CURRENT_DATE" || u == "CURRENT_TIME")
-      return refuse(u + " outside a DEFAULT");
-    if (is_passthrough_keyword(u)) return emit(u == "ISNULL" ? "IS NULL" : u == "NOTNULL" ? "IS NOT NULL" : u);
-    name(t, false);
-  }
-
-  void name(const Token &t, bool quoted) {
-    if (const ResolvedColumn *col = columns_ ? columns_(t.value) : nullptr) {
-      emit(quote_.ident(col->pg_name), false, true);
-      const Token *n = next();
-      if (is_boolean_type(col->pg_type) && n && is_comparison(*n)) bool_depth_ = depth_;
-      return;
-    }
-    if (quoted && in_default_) return emit(quote_.literal(t.value));  // SQLite reads "x" as a string here
-    if (other_names) {
-      // A known table or column gets its PostgreSQL spelling; anything else keeps its own, and a
-      // quoted name is quoted again, so no name from the SQLite file is ever pasted into SQL.
-      std::string known = other_names(t.value);
-      if (!known.empty()) return emit(known, false, true);
-      return emit(quoted ? quote_.ident(t.value) : t.text, false, true);
-    }
-    refuse("the name \"" + t.value + "\", which is not a column of the table");
-  }
-
-  void function(const Token &t, const std::string &u) {
-    if (other_names) return emit(pg_function(u) ? pg_function(u) : t.text, false, true);
-    const char *pg = pg_function(u);
-    if (!pg) return refuse("the function " + t.text + "()");
-    emit(pg, false, true);
-  }
-
-  // SQLite's IS / IS NOT compare null-safely: PostgreSQL's IS [NOT] DISTINCT FROM.
-  void is_operator() {
-    bool negated = false;
-    size_t j = i_ + 1;
-    if (j < tokens_.size() && tokens_[j].is_word("NOT")) {
-      negated = true;
-      ++j;
-    }
-    if (j < tokens_.size() && (tokens_[j].is_word("NULL") || tokens_[j].is_word("DISTINCT") ||
-                               tokens_[j].is_word("TRUE") || tokens_[j].is_word("FALSE"))) {
-      emit(negated ? "IS NOT" : "IS", false, true);
-      i_ = j - 1;
-      return;
-    }
-    emit(negated ? "IS DISTINCT FROM" : "IS NOT DISTINCT FROM", false, true);
-    i_ = j - 1;
-  }
-
-  // CAST(expr AS type): the type goes through the declared-type table.
-  void cast() {
-    emit("CAST", false, true);
-    size_t j = i_ + 1;
-    if (j >= tokens_.size() || !tokens_[j].is("(")) return refuse("a malformed CAST");
-    int depth = 0;
-    size_t as = 0;
-    size_t close = 0;
-    for (size_t k = j; k < tokens_.size(); ++k) {
-      if (tokens_[k].is("(")) ++depth;
-      if (tokens_[k].is(")") && --depth == 0) {
-        close = k;
-        break;
-      }
-      if (depth == 1 && tokens_[k].is_word("AS")) as = k;
-    }
-    if (!as || !close) return refuse("a malformed CAST");
-    std::string type;
-    for (size_t k = as + 1; k < close; ++k) type += (type.empty() ? "" : " ") + tokens_[k].text;
-    TypeMapping m = map_declared_type(type);
-    if (!m.known || m.untyped) return refuse("a CAST to type " + type);
-    std::vector<Token> inner(tokens_.begin() + static_cast<long>(j) + 1, tokens_.begin() + static_cast<long>(as));
-    Translator sub(inner, columns_, quote_, in_default_);
-    sub.other_names = other_names;
-    Translation t = sub.run();
-    if (!t.ok) return refuse(t.reason);
-    emit("(", true);
-    emit(t.sql + " AS " + m.pg_type);
-    emit(")");
-    i_ = close;
-  }
-
-  std::string join() const {
-    std::string sql;
-    for (size_t k = 0; k < out_.size(); ++k) {
-      const Piece &p = out_[k];
-      bool tight = k == 0 || p.text == ")" || p.text == "," || p.text == "." || out_[k - 1].open ||
-                   out_[k - 1].text == "." || (p.open && out_[k - 1].word);
-      if (!tight) sql += ' ';
-      sql += p.text;
-    }
-    return sql;
-  }
-
-  struct Piece {
-    std::string text;
-    bool open;  // an opening parenthesis
-    bool word;  // a name or keyword (a following "(" is a call, written without space)
-  };
-
-  const std::vector<Token> &tokens_;
   const ColumnLookup &columns_;
   const PgQuoter &quote_;
-  bool in_default_;
-  size_t i_ = 0;
-  int depth_ = 0;
-  int bool_depth_ = -1;  // parenthesis depth of a boolean comparison in progress, -1 when none
-  std::vector<Piece> out_;
-  Translation result_;
 };
+
+Translation run(const std::vector<Token> &tokens, ExprContext context, const ColumnLookup &columns,
+                const PgQuoter &quote, bool as_condition) {
+  Translation result;
+  try {
+    ExprPtr e = parse_sql_expression(tokens);
+    TableScope scope(columns, quote);
+    ExprTranslator translator(context, scope, quote);
+    Typed t = as_condition ? translator.condition(*e) : translator.value(*e);
+    if (t.aggregate) refuse("an aggregate function");
+    result.ok = true;
+    result.sql = t.sql;
+  } catch (const Refusal &r) {
+    result.reason = r.reason;
+  } catch (const Error &error) {
+    result.reason = std::string("SQL that does not parse (") + error.what() + ")";
+  }
+  return result;
+}
 
 // The current UTC time, as SQLite's CURRENT_TIMESTAMP means it, for a column of pg_type.
 Translation current_time_default(const std::string &which, const std::string &pg_type) {
@@ -312,12 +591,17 @@ bool in_list(const std::vector<Token> &check, std::string *column, std::vector<s
 
 }  // namespace
 
-Translation translate_expression(const std::vector<Token> &tokens, const ColumnLookup &columns,
+Translation translate_expression(const std::vector<Token> &tokens, ExprContext context, const ColumnLookup &columns,
                                  const PgQuoter &quote) {
-  return Translator(tokens, columns, quote, false).run();
+  return run(tokens, context, columns, quote, false);
 }
 
-Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const ColumnLookup &columns,
+Translation translate_condition(const std::vector<Token> &tokens, ExprContext context, const ColumnLookup &columns,
+                                const PgQuoter &quote) {
+  return run(tokens, context, columns, quote, true);
+}
+
+Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const ColumnLookup &,
                               const PgQuoter &quote) {
   std::vector<Token> tokens = unwrap(raw);
   Translation none;
@@ -328,7 +612,7 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
                              tokens[0].is_word("CURRENT_TIME")))
     return current_time_default(ascii_upper(tokens[0].text), pg_type);
   if (now_function(tokens, &which)) return current_time_default(which, pg_type);
-  if (is_boolean_type(pg_type) && tokens.size() == 1) {
+  if (pg_type == "boolean" && tokens.size() == 1) {
     const std::string v = ascii_upper(tokens[0].value);
     Translation b;
     b.ok = true;
@@ -340,19 +624,20 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     }
     return b;
   }
-  return Translator(tokens, columns, quote, true).run();
-}
-
-Translation translate_view_body(const std::vector<Token> &tokens,
-                                const std::function<std::string(const std::string &)> &names,
-                                const ColumnLookup &boolean_columns, const PgQuoter &quote) {
-  Translator t(tokens, boolean_columns, quote, false);
-  t.other_names = names;
-  return t.run();
+  // A DEFAULT names no columns in SQLite; a double-quoted word in it is a string.
+  return run(tokens, ExprContext::Default, nullptr, quote, false);
 }
 
 bool enum_check(const std::vector<Token> &check, std::string *column, std::vector<std::string> *labels) {
-  return in_list(check, column, labels, [](const Token &t) { return t.kind == TokenKind::String; });
+  std::vector<std::string> all;
+  if (!in_list(check, column, &all, [](const Token &t) { return t.kind == TokenKind::String; })) return false;
+  labels->clear();
+  for (const std::string &label : all) {
+    bool seen = false;
+    for (const std::string &l : *labels) seen = seen || l == label;
+    if (!seen) labels->push_back(label);
+  }
+  return true;
 }
 
 bool boolean_check(const std::vector<Token> &check, std::string *column) {

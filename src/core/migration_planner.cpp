@@ -11,7 +11,9 @@
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
+#include "core/view_translate.hpp"
 #include "core/type_names.hpp"
+#include "core/value_kinds.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -164,13 +166,18 @@ class Planner {
     PlannedTable pt;
     pt.sqlite_name = src.table.name;
     pt.rowid_name = src.table.rowid_name;
+    pt.notes = src.notes;
     pt.pg_name = named(src.table.name, pt.notes, "table");
+    std::vector<std::string> sqlite_names;
+    for (const Column &c : src.table.columns) sqlite_names.push_back(c.name);
+    std::vector<std::string> pg_names = pg_column_names(sqlite_names);
     for (size_t i = 0; i < src.table.columns.size(); ++i) {
       const Column &c = src.table.columns[i];
       PlannedColumn pc;
       pc.sqlite_name = c.name;
-      pc.pg_name = pg_identifier(c.name);
+      pc.pg_name = pg_names[i];
       if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
+      if (const ColumnDefinition *cd = ddl_column(t, c.name)) pc.collation = cd->collation == "BINARY" ? "" : cd->collation;
       pc.pg_type = src.types[i].pg_type;
       if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
       auto mapped = options_.type_map.find(base_type_name(pc.pg_type));
@@ -178,7 +185,7 @@ class Planner {
       if (const std::string *override_type = column_type_override(src.table.name, c.name))
         pc.pg_type = *override_type;
       else if (options_.enums && is_text_type(pc.pg_type))
-        enum_type(t, pt, c.name, &pc.pg_type);
+        pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       if (c.rowid_alias) pt.rowid_alias = static_cast<int>(i);
       pt.columns.push_back(std::move(pc));
     }
@@ -187,12 +194,20 @@ class Planner {
 
   // A CHECK (col IN ('a', 'b')) on a text column is how SQLAlchemy keeps an Enum on SQLite;
   // on PostgreSQL the app would have an enum type named after it.
-  void enum_type(size_t t, PlannedTable &pt, const std::string &column, std::string *pg_type) {
+  // Labels PostgreSQL cannot keep (longer than 63 bytes) leave the column varchar with its CHECK.
+  bool enum_type(size_t t, PlannedTable &pt, const std::string &column, std::string *pg_type) {
     for (const TableConstraint &con : source(t).ddl.constraints) {
       std::string col;
       std::vector<std::string> labels;
       if (con.kind != ConstraintKind::Check || !enum_check(con.check, &col, &labels) || !ascii_iequals(col, column))
         continue;
+      bool fits = true;
+      for (const std::string &l : labels) fits = fits && l.size() <= kMaxPgIdentifierBytes;
+      if (!fits) {
+        pt.notes.push_back("column \"" + column + "\" stays " + *pg_type +
+                           " with its CHECK: an enum label longer than 63 bytes cannot be a PostgreSQL enum label");
+        return false;
+      }
       std::string wanted = con.name.empty() ? pt.sqlite_name + "_" + column + "_enum" : con.name;
       auto existing = enums_.find(ascii_lower(wanted));
       std::string type_name;
@@ -210,17 +225,17 @@ class Planner {
       }
       enum_columns_.insert({plan_.tables.size(), ascii_lower(column)});
       *pg_type = quote_.qualified(plan_.schema, type_name);
-      return;
+      return true;
     }
+    return false;
   }
 
-  ColumnLookup lookup(size_t t, bool include_generated = true) {
-    return [this, t, include_generated](const std::string &name) -> const ResolvedColumn * {
+  ColumnLookup lookup(size_t t) {
+    return [this, t](const std::string &name) -> const ResolvedColumn * {
       int c = find_column(t, name);
       if (c < 0) return nullptr;
       const PlannedColumn &pc = plan_.tables[t].columns[static_cast<size_t>(c)];
-      if (!include_generated && pc.generated) return nullptr;
-      resolved_ = {pc.pg_name, pc.pg_type};
+      resolved_ = {pc.pg_name, pc.pg_type, pc.is_enum, pc.collation};
       return &resolved_;
     };
   }
@@ -280,7 +295,7 @@ class Planner {
         return "";
       }
     }
-    Translation tr = translate_expression(cd.generated, lookup(t), quote_);
+    Translation tr = translate_expression(cd.generated, ExprContext::Generated, lookup(t), quote_);
     if (!tr.ok) {
       planned(t).notes.push_back("generated column \"" + cd.name + "\" is copied as a plain column: " + tr.reason +
                                  " does not translate");
@@ -347,7 +362,7 @@ class Planner {
         pt.notes.push_back(label + " is implied by type boolean");
         continue;
       }
-      Translation tr = translate_expression(con.check, lookup(t), quote_);
+      Translation tr = translate_condition(con.check, ExprContext::Check, lookup(t), quote_);
       if (!tr.ok) {
         pt.notes.push_back(label + " skipped: " + tr.reason + " does not translate");
         continue;
@@ -364,14 +379,14 @@ class Planner {
       std::string refused;
       for (const IndexTerm &term : index.terms) {
         if (!term.collation.empty() && term.collation != "BINARY") refused = "COLLATE " + term.collation;
-        Translation tr = translate_expression(term.expression, lookup(t), quote_);
+        Translation tr = translate_expression(term.expression, ExprContext::Index, lookup(t), quote_);
         if (!tr.ok) refused = tr.reason;
         bool plain = !term.column.empty();
         terms.push_back((plain ? tr.sql : "(" + tr.sql + ")") + (term.descending ? " DESC" : ""));
       }
       std::string where;
       if (!index.where.empty()) {
-        Translation tr = translate_expression(index.where, lookup(t), quote_);
+        Translation tr = translate_condition(index.where, ExprContext::Index, lookup(t), quote_);
         if (!tr.ok) refused = tr.reason;
         where = " WHERE " + tr.sql;
       }
@@ -442,50 +457,58 @@ class Planner {
     const PlannedTable &pt = plan_.tables[t];
     const PlannedColumn &key = pt.columns[static_cast<size_t>(pt.rowid_alias)];
     std::string floor = std::to_string(source(t).sequence_floor);
-    std::string max = "max(" + quote_.ident(key.pg_name) + ")";
+    std::string max = "pg_catalog.max(" + quote_.ident(key.pg_name) + ")";
     add(Phase::Sequences, static_cast<int>(t),
-        "SELECT setval(pg_get_serial_sequence(" + quote_.literal(qualified(t)) + ", " + quote_.literal(key.pg_name) +
-            "), greatest(" + max + ", " + floor + ", 1), greatest(" + max + ", " + floor + ") >= 1) FROM " + qualified(t));
+        "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" + quote_.literal(qualified(t)) + ", " +
+            quote_.literal(key.pg_name) + "), greatest(" + max + ", " + floor + ", 1), greatest(" + max + ", " + floor +
+            ") >= 1) FROM " + qualified(t));
+  }
+
+  // What views may read: every planned table, and each view planned before (SQLite keeps
+  // views in creation order, after what they read).
+  void add_table_relations() {
+    for (size_t t = 0; t < plan_.tables.size(); ++t) {
+      const PlannedTable &pt = plan_.tables[t];
+      Relation rel;
+      rel.pg_qualified = qualified(t);
+      rel.rowid_alias = pt.rowid_alias;
+      for (const PlannedColumn &pc : pt.columns)
+        rel.columns.push_back({pc.sqlite_name, pc.pg_name, pc.pg_type, kind_of_pg_type(pc.pg_type, pc.is_enum),
+                               pc.collation});
+      relations_[ascii_lower(pt.sqlite_name)] = rel;
+    }
   }
 
   void view(const SourceView &v) {
+    if (relations_.empty()) add_table_relations();
     PlannedTable pv;
     pv.sqlite_name = v.name;
     pv.is_view = true;
     pv.pg_name = named(v.name, pv.notes, "view");
-    auto names = [this](const std::string &word) {
-      for (size_t t = 0; t < plan_.tables.size(); ++t) {
-        if (ascii_iequals(plan_.tables[t].sqlite_name, word)) return quote_.ident(plan_.tables[t].pg_name);
-        for (const PlannedColumn &pc : plan_.tables[t].columns)
-          if (ascii_iequals(pc.sqlite_name, word)) return quote_.ident(pc.pg_name);
-      }
-      return std::string();
-    };
-    ColumnLookup booleans = [this](const std::string &name) -> const ResolvedColumn * {
-      for (const PlannedTable &pt : plan_.tables)
-        for (const PlannedColumn &pc : pt.columns)
-          if (pc.pg_type == "boolean" && ascii_iequals(pc.sqlite_name, name)) {
-            resolved_ = {pc.pg_name, pc.pg_type};
-            return &resolved_;
-          }
-      return nullptr;
-    };
-    Translation tr = translate_view_body(v.definition.body, names, booleans, quote_);
     plan_.tables.push_back(pv);
     int index = static_cast<int>(plan_.tables.size()) - 1;
+    if (!v.parse_error.empty()) {
+      plan_.tables.back().notes.push_back("view not created: its SQL does not parse (" + v.parse_error + ")");
+      return;
+    }
+    RelationLookup lookup = [this](const std::string &name) -> const Relation * {
+      auto found = relations_.find(ascii_lower(name));
+      return found == relations_.end() ? nullptr : &found->second;
+    };
+    ViewTranslation tr = translate_view(v.definition.body, v.columns, lookup, quote_);
     if (!tr.ok) {
       plan_.tables.back().notes.push_back("view not created: " + tr.reason + " does not translate");
       return;
     }
-    std::string columns;
-    if (!v.definition.columns.empty()) {
-      std::vector<std::string> quoted;
-      for (const std::string &c : v.definition.columns) quoted.push_back(quote_.ident(pg_identifier(c)));
-      columns = " (" + join(quoted, ", ") + ")";
-    }
-    add(Phase::Views, index,
-        "CREATE VIEW " + quote_.qualified(plan_.schema, pv.pg_name) + columns + " AS " + tr.sql, true,
+    std::vector<std::string> quoted;
+    for (const RelationColumn &c : tr.columns) quoted.push_back(quote_.ident(c.pg_name));
+    std::string target = quote_.qualified(plan_.schema, pv.pg_name);
+    add(Phase::Views, index, "CREATE VIEW " + target + " (" + join(quoted, ", ") + ") AS " + tr.sql, true,
         "view \"" + v.name + "\"");
+    Relation rel;
+    rel.pg_qualified = target;
+    rel.columns = tr.columns;
+    relations_[ascii_lower(v.name)] = rel;
   }
 
   const SourceCatalog &catalog_;
@@ -499,6 +522,7 @@ class Planner {
   std::vector<PlanStep> type_steps_;
   std::set<std::string> used_overrides_;
   ResolvedColumn resolved_;
+  std::map<std::string, Relation> relations_;  // lower-case SQLite name -> what views may read
 };
 
 }  // namespace

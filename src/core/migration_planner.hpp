@@ -26,6 +26,8 @@ struct PlannedColumn {
   std::string sqlite_name;
   std::string pg_name;
   std::string pg_type;     // the column's PostgreSQL type (without serial/identity decoration)
+  bool is_enum = false;    // pg_type is an enum type the plan creates
+  std::string collation;   // the SQLite column's declared collation, upper-case; empty for BINARY
   bool generated = false;  // GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it, the copy skips it
 };
 

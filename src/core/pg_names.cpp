@@ -30,4 +30,23 @@ std::string pg_identifier(std::string_view name) {
   return std::string(name.substr(0, cut)) + suffix;
 }
 
+std::vector<std::string> pg_column_names(const std::vector<std::string> &sqlite_names) {
+  static const char *const kSystemColumns[] = {"ctid", "xmin", "xmax", "cmin", "cmax", "tableoid"};
+  std::vector<std::string> names;
+  for (const std::string &n : sqlite_names) names.push_back(pg_identifier(n));
+  for (std::string &name : names) {
+    bool reserved = false;
+    for (const char *system : kSystemColumns) reserved = reserved || name == system;
+    if (!reserved) continue;
+    std::string candidate = name;
+    for (bool taken = true; taken;) {
+      candidate += "_";
+      taken = false;
+      for (const std::string &other : names) taken = taken || other == candidate;
+    }
+    name = candidate;
+  }
+  return names;
+}
+
 }  // namespace hangar

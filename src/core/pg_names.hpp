@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hangar {
 
@@ -15,6 +16,12 @@ constexpr size_t kMaxPgIdentifierBytes = 63;
 // The name unchanged when it fits in 63 bytes, else a 54-byte prefix (cut at a UTF-8 character
 // boundary), "_" and eight hex digits of a hash of the full name.
 std::string pg_identifier(std::string_view name);
+
+// PostgreSQL names for a table's columns, in order: pg_identifier of each, and a name PostgreSQL
+// reserves for a system column (ctid, xmin, xmax, cmin, cmax, tableoid) gets a "_" appended until
+// it is unique within the table, deterministically, so the migration and IMPORT FOREIGN SCHEMA
+// agree. The caller reports each name that changed.
+std::vector<std::string> pg_column_names(const std::vector<std::string> &sqlite_names);
 
 // How pure C++ code quotes names and literals: the PostgreSQL zone implements it with
 // quote_identifier and quote_literal_cstr, so the keyword list is PostgreSQL's own.

@@ -1,7 +1,11 @@
-// Catalog reading. Column facts come from PRAGMA table_xinfo, which SQLite computes from its
-// own parse of the DDL, so declared types, NOT NULL, primary keys and generated columns are
-// exactly what SQLite itself believes.
+// Catalog reading. Column facts come from PRAGMA table_xinfo and table kinds (shadow, virtual,
+// WITHOUT ROWID) from PRAGMA table_list, which SQLite computes from its own parse of the DDL, so
+// declared types, NOT NULL, primary keys and generated columns are exactly what SQLite believes.
+// The schema is read in a fixed number of statements however many tables the file has: one scan
+// of sqlite_schema, one of table_list, and one prepared table_xinfo statement reused per table.
 #include "core/schema_reader.hpp"
+
+#include <unordered_map>
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
@@ -10,6 +14,11 @@
 namespace hangar {
 
 namespace {
+
+struct ListedKind {
+  std::string type;  // table, view, shadow, virtual
+  bool without_rowid = false;
+};
 
 bool starts_with_ci(const std::string &text, const char *prefix) {
   size_t i = 0;
@@ -20,32 +29,40 @@ bool starts_with_ci(const std::string &text, const char *prefix) {
   return true;
 }
 
-void read_columns(const Database &db, Table &table) {
-  Statement stmt = db.prepare(
-      "SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)");
-  stmt.bind_text(1, table.name);
-  while (stmt.step()) {
+// PRAGMA table_list (SQLite 3.37): which tables are the shadow tables of a virtual table.
+std::unordered_map<std::string, ListedKind> read_table_kinds(const Database &db) {
+  std::unordered_map<std::string, ListedKind> kinds;
+  Statement stmt = db.prepare("SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main'");
+  while (stmt.step()) kinds[stmt.column_text(0)] = {stmt.column_text(1), stmt.column_int64(2) != 0};
+  return kinds;
+}
+
+void read_columns(Statement &xinfo, Table &table) {
+  xinfo.reset();
+  xinfo.bind_text(1, table.name);
+  while (xinfo.step()) {
     Column c;
-    c.name = stmt.column_text(0);
-    c.declared_type = stmt.column_text(1);
-    c.not_null = stmt.column_int64(2) != 0;
-    if (!stmt.is_null(3)) c.default_sql = stmt.column_text(3);
-    c.primary_key_position = static_cast<int>(stmt.column_int64(4));
-    c.hidden = static_cast<int>(stmt.column_int64(5));
+    c.name = xinfo.column_text(0);
+    c.declared_type = xinfo.column_text(1);
+    c.not_null = xinfo.column_int64(2) != 0;
+    if (!xinfo.is_null(3)) c.default_sql = xinfo.column_text(3);
+    c.primary_key_position = static_cast<int>(xinfo.column_int64(4));
+    c.hidden = static_cast<int>(xinfo.column_int64(5));
     if (c.hidden == 1) continue;
     table.columns.push_back(std::move(c));
   }
 }
 
-// The first of SQLite's three rowid spellings that no column shadows and that SQLite accepts
-// for this table (views and WITHOUT ROWID tables accept none).
-std::string find_rowid_name(const Database &db, const Table &table) {
-  if (table.is_view) return {};
+// The first of SQLite's three rowid spellings that no column shadows. Views and WITHOUT ROWID
+// tables have none; a virtual table has one only if SQLite accepts it for that table.
+std::string find_rowid_name(const Database &db, const Table &table, bool without_rowid) {
+  if (table.is_view || without_rowid) return {};
   for (const char *candidate : {"rowid", "_rowid_", "oid"}) {
     bool shadowed = false;
     for (const Column &c : table.columns)
-      if (sqlite3_stricmp(c.name.c_str(), candidate) == 0) shadowed = true;
+      if (ascii_iequals(c.name, candidate)) shadowed = true;
     if (shadowed) continue;
+    if (!table.is_virtual) return candidate;
     sqlite3_stmt *probe = nullptr;
     std::string sql = std::string("SELECT ") + candidate + " FROM " + quote_sqlite_identifier(table.name) + " LIMIT 0";
     int rc = sqlite3_prepare_v2(db.handle(), sql.c_str(), -1, &probe, nullptr);
@@ -55,18 +72,31 @@ std::string find_rowid_name(const Database &db, const Table &table) {
   return {};
 }
 
+// The per-table PRAGMA statements, prepared once and reused for every table.
+struct TableReaders {
+  explicit TableReaders(const Database &db)
+      : xinfo(db.prepare("SELECT name, type, \"notnull\", dflt_value, pk, hidden FROM pragma_table_xinfo(?1)")),
+        pk_index(db.prepare("SELECT count(*) FROM pragma_index_list(?1) WHERE origin = 'pk'")) {}
+  Statement xinfo;
+  Statement pk_index;
+};
+
 // A rowid table's single-column primary key declared exactly INTEGER is an alias of the rowid
-// (https://www.sqlite.org/lang_createtable.html#rowid).
-void mark_rowid_alias(Table &table) {
-  if (table.is_view) return;
+// (https://www.sqlite.org/lang_createtable.html#rowid), except when declared INTEGER PRIMARY KEY
+// DESC, a quirk SQLite keeps: that is an ordinary column (which may even hold NULL) with its own
+// index. So the key is an alias exactly when SQLite made no index for it.
+void mark_rowid_alias(Statement &pk_index, Table &table) {
+  if (table.is_view || table.is_virtual || table.rowid_name.empty()) return;
   Column *key = nullptr;
   for (Column &c : table.columns) {
     if (c.primary_key_position == 0) continue;
     if (key) return;  // composite key
     key = &c;
   }
-  if (key && !table.without_rowid() && sqlite3_stricmp(key->declared_type.c_str(), "INTEGER") == 0)
-    key->rowid_alias = true;
+  if (!key || !ascii_iequals(key->declared_type, "INTEGER")) return;
+  pk_index.reset();
+  pk_index.bind_text(1, table.name);
+  key->rowid_alias = pk_index.step() && pk_index.column_int64(0) == 0;
 }
 
 Table table_from_row(const Statement &stmt) {
@@ -82,23 +112,38 @@ constexpr const char *kListQuery =
     "SELECT type, name, coalesce(sql, '') FROM sqlite_schema "
     "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
+// Fills a listed table's columns and rowid facts; false (and a skip) when SQLite cannot say.
+bool complete(const Database &db, TableReaders &readers, Table &t, const ListedKind *kind, SchemaListing &listing) {
+  try {
+    read_columns(readers.xinfo, t);
+    t.rowid_name = find_rowid_name(db, t, kind && kind->without_rowid);
+    mark_rowid_alias(readers.pk_index, t);
+  } catch (const Error &) {
+    listing.skipped.push_back({t.name, sqlite3_errmsg(db.handle())});
+    readers.xinfo.reset();
+    readers.pk_index.reset();
+    return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &, void *), void *arg) {
   SchemaListing listing;
+  std::unordered_map<std::string, ListedKind> kinds = read_table_kinds(db);
   Statement stmt = db.prepare(std::string(kListQuery) + " ORDER BY rowid");
+  TableReaders readers(db);
   while (stmt.step()) {
     Table t = table_from_row(stmt);
     if (wanted && !wanted(t.name, arg)) continue;
-    try {
-      read_columns(db, t);
-    } catch (const Error &) {
-      listing.skipped.push_back({t.name, sqlite3_errmsg(db.handle())});
+    auto kind = kinds.find(t.name);
+    if (kind != kinds.end() && kind->second.type == "shadow") {
+      listing.shadow.push_back(t.name);
       continue;
     }
-    t.rowid_name = find_rowid_name(db, t);
-    mark_rowid_alias(t);
-    listing.tables.push_back(std::move(t));
+    if (complete(db, readers, t, kind == kinds.end() ? nullptr : &kind->second, listing))
+      listing.tables.push_back(std::move(t));
   }
   return listing;
 }
@@ -110,9 +155,12 @@ Table read_table(const Database &db, const std::string &name) {
     throw Error(sqlstate::kFdwTableNotFound, "SQLite table \"" + name + "\" does not exist",
                 "The database \"" + db.path() + "\" has no table or view of that name.");
   Table t = table_from_row(stmt);
-  read_columns(db, t);
-  t.rowid_name = find_rowid_name(db, t);
-  mark_rowid_alias(t);
+  std::unordered_map<std::string, ListedKind> kinds = read_table_kinds(db);
+  auto kind = kinds.find(t.name);
+  TableReaders readers(db);
+  read_columns(readers.xinfo, t);
+  t.rowid_name = find_rowid_name(db, t, kind != kinds.end() && kind->second.without_rowid);
+  mark_rowid_alias(readers.pk_index, t);
   return t;
 }
 

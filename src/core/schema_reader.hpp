@@ -1,6 +1,8 @@
-// Reads the catalog model of a SQLite database through sqlite_schema and PRAGMA table_xinfo.
-// sqlite_* internal tables are never listed. A table whose columns cannot be read (a virtual
-// table whose module this SQLite lacks) is reported in `skipped` rather than aborting.
+// Reads the catalog model of a SQLite database through sqlite_schema and PRAGMAs table_list,
+// table_xinfo and index_list. sqlite_* internal tables and the shadow tables of virtual tables
+// (the FTS and R*Tree modules keep their data in them) are never listed as tables. A table whose
+// columns cannot be read (a virtual table whose module this SQLite lacks) is reported in
+// `skipped` rather than aborting.
 #pragma once
 
 #include <string>
@@ -18,8 +20,9 @@ struct SkippedTable {
 };
 
 struct SchemaListing {
-  std::vector<Table> tables;  // tables and views, in creation order
+  std::vector<Table> tables;        // tables and views, in creation order
   std::vector<SkippedTable> skipped;
+  std::vector<std::string> shadow;  // shadow tables of virtual tables (never listed as tables)
 };
 
 // Tables and views whose names pass `wanted` (all when wanted is null).

@@ -21,11 +21,14 @@ struct SourceTable {
   TableDefinition ddl;                  // constraint names and expressions from the DDL text
   std::vector<IndexDefinition> indexes; // CREATE INDEX statements (not SQLite's autoindexes)
   int64_t sequence_floor = 0;           // max(max(rowid), sqlite_sequence.seq): ids SQLite has used
+  std::vector<std::string> notes;       // what could not be read (an index whose SQL does not parse)
 };
 
 struct SourceView {
   std::string name;
+  std::vector<std::string> columns;  // as SQLite names them (PRAGMA table_xinfo)
   ViewDefinition definition;
+  std::string parse_error;           // set when the CREATE VIEW text could not be read
 };
 
 struct SourceCatalog {

@@ -3,6 +3,7 @@
 #include "core/sql_tokenizer.hpp"
 
 #include <cctype>
+#include <cstring>
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
@@ -106,13 +107,13 @@ std::vector<Token> tokenize_sql(std::string_view sql) {
       ++i;
       while (i < sql.size() && is_word_char(sql[i])) ++i;
     } else {
-      static const char *const kTwoChar[] = {"||", "==", "!=", "<>", "<=", ">=", "<<", ">>"};
-      bool two = false;
-      for (const char *op : kTwoChar)
-        if (i + 1 < sql.size() && sql[i] == op[0] && sql[i + 1] == op[1]) two = true;
-      if (!two && std::string_view("(),;.=<>+-*/%&|~").find(c) == std::string_view::npos)
+      static const char *const kLongOperators[] = {"->>", "||", "==", "!=", "<>", "<=", ">=", "<<", ">>", "->"};
+      size_t width = 0;
+      for (const char *op : kLongOperators)
+        if (!width && sql.substr(i, std::strlen(op)) == op) width = std::strlen(op);
+      if (!width && std::string_view("(),;.=<>+-*/%&|~").find(c) == std::string_view::npos)
         syntax_error(sql, i, "unexpected character");
-      i += two ? 2 : 1;
+      i += width ? width : 1;
     }
     t.text = std::string(sql.substr(start, i - start));
     if (t.kind == TokenKind::Number || t.kind == TokenKind::Punctuation || t.kind == TokenKind::Parameter)

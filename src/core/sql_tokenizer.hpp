@@ -17,7 +17,7 @@ enum class TokenKind {
   Blob,              // X'00ff'
   Number,            // 12, 1.5, .5, 1e10, 0x1f
   Parameter,         // ?, ?1, :name, @name, $name
-  Punctuation        // ( ) , ; . and operators: || == != <> <= >= << >> = < > + - * / % & | ~
+  Punctuation        // ( ) , ; . and operators: || -> ->> == != <> <= >= << >> = < > + - * / % & | ~
 };
 
 struct Token {

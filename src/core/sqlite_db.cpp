@@ -16,14 +16,9 @@
 
 namespace hangar {
 
-const char *busy_hint(int rc) {
-  if ((rc & 0xff) != SQLITE_BUSY) return "";
-  return "Another process holds a lock on the file. The server option busy_timeout_ms sets how long to wait.";
-}
-
 Error sqlite_error(sqlite3 *db, int rc, const std::string &action) {
   std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-  return Error(sqlstate_for_sqlite(rc), action, "SQLite said: " + detail + ".", busy_hint(rc));
+  return Error(sqlstate_for_sqlite(rc), action, "SQLite said: " + detail + ".", hint_for_sqlite(rc));
 }
 
 std::string quote_sqlite_identifier(std::string_view name) {
@@ -75,7 +70,7 @@ bool Statement::step() {
   sqlite3 *db = sqlite3_db_handle(stmt_);
   const char *file = sqlite3_db_filename(db, "main");
   throw Error(sqlstate_for_sqlite(rc), std::string("could not read SQLite database \"") + (file ? file : "") + "\"",
-              std::string("SQLite said: ") + sqlite3_errmsg(db) + ".", busy_hint(rc));
+              std::string("SQLite said: ") + sqlite3_errmsg(db) + ".", hint_for_sqlite(rc));
 }
 
 void Statement::reset() { sqlite3_reset(stmt_); }
@@ -119,6 +114,18 @@ void check_path(const std::string &path) {
                 "The file is empty.");
 }
 
+// What the first read of a file can fail with, in the user's terms.
+Error open_error(sqlite3 *db, int rc, const std::string &path) {
+  std::string said = sqlite3_errmsg(db);
+  if ((rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT)
+    return sqlite_error(db, rc, "file \"" + path + "\" is not a valid SQLite database");
+  if ((rc & 0xff) == SQLITE_ERROR && said.find("unsupported file format") != std::string::npos)
+    return Error(sqlstate::kDataCorrupted,
+                 "SQLite database \"" + path + "\" has a file format this SQLite " + sqlite3_libversion() + " cannot read",
+                 "SQLite said: " + said + ".", "It was written by a newer SQLite, or its header is damaged.");
+  return sqlite_error(db, rc, "could not read SQLite database \"" + path + "\"");
+}
+
 }  // namespace
 
 Database::Database(const std::string &path, const OpenOptions &options) : path_(path) {
@@ -133,13 +140,15 @@ Database::Database(const std::string &path, const OpenOptions &options) : path_(
     throw error;
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  // The file is untrusted: SQL in its schema (views, triggers, defaults) may not call functions
+  // or virtual tables with side effects, and nothing may corrupt it through SQL.
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
   // Reading the schema validates the header: a non-database file fails here with SQLITE_NOTADB.
   rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
-    std::string action = (rc & 0xff) == SQLITE_NOTADB || (rc & 0xff) == SQLITE_CORRUPT
-                             ? "file \"" + path + "\" is not a valid SQLite database"
-                             : "could not read SQLite database \"" + path + "\"";
-    Error error = sqlite_error(db_, rc, action);
+    Error error = open_error(db_, rc, path);
     sqlite3_close_v2(db_);
     db_ = nullptr;
     throw error;

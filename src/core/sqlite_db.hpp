@@ -70,8 +70,6 @@ class Database {
 
 // Builds the Error for a failed SQLite call: "<action>" with SQLite's message as the detail.
 Error sqlite_error(sqlite3 *db, int rc, const std::string &action);
-// The hint for SQLITE_BUSY ("" for other codes).
-const char *busy_hint(int rc);
 
 // Quotes a SQLite identifier with double quotes, doubling embedded quotes.
 std::string quote_sqlite_identifier(std::string_view name);

@@ -9,6 +9,15 @@
 namespace hangar {
 
 const char *sqlstate_for_sqlite(int rc) {
+  switch (rc) {
+    case SQLITE_READONLY_ROLLBACK:
+    case SQLITE_READONLY_RECOVERY:
+    case SQLITE_READONLY_CANTINIT:
+    case SQLITE_READONLY_DIRECTORY:
+      return sqlstate::kObjectNotInPrerequisiteState;
+    default:
+      break;
+  }
   switch (rc & 0xff) {
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
@@ -30,6 +39,26 @@ const char *sqlstate_for_sqlite(int rc) {
     default:
       return sqlstate::kFdwError;
   }
+}
+
+const char *hint_for_sqlite(int rc) {
+  switch (rc) {
+    case SQLITE_READONLY_ROLLBACK:
+      return "The file has a hot journal (its \"-journal\" file) left by a writer that stopped in the middle of a "
+             "transaction, and SQLite must roll that back before the file can be read. Open the file once with sqlite3 as "
+             "a user who may write it and its directory.";
+    case SQLITE_READONLY_RECOVERY:
+    case SQLITE_READONLY_CANTINIT:
+    case SQLITE_READONLY_DIRECTORY:
+      return "The file is in WAL mode and its \"-wal\" or \"-shm\" file needs recovering or creating, which a read-only "
+             "connection cannot do. Let the server's user write the file's directory, or run PRAGMA "
+             "wal_checkpoint(TRUNCATE) on the file as its owner.";
+    default:
+      break;
+  }
+  if ((rc & 0xff) == SQLITE_BUSY)
+    return "Another process holds a lock on the file. The server option busy_timeout_ms sets how long to wait.";
+  return "";
 }
 
 }  // namespace hangar

@@ -1,6 +1,8 @@
 // Spelling of PostgreSQL type names (see type_names.hpp).
 #include "core/type_names.hpp"
 
+#include "core/value_kinds.hpp"
+
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -51,6 +53,22 @@ bool is_text_type(const std::string &pg_type) {
 
 bool is_integer_type(const std::string &pg_type) {
   return pg_type == "integer" || pg_type == "bigint" || pg_type == "smallint";
+}
+
+ValueKind kind_of_pg_type(const std::string &pg_type, bool is_enum) {
+  if (is_enum) return ValueKind::Enum;
+  std::string base = base_type_name(pg_type);
+  if (is_integer_type(base)) return ValueKind::Integer;
+  if (base == "double precision" || base == "real") return ValueKind::Real;
+  if (base == "numeric") return ValueKind::Decimal;
+  if (base == "boolean") return ValueKind::Boolean;
+  if (is_text_type(pg_type)) return ValueKind::Text;
+  if (base == "bytea") return ValueKind::Blob;
+  if (base == "timestamp" || base == "timestamptz" || base == "date" || base == "time" || base == "timetz")
+    return ValueKind::Temporal;
+  if (base == "json" || base == "jsonb") return ValueKind::Json;
+  if (base == "uuid") return ValueKind::Uuid;
+  return ValueKind::Other;
 }
 
 }  // namespace hangar

@@ -52,6 +52,11 @@ List *hangarImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
       SchemaListing listing = read_schema(db, table_wanted, stmt);
       for (const SkippedTable &skipped : listing.skipped)
         notice("skipped SQLite table \"" + skipped.name + "\": " + skipped.reason);
+      if (!listing.shadow.empty()) {
+        std::string names;
+        for (const std::string &s : listing.shadow) names += (names.empty() ? "" : ", ") + s;
+        notice("skipped the shadow tables of virtual tables (their modules' own storage): " + names);
+      }
       for (const Table &table : listing.tables) {
         std::vector<ColumnType> types = resolve_column_types(db, table);
         for (const ColumnType &type : types)

@@ -60,7 +60,6 @@ class MigrationRun {
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
     for (const PlanStep &step : plan_.steps) execute(step);
-    if (search_path_level_ >= 0) pg_guard([&] { AtEOXact_GUC(true, search_path_level_); });
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     if (request_.verify) verify();
     return report();
@@ -103,10 +102,6 @@ class MigrationRun {
       case Phase::ForeignKeys:
         if (request_.on_error == OnError::Reject && !orphans_removed_) remove_orphans();
         foreign_key(step);
-        break;
-      case Phase::Views:
-        if (search_path_level_ < 0) enter_target_search_path();
-        optional(step);
         break;
       default:
         if (step.optional)
@@ -239,12 +234,6 @@ class MigrationRun {
     });
   }
 
-  // Views are created with the target schema first on the search_path, so their unqualified
-  // table names resolve there; the caller's search_path is restored afterwards.
-  void enter_target_search_path() {
-    search_path_level_ = set_for_call("search_path", palloc_string(quote_.ident(plan_.schema) + ", pg_catalog"));
-  }
-
   void verify() {
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
       TableOutcome &out = outcomes_[t];
@@ -299,7 +288,6 @@ class MigrationRun {
   sqlite3 *db_ = nullptr;
   std::vector<TableOutcome> outcomes_;
   bool orphans_removed_ = false;
-  int search_path_level_ = -1;
   PostgresQuoter quote_;
 };
 

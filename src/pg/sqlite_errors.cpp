@@ -16,7 +16,7 @@ void report_sqlite_error(sqlite3 *db, int rc, const char *action) {
     ereport(ERROR, (errcode(ERRCODE_QUERY_CANCELED), errmsg("canceling SQLite query"),
                     errdetail("%s was interrupted.", action)));
   }
-  const char *hint = busy_hint(rc);
+  const char *hint = hint_for_sqlite(rc);
   ereport(ERROR, (errcode(bridge::sqlstate_code(sqlstate_for_sqlite(rc))), errmsg("%s", action),
                   errdetail("SQLite said: %s.", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)),
                   hint[0] ? errhint("%s", hint) : 0));

@@ -1,31 +1,23 @@
 // Unit tests of core/expr_translate with a stand-in for PostgreSQL's quoting: what translates,
-// how, and what is refused.
+// how (fully parenthesised, in SQLite's grouping), and what is refused.
 #include <gtest/gtest.h>
 
 #include <map>
 
 #include "core/expr_translate.hpp"
+#include "test_quoter.hpp"
 
 using namespace hangar;
 
 namespace {
 
-class TestQuoter : public PgQuoter {
- public:
-  std::string ident(std::string_view name) const override {
-    std::string out = "\"";
-    for (char c : name) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return out + "\"";
-  }
-  std::string literal(std::string_view text) const override {
-    std::string out = "'";
-    for (char c : text) out += c == '\'' ? std::string("''") : std::string(1, c);
-    return out + "'";
-  }
-};
-
 const std::map<std::string, ResolvedColumn> kColumns = {
-    {"price", {"price", "numeric(12,2)"}}, {"is_admin", {"is_admin", "boolean"}}, {"title", {"Title", "text"}}};
+    {"price", {"price", "numeric(12,2)", false, ""}}, {"is_admin", {"is_admin", "boolean", false, ""}},
+    {"title", {"Title", "text", false, ""}},          {"qty", {"qty", "integer", false, ""}},
+    {"ratio", {"ratio", "double precision", false, ""}}, {"code", {"code", "text", false, "NOCASE"}},
+    {"status", {"status", "app.order_state", true, ""}}, {"born", {"born", "date", false, ""}},
+    {"died", {"died", "date", false, ""}},            {"data", {"data", "json", false, ""}},
+    {"c", {"c", "text", false, ""}},                  {"blob", {"blob", "bytea", false, ""}}};
 
 const ResolvedColumn *lookup(const std::string &name) {
   for (const auto &[key, column] : kColumns)
@@ -35,39 +27,125 @@ const ResolvedColumn *lookup(const std::string &name) {
 
 TestQuoter quote;
 
-Translation check(const char *sql) { return translate_expression(tokenize_sql(sql), lookup, quote); }
+Translation value(const char *sql, ExprContext context = ExprContext::Generated) {
+  return translate_expression(tokenize_sql(sql), context, lookup, quote);
+}
+std::string check(const char *sql) {
+  Translation t = translate_condition(tokenize_sql(sql), ExprContext::Check, lookup, quote);
+  return t.ok ? t.sql : "REFUSED: " + t.reason;
+}
 Translation default_for(const char *sql, const char *type) { return translate_default(tokenize_sql(sql), type, lookup, quote); }
 
 }  // namespace
 
+TEST(ExprTranslate, ParenthesisesInSqliteGrouping) {
+  // SQLite: || binds tighter than +, so c || 1 + 1 is (c || 1) + 1, which is text + integer.
+  EXPECT_FALSE(value("c || 1 + 1").ok);
+  EXPECT_EQ(value("c || (1 + 1)").sql, "(\"c\" || CAST((1 + 1) AS text))");
+  EXPECT_EQ(value("qty + 2 * 3").sql, "(\"qty\" + (2 * 3))");
+  EXPECT_EQ(value("qty - 1 - 1").sql, "((\"qty\" - 1) - 1)");
+  EXPECT_EQ(check("NOT qty = 1 AND price > 0 OR is_admin"),
+            "(((NOT (\"qty\" = 1)) AND (\"price\" > 0)) OR \"is_admin\")");
+  EXPECT_EQ(value("qty & 3 + 1").sql, "(\"qty\" & (3 + 1))");
+  // < binds tighter than =: (qty < 1) = 1, a truth value compared with 1
+  EXPECT_EQ(check("qty < 1 = 1"), "((\"qty\" < 1) = true)");
+  EXPECT_EQ(check("qty = 1 < 2"), "REFUSED: a comparison of an integer value with a boolean value (SQLite compares by "
+                                   "storage class and affinity)");
+}
+
 TEST(ExprTranslate, MapsNamesOperatorsAndFunctions) {
-  EXPECT_EQ(check("PRICE >= 0").sql, "\"price\" >= 0");
-  EXPECT_EQ(check("trim(title) <> ''").sql, "btrim(\"Title\") <> ''");
-  EXPECT_EQ(check("ifnull(price, 0) == 1").sql, "coalesce(\"price\", 0) = 1");
-  EXPECT_EQ(check("price IS NOT NULL").sql, "\"price\" IS NOT NULL");
-  EXPECT_EQ(check("price IS 5").sql, "\"price\" IS NOT DISTINCT FROM 5");
-  EXPECT_EQ(check("price IS NOT 5").sql, "\"price\" IS DISTINCT FROM 5");
-  EXPECT_EQ(check("CAST(title AS INTEGER) > 0x10").sql, "CAST(\"Title\" AS integer) > 16");
-  EXPECT_EQ(check("title = 'it''s'").sql, "\"Title\" = 'it''s'");
+  EXPECT_EQ(check("PRICE >= 0"), "(\"price\" >= 0)");
+  EXPECT_EQ(check("trim(title) <> ''"), "(btrim(\"Title\") <> '')");
+  EXPECT_EQ(check("ifnull(price, 0) == 1"), "(coalesce(\"price\", 0) = 1)");
+  EXPECT_EQ(check("price IS NOT NULL"), "(\"price\" IS NOT NULL)");
+  EXPECT_EQ(check("price IS 5"), "(\"price\" IS NOT DISTINCT FROM 5)");
+  EXPECT_EQ(check("price IS NOT 5"), "(\"price\" IS DISTINCT FROM 5)");
+  EXPECT_EQ(check("title = 'it''s'"), "(\"Title\" = 'it''s')");
+  EXPECT_EQ(check("title > 'a'"), "(\"Title\" COLLATE \"C\" > 'a')");
+  EXPECT_EQ(check("qty BETWEEN 1 AND 10"), "(\"qty\" BETWEEN 1 AND 10)");
+  EXPECT_EQ(check("title NOT IN ('a', 'b')"), "(\"Title\" NOT IN ('a', 'b'))");
+  EXPECT_EQ(check("qty IN ()"), "false");
+  EXPECT_EQ(check("born <= died"), "(\"born\" <= \"died\")");
+  EXPECT_EQ(check("status = 'open'"), "(\"status\" = 'open')");
+  EXPECT_EQ(check("qty"), "(\"qty\" <> 0)");
+  EXPECT_EQ(check("qty = '5'"), "(\"qty\" = '5')");
 }
 
 TEST(ExprTranslate, ComparesBooleansWithBooleans) {
-  EXPECT_EQ(check("is_admin = 1 AND price > 1").sql, "\"is_admin\" = true AND \"price\" > 1");
-  EXPECT_EQ(check("is_admin IN (0, 1)").sql, "\"is_admin\" IN (false, true)");
+  EXPECT_EQ(check("is_admin = 1 AND price > 1"), "((\"is_admin\" = true) AND (\"price\" > 1))");
+  EXPECT_EQ(check("is_admin IN (0, 1)"), "(\"is_admin\" IN (false, true))");
   std::string column;
   EXPECT_TRUE(boolean_check(tokenize_sql("is_admin IN (0, 1)"), &column));
   EXPECT_EQ(column, "is_admin");
   EXPECT_FALSE(boolean_check(tokenize_sql("is_admin IN (0, 2)"), &column));
 }
 
+TEST(ExprTranslate, KeepsSqliteArithmetic) {
+  EXPECT_EQ(value("qty / 2").sql, "(\"qty\" / NULLIF(2, 0))");
+  EXPECT_EQ(value("qty % 3").sql, "(\"qty\" % NULLIF(3, 0))");
+  EXPECT_EQ(value("qty * 1.5").sql, "(\"qty\" * CAST(1.5 AS double precision))");
+  EXPECT_EQ(value("price * 2").sql, "(\"price\" * 2)");
+  EXPECT_FALSE(value("price / 3").ok);
+  EXPECT_FALSE(value("ratio % 2").ok);
+  EXPECT_EQ(value("0xFFFFFFFFFFFFFFFF").sql, "(-1)");
+  EXPECT_EQ(value("0x7FFFFFFFFFFFFFFF").sql, "9223372036854775807");
+  EXPECT_EQ(value("0x8000000000000000").sql, "(-9223372036854775808)");
+  EXPECT_FALSE(value("9223372036854775808").ok);
+  EXPECT_EQ(value("qty << 2").sql, "(\"qty\" << 2)");
+  EXPECT_FALSE(value("qty << -1").ok);
+  EXPECT_FALSE(value("qty << qty").ok);
+}
+
+TEST(ExprTranslate, CastsAsSqliteCasts) {
+  EXPECT_EQ(value("CAST(2.7 AS INTEGER)").sql, "CAST(trunc(2.7) AS bigint)");
+  EXPECT_EQ(value("CAST(ratio AS INT)").sql, "CAST(trunc(\"ratio\") AS bigint)");
+  EXPECT_EQ(value("CAST(qty AS TEXT)").sql, "CAST(\"qty\" AS text)");
+  EXPECT_FALSE(value("CAST(ratio AS TEXT)").ok);
+  EXPECT_FALSE(value("CAST(title AS INTEGER)").ok);
+  EXPECT_EQ(value("CAST(qty AS REAL)").sql, "CAST(\"qty\" AS double precision)");
+  EXPECT_EQ(value("CAST(title AS BLOB)").sql, "convert_to(\"Title\", 'UTF8')");
+}
+
+TEST(ExprTranslate, AllowsOnlyFunctionsThatMeanTheSame) {
+  EXPECT_EQ(value("upper(title)").sql, "translate(\"Title\", 'abcdefghijklmnopqrstuvwxyz', 'ABCDEFGHIJKLMNOPQRSTUVWXYZ')");
+  EXPECT_EQ(value("lower(title)", ExprContext::Index).sql, "lower(\"Title\")");
+  EXPECT_EQ(value("substr(title, 2, 3)").sql, "substr(\"Title\", 2, 3)");
+  EXPECT_FALSE(value("substr(title, -3)").ok);
+  EXPECT_FALSE(value("substr(title, 0)").ok);
+  EXPECT_FALSE(value("substr(title, qty)").ok);
+  EXPECT_EQ(value("max(qty, 3)").sql, "(CASE WHEN \"qty\" IS NULL OR 3 IS NULL THEN NULL ELSE greatest(\"qty\", 3) END)");
+  EXPECT_FALSE(value("max(qty)").ok);  // the aggregate, outside a view
+  EXPECT_EQ(value("length(title) + instr(title, 'x')").sql, "(length(\"Title\") + strpos(\"Title\", 'x'))");
+  EXPECT_EQ(value("iif(qty > 1, 'many', 'one')").sql, "(CASE WHEN (\"qty\" > 1) THEN 'many' ELSE 'one' END)");
+  EXPECT_EQ(value("likely(qty)").sql, "\"qty\"");
+  EXPECT_FALSE(value("length(qty)").ok);
+  EXPECT_FALSE(value("round(ratio)").ok);
+  EXPECT_FALSE(value("typeof(price)").ok);
+  EXPECT_FALSE(value("date(born)").ok);
+}
+
 TEST(ExprTranslate, RefusesWhatMeansSomethingElse) {
-  EXPECT_FALSE(check("title LIKE 'a%'").ok);
-  EXPECT_FALSE(check("title GLOB '[A-Z]*'").ok);
-  EXPECT_FALSE(check("typeof(price) = 'real'").ok);
-  EXPECT_FALSE(check("other_column > 0").ok);
-  EXPECT_FALSE(check("title COLLATE NOCASE = 'x'").ok);
-  EXPECT_FALSE(check("price > ?").ok);
-  EXPECT_TRUE(check("title COLLATE BINARY = 'x'").ok);
+  EXPECT_FALSE(value("title LIKE 'a%'").ok);
+  EXPECT_FALSE(value("title GLOB '[A-Z]*'").ok);
+  EXPECT_FALSE(value("other_column > 0").ok);
+  EXPECT_FALSE(value("title COLLATE NOCASE = 'x'").ok);
+  EXPECT_FALSE(value("code = 'x'").ok);  // declared COLLATE NOCASE
+  EXPECT_TRUE(value("code COLLATE BINARY = 'x'").ok);
+  EXPECT_FALSE(value("price > ?").ok);
+  EXPECT_FALSE(value("title = 5").ok);
+  EXPECT_FALSE(value("born > '2020-01-01'").ok);
+  EXPECT_FALSE(value("data = '{}'").ok);
+  EXPECT_FALSE(value("ratio || 'x'").ok);
+  EXPECT_FALSE(value("is_admin || 'x'").ok);
+  EXPECT_FALSE(value("data -> 'a'").ok);
+  EXPECT_EQ(check("status < 'b'"), "(CAST(\"status\" AS text) COLLATE \"C\" < 'b')");
+  EXPECT_FALSE(value("(qty, qty) = (1, 2)").ok);
+  EXPECT_FALSE(value("title = ").ok);
+}
+
+TEST(ExprTranslate, ReadsDoubleQuotedStringsAsSqliteDoes) {
+  EXPECT_EQ(check("title = \"x\""), "(\"Title\" = 'x')");
+  EXPECT_EQ(check("\"title\" = 'x'"), "(\"Title\" = 'x')");
 }
 
 TEST(ExprTranslate, TranslatesDefaults) {
@@ -80,7 +158,8 @@ TEST(ExprTranslate, TranslatesDefaults) {
   EXPECT_EQ(default_for("CURRENT_DATE", "date").sql, "(timezone('utc', now()))::date");
   EXPECT_TRUE(default_for("NULL", "text").sql.empty());
   EXPECT_EQ(default_for("\"quoted\"", "text").sql, "'quoted'");
-  EXPECT_EQ(default_for("-1", "integer").sql, "- 1");
+  EXPECT_EQ(default_for("-1", "integer").sql, "(-1)");
+  EXPECT_EQ(default_for("0xFFFFFFFFFFFFFFFF", "bigint").sql, "(-1)");
   EXPECT_FALSE(default_for("hex(randomblob(4))", "text").ok);
   EXPECT_FALSE(default_for("datetime('now', 'localtime')", "timestamp").ok);
 }
@@ -91,16 +170,8 @@ TEST(ExprTranslate, RecognisesEnumChecks) {
   ASSERT_TRUE(enum_check(tokenize_sql("(status IN ('a', 'b''c'))"), &column, &labels));
   EXPECT_EQ(column, "status");
   EXPECT_EQ(labels, (std::vector<std::string>{"a", "b'c"}));
+  ASSERT_TRUE(enum_check(tokenize_sql("status IN ('a', 'a', 'b')"), &column, &labels));
+  EXPECT_EQ(labels, (std::vector<std::string>{"a", "b"}));
   EXPECT_FALSE(enum_check(tokenize_sql("status IN ('a', 1)"), &column, &labels));
   EXPECT_FALSE(enum_check(tokenize_sql("status = 'a'"), &column, &labels));
-}
-
-TEST(ExprTranslate, ViewBodiesQuoteEveryName) {
-  auto names = [](const std::string &word) -> std::string {
-    return strcasecmp(word.c_str(), "users") == 0 ? "\"Users\"" : "";
-  };
-  Translation t = translate_view_body(tokenize_sql("SELECT u.id AS \"x\"\" ; DROP TABLE y; --\" FROM users u"), names,
-                                      lookup, quote);
-  ASSERT_TRUE(t.ok);
-  EXPECT_EQ(t.sql, "SELECT u.id AS \"x\"\" ; DROP TABLE y; --\" FROM \"Users\" u");
 }
