@@ -11,8 +11,9 @@
 namespace hangar {
 
 // The statement creates the table under pg_identifier(table.name) in local_schema with one
-// column per SQLite column (NOT NULL kept) and the table_name / column_name options that map
-// back to the SQLite names exactly, whatever shortening or case the PostgreSQL names have.
+// column per SQLite column named by pg_column_names (NOT NULL kept) and the table_name /
+// column_name options that map back to the SQLite names exactly, whatever shortening, case or
+// renaming the PostgreSQL names have.
 std::string create_foreign_table_sql(const Table &table, const std::vector<ColumnType> &types,
                                      const std::string &server, const std::string &local_schema,
                                      const PgQuoter &quote);

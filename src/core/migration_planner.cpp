@@ -6,7 +6,9 @@
 #include "core/migration_planner.hpp"
 
 #include <algorithm>
+#include <queue>
 #include <set>
+#include <unordered_map>
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
@@ -93,9 +95,8 @@ class Planner {
   }
 
   int find_table(const std::string &sqlite_name) const {
-    for (size_t t = 0; t < order_.size(); ++t)
-      if (ascii_iequals(source(t).table.name, sqlite_name)) return static_cast<int>(t);
-    return -1;
+    auto found = catalog_index_.find(ascii_lower(sqlite_name));
+    return found == catalog_index_.end() ? -1 : plan_index_[found->second];
   }
 
   int find_column(size_t t, const std::string &sqlite_name) const {
@@ -105,34 +106,49 @@ class Planner {
     return -1;
   }
 
-  // Parents before children (by foreign keys), otherwise creation order; cycles keep creation order.
+  // Parents before children (by foreign keys), otherwise creation order; a cycle is broken at
+  // its table created first. In passes over the tables in creation order, each placing every
+  // table whose parents are placed; a heap per pass keeps that linear in tables and keys.
   void order_tables() {
     size_t n = catalog_.tables.size();
+    for (size_t i = 0; i < n; ++i) catalog_index_.emplace(ascii_lower(catalog_.tables[i].table.name), i);
     std::vector<std::set<size_t>> parents(n);
+    std::vector<std::vector<size_t>> children(n);
     for (size_t i = 0; i < n; ++i)
       for (const TableConstraint &c : catalog_.tables[i].ddl.constraints) {
         if (c.kind != ConstraintKind::ForeignKey) continue;
-        for (size_t j = 0; j < n; ++j)
-          if (j != i && ascii_iequals(catalog_.tables[j].table.name, c.references.parent_table)) parents[i].insert(j);
+        auto parent = catalog_index_.find(ascii_lower(c.references.parent_table));
+        if (parent != catalog_index_.end() && parent->second != i && parents[i].insert(parent->second).second)
+          children[parent->second].push_back(i);
       }
+    using MinHeap = std::priority_queue<size_t, std::vector<size_t>, std::greater<size_t>>;
+    MinHeap this_pass, next_pass;
+    std::vector<size_t> waiting(n);
     std::vector<bool> placed(n, false);
+    for (size_t i = 0; i < n; ++i)
+      if ((waiting[i] = parents[i].size()) == 0) this_pass.push(i);
+    size_t first_unplaced = 0;
+    auto place = [&](size_t i, long pass_position) {
+      order_.push_back(i);
+      placed[i] = true;
+      for (size_t child : children[i])
+        if (--waiting[child] == 0 && !placed[child])
+          (static_cast<long>(child) > pass_position ? this_pass : next_pass).push(child);
+    };
     while (order_.size() < n) {
-      bool progress = false;
-      for (size_t i = 0; i < n; ++i) {
-        if (placed[i]) continue;
-        bool ready = std::all_of(parents[i].begin(), parents[i].end(), [&](size_t p) { return placed[p]; });
-        if (!ready) continue;
-        order_.push_back(i);
-        placed[i] = progress = true;
+      if (!this_pass.empty()) {
+        size_t i = this_pass.top();
+        this_pass.pop();
+        place(i, static_cast<long>(i));
+      } else if (!next_pass.empty()) {
+        std::swap(this_pass, next_pass);
+      } else {
+        while (placed[first_unplaced]) ++first_unplaced;
+        place(first_unplaced, -1);
       }
-      if (!progress)
-        for (size_t i = 0; i < n; ++i)
-          if (!placed[i]) {
-            order_.push_back(i);
-            placed[i] = true;
-            break;
-          }
     }
+    plan_index_.assign(n, -1);
+    for (size_t t = 0; t < n; ++t) plan_index_[order_[t]] = static_cast<int>(t);
   }
 
   std::string named(const std::string &wanted, std::vector<std::string> &notes, const char *what) {
@@ -516,6 +532,8 @@ class Planner {
   const PgQuoter &quote_;
   MigrationPlan plan_;
   std::vector<size_t> order_;  // plan table index -> catalog table index
+  std::vector<int> plan_index_;  // catalog table index -> plan table index
+  std::unordered_map<std::string, size_t> catalog_index_;  // lower-case SQLite name -> catalog table index
   NameRegistry names_;
   std::map<std::string, std::pair<std::string, std::vector<std::string>>> enums_;  // wanted -> (name, labels)
   std::set<std::pair<size_t, std::string>> enum_columns_;                          // (table, lower column)
@@ -526,6 +544,21 @@ class Planner {
 };
 
 }  // namespace
+
+size_t relations_created(const MigrationPlan &plan) {
+  size_t n = 0;
+  for (const PlanStep &step : plan.steps) {
+    switch (step.phase) {
+      case Phase::Tables: n += 3; break;  // the table, its TOAST table and that table's index
+      case Phase::Keys:
+      case Phase::Indexes:
+      case Phase::Sequences:
+      case Phase::Views: n += 1; break;
+      default: break;
+    }
+  }
+  return n;
+}
 
 MigrationPlan plan_migration(const SourceCatalog &catalog, const MigrationOptions &options, const PgQuoter &quote) {
   return Planner(catalog, options, quote).run();

@@ -68,6 +68,10 @@ struct MigrationPlan {
   std::vector<std::string> notes;    // database-wide notes (skipped tables)
 };
 
+// The relations a migration creates and keeps locked until its transaction ends: tables (each
+// counted with a TOAST table and its index), sequences, key and other indexes, views.
+size_t relations_created(const MigrationPlan &plan);
+
 // Throws hangar::Error (22023) when column_types names a column the database lacks.
 MigrationPlan plan_migration(const SourceCatalog &catalog, const MigrationOptions &options, const PgQuoter &quote);
 

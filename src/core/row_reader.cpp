@@ -11,13 +11,14 @@
 
 namespace hangar {
 
-RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes)
+RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded)
     : stmt_(stmt), columns_(columns), batch_rows_(batch_rows), batch_bytes_(batch_bytes) {
   for (RowBatch &b : batches_) {
     b.columns_ = columns;
     b.values_.reserve(batch_rows * static_cast<size_t>(columns));
     b.arena_.reserve(batch_bytes + batch_bytes / 4);
   }
+  if (!threaded) return;
   // The thread inherits this mask: no signal is ever delivered to it. The caller's own mask is
   // restored however thread creation ends (std::thread throws when it cannot start one).
   class BlockAllSignals {
@@ -36,6 +37,7 @@ RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t 
 }
 
 RowReader::~RowReader() {
+  if (!thread_.joinable()) return;
   bool running;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -48,6 +50,17 @@ RowReader::~RowReader() {
 }
 
 const RowBatch *RowReader::next() {
+  if (!thread_.joinable()) {
+    if (finished_) return nullptr;
+    try {
+      fill(batches_[0]);
+    } catch (const std::bad_alloc &) {
+      batches_[0].rows_ = 0;
+      result_ = SQLITE_NOMEM;
+    }
+    finished_ = result_ != SQLITE_ROW;
+    return batches_[0].rows_ > 0 ? &batches_[0] : nullptr;
+  }
   std::unique_lock<std::mutex> lock(mutex_);
   consumed_ = -1;  // give the held batch back
   changed_.notify_all();

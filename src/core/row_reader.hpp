@@ -5,7 +5,9 @@
 //
 // The thread touches nothing but SQLite and its own buffers: it never calls PostgreSQL, and it
 // starts with every signal blocked so that PostgreSQL's signal handlers keep running on the
-// backend's own thread. While a reader exists, nothing else may use the statement's connection.
+// backend's own thread. While a threaded reader exists, nothing else may use the statement's
+// connection; a caller whose conversions may run queries on the same file (a domain's CHECK)
+// asks for a reader without a thread, which steps SQLite in next() on the caller's thread.
 #pragma once
 
 #include <sqlite3.h>
@@ -40,8 +42,8 @@ class RowBatch {
 class RowReader {
  public:
   // Reads `columns` columns of stmt; a batch ends after batch_rows rows or batch_bytes of text
-  // and blobs, whichever comes first.
-  RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes);
+  // and blobs, whichever comes first. threaded: read ahead on a thread of its own.
+  RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded = true);
   ~RowReader();  // stops the thread and waits for it
   RowReader(const RowReader &) = delete;
   RowReader &operator=(const RowReader &) = delete;
@@ -52,6 +54,7 @@ class RowReader {
   // SQLITE_DONE after the last row; otherwise the code sqlite3_step failed with (SQLITE_NOMEM
   // when the thread ran out of memory).
   int result_code() const { return result_; }
+  bool threaded() const { return thread_.joinable(); }
 
  private:
   void run();

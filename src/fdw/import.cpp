@@ -61,6 +61,13 @@ List *hangarImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
         std::vector<ColumnType> types = resolve_column_types(db, table);
         for (const ColumnType &type : types)
           if (!type.notice.empty()) notice(type.notice);
+        std::vector<std::string> sqlite_names;
+        for (const Column &c : table.columns) sqlite_names.push_back(c.name);
+        std::vector<std::string> pg_names = pg_column_names(sqlite_names);
+        for (size_t i = 0; i < pg_names.size(); ++i)
+          if (pg_names[i] != sqlite_names[i] && pg_names[i] != pg_identifier(sqlite_names[i]))
+            notice("column \"" + sqlite_names[i] + "\" of SQLite table \"" + table.name + "\" is named \"" + pg_names[i] +
+                   "\": PostgreSQL reserves its name for a system column");
         char *sql = palloc_string(create_foreign_table_sql(table, types, server_name, stmt->local_schema, quote));
         statements = pg_guard([&] { return lappend(statements, sql); });
       }

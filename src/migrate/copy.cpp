@@ -13,12 +13,18 @@
 
 extern "C" {
 #include "access/heapam.h"
+#include "access/transam.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "commands/progress.h"
 #include "executor/executor.h"
 #include "executor/nodeModifyTable.h"
 #include "utils/backend_progress.h"
+#include "utils/builtins.h"
+#include "catalog/pg_type.h"
+#include "utils/lsyscache.h"
+#include "utils/portal.h"
+#include "utils/snapmgr.h"
 }
 
 #include "pg/error_bridge.hpp"
@@ -46,7 +52,7 @@ struct StatementOwner {
 void release_statement(void *arg) {
   pg_nothrow("stop its SQLite reader thread", [&] {
     StatementOwner *owner = static_cast<StatementOwner *>(arg);
-    if (owner->reader) connection_set_reader(nullptr, nullptr, nullptr);
+    if (owner->reader && owner->reader->threaded()) connection_set_reader(nullptr, nullptr, nullptr);
     delete owner->reader;
     owner->reader = nullptr;
     if (owner->stmt) sqlite3_finalize(owner->stmt);
@@ -54,11 +60,12 @@ void release_statement(void *arg) {
   });
 }
 
-// Starts the read-ahead thread; a failure to start it is raised as an ERROR.
-void start_reader(StatementOwner *owner, int columns) {
+// Starts the reader (a read-ahead thread unless `threaded` is false); a failure to start it is
+// raised as an ERROR.
+void start_reader(StatementOwner *owner, int columns, bool threaded) {
   char message[256] = "";
   try {
-    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes);
+    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded);
   } catch (const std::exception &e) {
     snprintf(message, sizeof message, "%s", e.what());
   } catch (...) {
@@ -67,7 +74,19 @@ void start_reader(StatementOwner *owner, int columns) {
   if (!owner->reader)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_RESOURCES), errmsg("could not start the SQLite reader thread"),
                     errdetail("%s", message)));
-  connection_set_reader(sqlite3_db_handle(owner->stmt), release_statement, owner);
+  if (threaded) connection_set_reader(sqlite3_db_handle(owner->stmt), release_statement, owner);
+}
+
+// Whether converting every column runs only PostgreSQL's own input code, which never queries:
+// a domain's CHECK or a user-defined type's input function may read a foreign table on the same
+// file, so such a table is read on the backend's own thread.
+bool conversions_run_no_queries(const CopySpec &spec, TupleDesc desc) {
+  for (int i = 0; i < spec.ncolumns; ++i) {
+    Oid type = TupleDescAttr(desc, spec.attnums[i] - 1)->atttypid;
+    char kind = get_typtype(type);
+    if (kind == TYPTYPE_DOMAIN || (type >= FirstNormalObjectId && kind != TYPTYPE_ENUM)) return false;
+  }
+  return true;
 }
 
 bool may_raise(const ColumnConverter *conv) {
@@ -92,6 +111,11 @@ bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *
     if (out_of_memory) ereport(ERROR, (errcode(ERRCODE_OUT_OF_MEMORY), errmsg("out of memory")));
   });
   if (!error) return ok;
+  // Only a value's own problem rejects its row; anything else (a cancel, out of memory) fails.
+  int category = ERRCODE_TO_CATEGORY(error->sqlerrcode);
+  if ((category != ERRCODE_DATA_EXCEPTION && category != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION) ||
+      QueryCancelPending || ProcDiePending)
+    ReThrowError(error);
   failure->sqlstate = error->sqlerrcode;
   failure->message = error->message;
   failure->hint = error->hint;
@@ -105,9 +129,12 @@ class BatchInserter {
     bistate_ = GetBulkInsertState();
     cid_ = GetCurrentCommandId(true);
     // Rows of a table created in this subtransaction are written frozen, as COPY FREEZE writes
-    // them: if the transaction aborts the table goes with it, and no earlier snapshot of this
-    // transaction can scan a table that did not exist yet.
-    if (rel->rd_createSubid == GetCurrentSubTransactionId()) options_ |= TABLE_INSERT_FROZEN;
+    // them, under COPY FREEZE's own conditions: if the transaction aborts the table goes with it,
+    // and no snapshot or cursor of this transaction older than the table can scan it.
+    InvalidateCatalogSnapshot();
+    if (rel->rd_createSubid == GetCurrentSubTransactionId() && ThereAreNoPriorRegisteredSnapshots() &&
+        ThereAreNoReadyPortals())
+      options_ |= TABLE_INSERT_FROZEN;
     TupleDesc desc = RelationGetDescr(rel);
     if (desc->constr && desc->constr->has_generated_stored) {
       estate_ = CreateExecutorState();
@@ -157,6 +184,40 @@ class BatchInserter {
   ResultRelInfo *rri_ = nullptr;
 };
 
+// The first generated column whose value PostgreSQL computed differs from the one SQLite stored
+// (converted like any other value); -1 when they all agree.
+int generated_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *slot, const Datum *values,
+                       const bool *nulls) {
+  for (int i = 0; i < spec.ncolumns; ++i) {
+    if (spec.inserted[i]) continue;
+    int a = spec.attnums[i] - 1;
+    if (!same_stored_value(TupleDescAttr(desc, a), slot->tts_values[a], slot->tts_isnull[a], values[a], nulls[a]))
+      return i;
+  }
+  return -1;
+}
+
+char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
+  if (isnull) return pstrdup("NULL");
+  Oid output;
+  bool varlena;
+  getTypeOutputInfo(att->atttypid, &output, &varlena);
+  char *text = OidOutputFunctionCall(output, value);
+  if (strlen(text) > 40) strcpy(text + 37, "...");
+  return quote_literal_cstr(text);
+}
+
+char *describe_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *slot, const Datum *values,
+                        const bool *nulls, int column, const RowContext &row) {
+  int a = spec.attnums[column] - 1;
+  Form_pg_attribute att = TupleDescAttr(desc, a);
+  bool is_rowid;
+  int64 id = current_rowid(row, &is_rowid);
+  return psprintf("its PostgreSQL expression gives %s where SQLite stored %s (%s " INT64_FORMAT ")",
+                  value_text(att, slot->tts_values[a], slot->tts_isnull[a]), value_text(att, values[a], nulls[a]),
+                  is_rowid ? "rowid" : "row", id);
+}
+
 }  // namespace
 
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server) {
@@ -187,7 +248,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
   if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
-  start_reader(owner, read_columns);
+  start_reader(owner, read_columns, conversions_run_no_queries(spec, desc));
 
   RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
   ErrorContextCallback error_context;
@@ -205,7 +266,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   // One block large enough for a typical batch, kept across resets: no malloc churn per batch.
   MemoryContext batch_context =
       AllocSetContextCreate(copy_context, "hangar copy batch", kBatchBytes, kBatchBytes, ALLOCSET_DEFAULT_MAXSIZE);
-  while (const RowBatch *batch = owner->reader->next()) {
+  const RowBatch *batch;
+  while (result.generated_mismatch < 0 && (batch = owner->reader->next())) {
     for (size_t r = 0; r < batch->rows(); ++r) {
       CHECK_FOR_INTERRUPTS();
       row.row_number++;
@@ -251,6 +313,11 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           for (int i = 0; i < spec.ncolumns; ++i)
             if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
           batch_full = inserter->store(slot);
+          result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
+          if (result.generated_mismatch >= 0) {
+            result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);
+            break;
+          }
         }
       }
       // A rejected row's messages live in the batch context too, so the memory bound is checked
@@ -270,7 +337,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   }
   row.rowid = nullptr;
   rc = owner->reader->result_code();
-  if (rc != SQLITE_DONE)
+  if (rc != SQLITE_DONE && result.generated_mismatch < 0)
     report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   if (inserter) {
     inserter->finish();
@@ -278,6 +345,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   }
   error_context_stack = error_context.previous;
   MemoryContextSwitchTo(old_context);
+  if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
   MemoryContextDelete(copy_context);
   result.seconds = seconds_since(start);
   return result;

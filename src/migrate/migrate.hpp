@@ -45,6 +45,8 @@ struct TableChecksum {
 };
 // Hash of one row over the listed attributes (1-based attnums into desc; 0 entries skipped).
 uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls);
+// Whether two values of a column are the same stored bytes, as the checksum compares them.
+bool same_stored_value(Form_pg_attribute att, Datum a, bool a_null, Datum b, bool b_null);
 // Checksum of a table's current content over the listed attributes.
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count);
 
@@ -66,6 +68,10 @@ struct CopyResult {
   int64 rows_rejected = 0;      // rows with a value that could not be converted
   TableChecksum source;         // over every column, generated ones included, of the rows copied
   double seconds = 0;
+  // A generated column PostgreSQL computed differently from the value SQLite stored: the copy
+  // stopped there (the caller makes it a plain column and copies again). -1 when none.
+  int generated_mismatch = -1;
+  char *mismatch = nullptr;     // what differed, for the report
 };
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
 
@@ -83,7 +89,11 @@ int64 next_run_id();
 
 // spi_exec.cpp: running generated SQL
 void spi_run(const char *sql);
-// Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back).
+// Whether an error is about a statement's own SQL or the values it meets (SQLSTATE classes 42,
+// 0A, 22, 23), which an optional step may report; never a cancel, resource or system failure.
+bool is_statement_error(int sqlerrcode);
+// Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back) when
+// is_statement_error says it is about the statement; any other error is raised again.
 ErrorData *spi_run_optional(const char *sql);
 // Runs work(arg) in a subtransaction; returns nullptr on success, else the error it raised, with
 // the subtransaction rolled back. The error is copied into the caller's memory context. work

@@ -12,15 +12,15 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
-#include <string>
-
 #include "core/sqlite_db.hpp"
+#include "pg/error_bridge.hpp"
 
 namespace hangar {
 
 namespace {
 
 constexpr int kNamedOrphans = 5;
+constexpr long kOrphanBatch = 1000;
 
 // WHERE clause selecting the orphans of q in child c (parent p), MATCH SIMPLE semantics: a
 // row with any NULL in its foreign key columns is not checked.
@@ -36,21 +36,56 @@ char *orphan_condition(const OrphanQuery &q) {
   return sql.data;
 }
 
-// SQLite lookup by column values given as text (SQLite applies the columns' affinity to them):
-// the first matching row's rowid, or whether a match exists when rowid_name is nullptr.
-bool sqlite_match(sqlite3 *db, const char *table, const char *rowid_name, int n, const char *const *columns,
-                  const char *const *values, int64 *rowid) {
-  sqlite3_stmt *stmt = nullptr;
-  {
-    std::string sql = std::string("SELECT ") + (rowid_name ? rowid_name : "1") + " FROM " + quote_sqlite_identifier(table);
-    for (int i = 0; i < n; ++i) sql += (i ? " AND " : " WHERE ") + quote_sqlite_identifier(columns[i]) + " = ?";
-    sql += " LIMIT 1";
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) != SQLITE_OK) return false;
+// A SQLite identifier in double quotes (palloc'd).
+char *quote_sqlite_name(const char *name) {
+  StringInfoData s;
+  initStringInfo(&s);
+  appendStringInfoChar(&s, '"');
+  for (const char *p = name; *p; ++p) {
+    if (*p == '"') appendStringInfoChar(&s, '"');
+    appendStringInfoChar(&s, *p);
   }
-  for (int i = 0; i < n; ++i) sqlite3_bind_text(stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
-  bool found = sqlite3_step(stmt) == SQLITE_ROW;
-  if (found && rowid) *rowid = sqlite3_column_int64(stmt, 0);
-  sqlite3_finalize(stmt);
+  appendStringInfoChar(&s, '"');
+  return s.data;
+}
+
+// A prepared SQLite lookup by column values given as text (SQLite applies the columns'
+// affinity to them): the first matching row's rowid, or whether a match exists when rowid_name
+// is nullptr. Finalized by a reset callback of the memory context it was made in.
+struct SqliteLookup {
+  sqlite3_stmt *stmt;
+  int ncolumns;
+  MemoryContextCallback cleanup;
+};
+
+SqliteLookup *prepare_lookup(sqlite3 *db, const char *table, const char *rowid_name, int n, const char *const *columns) {
+  SqliteLookup *lookup = static_cast<SqliteLookup *>(palloc0(sizeof(SqliteLookup)));
+  lookup->ncolumns = n;
+  lookup->cleanup.func = [](void *arg) {
+    pg_nothrow("finalize a SQLite statement", [&] {
+      SqliteLookup *l = static_cast<SqliteLookup *>(arg);
+      if (l->stmt) sqlite3_finalize(l->stmt);
+      l->stmt = nullptr;
+    });
+  };
+  lookup->cleanup.arg = lookup;
+  MemoryContextRegisterResetCallback(CurrentMemoryContext, &lookup->cleanup);
+  StringInfoData sql;
+  initStringInfo(&sql);
+  appendStringInfo(&sql, "SELECT %s FROM %s", rowid_name ? rowid_name : "1", quote_sqlite_name(table));
+  for (int i = 0; i < n; ++i) appendStringInfo(&sql, "%s%s = ?", i ? " AND " : " WHERE ", quote_sqlite_name(columns[i]));
+  appendStringInfoString(&sql, " LIMIT 1");
+  int rc = sqlite3_prepare_v2(db, sql.data, -1, &lookup->stmt, nullptr);
+  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not look up rows of SQLite table \"%s\"", table));
+  return lookup;
+}
+
+bool sqlite_match(SqliteLookup *lookup, const char *const *values, int64 *rowid) {
+  sqlite3_reset(lookup->stmt);
+  for (int i = 0; i < lookup->ncolumns; ++i) sqlite3_bind_text(lookup->stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
+  bool found = sqlite3_step(lookup->stmt) == SQLITE_ROW;
+  if (found && rowid) *rowid = sqlite3_column_int64(lookup->stmt, 0);
+  sqlite3_reset(lookup->stmt);
   return found;
 }
 
@@ -70,8 +105,8 @@ char *describe_key(const OrphanQuery &q, const char *const *values) {
 }
 
 // The orphan's SQLite rowid: its INTEGER PRIMARY KEY when it has one, else looked up by key.
-bool orphan_rowid(sqlite3 *db, const OrphanQuery &q, HeapTuple tuple, TupleDesc desc, const char *const *values,
-                  int64 *rowid) {
+bool orphan_rowid(const OrphanQuery &q, SqliteLookup *child_lookup, HeapTuple tuple, TupleDesc desc,
+                  const char *const *values, int64 *rowid) {
   if (q.child_rowid_alias) {
     bool isnull;
     Datum d = SPI_getbinval(tuple, desc, SPI_fnumber(desc, q.child_rowid_alias), &isnull);
@@ -80,8 +115,12 @@ bool orphan_rowid(sqlite3 *db, const OrphanQuery &q, HeapTuple tuple, TupleDesc 
     *rowid = type == INT8OID ? DatumGetInt64(d) : type == INT2OID ? DatumGetInt16(d) : DatumGetInt32(d);
     return true;
   }
-  return q.child_rowid_name &&
-         sqlite_match(db, q.child_sqlite, q.child_rowid_name, q.ncolumns, q.child_sqlite_columns, values, rowid);
+  return child_lookup && sqlite_match(child_lookup, values, rowid);
+}
+
+SqliteLookup *child_lookup(sqlite3 *db, const OrphanQuery &q) {
+  if (q.child_rowid_alias || !q.child_rowid_name) return nullptr;
+  return prepare_lookup(db, q.child_sqlite, q.child_rowid_name, q.ncolumns, q.child_sqlite_columns);
 }
 
 int *column_positions(const OrphanQuery &q, TupleDesc desc) {
@@ -99,13 +138,15 @@ void raise_orphans(sqlite3 *db, const OrphanQuery &q) {
   int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
   spi_run(psprintf("SELECT * FROM %s c WHERE %s LIMIT %d", q.child_table, condition, kNamedOrphans));
   SPITupleTable *rows = SPI_tuptable;
+  uint64 nrows = SPI_processed;
   int *positions = column_positions(q, rows->tupdesc);
+  SqliteLookup *lookup = child_lookup(db, q);
   StringInfoData named;
   initStringInfo(&named);
-  for (uint64 r = 0; r < SPI_processed; ++r) {
+  for (uint64 r = 0; r < nrows; ++r) {
     const char **values = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
     int64 rowid;
-    bool known = orphan_rowid(db, q, rows->vals[r], rows->tupdesc, values, &rowid);
+    bool known = orphan_rowid(q, lookup, rows->vals[r], rows->tupdesc, values, &rowid);
     if (named.len) appendStringInfoString(&named, "; ");
     if (known) appendStringInfo(&named, "rowid " INT64_FORMAT " (%s)", rowid, describe_key(q, values));
     else appendStringInfo(&named, "a row with %s", describe_key(q, values));
@@ -122,32 +163,53 @@ void raise_orphans(sqlite3 *db, const OrphanQuery &q) {
 
 int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation child, const AttrNumber *attnums,
                      int nattnums, TableChecksum *checksum) {
-  spi_run(psprintf("DELETE FROM %s c WHERE %s RETURNING c.*", q.child_table, orphan_condition(q)));
-  SPITupleTable *rows = SPI_tuptable;
-  uint64 count = SPI_processed;
-  int *positions = column_positions(q, rows->tupdesc);
+  // A cursor over DELETE ... RETURNING keeps the deleted rows in a tuplestore that spills to
+  // disk beyond work_mem; they are read back a batch at a time.
+  SPIPlanPtr plan = SPI_prepare(psprintf("DELETE FROM %s c WHERE %s RETURNING c.*", q.child_table, orphan_condition(q)), 0,
+                                nullptr);
+  if (!plan) elog(ERROR, "could not prepare the removal of orphan rows: %s", SPI_result_code_string(SPI_result));
+  Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, false);
   TupleDesc desc = RelationGetDescr(child);
   Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
   bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   StringInfoData columns;
   initStringInfo(&columns);
   for (int i = 0; i < q.ncolumns; ++i) appendStringInfo(&columns, "%s%s", i ? ", " : "", q.child_sqlite_columns[i]);
-  for (uint64 r = 0; r < count; ++r) {
-    heap_deform_tuple(rows->vals[r], desc, values, nulls);
-    checksum->remove(row_hash(desc, attnums, nattnums, values, nulls));
-    const char **keys = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
-    int64 rowid = 0;
-    bool known = orphan_rowid(db, q, rows->vals[r], rows->tupdesc, keys, &rowid);
-    bool parent_in_sqlite = sqlite_match(db, q.parent_sqlite, nullptr, q.ncolumns, q.parent_sqlite_columns, keys, nullptr);
-    const char *reason =
-        parent_in_sqlite
-            ? psprintf("%s: its parent row in \"%s\" (%s) was rejected", q.label, q.parent_sqlite, describe_key(q, keys))
-            : psprintf("%s: no row of \"%s\" matches %s", q.label, q.parent_sqlite, describe_key(q, keys));
-    record_reject(run_id, q.child_sqlite, known, rowid, columns.data, describe_key(q, keys),
-                  ERRCODE_FOREIGN_KEY_VIOLATION, reason);
+  SqliteLookup *lookup = child_lookup(db, q);
+  SqliteLookup *parent_lookup = prepare_lookup(db, q.parent_sqlite, nullptr, q.ncolumns, q.parent_sqlite_columns);
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
+  int64 count = 0;
+  for (;;) {
+    SPI_cursor_fetch(portal, true, kOrphanBatch);
+    SPITupleTable *rows = SPI_tuptable;
+    uint64 fetched = SPI_processed;
+    if (fetched == 0) break;
+    int *positions = column_positions(q, rows->tupdesc);
+    for (uint64 r = 0; r < fetched; ++r) {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(row_context);
+      heap_deform_tuple(rows->vals[r], desc, values, nulls);
+      checksum->remove(row_hash(desc, attnums, nattnums, values, nulls));
+      const char **keys = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
+      int64 rowid = 0;
+      bool known = orphan_rowid(q, lookup, rows->vals[r], rows->tupdesc, keys, &rowid);
+      bool parent_in_sqlite = sqlite_match(parent_lookup, keys, nullptr);
+      const char *reason =
+          parent_in_sqlite
+              ? psprintf("%s: its parent row in \"%s\" (%s) was rejected", q.label, q.parent_sqlite, describe_key(q, keys))
+              : psprintf("%s: no row of \"%s\" matches %s", q.label, q.parent_sqlite, describe_key(q, keys));
+      record_reject(run_id, q.child_sqlite, known, rowid, columns.data, describe_key(q, keys),
+                    ERRCODE_FOREIGN_KEY_VIOLATION, reason);
+      MemoryContextSwitchTo(old);
+      MemoryContextReset(row_context);
+    }
+    count += static_cast<int64>(fetched);
+    SPI_freetuptable(rows);
   }
-  SPI_freetuptable(rows);
-  return static_cast<int64>(count);
+  SPI_cursor_close(portal);
+  SPI_freeplan(plan);
+  MemoryContextDelete(row_context);
+  return count;
 }
 
 }  // namespace hangar

@@ -1,16 +1,20 @@
-// Recording rejected rows in hangar.rejects, the extension's own bookkeeping table (never in
-// the target schema). Rows are written directly, like PostgreSQL's own internal logging, so a
-// migration in reject mode works for any role allowed to run it; reading the table is granted
-// by its owner.
+// Recording rejected rows in hangar.rejects, the extension's own bookkeeping table (never in the
+// target schema). Rows go in through an ordinary INSERT (a saved plan, run with SPI), so the
+// table's indexes, constraints and triggers all apply, executed as the table's owner the way
+// PostgreSQL runs foreign-key checks as the owner: a migration in reject mode works for any role
+// allowed to run it, while reading the table is what its owner grants.
 #include "migrate/migrate.hpp"
 
 extern "C" {
-#include "access/heapam.h"
-#include "access/table.h"
+#include "access/htup_details.h"
 #include "catalog/namespace.h"
+#include "catalog/pg_class.h"
 #include "commands/sequence.h"
+#include "executor/spi.h"
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
+#include "utils/syscache.h"
 }
 
 namespace hangar {
@@ -25,9 +29,32 @@ Oid bookkeeping_relid(const char *name) {
   return relid;
 }
 
-Datum text_or_null(const char *s, bool *isnull) {
-  *isnull = s == nullptr;
+Datum text_or_null(const char *s, char *null_flag) {
+  *null_flag = s ? ' ' : 'n';
   return s ? CStringGetTextDatum(s) : (Datum)0;
+}
+
+Oid relation_owner(Oid relid) {
+  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
+  if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
+  Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
+  ReleaseSysCache(tuple);
+  return owner;
+}
+
+SPIPlanPtr insert_plan = nullptr;  // kept for the backend's life; the plan cache revalidates it
+
+SPIPlanPtr prepared_insert() {
+  if (insert_plan) return insert_plan;
+  Oid types[7] = {INT8OID, TEXTOID, INT8OID, TEXTOID, TEXTOID, TEXTOID, TEXTOID};
+  SPIPlanPtr plan = SPI_prepare(
+      "INSERT INTO hangar.rejects (run_id, table_name, rowid, column_name, raw_value, reason, sqlstate) "
+      "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+      7, types);
+  if (!plan) elog(ERROR, "could not prepare the insert into hangar.rejects: %s", SPI_result_code_string(SPI_result));
+  if (SPI_keepplan(plan) != 0) elog(ERROR, "could not keep the plan of the insert into hangar.rejects");
+  insert_plan = plan;
+  return plan;
 }
 
 }  // namespace
@@ -38,9 +65,8 @@ int64 next_run_id() {
 
 void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid, const char *column,
                    const char *raw_value, int sqlstate, const char *reason) {
-  Relation rel = table_open(bookkeeping_relid("rejects"), RowExclusiveLock);
   Datum values[7];
-  bool nulls[7] = {false, false, !has_rowid, false, false, false, false};
+  char nulls[7] = {' ', ' ', has_rowid ? ' ' : 'n', ' ', ' ', ' ', ' '};
   values[0] = Int64GetDatum(run_id);
   values[1] = CStringGetTextDatum(table);
   values[2] = Int64GetDatum(rowid);
@@ -48,10 +74,15 @@ void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid,
   values[4] = text_or_null(raw_value, &nulls[4]);
   values[5] = CStringGetTextDatum(reason);
   values[6] = CStringGetTextDatum(unpack_sql_state(sqlstate));
-  HeapTuple tuple = heap_form_tuple(RelationGetDescr(rel), values, nulls);
-  simple_heap_insert(rel, tuple);
-  heap_freetuple(tuple);
-  table_close(rel, NoLock);
+  Oid owner = relation_owner(bookkeeping_relid("rejects"));
+  Oid saved_user;
+  int saved_context;
+  GetUserIdAndSecContext(&saved_user, &saved_context);
+  // The transaction's abort restores the user should the insert fail.
+  SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
+  int rc = SPI_execute_plan(prepared_insert(), values, nulls, false, 1);
+  SetUserIdAndSecContext(saved_user, saved_context);
+  if (rc != SPI_OK_INSERT) elog(ERROR, "could not record a rejected row: %s", SPI_result_code_string(rc));
 }
 
 }  // namespace hangar

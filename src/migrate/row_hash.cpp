@@ -41,6 +41,17 @@ uint64 datum_hash(Datum value, Form_pg_attribute att) {
 
 }  // namespace
 
+bool same_stored_value(Form_pg_attribute att, Datum a, bool a_null, Datum b, bool b_null) {
+  if (a_null || b_null) return a_null == b_null;
+  if (att->attbyval) return datum_hash(a, att) == datum_hash(b, att);
+  if (att->attlen == -1) {
+    struct varlena *x = PG_DETOAST_DATUM_PACKED(a), *y = PG_DETOAST_DATUM_PACKED(b);
+    return VARSIZE_ANY_EXHDR(x) == VARSIZE_ANY_EXHDR(y) && memcmp(VARDATA_ANY(x), VARDATA_ANY(y), VARSIZE_ANY_EXHDR(x)) == 0;
+  }
+  if (att->attlen == -2) return strcmp(DatumGetCString(a), DatumGetCString(b)) == 0;
+  return memcmp(DatumGetPointer(a), DatumGetPointer(b), static_cast<size_t>(att->attlen)) == 0;
+}
+
 uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
   uint64 h = 0;
   for (int i = 0; i < count; ++i) {

@@ -12,6 +12,8 @@ extern "C" {
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "utils/guc.h"
+#include "access/twophase.h"
+#include "storage/lock.h"
 #include "utils/lsyscache.h"
 }
 
@@ -56,6 +58,7 @@ class MigrationRun {
     *run_id = run_id_;
     build_plan(source_, *request_.options, &plan_);
     check_targets_absent();
+    check_lock_budget(relations_created(plan_), plan_.tables.size());
     db_ = connection_acquire(source_.path, source_.server.busy_timeout_ms).handle();
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
@@ -77,6 +80,22 @@ class MigrationRun {
         throw Error("42P07", "relation " + qualified(t) + " already exists",
                     "hangar_migrate creates every table and view it migrates.",
                     "Drop the existing tables or choose another target_schema.");
+  }
+
+  // Every relation the migration creates stays locked until commit, in the lock table all
+  // sessions share. Refuse early what would fill more than half of it: beyond that, other
+  // sessions on the cluster fail with "out of shared memory" while the migration runs.
+  static void check_lock_budget(size_t relations, size_t tables) {
+    long capacity = static_cast<long>(max_locks_per_xact) * (MaxBackends + max_prepared_xacts);
+    if (static_cast<long>(relations) <= capacity / 2) return;
+    long needed = (2 * static_cast<long>(relations)) / (MaxBackends + max_prepared_xacts) + 1;
+    throw Error("53400",
+                "a migration of " + std::to_string(tables) + " tables and views would hold about " +
+                    std::to_string(relations) + " locks, more than half of the shared lock table (" +
+                    std::to_string(capacity) + ")",
+                "PostgreSQL keeps a lock on every relation created in a transaction until it ends.",
+                "Raise max_locks_per_transaction to at least " + std::to_string(needed) +
+                    " (it takes a server restart), then run the migration again.");
   }
 
   bool schema_exists() {
@@ -112,15 +131,39 @@ class MigrationRun {
     if (step.table >= 0) outcomes_[static_cast<size_t>(step.table)].seconds += seconds_since(start);
   }
 
+  // A table with generated columns is copied in a subtransaction: should PostgreSQL compute a
+  // generated value differently from the one SQLite stored, the attempt is rolled back, the
+  // column becomes a plain column holding SQLite's values, and the table is copied again.
   void copy(int table) {
-    const PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
+    PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
     TableOutcome &out = outcomes_[static_cast<size_t>(table)];
-    Relation rel = open(table, RowExclusiveLock);
-    CopySpec spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
-    pg_guard([&] {
-      out.copy = copy_table(db_, spec, rel, source_.server);
-      table_close(rel, NoLock);
-    });
+    CopySpec spec;
+    for (;;) {
+      Relation rel = open(table, RowExclusiveLock);
+      spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
+      bool generated = false;
+      for (const PlannedColumn &pc : pt.columns) generated = generated || pc.generated;
+      pg_guard([&] {
+        if (!generated) {
+          out.copy = copy_table(db_, spec, rel, source_.server);
+        } else {
+          ErrorData *error = in_subtransaction([&] {
+            out.copy = copy_table(db_, spec, rel, source_.server);
+            if (out.copy.generated_mismatch >= 0) elog(ERROR, "generated column differs: the attempt is rolled back");
+          });
+          if (error && out.copy.generated_mismatch < 0) ReThrowError(error);
+        }
+        table_close(rel, NoLock);
+      });
+      if (out.copy.generated_mismatch < 0) break;
+      PlannedColumn &pc = pt.columns[static_cast<size_t>(out.copy.generated_mismatch)];
+      out.notes.push_back("generated column \"" + pc.sqlite_name + "\" is copied as a plain column: " +
+                          out.copy.mismatch);
+      pc.generated = false;
+      const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(pc.pg_name) +
+                                      " DROP EXPRESSION");
+      pg_guard([&] { spi_run(sql); });
+    }
     out.copied = true;
     if (out.copy.rows_rejected > 0)
       out.notes.push_back(row_count(out.copy.rows_rejected) +
@@ -247,10 +290,17 @@ class MigrationRun {
         table_close(rel, NoLock);
       });
       out.verified = target == out.copy.source ? 1 : 0;
-      if (!out.verified)
-        out.notes.push_back("verification failed: " + std::to_string(out.copy.source.rows) + " rows copied, " +
-                            std::to_string(target.rows) + " in the table" +
-                            (target.rows == out.copy.source.rows ? ", contents differ" : ""));
+      if (!out.verified) {
+        std::string what = std::to_string(out.copy.source.rows) + " rows copied, " + std::to_string(target.rows) +
+                           " in the table" + (target.rows == out.copy.source.rows ? ", contents differ" : "");
+        // In stop mode every table must arrive exactly; a difference is the migration's failure.
+        if (request_.on_error == OnError::Stop)
+          throw Error("22000", "table " + qualified(plan_.tables[t]) + " does not verify after the copy: " + what,
+                      "Its content checksum differs from the rows read from SQLite table \"" +
+                          plan_.tables[t].sqlite_name + "\".",
+                      "Run hangar_migrate with verify => false to keep the tables and compare them yourself.");
+        out.notes.push_back("verification failed: " + what);
+      }
       out.seconds += seconds_since(start);
     }
   }

@@ -1,6 +1,9 @@
 // Running the migration's generated statements through SPI, plainly or inside a subtransaction
 // for the optional steps whose failure is reported rather than fatal, and the subtransaction
 // runner itself (as a PL/pgSQL EXCEPTION block does it), which the copy's reject mode uses too.
+// Only errors about a statement's own SQL are ever reported instead of raised: a cut (cancel,
+// statement_timeout, shutdown), a full disk, out of memory or an internal error always fail
+// the migration, leaving nothing behind.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -40,8 +43,26 @@ ErrorData *run_in_subtransaction(void (*work)(void *), void *arg) {
   return error;
 }
 
+bool is_statement_error(int sqlerrcode) {
+  switch (ERRCODE_TO_CATEGORY(sqlerrcode)) {
+    case ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION:  // 42: syntax, undefined names, datatype mismatch
+    case ERRCODE_FEATURE_NOT_SUPPORTED:                  // 0A
+    case ERRCODE_DATA_EXCEPTION:                         // 22: the statement meets a value it cannot take
+    case ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION:         // 23: a key or CHECK the existing rows break
+      return true;
+    default:
+      return false;
+  }
+}
+
 ErrorData *spi_run_optional(const char *sql) {
-  return in_subtransaction([&] { spi_run(sql); });
+  ErrorData *error = in_subtransaction([&] { spi_run(sql); });
+  if (!error) return nullptr;
+  // A cancel, a timeout, a full disk or any other failure of the server is the migration's
+  // failure, and so is any error while a cancel or termination is pending.
+  if (!is_statement_error(error->sqlerrcode) || QueryCancelPending || ProcDiePending) ReThrowError(error);
+  CHECK_FOR_INTERRUPTS();
+  return error;
 }
 
 double seconds_since(instr_time start) {

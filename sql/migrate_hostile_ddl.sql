@@ -1,0 +1,40 @@
+-- Valid SQLite DDL that PostgreSQL would read differently still migrates and keeps its meaning:
+-- a repeated enum label, an enum label longer than PostgreSQL's 63 bytes, columns named like
+-- PostgreSQL's system columns, hex literals at and beyond 2^63, and a generated column whose
+-- operators group differently in PostgreSQL.
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set ddl_db :abs_builddir '/results/fixtures/hostile_ddl.db'
+SET client_min_messages = warning;
+
+SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'ddl_db', 'odd') ORDER BY 1;
+
+-- a repeated label is one label; a label PostgreSQL cannot keep leaves varchar and its CHECK
+SELECT enum_range(NULL::odd.twice_enum);
+SELECT atttypid::regtype AS long_label_type FROM pg_attribute WHERE attrelid = 'odd.labels'::regclass AND attname = 'long_label';
+SELECT id, twice, length(long_label) FROM odd.labels ORDER BY id;
+INSERT INTO odd.labels (id, twice, long_label) VALUES (3, 'a', 'not a label');  -- ERROR
+
+-- system-column names get a suffix, the same in the migration and in IMPORT FOREIGN SCHEMA
+SELECT * FROM odd.sys;
+CREATE SERVER odd_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'ddl_db');
+CREATE SCHEMA odd_fdw;
+SET client_min_messages = notice;
+IMPORT FOREIGN SCHEMA main LIMIT TO (sys) FROM SERVER odd_srv INTO odd_fdw;
+SET client_min_messages = warning;
+SELECT * FROM odd_fdw.sys;
+
+-- hex literals are 64-bit two's complement, as SQLite reads them
+INSERT INTO odd.hex (id, v) VALUES (2, 7) RETURNING all_ones;
+INSERT INTO odd.hex (id, v) VALUES (3, -9223372036854775808);  -- ERROR
+
+-- the generated column SQLite computes as (c || n) + 1 is not regrouped: it is copied with
+-- SQLite's value, and the report says why
+SELECT * FROM odd.precedence;
+-- a generated column PostgreSQL computes differently for some row (SQLite's TEXT affinity spells
+-- the REAL 2.0 as '2.0') is found while copying: it becomes a plain column with SQLite's values
+SELECT * FROM odd.affinity ORDER BY id;
+SELECT attgenerated = '' AS plain FROM pg_attribute WHERE attrelid = 'odd.affinity'::regclass AND attname = 'g';
+
+DROP SCHEMA odd CASCADE;
+DROP SCHEMA odd_fdw CASCADE;
+DROP SERVER odd_srv;
