@@ -45,11 +45,11 @@ void each_string_member(Jsonb *object, const char *argument, Entry entry) {
   if (!JB_ROOT_IS_OBJECT(object))
     throw Error("22023", std::string(argument) + " must be a JSON object", "",
                 "For example: '{\"users.last_seen_at\": \"timestamptz\"}'.");
-  JsonbIterator *it = JsonbIteratorInit(&object->root);
+  JsonbIterator *it = pg_guard([&] { return JsonbIteratorInit(&object->root); });
   JsonbValue value;
   JsonbIteratorToken token;
   std::string key;
-  while ((token = JsonbIteratorNext(&it, &value, false)) != WJB_DONE) {
+  while ((token = pg_guard([&] { return JsonbIteratorNext(&it, &value, false); })) != WJB_DONE) {
     if (token == WJB_KEY) {
       key.assign(value.val.string.val, static_cast<size_t>(value.val.string.len));
     } else if (token == WJB_VALUE) {

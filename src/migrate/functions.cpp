@@ -10,52 +10,77 @@ extern "C" {
 #include "utils/tuplestore.h"
 }
 
-#include "pg/error_bridge.hpp"
 #include "core/migration_planner.hpp"
+#include "pg/error_bridge.hpp"
 
 namespace hangar {
 
 namespace {
 
 // The arguments hangar_migrate and hangar_plan share, in this order:
-// source, target_schema, column_types, on_error, type_map, identity, enums, verify.
+// source, target_schema, column_types, on_error, type_map, identity, enums, verify. They are read
+// into plain values (detoasted, palloc'd) before any C++ object exists, then parsed.
+struct RawArguments {
+  const char *source;
+  const char *target_schema;
+  Jsonb *column_types;  // nullptr when NULL
+  OnError on_error;
+  Jsonb *type_map;
+  bool identity;
+  bool enums;
+  bool verify;
+};
+
+RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
+  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map", "identity", "enums", "verify"};
+  for (int i = 0; i < nargs; ++i)
+    if (PG_ARGISNULL(i) && i != 2 && i != 4)
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
+  RawArguments raw = {text_to_cstring(PG_GETARG_TEXT_PP(0)), pstrdup(NameStr(*PG_GETARG_NAME(1))), nullptr,
+                      OnError::Stop, nullptr, false, true, true};
+  if (nargs <= 2) return raw;
+  raw.column_types = PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2);
+  raw.on_error = parse_on_error(text_to_cstring(PG_GETARG_TEXT_PP(3)));
+  raw.type_map = PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4);
+  raw.identity = PG_GETARG_BOOL(5);
+  raw.enums = PG_GETARG_BOOL(6);
+  raw.verify = PG_GETARG_BOOL(7);
+  return raw;
+}
+
 struct Arguments {
   const char *source;
   OnError on_error;
   bool verify;
 };
 
-Arguments read_arguments(FunctionCallInfo fcinfo, int nargs, MigrationOptions *options) {
-  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map", "identity", "enums", "verify"};
-  for (int i = 0; i < nargs; ++i)
-    if (PG_ARGISNULL(i) && i != 2 && i != 4)
-      throw Error("22004", std::string(names[i]) + " must not be null");
-  Arguments args;
-  args.source = text_to_cstring(PG_GETARG_TEXT_PP(0));
-  options->target_schema = NameStr(*PG_GETARG_NAME(1));
-  if (nargs <= 2) return args;
-  const char *on_error = text_to_cstring(PG_GETARG_TEXT_PP(3));
-  args.on_error = pg_guard([&] { return parse_on_error(on_error); });
-  options->identity = PG_GETARG_BOOL(5);
-  options->enums = PG_GETARG_BOOL(6);
-  args.verify = PG_GETARG_BOOL(7);
-  parse_type_options(PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2), PG_ARGISNULL(4) ? nullptr : PG_GETARG_JSONB_P(4),
-                     options);
-  return args;
+Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
+  options->target_schema = raw.target_schema;
+  options->identity = raw.identity;
+  options->enums = raw.enums;
+  parse_type_options(raw.column_types, raw.type_map, options);
+  return {raw.source, raw.on_error, raw.verify};
 }
 
 // Emits one row; `fill` sets values/nulls (all NULL beforehand).
 template <typename Fill>
 void emit(ReturnSetInfo *rsinfo, Fill fill) {
   int natts = rsinfo->setDesc->natts;
-  Datum *values = static_cast<Datum *>(palloc0(sizeof(Datum) * natts));
-  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * natts));
+  Datum *values = palloc_items<Datum>(static_cast<size_t>(natts));
+  bool *nulls = palloc_items<bool>(static_cast<size_t>(natts));
   memset(nulls, true, sizeof(bool) * natts);
   fill(values, nulls);
   pg_guard([&] { tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls); });
 }
 
-Datum text_datum(const std::string &s) { return PointerGetDatum(cstring_to_text_with_len(s.data(), static_cast<int>(s.size()))); }
+// A text Datum for C++ code with live objects: palloc'd without raising.
+Datum text_datum(const std::string &s) {
+  text *t = static_cast<text *>(palloc_extended(VARHDRSZ + s.size(), MCXT_ALLOC_NO_OOM));
+  if (!t) throw std::bad_alloc();
+  SET_VARSIZE(t, VARHDRSZ + s.size());
+  if (!s.empty()) memcpy(VARDATA(t), s.data(), s.size());
+  return PointerGetDatum(t);
+}
 
 // The report columns of hangar_migrate, in the order the install script declares them.
 void emit_migration_row(ReturnSetInfo *rsinfo, const ReportRow &row, int64 run_id) {
@@ -87,10 +112,11 @@ Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 8);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     {
       hangar::MigrationOptions options;
-      hangar::Arguments args = hangar::read_arguments(fcinfo, 8, &options);
+      hangar::Arguments args = hangar::parse_arguments(raw, &options);
       hangar::MigrationRequest request{args.source, &options, args.on_error, args.verify};
       int64 run_id = 0;
       std::vector<hangar::ReportRow> rows = hangar::run_migration(request, &run_id);
@@ -105,8 +131,9 @@ Datum hangar_plan(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 8);
     hangar::MigrationOptions options;
-    hangar::Arguments args = hangar::read_arguments(fcinfo, 8, &options);
+    hangar::Arguments args = hangar::parse_arguments(raw, &options);
     hangar::MigrationSource source = hangar::pg_guard([&] { return hangar::resolve_source(args.source); });
     hangar::MigrationPlan plan;
     hangar::build_plan(source, options, &plan);
@@ -128,8 +155,9 @@ Datum hangar_verify(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 2);
     hangar::MigrationOptions options;
-    hangar::Arguments args = hangar::read_arguments(fcinfo, 2, &options);
+    hangar::Arguments args = hangar::parse_arguments(raw, &options);
     for (const hangar::ReportRow &row : hangar::verify_migration(args.source, options)) {
       hangar::emit(rsinfo, [&](Datum *v, bool *n) {
         v[0] = hangar::text_datum(row.table_name), n[0] = false;

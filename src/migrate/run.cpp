@@ -59,7 +59,7 @@ class MigrationRun {
     build_plan(source_, *request_.options, &plan_);
     check_targets_absent();
     check_lock_budget(relations_created(plan_), plan_.tables.size());
-    db_ = connection_acquire(source_.path, source_.server.busy_timeout_ms).handle();
+    db_ = pg_guard([&] { return connection_acquire(source_.path, source_.server.busy_timeout_ms).handle(); });
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
     for (const PlanStep &step : plan_.steps) execute(step);
@@ -255,7 +255,7 @@ class MigrationRun {
         child.rowid_alias < 0 ? nullptr : palloc_string(child.columns[static_cast<size_t>(child.rowid_alias)].pg_name);
     q.ncolumns = n;
     const char ***lists[] = {&q.child_columns, &q.parent_columns, &q.child_sqlite_columns, &q.parent_sqlite_columns};
-    for (const char ***list : lists) *list = static_cast<const char **>(palloc(sizeof(char *) * (n + 1)));
+    for (const char ***list : lists) *list = palloc_items<const char *>(static_cast<size_t>(n));
     for (int i = 0; i < n; ++i) {
       const PlannedColumn &c = child.columns[fk.columns[static_cast<size_t>(i)]];
       const PlannedColumn &p = parent.columns[fk.parent_columns[static_cast<size_t>(i)]];

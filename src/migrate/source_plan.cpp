@@ -20,9 +20,9 @@ extern "C" {
 namespace hangar {
 
 void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan) {
-  Database &db = connection_acquire(source.path, source.server.busy_timeout_ms);
+  Database *db = pg_guard([&] { return &connection_acquire(source.path, source.server.busy_timeout_ms); });
   PostgresQuoter quote;
-  *plan = plan_migration(read_source_catalog(db), options, quote);
+  *plan = plan_migration(read_source_catalog(*db), options, quote);
 }
 
 Oid target_relid(const MigrationPlan &plan, const PlannedTable &table) {
@@ -43,9 +43,9 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.insert = insert;
   spec.on_error = on_error;
   spec.run_id = run_id;
-  spec.sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (n + 1)));
-  spec.attnums = static_cast<AttrNumber *>(palloc0(sizeof(AttrNumber) * (n + 1)));
-  spec.inserted = static_cast<bool *>(palloc(sizeof(bool) * (n + 1)));
+  spec.sqlite_columns = palloc_items<const char *>(static_cast<size_t>(n));
+  spec.attnums = palloc_items<AttrNumber>(static_cast<size_t>(n));
+  spec.inserted = palloc_items<bool>(static_cast<size_t>(n));
   std::vector<std::string> names;
   for (int i = 0; i < n; ++i) {
     const PlannedColumn &pc = table.columns[static_cast<size_t>(i)];

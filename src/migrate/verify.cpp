@@ -57,7 +57,7 @@ std::vector<ReportRow> verify_migration(const char *source_text, const Migration
   MigrationSource source = pg_guard([&] { return resolve_source(source_text); });
   MigrationPlan plan;
   build_plan(source, options, &plan);
-  sqlite3 *db = connection_acquire(source.path, source.server.busy_timeout_ms).handle();
+  sqlite3 *db = pg_guard([&] { return connection_acquire(source.path, source.server.busy_timeout_ms).handle(); });
   std::vector<ReportRow> rows;
   for (const PlannedTable &t : plan.tables)
     if (!t.is_view) rows.push_back(verify_table(db, source, plan, t));

@@ -62,6 +62,15 @@ inline char *palloc_string(std::string_view text) {
   return copy;
 }
 
+// An array of n zeroed elements in palloc'd memory, for C++ code with live objects: out of memory
+// throws std::bad_alloc rather than raising.
+template <typename T>
+T *palloc_items(size_t n) {
+  T *array = static_cast<T *>(palloc_extended(sizeof(T) * (n + 1), MCXT_ALLOC_NO_OOM | MCXT_ALLOC_ZERO));
+  if (!array) throw std::bad_alloc();
+  return array;
+}
+
 template <typename Func>
 decltype(auto) pg_entry(Func &&func) {
   sigjmp_buf *saved_exception_stack = PG_exception_stack;
