@@ -64,3 +64,9 @@ SELECT * FROM app.post_tags ORDER BY 1, 2;
 SELECT setval('app.posts_id_seq', 1);
 SELECT * FROM hangar_reset_sequences('app');
 SELECT nextval('app.posts_id_seq');
+-- every name argument is a name as PostgreSQL takes it: 'MixedCase' is the schema "MixedCase"
+SELECT count(*) AS tables FROM hangar_migrate(:'app_db', 'MixedCase') WHERE verified;
+SELECT setval('"MixedCase".posts_id_seq', 1);
+SELECT sequence_name, next_value FROM hangar_reset_sequences('MixedCase') WHERE table_name LIKE '%posts';
+SELECT table_name, verified FROM hangar_verify(:'app_db', 'MixedCase') WHERE table_name = 'posts';
+DROP SCHEMA "MixedCase" CASCADE;

@@ -30,7 +30,7 @@ namespace {
 
 // Days from 1970-01-01 to 2000-01-01, PostgreSQL's epoch.
 constexpr int64 kPgEpochDays = POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE;
-constexpr double kUnixEpochJulianDay = 2440587.5;
+constexpr int64 kUnixEpochJulianMs = INT64CONST(210866760000000);  // 2440587.5 days in milliseconds
 
 bool fail(ConversionFailure *failure, int sqlstate, char *message, const char *hint = nullptr) {
   failure->sqlstate = sqlstate;
@@ -97,8 +97,25 @@ bool checked_text(const ColumnConverter *conv, const SqliteValue &v, std::string
   return true;
 }
 
-// The value's text form: text and blobs as their bytes, numbers exactly. The text is followed by
-// a NUL byte for every storage class but blob.
+// A REAL as SQLite itself spells it, CAST(v AS TEXT) ("100.0", "1.0e+20"), asked of a private
+// in-memory SQLite connection so the spelling is the linked SQLite's own. nullptr on failure.
+const char *sqlite_real_text(double real) {
+  static sqlite3 *db = nullptr;
+  static sqlite3_stmt *cast = nullptr;
+  if (!cast) {
+    if (!db && sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_MEMORY, nullptr) != SQLITE_OK)
+      return nullptr;
+    if (sqlite3_prepare_v3(db, "SELECT CAST(?1 AS TEXT)", -1, SQLITE_PREPARE_PERSISTENT, &cast, nullptr) != SQLITE_OK)
+      return nullptr;
+  }
+  sqlite3_reset(cast);
+  sqlite3_bind_double(cast, 1, real);
+  if (sqlite3_step(cast) != SQLITE_ROW) return nullptr;
+  return pstrdup(reinterpret_cast<const char *>(sqlite3_column_text(cast, 0)));
+}
+
+// The value's text form: text and blobs as their bytes, integers exactly, reals as SQLite spells
+// them. The text is followed by a NUL byte for every storage class but blob.
 bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char **out, int *out_len,
                    int *chars, ConversionFailure *failure) {
   switch (v.type) {
@@ -109,7 +126,8 @@ bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char
       return true;
     }
     case SQLITE_FLOAT: {
-      const char *s = palloc_string(shortest_double(v.real));
+      const char *s = sqlite_real_text(v.real);
+      if (!s) return fail(failure, ERRCODE_INTERNAL_ERROR, psprintf("could not spell %s as text", describe_sqlite_value(v)));
       *out = s;
       *out_len = *chars = static_cast<int>(strlen(s));
       return true;
@@ -182,12 +200,6 @@ bool convert_float(const ColumnConverter *conv, const SqliteValue &v, Datum *val
       d = v.real;
       break;
     case SQLITE_TEXT:
-      if (conv->kind == ConvertKind::Float4) {
-        *value = InputFunctionCall(const_cast<FmgrInfo *>(&conv->input),
-                                   const_cast<char *>(v.bytes),
-                                   conv->input_ioparam, conv->typmod);
-        return true;
-      }
       switch (parse_double(v.content(), &d)) {
         case ParseStatus::Ok: break;
         case ParseStatus::OutOfRange: return fail_range(conv, v, failure);
@@ -198,8 +210,11 @@ bool convert_float(const ColumnConverter *conv, const SqliteValue &v, Datum *val
       return fail_class(conv, v, failure);
   }
   if (conv->kind == ConvertKind::Float4) {
+    // One rule for every source: the shortest decimal that reads back as the value must be the
+    // same for the double SQLite has and for the real PostgreSQL would keep. 19.99 passes;
+    // 0.1000000001 (which a real keeps as 0.1) and 16777217 (16777216) do not.
     float f = static_cast<float>(d);
-    if (!std::isnan(d) && static_cast<double>(f) != d)
+    if (!std::isnan(d) && (std::isinf(f) != std::isinf(d) || shortest_float(f) != shortest_double(d)))
       return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
                   psprintf("value %s cannot be represented exactly in type real", describe_sqlite_value(v)),
                   "Read the column as double precision (in hangar_migrate: column_types).");
@@ -221,7 +236,9 @@ bool convert_numeric(const ColumnConverter *conv, const SqliteValue &v, Datum *v
     *std::to_chars(buffer, buffer + sizeof buffer - 1, v.integer).ptr = '\0';
   } else if (v.type == SQLITE_FLOAT) {
     f = v.real;
-    if (std::isfinite(f)) *std::to_chars(buffer, buffer + sizeof buffer - 1, f).ptr = '\0';
+    if (std::isfinite(f)) {  // the shortest digits: 2.2479026791991795e17 is 224790267919917950
+      *std::to_chars(buffer, buffer + sizeof buffer - 1, f, std::chars_format::scientific).ptr = '\0';
+    }
   } else {
     text = v.bytes;
     if (parse_double(v.content(), &f) != ParseStatus::Ok) f = 0;
@@ -318,7 +335,12 @@ bool convert_json(const ColumnConverter *conv, const SqliteValue &v, Datum *valu
     return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
                 psprintf("value %s cannot be represented in JSON", describe_sqlite_value(v)));
   int chars;
-  if (!value_as_text(conv, v, &text, &len, &chars, failure)) return false;
+  if (v.type == SQLITE_FLOAT) {  // a JSON number: the shortest digits that read back the same
+    text = palloc_string(shortest_double(v.real));
+    len = static_cast<int>(strlen(text));
+  } else if (!value_as_text(conv, v, &text, &len, &chars, failure)) {
+    return false;
+  }
   char *json = const_cast<char *>(text);  // NUL-terminated (not a blob); only read
 #if PG_VERSION_NUM >= 170000
   JsonLexContext *lex = makeJsonLexContextCstringLen(nullptr, json, len, GetDatabaseEncoding(), false);
@@ -374,7 +396,14 @@ bool epoch_microseconds(const ColumnConverter *conv, const SqliteValue &v, int64
     switch (conv->datetime_unit) {
       case DatetimeUnit::UnixSeconds: us = d * 1e6; break;
       case DatetimeUnit::UnixMilliseconds: us = d * 1e3; break;
-      case DatetimeUnit::JulianDay: us = (d - kUnixEpochJulianDay) * 86400e6; break;
+      case DatetimeUnit::JulianDay: {
+        // SQLite reads a julian day to the millisecond: iJD = (int64)(d * 86400000 + 0.5).
+        double ms = d * 86400000.0 + 0.5;
+        ok = std::isfinite(ms) && std::fabs(ms) < 9.2e15;
+        if (ok) *out = (static_cast<int64>(ms) - kUnixEpochJulianMs) * 1000;
+        if (!ok) return fail_range(conv, v, failure);
+        return true;
+      }
     }
     ok = std::isfinite(us) && std::fabs(us) < 9.2e18;
     if (ok) *out = static_cast<int64>(std::llround(us));
@@ -424,6 +453,10 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
   } else if (v.type == SQLITE_TEXT) {
     DateTimeFields f;
     DateTimeStatus status = parse_iso_datetime(v.content(), &f);
+    if (status == DateTimeStatus::TooPrecise && f.has_zone && conv->kind != ConvertKind::TimestampTz)
+      return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
+                  psprintf("value %s has more fractional seconds than type %s keeps, and a time zone it would drop",
+                           describe_sqlite_value(v), conv->type_name));
     if (status != DateTimeStatus::Ok) return fail_datetime(conv, v, status, failure);
     bool wants_date = conv->kind != ConvertKind::Time;
     if (f.has_date != wants_date) return fail_datetime(conv, v, DateTimeStatus::Invalid, failure);
@@ -479,6 +512,23 @@ bool convert_generic(const ColumnConverter *conv, const SqliteValue &v, Datum *v
   return true;
 }
 
+// Bits: text through bit_in ('1011'); an integer as its binary digits, as PostgreSQL's
+// integer::bit(n) makes them, when they fit in n bits (11 is B'1011' in bit(4)).
+bool convert_bits(const ColumnConverter *conv, const SqliteValue &v, Datum *value, ConversionFailure *failure) {
+  if (v.type != SQLITE_INTEGER) return convert_generic(conv, v, value, failure);
+  if (conv->kind == ConvertKind::VarBit)
+    return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
+                psprintf("integer %s cannot be read as type bit varying, which gives it no length",
+                         describe_sqlite_value(v)),
+                "Read the column as bit(n) (in hangar_migrate: column_types), or store the bits as text such as '1011'.");
+  int bits = conv->typmod > 0 ? conv->typmod : 1;
+  if (bits < 64 && (v.integer < 0 || v.integer >= (INT64CONST(1) << bits)))
+    return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
+                psprintf("integer %s needs more bits than type %s has", describe_sqlite_value(v), conv->type_name));
+  *value = DirectFunctionCall2(bitfromint8, Int64GetDatum(v.integer), Int32GetDatum(bits));
+  return true;
+}
+
 ConvertKind kind_for_type(Oid type_oid) {
   switch (type_oid) {
     case INT2OID: return ConvertKind::Int2;
@@ -499,6 +549,8 @@ ConvertKind kind_for_type(Oid type_oid) {
     case JSONOID: return ConvertKind::Json;
     case JSONBOID: return ConvertKind::Jsonb;
     case UUIDOID: return ConvertKind::Uuid;
+    case BITOID: return ConvertKind::Bit;
+    case VARBITOID: return ConvertKind::VarBit;
     default: return ConvertKind::Generic;
   }
 }
@@ -569,6 +621,8 @@ bool convert_value(const ColumnConverter *conv, const SqliteValue &v, Datum *val
     case ConvertKind::Json:
     case ConvertKind::Jsonb: return convert_json(conv, v, value, failure);
     case ConvertKind::Uuid: return convert_uuid(conv, v, value, failure);
+    case ConvertKind::Bit:
+    case ConvertKind::VarBit: return convert_bits(conv, v, value, failure);
     case ConvertKind::Generic: return convert_generic(conv, v, value, failure);
   }
   return convert_generic(conv, v, value, failure);

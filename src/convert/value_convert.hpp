@@ -14,7 +14,7 @@ namespace hangar {
 
 enum class ConvertKind {
   Int2, Int4, Int8, Float4, Float8, Numeric, Bool, Text, Varchar, Bpchar, Bytea,
-  Timestamp, TimestampTz, Date, Time, Json, Jsonb, Uuid, Generic
+  Timestamp, TimestampTz, Date, Time, Json, Jsonb, Uuid, Bit, VarBit, Generic
 };
 
 struct ColumnConverter {

@@ -33,6 +33,7 @@ int days_in_month(int year, int month) {
 
 // HH:MM[:SS[.fraction]] at pos.
 DateTimeStatus parse_time(std::string_view s, size_t &pos, DateTimeFields *f) {
+  bool too_precise = false;
   if (!read_digits(s, pos, 2, &f->hour) || pos >= s.size() || s[pos] != ':') return DateTimeStatus::Invalid;
   ++pos;
   if (!read_digits(s, pos, 2, &f->minute)) return DateTimeStatus::Invalid;
@@ -55,12 +56,14 @@ DateTimeStatus parse_time(std::string_view s, size_t &pos, DateTimeFields *f) {
       if (digits == 0) return DateTimeStatus::Invalid;
       for (int i = digits; i < 6; ++i) micro *= 10;
       f->microsecond = micro;
-      if (dropped_nonzero) return DateTimeStatus::TooPrecise;
+      too_precise = dropped_nonzero;
     }
   }
+  // The whole value is read before a too-precise fraction is reported, so that a zone after it
+  // is not mistaken for bad syntax.
   f->has_time = true;
   if (f->hour > 23 || f->minute > 59 || f->second > 59) return DateTimeStatus::OutOfRange;
-  return DateTimeStatus::Ok;
+  return too_precise ? DateTimeStatus::TooPrecise : DateTimeStatus::Ok;
 }
 
 DateTimeStatus parse_zone(std::string_view s, size_t &pos, DateTimeFields *f) {
@@ -124,7 +127,7 @@ DateTimeStatus parse_iso_datetime(std::string_view text, DateTimeFields *out) {
   if (pos != s.size()) return DateTimeStatus::Invalid;
   if (f.has_date && (f.year < 1 || f.month < 1 || f.month > 12 || f.day < 1 || f.day > days_in_month(f.year, f.month)))
     return DateTimeStatus::OutOfRange;
-  *out = f;
+  *out = f;  // with TooPrecise too, so the caller can also name a zone the type would drop
   return status;
 }
 

@@ -94,13 +94,16 @@ void skip_conflict_clause(Cursor &c) {
   }
 }
 
-std::vector<std::string> name_list(Cursor &c) {
+// ( name [COLLATE x] [ASC | DESC] [AUTOINCREMENT], ... ): SQLite accepts AUTOINCREMENT in a
+// table-level PRIMARY KEY of one column too.
+std::vector<std::string> name_list(Cursor &c, bool *autoincrement = nullptr) {
   std::vector<std::string> names;
   c.expect("(");
   do {
     names.push_back(c.name());
     if (c.accept_word("COLLATE")) c.name();
     if (!c.accept_word("ASC")) c.accept_word("DESC");
+    if (c.accept_word("AUTOINCREMENT") && autoincrement) *autoincrement = true;
   } while (c.accept(","));
   c.expect(")");
   return names;
@@ -249,8 +252,12 @@ void table_constraint(Cursor &c, TableDefinition &table) {
   if (c.accept_word("PRIMARY")) {
     c.expect_word("KEY");
     con.kind = ConstraintKind::PrimaryKey;
-    con.columns = name_list(c);
+    bool autoincrement = false;
+    con.columns = name_list(c, &autoincrement);
     skip_conflict_clause(c);
+    if (autoincrement)
+      for (ColumnDefinition &col : table.columns)
+        if (con.columns.size() == 1 && ascii_iequals(col.name, con.columns[0])) col.autoincrement = true;
   } else if (c.accept_word("UNIQUE")) {
     con.kind = ConstraintKind::Unique;
     con.columns = name_list(c);
@@ -293,10 +300,13 @@ TableDefinition parse_create_table(std::string_view sql) {
   table.name = create_header(c, "TABLE");
   c.expect("(");
   do {
-    if (starts_table_constraint(c))
-      table_constraint(c, table);
-    else
+    if (starts_table_constraint(c)) {
+      // SQLite also accepts table constraints that follow each other without commas.
+      do table_constraint(c, table);
+      while (starts_table_constraint(c));
+    } else {
       column_definition(c, table);
+    }
   } while (c.accept(","));
   c.expect(")");
   while (!c.at_end() && !c.peek().is(";")) {

@@ -81,7 +81,7 @@ bool binary_collation(const Typed &t) { return t.collation.empty() || t.collatio
 // SQLite reads a number literal as an INTEGER when it is a whole decimal or hex number within 64
 // bits (hex as two's complement: 0xFFFFFFFFFFFFFFFF is -1), else as a REAL.
 Typed number_literal(const Token &t) {
-  const std::string &text = t.text;
+  const std::string &text = t.value;
   Typed out;
   out.literal = true;
   if (text.size() > 2 && text[0] == '0' && (text[1] == 'x' || text[1] == 'X')) {

@@ -6,6 +6,7 @@
 #include "core/migration_planner.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <queue>
 #include <set>
 #include <unordered_map>
@@ -115,9 +116,8 @@ class Planner {
     std::vector<std::set<size_t>> parents(n);
     std::vector<std::vector<size_t>> children(n);
     for (size_t i = 0; i < n; ++i)
-      for (const TableConstraint &c : catalog_.tables[i].ddl.constraints) {
-        if (c.kind != ConstraintKind::ForeignKey) continue;
-        auto parent = catalog_index_.find(ascii_lower(c.references.parent_table));
+      for (const ForeignKeyFact &fk : catalog_.tables[i].foreign_keys) {
+        auto parent = catalog_index_.find(ascii_lower(fk.parent_table));
         if (parent != catalog_index_.end() && parent->second != i && parents[i].insert(parent->second).second)
           children[parent->second].push_back(i);
       }
@@ -193,15 +193,20 @@ class Planner {
       pc.sqlite_name = c.name;
       pc.pg_name = pg_names[i];
       if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
-      if (const ColumnDefinition *cd = ddl_column(t, c.name)) pc.collation = cd->collation == "BINARY" ? "" : cd->collation;
+      pc.collation = c.collation;
       pc.pg_type = src.types[i].pg_type;
-      if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
       auto mapped = options_.type_map.find(base_type_name(pc.pg_type));
       if (mapped != options_.type_map.end()) pc.pg_type = mapped->second;
-      if (const std::string *override_type = column_type_override(src.table.name, c.name))
+      if (const std::string *override_type = column_type_override(src.table.name, c.name)) {
         pc.pg_type = *override_type;
-      else if (options_.enums && is_text_type(pc.pg_type))
-        pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
+        if (!src.types[i].notice.empty())  // the fallback type is not the one used: say which is
+          pt.notes.push_back("column \"" + c.name + "\" (" +
+                             (c.declared_type.empty() ? "no declared type" : "declared " + c.declared_type) + ") is " +
+                             pc.pg_type + ", as column_types asks");
+      } else {
+        if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
+        if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
+      }
       if (c.rowid_alias) pt.rowid_alias = static_cast<int>(i);
       pt.columns.push_back(std::move(pc));
     }
@@ -325,12 +330,17 @@ class Planner {
     PlannedTable &pt = planned(t);
     for (size_t i = 0; i < pt.columns.size(); ++i) {
       const PlannedColumn &pc = pt.columns[i];
-      const ColumnDefinition *cd = ddl_column(t, pc.sqlite_name);
-      if (!cd || cd->default_value.empty() || pc.generated || static_cast<int>(i) == pt.rowid_alias) continue;
-      Translation tr = translate_default(cd->default_value, pc.pg_type, lookup(t), quote_);
+      const std::optional<std::string> &text = source(t).table.columns[i].default_sql;
+      if (!text || pc.generated || static_cast<int>(i) == pt.rowid_alias) continue;
+      Translation tr;
+      try {
+        tr = translate_default(tokenize_sql(*text), pc.pg_type, lookup(t), quote_);
+      } catch (const Error &e) {
+        tr.reason = std::string("SQL that does not parse (") + e.what() + ")";
+      }
       if (!tr.ok) {
-        pt.notes.push_back("default of column \"" + pc.sqlite_name + "\" (" + tokens_text(cd->default_value) +
-                           ") skipped: " + tr.reason + " does not translate");
+        pt.notes.push_back("default of column \"" + pc.sqlite_name + "\" (" + *text + ") skipped: " + tr.reason +
+                           " does not translate");
         continue;
       }
       if (tr.sql.empty()) continue;
@@ -350,18 +360,23 @@ class Planner {
   }
 
   void keys(size_t t) {
+    const SourceTable &src = source(t);
     std::vector<std::string> pk = primary_key_columns(t);
-    for (const TableConstraint &con : source(t).ddl.constraints) {
-      if (con.kind == ConstraintKind::PrimaryKey && !pk.empty()) {
-        std::string name = con.name.empty() ? "" : named(con.name, planned(t).notes, "primary key");
-        add(Phase::Keys, static_cast<int>(t),
-            "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "PRIMARY KEY (" + column_list(t, pk) + ")");
-        pk.clear();
-      } else if (con.kind == ConstraintKind::Unique) {
-        std::string name = con.name.empty() ? "" : named(con.name, planned(t).notes, "unique constraint");
-        add(Phase::Keys, static_cast<int>(t),
-            "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, con.columns) + ")");
-      }
+    if (!pk.empty()) {
+      std::string name = src.primary_key_name.empty() ? "" : named(src.primary_key_name, planned(t).notes, "primary key");
+      // A key with NULLs (SQLite allows them in a rowid table) means what UNIQUE means.
+      const char *kind = src.primary_key_has_nulls ? "UNIQUE (" : "PRIMARY KEY (";
+      if (src.primary_key_has_nulls)
+        planned(t).notes.push_back("primary key (" + join(pk, ", ") +
+                                   ") holds NULL in SQLite, which a rowid table's key may: it is a UNIQUE constraint");
+      add(Phase::Keys, static_cast<int>(t),
+          "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + kind + column_list(t, pk) + ")");
+    }
+    for (const UniqueFact &unique : src.uniques) {
+      std::string name = unique.name.empty() ? "" : named(unique.name, planned(t).notes, "unique constraint");
+      add(Phase::Keys, static_cast<int>(t),
+          "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, unique.columns) +
+              ")");
     }
   }
 
@@ -430,23 +445,21 @@ class Planner {
 
   void foreign_keys(size_t t) {
     PlannedTable &pt = planned(t);
-    for (const TableConstraint &con : source(t).ddl.constraints) {
-      if (con.kind != ConstraintKind::ForeignKey) continue;
-      const ForeignKeyReference &ref = con.references;
+    for (const ForeignKeyFact &ref : source(t).foreign_keys) {
       int parent = find_table(ref.parent_table);
       std::vector<std::string> parent_cols = ref.parent_columns.empty() && parent >= 0
                                                  ? primary_key_columns(static_cast<size_t>(parent))
                                                  : ref.parent_columns;
-      std::string definition = "(" + join(con.columns, ", ") + ") REFERENCES " + ref.parent_table;
-      if (parent < 0 || parent_cols.size() != con.columns.size()) {
+      std::string definition = "(" + join(ref.columns, ", ") + ") REFERENCES " + ref.parent_table;
+      if (parent < 0 || parent_cols.size() != ref.columns.size()) {
         pt.notes.push_back("foreign key " + definition + " skipped: the parent table or its key does not exist");
         continue;
       }
       PlannedForeignKey fk;
-      fk.label = con.name.empty() ? "foreign key " + definition + " (" + join(parent_cols, ", ") + ")"
-                                  : "foreign key \"" + con.name + "\"";
+      fk.label = ref.name.empty() ? "foreign key " + definition + " (" + join(parent_cols, ", ") + ")"
+                                  : "foreign key \"" + ref.name + "\"";
       fk.parent = static_cast<size_t>(parent);
-      for (const std::string &c : con.columns) fk.columns.push_back(static_cast<size_t>(find_column(t, c)));
+      for (const std::string &c : ref.columns) fk.columns.push_back(static_cast<size_t>(find_column(t, c)));
       for (const std::string &c : parent_cols)
         fk.parent_columns.push_back(static_cast<size_t>(find_column(static_cast<size_t>(parent), c)));
       if (std::count(fk.columns.begin(), fk.columns.end(), static_cast<size_t>(-1)) ||
@@ -454,11 +467,11 @@ class Planner {
         pt.notes.push_back("foreign key " + definition + " skipped: it names a column that does not exist");
         continue;
       }
-      std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(con.name) + "FOREIGN KEY (" +
-                        column_list(t, con.columns) + ") REFERENCES " + qualified(static_cast<size_t>(parent)) + " (" +
+      std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(ref.name) + "FOREIGN KEY (" +
+                        column_list(t, ref.columns) + ") REFERENCES " + qualified(static_cast<size_t>(parent)) + " (" +
                         column_list(static_cast<size_t>(parent), parent_cols) + ")";
-      if (!ref.on_delete.empty()) sql += " ON DELETE " + ref.on_delete;
-      if (!ref.on_update.empty()) sql += " ON UPDATE " + ref.on_update;
+      if (ref.on_delete != "NO ACTION" && !ref.on_delete.empty()) sql += " ON DELETE " + ref.on_delete;
+      if (ref.on_update != "NO ACTION" && !ref.on_update.empty()) sql += " ON UPDATE " + ref.on_update;
       if (ref.deferrable) sql += ref.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
       pt.foreign_keys.push_back(fk);
       plan_.steps.push_back({Phase::ForeignKeys, static_cast<int>(t), sql, false, fk.label,

@@ -99,6 +99,21 @@ void mark_rowid_alias(Statement &pk_index, Table &table) {
   key->rowid_alias = pk_index.step() && pk_index.column_int64(0) == 0;
 }
 
+// Collation and AUTOINCREMENT as SQLite itself reports them (sqlite3_table_column_metadata).
+void read_column_metadata(const Database &db, Table &table) {
+  if (table.is_view || table.is_virtual) return;
+  for (Column &c : table.columns) {
+    const char *type = nullptr, *collation = nullptr;
+    int not_null = 0, primary_key = 0, autoincrement = 0;
+    if (sqlite3_table_column_metadata(db.handle(), "main", table.name.c_str(), c.name.c_str(), &type, &collation,
+                                      &not_null, &primary_key, &autoincrement) != SQLITE_OK)
+      continue;
+    std::string upper = collation ? ascii_upper(collation) : "";
+    c.collation = upper == "BINARY" ? "" : upper;
+    c.autoincrement = autoincrement != 0;
+  }
+}
+
 Table table_from_row(const Statement &stmt) {
   Table t;
   t.is_view = stmt.column_text(0) == "view";
@@ -118,6 +133,7 @@ bool complete(const Database &db, TableReaders &readers, Table &t, const ListedK
     read_columns(readers.xinfo, t);
     t.rowid_name = find_rowid_name(db, t, kind && kind->without_rowid);
     mark_rowid_alias(readers.pk_index, t);
+    read_column_metadata(db, t);
   } catch (const Error &) {
     listing.skipped.push_back({t.name, sqlite3_errmsg(db.handle())});
     readers.xinfo.reset();
@@ -161,6 +177,7 @@ Table read_table(const Database &db, const std::string &name) {
   read_columns(readers.xinfo, t);
   t.rowid_name = find_rowid_name(db, t, kind != kinds.end() && kind->second.without_rowid);
   mark_rowid_alias(readers.pk_index, t);
+  read_column_metadata(db, t);
   return t;
 }
 

@@ -25,13 +25,115 @@ std::unordered_map<std::string, int64_t> read_sqlite_sequence(const Database &db
   return seq;
 }
 
-// Explicit indexes (not SQLite's autoindexes), by table, in creation order.
-std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> read_index_sql(const Database &db) {
-  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> indexes;
-  Statement stmt =
-      db.prepare("SELECT tbl_name, name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY rowid");
-  while (stmt.step()) indexes[stmt.column_text(0)].emplace_back(stmt.column_text(1), stmt.column_text(2));
-  return indexes;
+// Explicit indexes (not SQLite's autoindexes) and triggers, by table, in creation order.
+struct SchemaObjects {
+  std::unordered_map<std::string, std::vector<std::pair<std::string, std::string>>> indexes;  // (name, sql)
+  std::unordered_map<std::string, std::vector<std::string>> triggers;
+};
+
+SchemaObjects read_schema_objects(const Database &db) {
+  SchemaObjects objects;
+  Statement stmt = db.prepare(
+      "SELECT type, tbl_name, name, coalesce(sql, '') FROM sqlite_schema WHERE type IN ('index', 'trigger') ORDER BY rowid");
+  while (stmt.step()) {
+    if (stmt.column_text(0) == "trigger")
+      objects.triggers[stmt.column_text(1)].push_back(stmt.column_text(2));
+    else if (!stmt.column_text(3).empty())
+      objects.indexes[stmt.column_text(1)].emplace_back(stmt.column_text(2), stmt.column_text(3));
+  }
+  return objects;
+}
+
+// The per-table PRAGMAs for keys, prepared once.
+struct KeyReaders {
+  explicit KeyReaders(const Database &db)
+      : foreign_keys(db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
+                                "FROM pragma_foreign_key_list(?1) ORDER BY id DESC, seq")),
+        unique_indexes(db.prepare("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' ORDER BY seq DESC")),
+        index_columns(db.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")) {}
+  Statement foreign_keys;
+  Statement unique_indexes;
+  Statement index_columns;
+};
+
+bool same_names(const std::vector<std::string> &a, const std::vector<std::string> &b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (!ascii_iequals(a[i], b[i])) return false;
+  return true;
+}
+
+// The DDL constraint of this kind over these columns (and parent table), for its name.
+const TableConstraint *ddl_constraint(const TableDefinition &ddl, ConstraintKind kind,
+                                      const std::vector<std::string> &columns, const std::string &parent = "") {
+  for (const TableConstraint &c : ddl.constraints)
+    if (c.kind == kind && same_names(c.columns, columns) &&
+        (kind != ConstraintKind::ForeignKey || ascii_iequals(c.references.parent_table, parent)))
+      return &c;
+  return nullptr;
+}
+
+void read_foreign_keys(KeyReaders &readers, SourceTable &source) {
+  Statement &stmt = readers.foreign_keys;
+  stmt.reset();
+  stmt.bind_text(1, source.table.name);
+  int64_t current = -1;
+  while (stmt.step()) {
+    if (stmt.column_int64(0) != current) {
+      current = stmt.column_int64(0);
+      ForeignKeyFact fk;
+      fk.parent_table = stmt.column_text(1);
+      fk.on_update = stmt.column_text(4);
+      fk.on_delete = stmt.column_text(5);
+      source.foreign_keys.push_back(fk);
+    }
+    ForeignKeyFact &fk = source.foreign_keys.back();
+    fk.columns.push_back(stmt.column_text(2));
+    if (!stmt.is_null(3)) fk.parent_columns.push_back(stmt.column_text(3));
+  }
+  for (ForeignKeyFact &fk : source.foreign_keys) {
+    if (fk.parent_columns.size() != fk.columns.size()) fk.parent_columns.clear();  // the parent's primary key
+    if (const TableConstraint *c = ddl_constraint(source.ddl, ConstraintKind::ForeignKey, fk.columns, fk.parent_table)) {
+      fk.name = c->name;
+      fk.deferrable = c->references.deferrable;
+      fk.initially_deferred = c->references.initially_deferred;
+    }
+  }
+}
+
+void read_uniques(KeyReaders &readers, SourceTable &source) {
+  std::vector<std::string> index_names;
+  readers.unique_indexes.reset();
+  readers.unique_indexes.bind_text(1, source.table.name);
+  while (readers.unique_indexes.step()) index_names.push_back(readers.unique_indexes.column_text(0));
+  for (const std::string &index : index_names) {
+    UniqueFact unique;
+    readers.index_columns.reset();
+    readers.index_columns.bind_text(1, index);
+    while (readers.index_columns.step()) unique.columns.push_back(readers.index_columns.column_text(0));
+    if (const TableConstraint *c = ddl_constraint(source.ddl, ConstraintKind::Unique, unique.columns)) unique.name = c->name;
+    source.uniques.push_back(unique);
+  }
+}
+
+// SQLite lets the primary key of a rowid table hold NULL (unless it is the rowid itself).
+bool primary_key_has_nulls(const Database &db, const Table &table) {
+  if (table.without_rowid()) return false;
+  std::string condition;
+  for (const Column &c : table.columns) {
+    if (c.primary_key_position == 0) continue;
+    if (c.rowid_alias) return false;
+    condition += (condition.empty() ? "" : " OR ") + quote_sqlite_identifier(c.name) + " IS NULL";
+  }
+  if (condition.empty()) return false;
+  return db.query_int64("SELECT EXISTS (SELECT 1 FROM " + quote_sqlite_identifier(table.name) + " WHERE " + condition +
+                        ")") != 0;
+}
+
+std::string primary_key_name(const SourceTable &source) {
+  for (const TableConstraint &c : source.ddl.constraints)
+    if (c.kind == ConstraintKind::PrimaryKey) return c.name;
+  return "";
 }
 
 int64_t sequence_floor(const Database &db, const Table &table, const std::unordered_map<std::string, int64_t> &seq) {
@@ -74,7 +176,8 @@ SourceCatalog read_source_catalog(const Database &db) {
   SchemaListing listing = read_schema(db);
   catalog.skipped = listing.skipped;
   std::unordered_map<std::string, int64_t> seq = read_sqlite_sequence(db);
-  auto index_sql = read_index_sql(db);
+  SchemaObjects objects = read_schema_objects(db);
+  KeyReaders keys(db);
   for (Table &table : listing.tables) {
     if (table.is_view) {
       SourceView view;
@@ -93,17 +196,31 @@ SourceCatalog read_source_catalog(const Database &db) {
       continue;
     }
     SourceTable source;
-    source.ddl = parse_create_table(table.sql);
+    try {
+      source.ddl = parse_create_table(table.sql);
+    } catch (const Error &e) {
+      source.ddl_read = false;
+      source.ddl.name = table.name;
+      source.notes.push_back(std::string("its CREATE TABLE text does not parse (") + e.what() +
+                             "): migrated from SQLite's own catalog, without CHECK constraints, constraint names "
+                             "and generated expressions");
+    }
     source.sequence_floor = sequence_floor(db, table, seq);
     source.types = resolve_column_types(db, table);
-    for (const auto &[name, sql] : index_sql[table.name]) {
+    source.table = std::move(table);
+    source.primary_key_name = primary_key_name(source);
+    source.primary_key_has_nulls = primary_key_has_nulls(db, source.table);
+    read_uniques(keys, source);
+    read_foreign_keys(keys, source);
+    for (const auto &[name, sql] : objects.indexes[source.table.name]) {
       try {
         source.indexes.push_back(parse_create_index(sql));
       } catch (const Error &e) {
         source.notes.push_back("index \"" + name + "\" skipped: its SQL does not parse (" + e.what() + ")");
       }
     }
-    source.table = std::move(table);
+    for (const std::string &trigger : objects.triggers[source.table.name])
+      source.notes.push_back("trigger \"" + trigger + "\" not migrated: a trigger is SQLite code, which is not translated");
     catalog.tables.push_back(std::move(source));
   }
   return catalog;

@@ -1,6 +1,9 @@
 // Everything a migration needs to know about the SQLite file, read in one pass: each table's
-// columns (PRAGMA table_xinfo) together with its parsed DDL, its explicit indexes, the floor its
-// id sequence must start above, and the views. Internal tables (sqlite_*) are never listed.
+// columns (PRAGMA table_xinfo), keys and foreign keys (PRAGMAs index_list, index_info,
+// foreign_key_list) together with what only its DDL text says (names, CHECK, DEFAULT and
+// generated expressions), its explicit indexes, its triggers, the floor its id sequence must start
+// above, and the views. Structure comes from SQLite's own PRAGMAs, so a CREATE TABLE text the
+// parser cannot read still migrates. Internal tables (sqlite_*) are never listed.
 #pragma once
 
 #include <cstdint>
@@ -15,11 +18,36 @@
 
 namespace hangar {
 
+// A foreign key as PRAGMA foreign_key_list reports it, with what only the DDL text says (its
+// name and deferrability) when the text could be read.
+struct ForeignKeyFact {
+  std::string parent_table;
+  std::vector<std::string> columns;
+  std::vector<std::string> parent_columns;  // empty: the parent's primary key
+  std::string on_update;                    // CASCADE, SET NULL, SET DEFAULT, RESTRICT, NO ACTION
+  std::string on_delete;
+  std::string name;                         // empty when unnamed or unknown
+  bool deferrable = false;
+  bool initially_deferred = false;
+};
+
+// A UNIQUE constraint (an index SQLite made for it, origin 'u'), with its name from the DDL.
+struct UniqueFact {
+  std::vector<std::string> columns;
+  std::string name;
+};
+
 struct SourceTable {
   Table table;                          // columns and rowid facts from PRAGMA table_xinfo
   std::vector<ColumnType> types;        // each column's default PostgreSQL type (core/column_types)
-  TableDefinition ddl;                  // constraint names and expressions from the DDL text
+  TableDefinition ddl;                  // CHECKs, DEFAULT and generated expressions, names: the DDL text
+  bool ddl_read = true;                 // false: the CREATE TABLE text did not parse; facts only
+  std::string primary_key_name;         // from the DDL; empty when unnamed
+  bool primary_key_has_nulls = false;   // a rowid table's key other than the rowid may hold NULL
+  std::vector<UniqueFact> uniques;      // in declaration order
+  std::vector<ForeignKeyFact> foreign_keys;  // in declaration order
   std::vector<IndexDefinition> indexes; // CREATE INDEX statements (not SQLite's autoindexes)
+  std::vector<std::string> triggers;    // trigger names (triggers are not migrated)
   int64_t sequence_floor = 0;           // max(max(rowid), sqlite_sequence.seq): ids SQLite has used
   std::vector<std::string> notes;       // what could not be read (an index whose SQL does not parse)
 };

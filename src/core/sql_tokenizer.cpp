@@ -44,10 +44,17 @@ size_t read_quoted(std::string_view sql, size_t pos, char close, bool doubling, 
 size_t read_number(std::string_view sql, size_t i) {
   if (sql[i] == '0' && i + 1 < sql.size() && (sql[i + 1] == 'x' || sql[i + 1] == 'X')) {
     i += 2;
-    while (i < sql.size() && std::isxdigit(static_cast<unsigned char>(sql[i]))) ++i;
+    while (i < sql.size() && (std::isxdigit(static_cast<unsigned char>(sql[i])) ||
+                              (sql[i] == '_' && i + 1 < sql.size() && std::isxdigit(static_cast<unsigned char>(sql[i + 1])))))
+      ++i;
     return i;
   }
-  while (i < sql.size() && (std::isdigit(static_cast<unsigned char>(sql[i])) || sql[i] == '.')) ++i;
+  // Digits may be grouped with "_" between them (SQLite 3.46).
+  auto digit_or_separator = [&](size_t k) {
+    return std::isdigit(static_cast<unsigned char>(sql[k])) ||
+           (sql[k] == '_' && k + 1 < sql.size() && std::isdigit(static_cast<unsigned char>(sql[k + 1])));
+  };
+  while (i < sql.size() && (digit_or_separator(i) || sql[i] == '.')) ++i;
   if (i < sql.size() && (sql[i] == 'e' || sql[i] == 'E')) {
     size_t j = i + 1;
     if (j < sql.size() && (sql[j] == '+' || sql[j] == '-')) ++j;
@@ -116,8 +123,10 @@ std::vector<Token> tokenize_sql(std::string_view sql) {
       i += width ? width : 1;
     }
     t.text = std::string(sql.substr(start, i - start));
-    if (t.kind == TokenKind::Number || t.kind == TokenKind::Punctuation || t.kind == TokenKind::Parameter)
-      t.value = t.text;
+    if (t.kind == TokenKind::Punctuation || t.kind == TokenKind::Parameter) t.value = t.text;
+    if (t.kind == TokenKind::Number)
+      for (char ch : t.text)
+        if (ch != '_') t.value += ch;
     tokens.push_back(std::move(t));
   }
   return tokens;

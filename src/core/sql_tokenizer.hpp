@@ -23,7 +23,7 @@ enum class TokenKind {
 struct Token {
   TokenKind kind;
   std::string text;   // as written
-  std::string value;  // identifiers and strings unquoted; otherwise the text
+  std::string value;  // identifiers and strings unquoted, numbers without "_" separators; else the text
 
   bool is_word(const char *upper) const;  // a bare word equal to upper, case-insensitively
   bool is(const char *punctuation) const { return kind == TokenKind::Punctuation && text == punctuation; }

@@ -16,6 +16,8 @@ struct Column {
   std::optional<std::string> default_sql;
   int hidden = 0;                        // PRAGMA table_xinfo: 1 hidden, 2 virtual generated, 3 stored generated
   bool rowid_alias = false;              // INTEGER PRIMARY KEY of a rowid table: the rowid itself
+  std::string collation;                 // declared collation, upper-case ("" for BINARY), as SQLite reports it
+  bool autoincrement = false;            // INTEGER PRIMARY KEY AUTOINCREMENT
   // SQLite never stores NULL here: declared NOT NULL, the rowid, or a WITHOUT ROWID key column.
   bool never_null(bool without_rowid) const {
     return not_null || rowid_alias || (without_rowid && primary_key_position > 0);

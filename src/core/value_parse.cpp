@@ -203,6 +203,21 @@ std::string shortest_double(double value) {
   return std::string(buf, result.ptr);
 }
 
+std::string shortest_double_scientific(double value) {
+  if (!std::isfinite(value)) return shortest_double(value);
+  char buf[64];
+  auto result = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
+  return std::string(buf, result.ptr);
+}
+
+std::string shortest_float(float value) {
+  if (std::isnan(value)) return "NaN";
+  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
+  char buf[64];
+  auto result = std::to_chars(buf, buf + sizeof buf, value);
+  return std::string(buf, result.ptr);
+}
+
 ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out) {
   std::string_view s = trim(text);
   size_t i = 0;
@@ -250,6 +265,7 @@ ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out) {
     }
   if (!d.zero) {
     d.integer_digits = highest + exp >= 0 ? static_cast<int>(highest + exp + 1) : 0;
+    d.highest_power = static_cast<int>(highest + exp);
     d.lowest_power = static_cast<int>(lowest + exp);
   }
   *out = d;
@@ -264,8 +280,10 @@ DecimalFit decimal_fits(const DecimalShape &d, int precision, int scale) {
     return DecimalFit::Fits;
   }
   // The lowest non-zero digit sits at 10^lowest_power; below 10^-scale it would be rounded away.
+  // The highest must stay below 10^(precision - scale), which may be negative: numeric(2,5)
+  // holds 0.00012 but not 0.0012.
   if (d.lowest_power < -scale) return DecimalFit::NeedsRounding;
-  if (d.integer_digits > precision - scale) return DecimalFit::Overflows;
+  if (d.highest_power >= precision - scale) return DecimalFit::Overflows;
   return DecimalFit::Fits;
 }
 

@@ -34,12 +34,18 @@ std::string format_uuid(const unsigned char bytes[16]);
 // The shortest decimal text that reads back as exactly this double; NaN, Infinity and -Infinity
 // as PostgreSQL spells them.
 std::string shortest_double(double value);
+// The same in scientific notation ("2.2479026791991795e+17"), whose digits never go beyond the
+// shortest ones, for numeric_in.
+std::string shortest_double_scientific(double value);
+// The shortest decimal digits of a float (single precision), as shortest_double spells doubles.
+std::string shortest_float(float value);
 
 // What a numeric(p,s) check needs of an exact decimal literal, read without allocating: the
 // number of digits before the point and the power of ten of the last non-zero digit.
 struct DecimalShape {
   bool zero = true;
   int integer_digits = 0;  // leading zeros not counted
+  int highest_power = 0;   // power of ten of the first non-zero digit: 1 for 19.99, -4 for 0.00012
   int lowest_power = 0;    // e.g. -2 for 19.99, 2 for 1500
 };
 

@@ -90,7 +90,8 @@ bool conversions_run_no_queries(const CopySpec &spec, TupleDesc desc) {
 }
 
 bool may_raise(const ColumnConverter *conv) {
-  return conv->kind == ConvertKind::Generic || conv->kind == ConvertKind::Jsonb || conv->kind == ConvertKind::Float4;
+  return conv->kind == ConvertKind::Generic || conv->kind == ConvertKind::Jsonb || conv->kind == ConvertKind::Bit ||
+         conv->kind == ConvertKind::VarBit;
 }
 
 // convert_value, with errors raised by input functions turned into failures (reject mode).

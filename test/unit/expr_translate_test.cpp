@@ -91,6 +91,7 @@ TEST(ExprTranslate, KeepsSqliteArithmetic) {
   EXPECT_EQ(value("0x7FFFFFFFFFFFFFFF").sql, "9223372036854775807");
   EXPECT_EQ(value("0x8000000000000000").sql, "(-9223372036854775808)");
   EXPECT_FALSE(value("9223372036854775808").ok);
+  EXPECT_EQ(value("1_000 + 0xF_F").sql, "(1000 + 255)");
   EXPECT_EQ(value("qty << 2").sql, "(\"qty\" << 2)");
   EXPECT_FALSE(value("qty << -1").ok);
   EXPECT_FALSE(value("qty << qty").ok);

@@ -140,6 +140,16 @@ TEST(Decimal, FitsWithoutRoundingOrOverflow) {
   EXPECT_EQ(fits("0", 1, 0), DecimalFit::Fits);
   EXPECT_EQ(fits("1.5e-7", 10, 8), DecimalFit::Fits);
   EXPECT_EQ(fits("1.5e-7", 10, 7), DecimalFit::NeedsRounding);
+  EXPECT_EQ(fits("0.00012", 2, 5), DecimalFit::Fits);  // a scale above the precision
+  EXPECT_EQ(fits("0.0012", 2, 5), DecimalFit::Overflows);
+  EXPECT_EQ(fits("0.000123", 2, 5), DecimalFit::NeedsRounding);
+}
+
+TEST(Double, SpellsTheShortestDigitsForNumeric) {
+  EXPECT_EQ(shortest_double_scientific(2.2479026791991795e17), "2.2479026791991795e+17");
+  EXPECT_EQ(shortest_double_scientific(19.99), "1.999e+01");
+  EXPECT_EQ(shortest_float(19.99f), "19.99");
+  EXPECT_EQ(shortest_float(0.1f), "0.1");
 }
 
 #include "core/hash64.hpp"
