@@ -114,9 +114,12 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
     double read_rows = info->pushdown.remote_conditions ? baserel->rows : baserel->tuples;
     Cost total = kStartupCost + read_rows * kPerRowCost + read_rows * cpu_tuple_cost;
+    // A LATERAL reference makes the scan depend on the relations it names (lateral_relids): the
+    // path must be parameterized by them, so the planner runs it inside a nested loop that
+    // supplies their values, as postgres_fdw's paths are.
     add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, baserel->rows,
-                                                                        kStartupCost, total, NIL, nullptr,
-                                                                        nullptr, NIL)));
+                                                                        kStartupCost, total, NIL,
+                                                                        baserel->lateral_relids, nullptr, NIL)));
   });
 }
 

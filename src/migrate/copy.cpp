@@ -149,8 +149,9 @@ class BatchInserter {
     return slots_[buffered_];
   }
 
-  // Stores the filled slot; true when the batch is full and must be flushed.
-  bool store(TupleTableSlot *slot) {
+  // Stores the filled slot (the row's SQLite rowid beside it); true when the batch is full.
+  bool store(TupleTableSlot *slot, int64 rowid) {
+    rowids_[buffered_] = rowid;
     ExecStoreVirtualTuple(slot);
     if (rri_) {
       ExecComputeStoredGenerated(rri_, estate_, slot, CMD_INSERT);
@@ -159,15 +160,19 @@ class BatchInserter {
     return ++buffered_ == kBatchRows;
   }
 
-  void flush() {
+  // Inserts the batch; with a rowid map, records where each row went.
+  void flush(RowidMap *map) {
     if (buffered_ == 0) return;
     table_multi_insert(rel_, slots_, buffered_, cid_, options_, bistate_);
-    for (int i = 0; i < buffered_; ++i) ExecClearTuple(slots_[i]);
+    for (int i = 0; i < buffered_; ++i) {
+      if (map) rowid_map_add(map, &slots_[i]->tts_tid, rowids_[i]);
+      ExecClearTuple(slots_[i]);
+    }
     buffered_ = 0;
   }
 
-  void finish() {
-    flush();
+  void finish(RowidMap *map) {
+    flush(map);
     FreeBulkInsertState(bistate_);
     table_finish_bulk_insert(rel_, options_);
     for (int i = 0; i < kBatchRows; ++i) ExecDropSingleTupleTableSlot(slots_[i]);
@@ -177,6 +182,7 @@ class BatchInserter {
  private:
   Relation rel_;
   TupleTableSlot *slots_[kBatchRows];
+  int64 rowids_[kBatchRows];
   int buffered_ = 0;
   BulkInsertState bistate_;
   CommandId cid_;
@@ -313,7 +319,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);
           for (int i = 0; i < spec.ncolumns; ++i)
             if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
-          batch_full = inserter->store(slot);
+          bool is_rowid;
+          batch_full = inserter->store(slot, current_rowid(row, &is_rowid));
           result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
           if (result.generated_mismatch >= 0) {
             result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);
@@ -328,7 +335,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       } else if (batch_full || batch_context->mem_allocated > kBatchBytes) {
         // table_multi_insert allocates per call in the current context: the batch's, reset next.
         MemoryContextSwitchTo(batch_context);
-        inserter->flush();
+        inserter->flush(spec.rowids);
         MemoryContextSwitchTo(copy_context);
         MemoryContextReset(batch_context);
         pgstat_progress_update_param(PROGRESS_COPY_TUPLES_PROCESSED, result.rows_copied);
@@ -341,7 +348,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   if (rc != SQLITE_DONE && result.generated_mismatch < 0)
     report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   if (inserter) {
-    inserter->finish();
+    inserter->finish(spec.rowids);
     pgstat_progress_end_command();
   }
   error_context_stack = error_context.previous;

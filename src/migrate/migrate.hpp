@@ -7,6 +7,7 @@
 extern "C" {
 #include "portability/instr_time.h"
 #include "utils/jsonb.h"
+#include "storage/itemptr.h"
 #include "utils/relcache.h"
 }
 
@@ -50,6 +51,15 @@ bool same_stored_value(Form_pg_attribute att, Datum a, bool a_null, Datum b, boo
 // Checksum of a table's current content over the listed attributes.
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count);
 
+// rowid_map.cpp: the SQLite rowid of each copied row by its ctid, in a temporary file
+struct RowidMap;
+RowidMap *rowid_map_create();
+void rowid_map_add(RowidMap *map, ItemPointer tid, int64 rowid);
+bool rowid_map_find(RowidMap *map, ItemPointer tid, int64 *rowid);
+// Closes the file; a map left open is closed by the transaction's end (an error's, or with a
+// WARNING about a leaked temporary file at commit).
+void rowid_map_close(RowidMap *map);
+
 // copy.cpp: the bulk copy of one SQLite table into its new PostgreSQL table
 struct CopySpec {
   const char *sqlite_table;
@@ -62,6 +72,7 @@ struct CopySpec {
   bool insert;                  // false: only convert and checksum (hangar_verify)
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
+  RowidMap *rowids;             // when set, the rowid of every inserted row is recorded there
 };
 struct CopyResult {
   int64 rows_copied = 0;        // rows converted (and inserted, when inserting)
@@ -112,8 +123,8 @@ struct OrphanQuery {
   const char *parent_table;
   const char *child_sqlite;        // SQLite names, for messages, rejects and lookups
   const char *parent_sqlite;
-  const char *child_rowid_name;    // how to select the child's SQLite rowid; nullptr when none
   const char *child_rowid_alias;   // the child's INTEGER PRIMARY KEY in PostgreSQL; nullptr when none
+  RowidMap *child_rowids;          // otherwise the child's rowids by ctid; nullptr when it has none
   int ncolumns;
   const char **child_columns;      // PostgreSQL names of the foreign key columns
   const char **parent_columns;
@@ -121,7 +132,7 @@ struct OrphanQuery {
   const char **parent_sqlite_columns;
 };
 // Raises the stop-mode error: the foreign key's orphan rows by SQLite rowid (SQLSTATE 23503).
-[[noreturn]] void raise_orphans(sqlite3 *db, const OrphanQuery &q);
+[[noreturn]] void raise_orphans(const OrphanQuery &q);
 // Reject mode: deletes the orphans from the child table, records each in hangar.rejects with
 // why (its parent was rejected, or never existed), and takes them out of the copy's checksum.
 int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation child, const AttrNumber *attnums,

@@ -50,15 +50,15 @@ char *quote_sqlite_name(const char *name) {
 }
 
 // A prepared SQLite lookup by column values given as text (SQLite applies the columns'
-// affinity to them): the first matching row's rowid, or whether a match exists when rowid_name
-// is nullptr. Finalized by a reset callback of the memory context it was made in.
+// affinity to them): whether a row matches. Finalized by a reset callback of the memory context
+// it was made in.
 struct SqliteLookup {
   sqlite3_stmt *stmt;
   int ncolumns;
   MemoryContextCallback cleanup;
 };
 
-SqliteLookup *prepare_lookup(sqlite3 *db, const char *table, const char *rowid_name, int n, const char *const *columns) {
+SqliteLookup *prepare_lookup(sqlite3 *db, const char *table, int n, const char *const *columns) {
   SqliteLookup *lookup = static_cast<SqliteLookup *>(palloc0(sizeof(SqliteLookup)));
   lookup->ncolumns = n;
   lookup->cleanup.func = [](void *arg) {
@@ -72,7 +72,7 @@ SqliteLookup *prepare_lookup(sqlite3 *db, const char *table, const char *rowid_n
   MemoryContextRegisterResetCallback(CurrentMemoryContext, &lookup->cleanup);
   StringInfoData sql;
   initStringInfo(&sql);
-  appendStringInfo(&sql, "SELECT %s FROM %s", rowid_name ? rowid_name : "1", quote_sqlite_name(table));
+  appendStringInfo(&sql, "SELECT 1 FROM %s", quote_sqlite_name(table));
   for (int i = 0; i < n; ++i) appendStringInfo(&sql, "%s%s = ?", i ? " AND " : " WHERE ", quote_sqlite_name(columns[i]));
   appendStringInfoString(&sql, " LIMIT 1");
   int rc = sqlite3_prepare_v2(db, sql.data, -1, &lookup->stmt, nullptr);
@@ -80,11 +80,10 @@ SqliteLookup *prepare_lookup(sqlite3 *db, const char *table, const char *rowid_n
   return lookup;
 }
 
-bool sqlite_match(SqliteLookup *lookup, const char *const *values, int64 *rowid) {
+bool sqlite_match(SqliteLookup *lookup, const char *const *values) {
   sqlite3_reset(lookup->stmt);
   for (int i = 0; i < lookup->ncolumns; ++i) sqlite3_bind_text(lookup->stmt, i + 1, values[i], -1, SQLITE_TRANSIENT);
   bool found = sqlite3_step(lookup->stmt) == SQLITE_ROW;
-  if (found && rowid) *rowid = sqlite3_column_int64(lookup->stmt, 0);
   sqlite3_reset(lookup->stmt);
   return found;
 }
@@ -104,9 +103,9 @@ char *describe_key(const OrphanQuery &q, const char *const *values) {
   return s.data;
 }
 
-// The orphan's SQLite rowid: its INTEGER PRIMARY KEY when it has one, else looked up by key.
-bool orphan_rowid(const OrphanQuery &q, SqliteLookup *child_lookup, HeapTuple tuple, TupleDesc desc,
-                  const char *const *values, int64 *rowid) {
+// The orphan's SQLite rowid: its INTEGER PRIMARY KEY when it has one, else the one the copy
+// recorded for its ctid (the first column of the rows the orphan queries return).
+bool orphan_rowid(const OrphanQuery &q, HeapTuple tuple, TupleDesc desc, int64 *rowid) {
   if (q.child_rowid_alias) {
     bool isnull;
     Datum d = SPI_getbinval(tuple, desc, SPI_fnumber(desc, q.child_rowid_alias), &isnull);
@@ -115,12 +114,10 @@ bool orphan_rowid(const OrphanQuery &q, SqliteLookup *child_lookup, HeapTuple tu
     *rowid = type == INT8OID ? DatumGetInt64(d) : type == INT2OID ? DatumGetInt16(d) : DatumGetInt32(d);
     return true;
   }
-  return child_lookup && sqlite_match(child_lookup, values, rowid);
-}
-
-SqliteLookup *child_lookup(sqlite3 *db, const OrphanQuery &q) {
-  if (q.child_rowid_alias || !q.child_rowid_name) return nullptr;
-  return prepare_lookup(db, q.child_sqlite, q.child_rowid_name, q.ncolumns, q.child_sqlite_columns);
+  if (!q.child_rowids) return false;
+  bool isnull;
+  ItemPointer ctid = reinterpret_cast<ItemPointer>(DatumGetPointer(SPI_getbinval(tuple, desc, 1, &isnull)));
+  return !isnull && rowid_map_find(q.child_rowids, ctid, rowid);
 }
 
 int *column_positions(const OrphanQuery &q, TupleDesc desc) {
@@ -131,22 +128,21 @@ int *column_positions(const OrphanQuery &q, TupleDesc desc) {
 
 }  // namespace
 
-void raise_orphans(sqlite3 *db, const OrphanQuery &q) {
+void raise_orphans(const OrphanQuery &q) {
   char *condition = orphan_condition(q);
   spi_run(psprintf("SELECT count(*) FROM %s c WHERE %s", q.child_table, condition));
   bool isnull;
   int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-  spi_run(psprintf("SELECT * FROM %s c WHERE %s LIMIT %d", q.child_table, condition, kNamedOrphans));
+  spi_run(psprintf("SELECT c.ctid, c.* FROM %s c WHERE %s LIMIT %d", q.child_table, condition, kNamedOrphans));
   SPITupleTable *rows = SPI_tuptable;
   uint64 nrows = SPI_processed;
   int *positions = column_positions(q, rows->tupdesc);
-  SqliteLookup *lookup = child_lookup(db, q);
   StringInfoData named;
   initStringInfo(&named);
   for (uint64 r = 0; r < nrows; ++r) {
     const char **values = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
     int64 rowid;
-    bool known = orphan_rowid(q, lookup, rows->vals[r], rows->tupdesc, values, &rowid);
+    bool known = orphan_rowid(q, rows->vals[r], rows->tupdesc, &rowid);
     if (named.len) appendStringInfoString(&named, "; ");
     if (known) appendStringInfo(&named, "rowid " INT64_FORMAT " (%s)", rowid, describe_key(q, values));
     else appendStringInfo(&named, "a row with %s", describe_key(q, values));
@@ -165,8 +161,8 @@ int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation c
                      int nattnums, TableChecksum *checksum) {
   // A cursor over DELETE ... RETURNING keeps the deleted rows in a tuplestore that spills to
   // disk beyond work_mem; they are read back a batch at a time.
-  SPIPlanPtr plan = SPI_prepare(psprintf("DELETE FROM %s c WHERE %s RETURNING c.*", q.child_table, orphan_condition(q)), 0,
-                                nullptr);
+  SPIPlanPtr plan = SPI_prepare(
+      psprintf("DELETE FROM %s c WHERE %s RETURNING c.ctid, c.*", q.child_table, orphan_condition(q)), 0, nullptr);
   if (!plan) elog(ERROR, "could not prepare the removal of orphan rows: %s", SPI_result_code_string(SPI_result));
   Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, false);
   TupleDesc desc = RelationGetDescr(child);
@@ -175,8 +171,7 @@ int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation c
   StringInfoData columns;
   initStringInfo(&columns);
   for (int i = 0; i < q.ncolumns; ++i) appendStringInfo(&columns, "%s%s", i ? ", " : "", q.child_sqlite_columns[i]);
-  SqliteLookup *lookup = child_lookup(db, q);
-  SqliteLookup *parent_lookup = prepare_lookup(db, q.parent_sqlite, nullptr, q.ncolumns, q.parent_sqlite_columns);
+  SqliteLookup *parent_lookup = prepare_lookup(db, q.parent_sqlite, q.ncolumns, q.parent_sqlite_columns);
   MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
   int64 count = 0;
   for (;;) {
@@ -188,12 +183,13 @@ int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation c
     for (uint64 r = 0; r < fetched; ++r) {
       CHECK_FOR_INTERRUPTS();
       MemoryContext old = MemoryContextSwitchTo(row_context);
-      heap_deform_tuple(rows->vals[r], desc, values, nulls);
+      for (int a = 0; a < desc->natts; ++a)  // the child's columns follow the ctid
+        values[a] = SPI_getbinval(rows->vals[r], rows->tupdesc, a + 2, &nulls[a]);
       checksum->remove(row_hash(desc, attnums, nattnums, values, nulls));
       const char **keys = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
       int64 rowid = 0;
-      bool known = orphan_rowid(q, lookup, rows->vals[r], rows->tupdesc, keys, &rowid);
-      bool parent_in_sqlite = sqlite_match(parent_lookup, keys, nullptr);
+      bool known = orphan_rowid(q, rows->vals[r], rows->tupdesc, &rowid);
+      bool parent_in_sqlite = sqlite_match(parent_lookup, keys);
       const char *reason =
           parent_in_sqlite
               ? psprintf("%s: its parent row in \"%s\" (%s) was rejected", q.label, q.parent_sqlite, describe_key(q, keys))

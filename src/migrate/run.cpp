@@ -30,6 +30,7 @@ constexpr const char *kMaintenanceWorkMem = "32MB";
 
 struct TableOutcome {
   bool copied = false;
+  RowidMap *rowids = nullptr;     // rowids by ctid, for naming orphans of a table without a rowid column
   CopyResult copy;
   AttrNumber *attnums = nullptr;  // the copied SQLite columns' attributes (palloc'd)
   int nattnums = 0;
@@ -65,6 +66,8 @@ class MigrationRun {
     for (const PlanStep &step : plan_.steps) execute(step);
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     if (request_.verify) verify();
+    for (TableOutcome &out : outcomes_)
+      if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
     return report();
   }
 
@@ -141,6 +144,9 @@ class MigrationRun {
     for (;;) {
       Relation rel = open(table, RowExclusiveLock);
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
+      // Orphans are named by their SQLite rowid: kept aside when no column holds it.
+      if (!pt.foreign_keys.empty() && pt.rowid_alias < 0 && !pt.rowid_name.empty())
+        spec.rowids = out.rowids = pg_guard([] { return rowid_map_create(); });
       bool generated = false;
       for (const PlannedColumn &pc : pt.columns) generated = generated || pc.generated;
       pg_guard([&] {
@@ -197,7 +203,7 @@ class MigrationRun {
     if (!error) return;
     if (error->sqlerrcode == ERRCODE_FOREIGN_KEY_VIOLATION && request_.on_error == OnError::Stop) {
       OrphanQuery q = orphan_query(static_cast<size_t>(step.table), static_cast<size_t>(step.foreign_key));
-      pg_guard([&] { raise_orphans(db_, q); });
+      pg_guard([&] { raise_orphans(q); });
     }
     throw PgError(error);
   }
@@ -250,7 +256,7 @@ class MigrationRun {
     q.parent_table = palloc_string(qualified(parent));
     q.child_sqlite = palloc_string(child.sqlite_name);
     q.parent_sqlite = palloc_string(parent.sqlite_name);
-    q.child_rowid_name = child.rowid_name.empty() ? nullptr : palloc_string(child.rowid_name);
+    q.child_rowids = outcomes_[t].rowids;
     q.child_rowid_alias =
         child.rowid_alias < 0 ? nullptr : palloc_string(child.columns[static_cast<size_t>(child.rowid_alias)].pg_name);
     q.ncolumns = n;
