@@ -42,7 +42,8 @@ CREATE FUNCTION hangar_migrate(
   type_map jsonb DEFAULT '{}',
   identity boolean DEFAULT false,
   enums boolean DEFAULT true,
-  verify boolean DEFAULT true)
+  verify boolean DEFAULT true,
+  verify_view_rows bigint DEFAULT 100000)
 RETURNS TABLE (
   table_name text,
   target_table text,
@@ -65,7 +66,8 @@ CREATE FUNCTION hangar_plan(
   type_map jsonb DEFAULT '{}',
   identity boolean DEFAULT false,
   enums boolean DEFAULT true,
-  verify boolean DEFAULT true)
+  verify boolean DEFAULT true,
+  verify_view_rows bigint DEFAULT 100000)
 RETURNS TABLE (step integer, phase text, table_name text, statement text)
 AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
@@ -124,7 +126,7 @@ $$;
 -- Every function above runs with search_path = pg_catalog, pg_temp, so no object planted in a
 -- schema on the caller's path can run inside a migration. Running them reads files and creates
 -- objects: nobody may until granted (README.md, Security).
-REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;

@@ -34,6 +34,17 @@ SELECT * FROM odd.precedence;
 -- the REAL 2.0 as '2.0') is found while copying: it becomes a plain column with SQLite's values
 SELECT * FROM odd.affinity ORDER BY id;
 SELECT attgenerated = '' AS plain FROM pg_attribute WHERE attrelid = 'odd.affinity'::regclass AND attname = 'g';
+-- and one PostgreSQL fails to compute for some row (in 32 bits) is a plain column too
+SELECT * FROM odd.overflow ORDER BY id;
+
+-- a view is verified like a table: one whose rows differ from SQLite's is dropped and reported
+SELECT viewname FROM pg_views WHERE schemaname = 'odd' ORDER BY 1;
+-- verify_view_rows bounds the comparison (0: no view is compared)
+SELECT table_name, verified, detail FROM hangar_migrate(:'ddl_db', 'odd_unchecked', verify_view_rows => 0)
+WHERE table_name LIKE 'money\_%' ORDER BY 1;
+SELECT table_name, verified, detail FROM hangar_migrate(:'ddl_db', 'odd_bounded', verify_view_rows => 1)
+WHERE table_name LIKE 'money\_%' ORDER BY 1;
+DROP SCHEMA odd_unchecked, odd_bounded CASCADE;
 
 DROP SCHEMA odd CASCADE;
 DROP SCHEMA odd_fdw CASCADE;

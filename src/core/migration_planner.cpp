@@ -530,7 +530,14 @@ class Planner {
       return;
     }
     std::vector<std::string> quoted;
-    for (const RelationColumn &c : tr.columns) quoted.push_back(quote_.ident(c.pg_name));
+    for (const RelationColumn &c : tr.columns) {
+      quoted.push_back(quote_.ident(c.pg_name));
+      PlannedColumn pc;
+      pc.sqlite_name = c.sqlite_name;
+      pc.pg_name = c.pg_name;
+      pc.pg_type = c.pg_type;
+      plan_.tables.back().columns.push_back(pc);
+    }
     std::string target = quote_.qualified(plan_.schema, pv.pg_name);
     add(Phase::Views, index, "CREATE VIEW " + target + " (" + join(quoted, ", ") + ") AS " + tr.sql, true,
         "view \"" + v.name + "\"");

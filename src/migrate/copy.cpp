@@ -90,8 +90,10 @@ bool conversions_run_no_queries(const CopySpec &spec, TupleDesc desc) {
 }
 
 bool may_raise(const ColumnConverter *conv) {
-  return conv->kind == ConvertKind::Generic || conv->kind == ConvertKind::Jsonb || conv->kind == ConvertKind::Bit ||
-         conv->kind == ConvertKind::VarBit;
+  // Text into a database that is not UTF8 is transcoded, which raises for a character the
+  // database's encoding lacks.
+  return !conv->utf8_database || conv->kind == ConvertKind::Generic || conv->kind == ConvertKind::Jsonb ||
+         conv->kind == ConvertKind::Bit || conv->kind == ConvertKind::VarBit;
 }
 
 // convert_value, with errors raised by input functions turned into failures (reject mode).
@@ -190,6 +192,29 @@ class BatchInserter {
   EState *estate_ = nullptr;
   ResultRelInfo *rri_ = nullptr;
 };
+
+// Stores a row whose generated columns PostgreSQL computes; should that fail, says where in
+// *failure (allocated in `keep`) before the error goes on to the caller.
+bool store_noting_failure(BatchInserter *inserter, TupleTableSlot *slot, int64 rowid, bool is_rowid, MemoryContext keep,
+                          char **failure) {
+  MemoryContext current = CurrentMemoryContext;
+  volatile bool full = false;
+  PG_TRY();
+  {
+    full = inserter->store(slot, rowid);
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(keep);
+    ErrorData *error = CopyErrorData();
+    *failure = psprintf("computing it in PostgreSQL failed for %s " INT64_FORMAT ": %s", is_rowid ? "rowid" : "row",
+                        rowid, error->message);
+    MemoryContextSwitchTo(current);
+    PG_RE_THROW();
+  }
+  PG_END_TRY();
+  return full;
+}
 
 // The first generated column whose value PostgreSQL computed differs from the one SQLite stored
 // (converted like any other value); -1 when they all agree.
@@ -320,7 +345,11 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           for (int i = 0; i < spec.ncolumns; ++i)
             if (!spec.inserted[i]) slot->tts_isnull[spec.attnums[i] - 1] = true;
           bool is_rowid;
-          batch_full = inserter->store(slot, current_rowid(row, &is_rowid));
+          int64 rowid = current_rowid(row, &is_rowid);
+          if (spec.generated_failure)
+            batch_full = store_noting_failure(inserter, slot, rowid, is_rowid, old_context, spec.generated_failure);
+          else
+            batch_full = inserter->store(slot, rowid);
           result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
           if (result.generated_mismatch >= 0) {
             result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);

@@ -18,7 +18,8 @@ namespace hangar {
 namespace {
 
 // The arguments hangar_migrate and hangar_plan share, in this order:
-// source, target_schema, column_types, on_error, type_map, identity, enums, verify. They are read
+// source, target_schema, column_types, on_error, type_map, identity, enums, verify,
+// verify_view_rows. They are read
 // into plain values (detoasted, palloc'd) before any C++ object exists, then parsed.
 struct RawArguments {
   const char *source;
@@ -29,15 +30,17 @@ struct RawArguments {
   bool identity;
   bool enums;
   bool verify;
+  int64 verify_view_rows;
 };
 
 RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
-  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map", "identity", "enums", "verify"};
+  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map",
+                         "identity", "enums",  "verify",       "verify_view_rows"};
   for (int i = 0; i < nargs; ++i)
     if (PG_ARGISNULL(i) && i != 2 && i != 4)
       ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
   RawArguments raw = {text_to_cstring(PG_GETARG_TEXT_PP(0)), pstrdup(NameStr(*PG_GETARG_NAME(1))), nullptr,
-                      OnError::Stop, nullptr, false, true, true};
+                      OnError::Stop, nullptr, false, true, true, 0};
   if (nargs <= 2) return raw;
   raw.column_types = PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2);
   raw.on_error = parse_on_error(text_to_cstring(PG_GETARG_TEXT_PP(3)));
@@ -45,6 +48,10 @@ RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
   raw.identity = PG_GETARG_BOOL(5);
   raw.enums = PG_GETARG_BOOL(6);
   raw.verify = PG_GETARG_BOOL(7);
+  raw.verify_view_rows = PG_GETARG_INT64(8);
+  if (raw.verify_view_rows < 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("verify_view_rows must not be negative"),
+                    errhint("Give 0 to create views without comparing their rows with SQLite's.")));
   return raw;
 }
 
@@ -52,6 +59,7 @@ struct Arguments {
   const char *source;
   OnError on_error;
   bool verify;
+  int64 verify_view_rows;
 };
 
 Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
@@ -59,7 +67,7 @@ Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
   options->identity = raw.identity;
   options->enums = raw.enums;
   parse_type_options(raw.column_types, raw.type_map, options);
-  return {raw.source, raw.on_error, raw.verify};
+  return {raw.source, raw.on_error, raw.verify, raw.verify_view_rows};
 }
 
 // Emits one row; `fill` sets values/nulls (all NULL beforehand).
@@ -112,12 +120,12 @@ Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 8);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 9);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     {
       hangar::MigrationOptions options;
       hangar::Arguments args = hangar::parse_arguments(raw, &options);
-      hangar::MigrationRequest request{args.source, &options, args.on_error, args.verify};
+      hangar::MigrationRequest request{args.source, &options, args.on_error, args.verify, args.verify_view_rows};
       int64 run_id = 0;
       std::vector<hangar::ReportRow> rows = hangar::run_migration(request, &run_id);
       for (const hangar::ReportRow &row : rows) hangar::emit_migration_row(rsinfo, row, run_id);
@@ -131,7 +139,7 @@ Datum hangar_plan(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 8);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 9);
     hangar::MigrationOptions options;
     hangar::Arguments args = hangar::parse_arguments(raw, &options);
     hangar::MigrationSource source = hangar::pg_guard([&] { return hangar::resolve_source(args.source); });
@@ -156,20 +164,24 @@ Datum hangar_verify(PG_FUNCTION_ARGS) {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
     hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 2);
-    hangar::MigrationOptions options;
-    hangar::Arguments args = hangar::parse_arguments(raw, &options);
-    for (const hangar::ReportRow &row : hangar::verify_migration(args.source, options)) {
-      hangar::emit(rsinfo, [&](Datum *v, bool *n) {
-        v[0] = hangar::text_datum(row.table_name), n[0] = false;
-        v[1] = hangar::text_datum(row.target_table), n[1] = false;
-        if (row.has_counts) {
-          v[2] = Int64GetDatum(row.rows), n[2] = false;
-          v[3] = Int64GetDatum(row.other_rows), n[3] = false;
-        }
-        v[4] = BoolGetDatum(row.verified == 1), n[4] = false;
-        if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
-      });
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");  // views are compared by query
+    {
+      hangar::MigrationOptions options;
+      hangar::Arguments args = hangar::parse_arguments(raw, &options);
+      for (const hangar::ReportRow &row : hangar::verify_migration(args.source, options)) {
+        hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+          v[0] = hangar::text_datum(row.table_name), n[0] = false;
+          v[1] = hangar::text_datum(row.target_table), n[1] = false;
+          if (row.has_counts) {
+            v[2] = Int64GetDatum(row.rows), n[2] = false;
+            v[3] = Int64GetDatum(row.other_rows), n[3] = false;
+          }
+          if (row.verified >= 0) v[4] = BoolGetDatum(row.verified == 1), n[4] = false;
+          if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
+        });
+      }
     }
+    SPI_finish();
     return (Datum)0;
   });
 }

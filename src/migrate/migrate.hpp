@@ -48,6 +48,8 @@ struct TableChecksum {
 uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls);
 // Whether two values of a column are the same stored bytes, as the checksum compares them.
 bool same_stored_value(Form_pg_attribute att, Datum a, bool a_null, Datum b, bool b_null);
+// Checksum of what a query returns, its columns laid out as desc (a view's, say).
+TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *attnums, int count);
 // Checksum of a table's current content over the listed attributes.
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count);
 
@@ -73,6 +75,9 @@ struct CopySpec {
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
   RowidMap *rowids;             // when set, the rowid of every inserted row is recorded there
+  // When PostgreSQL fails to compute the table's generated columns for a row, what failed is
+  // written here (in the caller's memory context) before the error goes on.
+  char **generated_failure;
 };
 struct CopyResult {
   int64 rows_copied = 0;        // rows converted (and inserted, when inserting)
@@ -85,6 +90,17 @@ struct CopyResult {
   char *mismatch = nullptr;     // what differed, for the report
 };
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
+
+// view_check.cpp: a created view's rows against the SQLite view's (spec: the copy of the view,
+// not inserting; qualified: the view's quoted name)
+struct ViewComparison {
+  enum Outcome { Same, Differs, TooManyRows } outcome = Same;
+  int64 sqlite_rows = 0;
+  int64 pg_rows = 0;
+  int64 unconverted = 0;  // SQLite rows with a value the view's column type does not take
+};
+ViewComparison compare_view(sqlite3 *db, const CopySpec &spec, Relation view, const char *qualified, int64 limit,
+                            const ServerOptions &server);
 
 // source_plan.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
 void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan);
@@ -164,6 +180,7 @@ struct MigrationRequest {
   const MigrationOptions *options;
   OnError on_error;
   bool verify;
+  int64 verify_view_rows;  // views with more rows are not compared; 0: none is
 };
 std::vector<ReportRow> run_migration(const MigrationRequest &request, int64 *run_id);
 

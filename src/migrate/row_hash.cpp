@@ -5,9 +5,11 @@
 #include "migrate/migrate.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "access/relscan.h"
 #include "access/tableam.h"
 #include "access/xact.h"
+#include "executor/spi.h"
 #include "utils/snapmgr.h"
 }
 
@@ -61,6 +63,28 @@ uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datu
     h = hash64_combine(h, column);
   }
   return hash64_combine(h, kNullHash);  // a final mix, so that sums of row hashes spread well
+}
+
+TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *attnums, int count) {
+  TableChecksum checksum;
+  SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
+  if (!plan) elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
+  Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, false);  // a fresh snapshot: this transaction's rows
+  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
+  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
+  for (;;) {
+    SPI_cursor_fetch(portal, true, 1000);
+    if (SPI_processed == 0) break;
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+      CHECK_FOR_INTERRUPTS();
+      heap_deform_tuple(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, values, nulls);
+      checksum.add(row_hash(desc, attnums, count, values, nulls));
+    }
+    SPI_freetuptable(SPI_tuptable);
+  }
+  SPI_cursor_close(portal);
+  SPI_freeplan(plan);
+  return checksum;
 }
 
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count) {

@@ -121,6 +121,9 @@ class MigrationRun {
       case Phase::Copy:
         copy(step.table);
         break;
+      case Phase::Views:
+        if (optional(step) && request_.verify_view_rows > 0) compare_view_rows(static_cast<size_t>(step.table));
+        break;
       case Phase::ForeignKeys:
         if (request_.on_error == OnError::Reject && !orphans_removed_) remove_orphans();
         foreign_key(step);
@@ -149,6 +152,8 @@ class MigrationRun {
         spec.rowids = out.rowids = pg_guard([] { return rowid_map_create(); });
       bool generated = false;
       for (const PlannedColumn &pc : pt.columns) generated = generated || pc.generated;
+      char *failure = nullptr;  // PostgreSQL could not compute the generated columns of some row
+      if (generated) spec.generated_failure = &failure;
       pg_guard([&] {
         if (!generated) {
           out.copy = copy_table(db_, spec, rel, source_.server);
@@ -157,18 +162,25 @@ class MigrationRun {
             out.copy = copy_table(db_, spec, rel, source_.server);
             if (out.copy.generated_mismatch >= 0) elog(ERROR, "generated column differs: the attempt is rolled back");
           });
-          if (error && out.copy.generated_mismatch < 0) ReThrowError(error);
+          bool value_error = error && (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_DATA_EXCEPTION ||
+                                       ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION);
+          if (error && out.copy.generated_mismatch < 0 && !(failure && value_error)) ReThrowError(error);
         }
         table_close(rel, NoLock);
       });
-      if (out.copy.generated_mismatch < 0) break;
-      PlannedColumn &pc = pt.columns[static_cast<size_t>(out.copy.generated_mismatch)];
-      out.notes.push_back("generated column \"" + pc.sqlite_name + "\" is copied as a plain column: " +
-                          out.copy.mismatch);
-      pc.generated = false;
-      const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(pc.pg_name) +
-                                      " DROP EXPRESSION");
-      pg_guard([&] { spi_run(sql); });
+      if (out.copy.generated_mismatch < 0 && !failure) break;
+      // The differing column, or when computing failed every generated column, becomes plain.
+      for (size_t c = 0; c < pt.columns.size(); ++c) {
+        PlannedColumn &pc = pt.columns[c];
+        if (!pc.generated || (!failure && static_cast<int>(c) != out.copy.generated_mismatch)) continue;
+        out.notes.push_back("generated column \"" + pc.sqlite_name + "\" is copied as a plain column: " +
+                            (failure ? failure : out.copy.mismatch));
+        pc.generated = false;
+        const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(pc.pg_name) +
+                                        " DROP EXPRESSION");
+        pg_guard([&] { spi_run(sql); });
+      }
+      out.copy.generated_mismatch = -1;
     }
     out.copied = true;
     if (out.copy.rows_rejected > 0)
@@ -188,14 +200,50 @@ class MigrationRun {
     });
   }
 
-  void optional(const PlanStep &step) {
+  // Runs an optional step; false (and a note) when it failed for a reason about its own SQL.
+  bool optional(const PlanStep &step) {
     ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
-    if (!error) return;
+    if (!error) return true;
     std::string note = step.what + " not created: " + error->message;
     if (step.table >= 0)
       outcomes_[static_cast<size_t>(step.table)].notes.push_back(note);
     else
       plan_.notes.push_back(note);
+    return false;
+  }
+
+  // A created view whose rows differ from the SQLite view's is dropped again, and reported.
+  void compare_view_rows(size_t v) {
+    const PlannedTable &pv = plan_.tables[v];
+    TableOutcome &out = outcomes_[v];
+    int64 limit = request_.verify_view_rows;
+    Relation rel = open(static_cast<int>(v), AccessShareLock);
+    CopySpec spec = copy_spec(pv, rel, false, OnError::Reject, 0);
+    const char *name = palloc_string(qualified(pv));
+    ViewComparison c;
+    pg_guard([&] {
+      c = compare_view(db_, spec, rel, name, limit, source_.server);
+      table_close(rel, NoLock);
+    });
+    switch (c.outcome) {
+      case ViewComparison::Same:
+        out.verified = 1;
+        break;
+      case ViewComparison::TooManyRows:
+        out.notes.push_back("view created; not compared with SQLite's: it has more than " + row_count(limit) +
+                            " (verify_view_rows)");
+        break;
+      case ViewComparison::Differs: {
+        const char *drop = palloc_string("DROP VIEW " + qualified(pv));
+        pg_guard([&] { spi_run(drop); });
+        out.verified = 0;
+        out.notes.push_back("view not created: its rows differ from SQLite's (" + std::to_string(c.sqlite_rows) +
+                            " rows in SQLite, " + std::to_string(c.pg_rows) + " in PostgreSQL" +
+                            (c.unconverted ? ", " + row_count(c.unconverted) + " not converting to its column types"
+                                           : c.sqlite_rows == c.pg_rows ? ", contents differ" : "") + ")");
+        break;
+      }
+    }
   }
 
   void foreign_key(const PlanStep &step) {

@@ -51,6 +51,38 @@ ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const Migrati
   return row;
 }
 
+// A view is compared as hangar_migrate compares it, up to kViewRows rows.
+ReportRow verify_view(sqlite3 *db, const MigrationSource &source, const MigrationPlan &plan, const PlannedTable &v) {
+  constexpr int64 kViewRows = 100000;
+  PostgresQuoter quote;
+  ReportRow row;
+  row.table_name = v.sqlite_name;
+  row.target_table = quote.qualified(plan.schema, v.pg_name);
+  Oid relid = target_relid(plan, v);
+  if (!OidIsValid(relid) || v.columns.empty()) {
+    row.verified = 0;
+    row.detail = OidIsValid(relid) ? "the view does not translate" : "the target view does not exist";
+    return row;
+  }
+  Relation rel = pg_guard([&] { return table_open(relid, AccessShareLock); });
+  CopySpec spec = copy_spec(v, rel, false, OnError::Reject, 0);
+  const char *name = palloc_string(row.target_table);
+  ViewComparison c;
+  pg_guard([&] {
+    c = compare_view(db, spec, rel, name, kViewRows, source.server);
+    table_close(rel, NoLock);
+  });
+  row.has_counts = c.outcome != ViewComparison::TooManyRows;
+  row.rows = c.sqlite_rows;
+  row.other_rows = c.pg_rows;
+  row.verified = c.outcome == ViewComparison::Same ? 1 : c.outcome == ViewComparison::Differs ? 0 : -1;
+  if (c.outcome == ViewComparison::TooManyRows)
+    row.detail = "not compared: the view has more than " + std::to_string(kViewRows) + " rows";
+  else if (c.outcome == ViewComparison::Differs)
+    row.detail = c.sqlite_rows != c.pg_rows ? "row counts differ" : "contents differ";
+  return row;
+}
+
 }  // namespace
 
 std::vector<ReportRow> verify_migration(const char *source_text, const MigrationOptions &options) {
@@ -59,8 +91,8 @@ std::vector<ReportRow> verify_migration(const char *source_text, const Migration
   build_plan(source, options, &plan);
   sqlite3 *db = pg_guard([&] { return connection_acquire(source.path, source.server.busy_timeout_ms).handle(); });
   std::vector<ReportRow> rows;
-  for (const PlannedTable &t : plan.tables)
-    if (!t.is_view) rows.push_back(verify_table(db, source, plan, t));
+  for (const PlannedTable &t : plan.tables) rows.push_back(t.is_view ? verify_view(db, source, plan, t)
+                                                                     : verify_table(db, source, plan, t));
   return rows;
 }
 

@@ -195,6 +195,10 @@ def main():
         path = os.path.join(args.dir, name + ".db")
         build(path)
         bases.append(path)
+    setup = psycopg2.connect("")
+    setup.autocommit = True
+    setup.cursor().execute("SET client_min_messages = warning; CREATE EXTENSION IF NOT EXISTS hangar_fdw")
+    setup.close()
     rng = random.Random(args.seed)
     log_offset = os.path.getsize(args.log) if args.log and os.path.exists(args.log) else 0
     started = time.time()
