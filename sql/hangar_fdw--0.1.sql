@@ -43,7 +43,8 @@ CREATE FUNCTION hangar_migrate(
   identity boolean DEFAULT false,
   enums boolean DEFAULT true,
   verify boolean DEFAULT true,
-  verify_view_rows bigint DEFAULT 100000)
+  verify_view_rows bigint DEFAULT 100000,
+  fts text DEFAULT 'report')
 RETURNS TABLE (
   table_name text,
   target_table text,
@@ -67,7 +68,8 @@ CREATE FUNCTION hangar_plan(
   identity boolean DEFAULT false,
   enums boolean DEFAULT true,
   verify boolean DEFAULT true,
-  verify_view_rows bigint DEFAULT 100000)
+  verify_view_rows bigint DEFAULT 100000,
+  fts text DEFAULT 'report')
 RETURNS TABLE (step integer, phase text, table_name text, statement text)
 AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
@@ -126,7 +128,7 @@ $$;
 -- Every function above runs with search_path = pg_catalog, pg_temp, so no object planted in a
 -- schema on the caller's path can run inside a migration. Running them reads files and creates
 -- objects: nobody may until granted (README.md, Security).
-REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;

@@ -18,6 +18,16 @@ SELECT k, v FROM odd_schema.desc_key ORDER BY k NULLS FIRST;
 SELECT pg_get_serial_sequence('odd_schema.desc_key', 'k') AS desc_key_sequence;
 SELECT count(*) AS shadow_tables FROM pg_tables WHERE schemaname = 'odd_schema' AND tablename LIKE 'docs%';
 
+-- fts => 'tsvector': FTS3/4/5 tables become tables with their text, a tsvector column and a GIN
+-- index (R*Tree stays reported)
+SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'odd_db', 'odd_fts', fts => 'tsvector')
+WHERE table_name IS NULL OR table_name LIKE 'docs%' ORDER BY table_name NULLS LAST, detail;
+\d odd_fts.docs5
+SELECT rowid, title FROM odd_fts.docs5 WHERE tsv @@ to_tsquery('simple', 'number & 42');
+SELECT rowid, title, body FROM odd_fts.docs ORDER BY rowid;
+SELECT * FROM hangar_migrate(:'odd_db', 'odd_fts2', fts => 'sqlite');  -- ERROR
+DROP SCHEMA odd_fts CASCADE;
+
 -- IMPORT FOREIGN SCHEMA reads the same facts: k may be NULL, and the scan returns it
 CREATE SERVER odd_schema_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'odd_db');
 CREATE SCHEMA odd_schema_fdw;

@@ -297,7 +297,27 @@ class Planner {
       if (c.never_null(src.table.without_rowid()) || (cd && !cd->generated.empty() && c.not_null)) def += " NOT NULL";
       defs.push_back(def);
     }
+    if (!src.fulltext_config.empty()) defs.push_back(fulltext_column(t));
     add(Phase::Tables, static_cast<int>(t), "CREATE TABLE " + qualified(t) + " (\n  " + join(defs, ",\n  ") + "\n)");
+  }
+
+  // An FTS table (fulltext_tables) keeps its text columns and gets a tsvector column over them,
+  // computed by PostgreSQL, with a GIN index (made in indexes()).
+  std::string fulltext_column(size_t t) {
+    const SourceTable &src = source(t);
+    PlannedTable &pt = planned(t);
+    std::vector<std::string> parts;
+    for (const PlannedColumn &pc : pt.columns)
+      if (is_text_type(pc.pg_type)) parts.push_back("coalesce(" + quote_.ident(pc.pg_name) + ", '')");
+    std::string name = "tsv";
+    while (find_column(t, name) >= 0) name += "_";
+    pt.fulltext_column = name;
+    pt.notes.push_back("the " + src.fulltext_module + " table is a table with a tsvector column \"" + name +
+                       "\" (to_tsvector('" + src.fulltext_config +
+                       "')) and a GIN index: PostgreSQL's text search tokenizes, ranks and queries differently "
+                       "from SQLite's MATCH");
+    return quote_.ident(name) + " tsvector GENERATED ALWAYS AS (to_tsvector(" + quote_.literal(src.fulltext_config) +
+           "::regconfig, " + (parts.empty() ? std::string("''") : join(parts, " || ' ' || ")) + ")) STORED";
   }
 
   const ColumnDefinition *ddl_column(size_t t, const std::string &name) const {
@@ -405,6 +425,13 @@ class Planner {
 
   void indexes(size_t t) {
     PlannedTable &pt = planned(t);
+    if (!pt.fulltext_column.empty()) {
+      std::string name = names_.claim(pt.pg_name + "_" + pt.fulltext_column + "_idx");
+      add(Phase::Indexes, static_cast<int>(t),
+          "CREATE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " USING gin (" +
+              quote_.ident(pt.fulltext_column) + ")",
+          true, "index \"" + name + "\"");
+    }
     for (const IndexDefinition &index : source(t).indexes) {
       std::vector<std::string> terms;
       std::string refused;

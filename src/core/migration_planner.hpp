@@ -20,6 +20,7 @@ struct MigrationOptions {
   std::map<std::string, std::string> type_map;      // mapped PostgreSQL type -> replacement, e.g. json -> jsonb
   bool identity = false;                            // identity columns instead of serial-style sequences
   bool enums = true;                                // enum CHECKs become enum types
+  bool fulltext_tables = false;                     // FTS tables become tables with a tsvector column
 };
 
 struct PlannedColumn {
@@ -46,6 +47,7 @@ struct PlannedTable {
   std::string rowid_name;                      // how to select the SQLite rowid; empty when none
   int rowid_alias = -1;                        // index of the INTEGER PRIMARY KEY column
   std::vector<PlannedForeignKey> foreign_keys;
+  std::string fulltext_column;                 // the tsvector column of an FTS table; empty otherwise
   std::vector<std::string> notes;              // what the report's detail says about this table
 };
 

@@ -146,15 +146,34 @@ int64_t sequence_floor(const Database &db, const Table &table, const std::unorde
   return floor;
 }
 
-// The module of a CREATE VIRTUAL TABLE ... USING module(...) statement, lower-case.
-std::string virtual_module(const std::string &sql) {
+// The module of a CREATE VIRTUAL TABLE ... USING module(args) statement, lower-case, and its
+// arguments' tokens.
+std::string virtual_module(const std::string &sql, std::vector<Token> *args = nullptr) {
   try {
     std::vector<Token> tokens = tokenize_sql(sql);
     for (size_t i = 0; i + 1 < tokens.size(); ++i)
-      if (tokens[i].is_word("USING")) return ascii_lower(tokens[i + 1].value);
+      if (tokens[i].is_word("USING")) {
+        if (args) args->assign(tokens.begin() + static_cast<long>(i) + 2, tokens.end());
+        return ascii_lower(tokens[i + 1].value);
+      }
   } catch (const Error &) {
   }
   return "unknown";
+}
+
+// An FTS3/4/5 table whose text the migration can read: its text search configuration ("" when
+// it is not such a table, or a contentless one, whose text SQLite does not keep).
+std::string fulltext_config(const Table &table, std::string *module) {
+  std::vector<Token> args;
+  *module = virtual_module(table.sql, &args);
+  if (*module != "fts3" && *module != "fts4" && *module != "fts5") return "";
+  std::string config = "simple";
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i].is_word("content") && i + 2 < args.size() && args[i + 1].is("=") && args[i + 2].value.empty())
+      return "";  // content='': contentless
+    if (args[i].value.find("porter") != std::string::npos || args[i].is_word("porter")) config = "english";
+  }
+  return config;
 }
 
 std::string virtual_table_note(const Table &table, const std::vector<std::string> &shadow) {
@@ -171,7 +190,7 @@ std::string virtual_table_note(const Table &table, const std::vector<std::string
 
 }  // namespace
 
-SourceCatalog read_source_catalog(const Database &db) {
+SourceCatalog read_source_catalog(const Database &db, bool fulltext) {
   SourceCatalog catalog;
   SchemaListing listing = read_schema(db);
   catalog.skipped = listing.skipped;
@@ -191,11 +210,28 @@ SourceCatalog read_source_catalog(const Database &db) {
       catalog.views.push_back(std::move(view));
       continue;
     }
+    SourceTable source;
     if (table.is_virtual) {
-      catalog.skipped.push_back({table.name, virtual_table_note(table, listing.shadow)});
+      std::string config = fulltext ? fulltext_config(table, &source.fulltext_module) : "";
+      if (config.empty()) {
+        catalog.skipped.push_back({table.name, virtual_table_note(table, listing.shadow)});
+        continue;
+      }
+      // Read as a table: its rowid first, as a key column, then its text columns.
+      Column rowid;
+      rowid.name = "rowid";
+      rowid.declared_type = "BIGINT";
+      rowid.not_null = true;
+      rowid.primary_key_position = 1;
+      table.columns.insert(table.columns.begin(), rowid);
+      source.fulltext_config = config;
+      source.ddl.name = table.name;
+      source.types = resolve_column_types(db, table);
+      for (ColumnType &type : source.types) type.notice.clear();  // FTS columns are untyped by design
+      source.table = std::move(table);
+      catalog.tables.push_back(std::move(source));
       continue;
     }
-    SourceTable source;
     try {
       source.ddl = parse_create_table(table.sql);
     } catch (const Error &e) {

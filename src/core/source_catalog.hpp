@@ -50,6 +50,10 @@ struct SourceTable {
   std::vector<std::string> triggers;    // trigger names (triggers are not migrated)
   int64_t sequence_floor = 0;           // max(max(rowid), sqlite_sequence.seq): ids SQLite has used
   std::vector<std::string> notes;       // what could not be read (an index whose SQL does not parse)
+  // For an FTS3/4/5 table read as a table (fulltext_tables): the text search configuration its
+  // tokenizer comes closest to ("simple", or "english" for porter) and its module.
+  std::string fulltext_config;
+  std::string fulltext_module;
 };
 
 struct SourceView {
@@ -65,6 +69,8 @@ struct SourceCatalog {
   std::vector<SkippedTable> skipped;
 };
 
-SourceCatalog read_source_catalog(const Database &db);
+// fulltext_tables: FTS3/4/5 tables are read as tables (their rowid as a column, their text
+// columns), for the migration to give them a tsvector column; otherwise they are skipped.
+SourceCatalog read_source_catalog(const Database &db, bool fulltext_tables = false);
 
 }  // namespace hangar

@@ -19,7 +19,7 @@ namespace {
 
 // The arguments hangar_migrate and hangar_plan share, in this order:
 // source, target_schema, column_types, on_error, type_map, identity, enums, verify,
-// verify_view_rows. They are read
+// verify_view_rows, fts. They are read
 // into plain values (detoasted, palloc'd) before any C++ object exists, then parsed.
 struct RawArguments {
   const char *source;
@@ -31,16 +31,17 @@ struct RawArguments {
   bool enums;
   bool verify;
   int64 verify_view_rows;
+  bool fulltext_tables;
 };
 
 RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
-  const char *names[] = {"source", "target_schema", "column_types", "on_error", "type_map",
-                         "identity", "enums",  "verify",       "verify_view_rows"};
+  const char *names[] = {"source", "target_schema", "column_types", "on_error",         "type_map",
+                         "identity", "enums",  "verify",       "verify_view_rows", "fts"};
   for (int i = 0; i < nargs; ++i)
     if (PG_ARGISNULL(i) && i != 2 && i != 4)
       ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
   RawArguments raw = {text_to_cstring(PG_GETARG_TEXT_PP(0)), pstrdup(NameStr(*PG_GETARG_NAME(1))), nullptr,
-                      OnError::Stop, nullptr, false, true, true, 0};
+                      OnError::Stop, nullptr, false, true, true, 0, false};
   if (nargs <= 2) return raw;
   raw.column_types = PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2);
   raw.on_error = parse_on_error(text_to_cstring(PG_GETARG_TEXT_PP(3)));
@@ -52,6 +53,12 @@ RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
   if (raw.verify_view_rows < 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("verify_view_rows must not be negative"),
                     errhint("Give 0 to create views without comparing their rows with SQLite's.")));
+  const char *fts = text_to_cstring(PG_GETARG_TEXT_PP(9));
+  if (strcmp(fts, "tsvector") == 0)
+    raw.fulltext_tables = true;
+  else if (strcmp(fts, "report") != 0)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid value for fts: \"%s\"", fts),
+                    errhint("Valid values are \"report\" and \"tsvector\".")));
   return raw;
 }
 
@@ -66,6 +73,7 @@ Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
   options->target_schema = raw.target_schema;
   options->identity = raw.identity;
   options->enums = raw.enums;
+  options->fulltext_tables = raw.fulltext_tables;
   parse_type_options(raw.column_types, raw.type_map, options);
   return {raw.source, raw.on_error, raw.verify, raw.verify_view_rows};
 }
@@ -120,7 +128,7 @@ Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 9);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 10);
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     {
       hangar::MigrationOptions options;
@@ -139,7 +147,7 @@ Datum hangar_plan(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 9);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 10);
     hangar::MigrationOptions options;
     hangar::Arguments args = hangar::parse_arguments(raw, &options);
     hangar::MigrationSource source = hangar::pg_guard([&] { return hangar::resolve_source(args.source); });

@@ -22,7 +22,7 @@ namespace hangar {
 void build_plan(const MigrationSource &source, const MigrationOptions &options, MigrationPlan *plan) {
   Database *db = pg_guard([&] { return &connection_acquire(source.path, source.server.busy_timeout_ms); });
   PostgresQuoter quote;
-  *plan = plan_migration(read_source_catalog(*db), options, quote);
+  *plan = plan_migration(read_source_catalog(*db, options.fulltext_tables), options, quote);
 }
 
 Oid target_relid(const MigrationPlan &plan, const PlannedTable &table) {
