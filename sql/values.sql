@@ -22,6 +22,9 @@ SELECT flags FROM v_varbit WHERE id = 1;  -- ERROR
 CREATE FOREIGN TABLE v_time (id int, t time) SERVER values_srv OPTIONS (table_name 'v');
 SELECT t FROM v_time WHERE id = 2;
 SELECT t FROM v_time WHERE id = 4;  -- ERROR
+CREATE FOREIGN TABLE codes (id int, code char(3)) SERVER values_srv;
+SELECT * FROM codes WHERE id <> 2 ORDER BY id;
+SELECT * FROM codes WHERE id = 2;  -- ERROR
 
 -- the migration reads them the same way: FLOAT(10) is real, the untyped column text
 SET client_min_messages = warning;
@@ -32,8 +35,8 @@ FROM hangar_migrate(:'values_db', 'values_migrated',
 SELECT attname, format_type(atttypid, atttypmod) FROM pg_attribute
 WHERE attrelid = 'values_migrated.v'::regclass AND attname IN ('price', 'mixed') ORDER BY 1;
 SELECT id, price, mixed, big, flags, tiny FROM values_migrated.v ORDER BY id;
-SELECT rowid, column_name, raw_value, reason FROM hangar.rejects
-WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) ORDER BY rowid;
+SELECT table_name, rowid, column_name, raw_value, reason FROM hangar.rejects
+WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) ORDER BY table_name, rowid;
 
 DROP SCHEMA values_migrated CASCADE;
 DROP SERVER values_srv CASCADE;

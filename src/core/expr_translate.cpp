@@ -276,12 +276,14 @@ Typed ExprTranslator::arithmetic(const std::string &op, Typed l, Typed r) {
   bool decimal = l.kind == ValueKind::Decimal || r.kind == ValueKind::Decimal;
   bool real = l.kind == ValueKind::Real || r.kind == ValueKind::Real;
   if (op == "%" && (decimal || real)) refuse("% on non-integer values (SQLite converts them to integers)");
-  if (op == "/" && decimal) refuse("division of numeric values (SQLite divides binary floats)");
-  // A REAL literal among integers: PostgreSQL would read it as numeric and compute exactly.
+  // With a double precision operand PostgreSQL computes in double precision too, as SQLite does;
+  // numeric divided by numeric or integer would be exact in PostgreSQL, a binary float in SQLite.
+  if (op == "/" && decimal && !real) refuse("division of numeric values (SQLite divides binary floats)");
+  // A REAL literal is a double, as in SQLite (PostgreSQL would read it as numeric).
   for (Typed *t : {&l, &r})
-    if (t->literal && t->kind == ValueKind::Real && !decimal) t->sql = "CAST(" + t->sql + " AS double precision)";
+    if (t->literal && t->kind == ValueKind::Real) t->sql = "CAST(" + t->sql + " AS double precision)";
   std::string divisor = (op == "/" || op == "%") ? "NULLIF(" + r.sql + ", 0)" : r.sql;
-  ValueKind kind = decimal ? ValueKind::Decimal : real ? ValueKind::Real : l.kind == ValueKind::Null ? r.kind : l.kind;
+  ValueKind kind = real ? ValueKind::Real : decimal ? ValueKind::Decimal : l.kind == ValueKind::Null ? r.kind : l.kind;
   if (l.kind == ValueKind::Null && r.kind == ValueKind::Null) kind = ValueKind::Null;
   return typed("(" + l.sql + " " + op + " " + divisor + ")", kind);
 }
@@ -322,6 +324,15 @@ void ExprTranslator::make_comparable(Typed &l, Typed &r, bool ordering) const {
     if (is_numeric_kind(a->kind) && b->literal && b->kind == ValueKind::Text &&
         is_numeric_text(b->sql.substr(1, b->sql.size() - 2)))
       b->kind = a->kind;
+    // SQLite gives a literal beside a TEXT column that column's affinity: disc = 0 is disc = '0'.
+    if ((a->kind == ValueKind::Text || a->kind == ValueKind::Enum) && a->column && b->literal &&
+        b->kind == ValueKind::Integer) {
+      std::string digits;
+      for (char ch : b->sql)
+        if (ch != '(' && ch != ')') digits += ch;
+      b->sql = quote_.literal(digits);
+      b->kind = ValueKind::Text;
+    }
     // An enum against text: compare its label, as SQLite compares the stored text.
     if (a->kind == ValueKind::Enum && b->kind == ValueKind::Text && (ordering || !b->literal)) {
       a->sql = "CAST(" + a->sql + " AS text)";
@@ -492,6 +503,7 @@ class TableScope : public NameScope {
     Typed t = typed(quote_.ident(c->pg_name), kind_of_pg_type(c->pg_type, c->is_enum));
     t.pg_type = c->pg_type;
     t.collation = c->collation;
+    t.column = true;
     return t;
   }
   Typed subquery(const SelectStmt &) override { refuse("a subquery"); }

@@ -543,8 +543,14 @@ class Planner {
     pv.pg_name = named(v.name, pv.notes, "view");
     plan_.tables.push_back(pv);
     int index = static_cast<int>(plan_.tables.size()) - 1;
+    auto not_created = [this, &v] {
+      Relation missing;
+      missing.not_created = true;
+      relations_[ascii_lower(v.name)] = missing;
+    };
     if (!v.parse_error.empty()) {
       plan_.tables.back().notes.push_back("view not created: its SQL does not parse (" + v.parse_error + ")");
+      not_created();
       return;
     }
     RelationLookup lookup = [this](const std::string &name) -> const Relation * {
@@ -554,6 +560,7 @@ class Planner {
     ViewTranslation tr = translate_view(v.definition.body, v.columns, lookup, quote_);
     if (!tr.ok) {
       plan_.tables.back().notes.push_back("view not created: " + tr.reason + " does not translate");
+      not_created();
       return;
     }
     std::vector<std::string> quoted;

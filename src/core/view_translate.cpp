@@ -171,6 +171,7 @@ class ViewTranslator : public NameScope {
     t.kind = c.kind;
     t.pg_type = c.pg_type;
     t.collation = c.collation;
+    t.column = true;
     return t;
   }
 
@@ -434,6 +435,8 @@ class ViewTranslator : public NameScope {
         source = quote_.ident(cte->name);
         var.columns = cte->columns;
       } else if (const Relation *rel = relations_(item.table)) {
+        if (rel->not_created)
+          refuse("the view \"" + item.table + "\" (not created itself: see its own row)");
         source = rel->pg_qualified;
         var.columns = rel->columns;
         var.rowid_alias = rel->rowid_alias;

@@ -29,6 +29,7 @@ struct Relation {
   std::string pg_qualified;  // schema-qualified, quoted
   std::vector<RelationColumn> columns;
   int rowid_alias = -1;      // the column SQLite's rowid names, -1 when none
+  bool not_created = false;  // a view of the file that does not translate
 };
 
 // A migrated table or view of the file by SQLite name (case-insensitively); nullptr when none.

@@ -86,6 +86,9 @@ TEST(ExprTranslate, KeepsSqliteArithmetic) {
   EXPECT_EQ(value("qty * 1.5").sql, "(\"qty\" * CAST(1.5 AS double precision))");
   EXPECT_EQ(value("price * 2").sql, "(\"price\" * 2)");
   EXPECT_FALSE(value("price / 3").ok);
+  EXPECT_EQ(value("price * qty * (1 - ratio) / 100").sql,
+            "(((\"price\" * \"qty\") * (1 - \"ratio\")) / NULLIF(100, 0))");  // double precision, as in SQLite
+  EXPECT_EQ(value("price * 1.1").sql, "(\"price\" * CAST(1.1 AS double precision))");
   EXPECT_FALSE(value("ratio % 2").ok);
   EXPECT_EQ(value("0xFFFFFFFFFFFFFFFF").sql, "(-1)");
   EXPECT_EQ(value("0x7FFFFFFFFFFFFFFF").sql, "9223372036854775807");
@@ -133,7 +136,10 @@ TEST(ExprTranslate, RefusesWhatMeansSomethingElse) {
   EXPECT_FALSE(value("code = 'x'").ok);  // declared COLLATE NOCASE
   EXPECT_TRUE(value("code COLLATE BINARY = 'x'").ok);
   EXPECT_FALSE(value("price > ?").ok);
-  EXPECT_FALSE(value("title = 5").ok);
+  EXPECT_EQ(check("title = 5"), "(\"Title\" = '5')");  // SQLite gives 5 the column's TEXT affinity
+  EXPECT_EQ(check("-5 <> title"), "('-5' <> \"Title\")");
+  EXPECT_FALSE(value("lower(title) = 5").ok);  // no affinity: text and integer never compare equal in SQLite
+  EXPECT_FALSE(value("title = 1.5").ok);
   EXPECT_FALSE(value("born > '2020-01-01'").ok);
   EXPECT_FALSE(value("data = '{}'").ok);
   EXPECT_FALSE(value("ratio || 'x'").ok);
