@@ -1,0 +1,110 @@
+// Unit tests of core/migration_planner on a catalog read from a real SQLite file: the plan from the
+// DDL text and the plan from SQLite's catalog facts alone (a CREATE TABLE text the parser cannot
+// read) must agree on columns, keys, uniques and foreign keys; only what the text alone says (CHECKs,
+// constraint names) is missing from the second.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <string>
+
+#include "core/migration_planner.hpp"
+#include "test_quoter.hpp"
+
+using namespace hangar;
+
+namespace {
+
+TestQuoter quote;
+
+class PlannerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char name[] = "/tmp/hangar_planner_XXXXXX";
+    int fd = mkstemp(name);
+    ASSERT_GE(fd, 0);
+    close(fd);
+    path_ = name;
+    Database::OpenOptions writable;
+    writable.read_only = false;
+    Database db(path_, writable);
+    db.exec(
+        "CREATE TABLE owners (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL CONSTRAINT owners_email UNIQUE,"
+        " age INT CONSTRAINT adult CHECK (age >= 18));"
+        "CREATE TABLE pets (id INTEGER PRIMARY KEY, owner_id INTEGER NOT NULL CONSTRAINT pets_owner"
+        " REFERENCES owners(id) ON DELETE CASCADE, name VARCHAR(40) DEFAULT 'rex');"
+        "CREATE INDEX pets_by_name ON pets (name);"
+        "INSERT INTO owners (email, age) VALUES ('a@x', 30);");
+  }
+  void TearDown() override { unlink(path_.c_str()); }
+
+  SourceCatalog read() const {
+    Database::OpenOptions read_only;
+    Database db(path_, read_only);
+    return read_source_catalog(db);
+  }
+
+  std::string path_;
+};
+
+// All the plan's SQL for one phase, one statement a line.
+std::string phase_sql(const MigrationPlan &plan, Phase phase) {
+  std::string out;
+  for (const PlanStep &step : plan.steps)
+    if (step.phase == phase) out += step.sql + "\n";
+  return out;
+}
+
+// Forgets the DDL text as the catalog does when it does not parse.
+void forget_ddl(SourceTable &table) {
+  table.ddl = TableDefinition();
+  table.ddl.name = table.table.name;
+  table.ddl_read = false;
+  table.primary_key_name.clear();
+  for (UniqueFact &u : table.uniques) u.name.clear();
+  for (ForeignKeyFact &fk : table.foreign_keys) fk.name.clear();
+}
+
+TEST_F(PlannerTest, FactsAloneGiveTheSameStructure) {
+  SourceCatalog from_text = read();
+  SourceCatalog from_facts = read();
+  for (SourceTable &t : from_facts.tables) forget_ddl(t);
+
+  MigrationOptions options;
+  options.target_schema = "app";
+  MigrationPlan text_plan = plan_migration(from_text, options, quote);
+  MigrationPlan facts_plan = plan_migration(from_facts, options, quote);
+
+  ASSERT_EQ(text_plan.tables.size(), facts_plan.tables.size());
+  for (size_t i = 0; i < text_plan.tables.size(); ++i) {
+    const PlannedTable &a = text_plan.tables[i], &b = facts_plan.tables[i];
+    EXPECT_EQ(a.pg_name, b.pg_name);
+    ASSERT_EQ(a.columns.size(), b.columns.size());
+    for (size_t c = 0; c < a.columns.size(); ++c) {
+      EXPECT_EQ(a.columns[c].pg_name, b.columns[c].pg_name);
+      EXPECT_EQ(a.columns[c].pg_type, b.columns[c].pg_type) << a.pg_name << "." << a.columns[c].pg_name;
+    }
+    EXPECT_EQ(a.rowid_alias, b.rowid_alias);
+    EXPECT_EQ(a.foreign_keys.size(), b.foreign_keys.size());
+  }
+  // Parents first either way.
+  EXPECT_EQ(facts_plan.tables[0].sqlite_name, "owners");
+  EXPECT_EQ(facts_plan.tables[1].sqlite_name, "pets");
+
+  const std::string keys = phase_sql(facts_plan, Phase::Keys);
+  EXPECT_NE(keys.find("PRIMARY KEY (\"id\")"), std::string::npos) << keys;
+  EXPECT_NE(keys.find("UNIQUE (\"email\")"), std::string::npos) << keys;
+  const std::string fks = phase_sql(facts_plan, Phase::ForeignKeys);
+  EXPECT_NE(fks.find("REFERENCES \"app\".\"owners\" (\"id\")"), std::string::npos) << fks;
+  EXPECT_NE(fks.find("ON DELETE CASCADE"), std::string::npos) << fks;
+  EXPECT_NE(phase_sql(facts_plan, Phase::Indexes).find("pets_by_name"), std::string::npos);
+  EXPECT_NE(phase_sql(facts_plan, Phase::Defaults).find("'rex'"), std::string::npos);
+  EXPECT_NE(phase_sql(facts_plan, Phase::Sequences).find("owners"), std::string::npos);
+
+  // What only the text says: the CHECK and the constraint names.
+  EXPECT_NE(phase_sql(text_plan, Phase::Checks).find("\"adult\""), std::string::npos);
+  EXPECT_EQ(phase_sql(facts_plan, Phase::Checks).find("age"), std::string::npos);
+  EXPECT_NE(phase_sql(text_plan, Phase::ForeignKeys).find("\"pets_owner\""), std::string::npos);
+  EXPECT_EQ(phase_sql(facts_plan, Phase::ForeignKeys).find("pets_owner"), std::string::npos);
+}
+
+}  // namespace
