@@ -61,4 +61,8 @@ if [ -n "$reports" ]; then
   hangar_log "memcheck: valgrind reports through hangar_fdw code: $(printf '%s\n' "$reports" | grep -c 'hangar_fdw\.so' || true) frames; all reports in $processes processes: $total"
   exit 1
 fi
+# The others, one line each: the kind of report and the first frame of its stack.
+awk '/^==[0-9]+== [A-Z]/ && !/ERROR SUMMARY|Memcheck|Copyright|Using Valgrind|Command:|Parent PID|HEAP SUMMARY|LEAK SUMMARY|For lists|For counts|Rerun with|All heap|in use at exit|total heap/ { kind = $0; want = 1; next }
+     want && /(at|by) 0x/ { sub(/^==[0-9]+== +/, "", kind); sub(/^==[0-9]+== +(at|by) 0x[0-9A-F]+: /, ""); print "  " kind " in " $0; want = 0 }' \
+  "$work"/valgrind/*.log | sort | uniq -c
 hangar_log "memcheck: no valgrind report names hangar_fdw ($processes processes checked; $total other reports, $suppressed suppressed as PostgreSQL's own)"

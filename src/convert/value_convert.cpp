@@ -291,10 +291,12 @@ bool convert_text(const ColumnConverter *conv, const SqliteValue &v, Datum *valu
   int len;
   int chars;
   if (!value_as_text(conv, v, &chars_in, &len, &chars, failure)) return false;
-  // char(n) ignores trailing spaces: 'ab' and 'ab  ' would become one value.
-  if (conv->kind == ConvertKind::Bpchar && len > 0 && chars_in[len - 1] == ' ')
+  // char(n) treats trailing spaces as padding: a value padded to exactly n characters is char(n)'s
+  // own form and arrives as it is; a shorter one ending in spaces would become the value without them.
+  if (conv->kind == ConvertKind::Bpchar && len > 0 && chars_in[len - 1] == ' ' && chars != conv->max_chars)
     return fail(failure, ERRCODE_STRING_DATA_RIGHT_TRUNCATION,
-                psprintf("value %s ends in spaces, which type %s does not keep apart from the value without them",
+                psprintf("value %s ends in spaces but is shorter than type %s, which does not keep them apart "
+                         "from the value without them",
                          describe_sqlite_value(v), conv->type_name),
                 "Read the column as varchar(n) or text (in hangar_migrate: column_types).");
   if (conv->max_chars >= 0) {
