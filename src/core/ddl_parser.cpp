@@ -3,41 +3,17 @@
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
+#include "core/token_cursor.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
 
 namespace {
 
-class Cursor {
+class Cursor : public TokenCursor {
  public:
-  Cursor(std::string_view sql) : sql_(sql), tokens_(tokenize_sql(sql)) {}
+  explicit Cursor(std::string_view sql) : TokenCursor(tokenize_sql(sql), "statement"), sql_(sql) {}
 
-  bool at_end() const { return pos_ >= tokens_.size(); }
-  const Token &peek(size_t ahead = 0) const {
-    static const Token kEnd{TokenKind::Punctuation, "", ""};
-    return pos_ + ahead < tokens_.size() ? tokens_[pos_ + ahead] : kEnd;
-  }
-  const Token &next() {
-    if (at_end()) fail("unexpected end of statement");
-    return tokens_[pos_++];
-  }
-  bool accept_word(const char *upper) {
-    if (!peek().is_word(upper)) return false;
-    ++pos_;
-    return true;
-  }
-  bool accept(const char *punctuation) {
-    if (!peek().is(punctuation)) return false;
-    ++pos_;
-    return true;
-  }
-  void expect_word(const char *upper) {
-    if (!accept_word(upper)) fail(std::string("expected ") + upper);
-  }
-  void expect(const char *punctuation) {
-    if (!accept(punctuation)) fail(std::string("expected \"") + punctuation + "\"");
-  }
   std::string name() {
     const Token &t = next();
     if (!t.is_name() && t.kind != TokenKind::String) fail("expected a name");
@@ -54,15 +30,13 @@ class Cursor {
       inner.push_back(t);
     }
   }
-  [[noreturn]] void fail(const std::string &what) const {
+  [[noreturn]] void fail(const std::string &what) const override {
     throw Error(sqlstate::kSyntaxError, "could not parse SQLite schema SQL: " + what,
                 "Near token " + std::to_string(pos_) + " of: " + std::string(sql_.substr(0, 300)));
   }
 
  private:
   std::string_view sql_;
-  std::vector<Token> tokens_;
-  size_t pos_ = 0;
 };
 
 // [schema .] name

@@ -6,6 +6,7 @@
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
+#include "core/token_cursor.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
@@ -41,9 +42,9 @@ bool is_clause_word(const Token &t) {
   return false;
 }
 
-class Parser {
+class Parser : public TokenCursor {
  public:
-  explicit Parser(const std::vector<Token> &tokens) : tokens_(tokens) {}
+  explicit Parser(const std::vector<Token> &tokens) : TokenCursor(tokens, "the expression") {}
 
   ExprPtr whole_expression() {
     ExprPtr e = expression(0);
@@ -58,37 +59,11 @@ class Parser {
   }
 
  private:
-  // ---- cursor ----
-  const Token &peek(size_t ahead = 0) const {
-    static const Token kEnd{TokenKind::Punctuation, "", ""};
-    return pos_ + ahead < tokens_.size() ? tokens_[pos_ + ahead] : kEnd;
-  }
-  bool at_end() const { return pos_ >= tokens_.size(); }
-  const Token &next() {
-    if (at_end()) fail("unexpected end of the expression");
-    return tokens_[pos_++];
-  }
-  bool accept(const char *punctuation) {
-    if (!peek().is(punctuation)) return false;
-    ++pos_;
-    return true;
-  }
-  bool accept_word(const char *upper) {
-    if (!peek().is_word(upper)) return false;
-    ++pos_;
-    return true;
-  }
-  void expect(const char *punctuation) {
-    if (!accept(punctuation)) fail(std::string("expected \"") + punctuation + "\"");
-  }
-  void expect_word(const char *upper) {
-    if (!accept_word(upper)) fail(std::string("expected ") + upper);
-  }
   void expect_end() {
     accept(";");
     if (!at_end()) fail("unexpected \"" + peek().text + "\"");
   }
-  [[noreturn]] void fail(const std::string &what) const {
+  [[noreturn]] void fail(const std::string &what) const override {
     std::string near;
     for (size_t i = pos_ >= 3 ? pos_ - 3 : 0; i < tokens_.size() && i < pos_ + 3; ++i) near += " " + tokens_[i].text;
     throw Error(sqlstate::kSyntaxError, "could not parse SQLite SQL: " + what, "Near:" + near);
@@ -634,9 +609,6 @@ class Parser {
     }
     return item;
   }
-
-  const std::vector<Token> &tokens_;
-  size_t pos_ = 0;
 };
 
 }  // namespace
