@@ -35,16 +35,6 @@ namespace hangar {
 
 namespace {
 
-[[noreturn]] void refuse(std::string reason) { throw Refusal{std::move(reason)}; }
-
-Typed typed(std::string sql, ValueKind kind, bool aggregate = false) {
-  Typed t;
-  t.sql = std::move(sql);
-  t.kind = kind;
-  t.aggregate = aggregate;
-  return t;
-}
-
 bool is_zero_or_one(const Typed &t) { return t.literal && t.kind == ValueKind::Integer && (t.sql == "0" || t.sql == "1"); }
 
 // A string literal that reads as a number the same way in both systems (digits, one point).
@@ -57,23 +47,6 @@ bool is_numeric_text(const std::string &s) {
     else return false;
   }
   return digits;
-}
-
-const char *kind_name(ValueKind k) {
-  switch (k) {
-    case ValueKind::Boolean: return "a boolean";
-    case ValueKind::Integer: return "an integer";
-    case ValueKind::Real: return "a real";
-    case ValueKind::Decimal: return "a numeric";
-    case ValueKind::Text: return "a text";
-    case ValueKind::Enum: return "an enum";
-    case ValueKind::Blob: return "a blob";
-    case ValueKind::Temporal: return "a date/time";
-    case ValueKind::Json: return "a JSON";
-    case ValueKind::Uuid: return "a uuid";
-    case ValueKind::Null: return "a NULL";
-    default: return "an untyped";
-  }
 }
 
 bool binary_collation(const Typed &t) { return t.collation.empty() || t.collation == "BINARY"; }
@@ -110,6 +83,35 @@ Typed number_literal(const Token &t) {
 }
 
 }  // namespace
+
+namespace {
+
+struct KindNames {
+  const char *label;
+  const char *phrase;
+};
+
+KindNames kind_names(ValueKind k) {
+  switch (k) {
+    case ValueKind::Boolean: return {"boolean", "a boolean"};
+    case ValueKind::Integer: return {"integer", "an integer"};
+    case ValueKind::Real: return {"real", "a real"};
+    case ValueKind::Decimal: return {"numeric", "a numeric"};
+    case ValueKind::Text: return {"text", "a text"};
+    case ValueKind::Enum: return {"enum", "an enum"};
+    case ValueKind::Blob: return {"blob", "a blob"};
+    case ValueKind::Temporal: return {"date/time", "a date/time"};
+    case ValueKind::Json: return {"json", "a JSON"};
+    case ValueKind::Uuid: return {"uuid", "a uuid"};
+    case ValueKind::Null: return {"null", "a NULL"};
+    default: return {"value", "an untyped"};
+  }
+}
+
+}  // namespace
+
+const char *kind_label(ValueKind kind) { return kind_names(kind).label; }
+const char *kind_phrase(ValueKind kind) { return kind_names(kind).phrase; }
 
 Typed ExprTranslator::value(const Expr &e) {
   switch (e.kind) {
@@ -161,7 +163,7 @@ Typed ExprTranslator::truth(const Typed &t) const {
       if (is_zero_or_one(t)) return typed(t.sql == "1" ? "true" : "false", ValueKind::Boolean);
       return typed("(" + t.sql + " <> 0)", ValueKind::Boolean, t.aggregate);
     default:
-      refuse(std::string(kind_name(t.kind)) + " value used as a condition");
+      refuse(std::string(kind_phrase(t.kind)) + " value used as a condition");
   }
 }
 
@@ -180,7 +182,7 @@ Typed ExprTranslator::ordered(const Typed &t) const {
   }
   if (t.kind == ValueKind::Json || t.kind == ValueKind::Uuid || t.kind == ValueKind::Temporal ||
       t.kind == ValueKind::Other || t.kind == ValueKind::Unknown)
-    refuse(std::string("ordering by ") + kind_name(t.kind) + " value (SQLite orders its stored text or numbers)");
+    refuse(std::string("ordering by ") + kind_phrase(t.kind) + " value (SQLite orders its stored text or numbers)");
   return t;
 }
 
@@ -243,7 +245,7 @@ Typed ExprTranslator::unary(const Expr &e) {
     return operand;
   }
   if (!is_numeric_kind(operand.kind) && operand.kind != ValueKind::Null)
-    refuse(std::string("unary minus on ") + kind_name(operand.kind) + " value");
+    refuse(std::string("unary minus on ") + kind_phrase(operand.kind) + " value");
   bool literal = operand.literal;
   operand.sql = "(-" + operand.sql + ")";
   operand.literal = literal;  // -5 is still a number literal for the rules below
@@ -272,7 +274,7 @@ Typed ExprTranslator::binary(const Expr &e) {
 Typed ExprTranslator::arithmetic(const std::string &op, Typed l, Typed r) {
   for (const Typed *t : {&l, &r})
     if (!is_numeric_kind(t->kind) && t->kind != ValueKind::Null)
-      refuse("arithmetic (" + op + ") on " + kind_name(t->kind) + " value");
+      refuse("arithmetic (" + op + ") on " + kind_phrase(t->kind) + " value");
   bool decimal = l.kind == ValueKind::Decimal || r.kind == ValueKind::Decimal;
   bool real = l.kind == ValueKind::Real || r.kind == ValueKind::Real;
   if (op == "%" && (decimal || real)) refuse("% on non-integer values (SQLite converts them to integers)");
@@ -293,7 +295,7 @@ Typed ExprTranslator::concatenation(Typed l, Typed r) {
     if (t->kind == ValueKind::Enum || t->kind == ValueKind::Integer || t->kind == ValueKind::Null)
       t->sql = "CAST(" + t->sql + " AS text)";
     else if (t->kind != ValueKind::Text)
-      refuse(std::string("|| with ") + kind_name(t->kind) + " value (PostgreSQL spells it differently)");
+      refuse(std::string("|| with ") + kind_phrase(t->kind) + " value (PostgreSQL spells it differently)");
   }
   return typed("(" + l.sql + " || " + r.sql + ")", ValueKind::Text);
 }
@@ -301,7 +303,7 @@ Typed ExprTranslator::concatenation(Typed l, Typed r) {
 Typed ExprTranslator::bitwise(const std::string &op, const Typed &l, const Typed &r, const Expr &right) {
   for (const Typed *t : {&l, &r})
     if (t->kind != ValueKind::Integer && t->kind != ValueKind::Null)
-      refuse("the bit operator " + op + " on " + kind_name(t->kind) + " value");
+      refuse("the bit operator " + op + " on " + kind_phrase(t->kind) + " value");
   if (op == "<<" || op == ">>") {
     // SQLite shifts the other way for negative counts and gives 0 beyond 63; PostgreSQL does not.
     bool small_literal = right.kind == ExprKind::Literal && r.kind == ValueKind::Integer && r.sql.size() <= 2 &&
@@ -343,13 +345,13 @@ void ExprTranslator::make_comparable(Typed &l, Typed &r, bool ordering) const {
               (l.kind == ValueKind::Enum && r.kind == ValueKind::Text && r.literal) ||
               (r.kind == ValueKind::Enum && l.kind == ValueKind::Text && l.literal);
   if (!same)
-    refuse(std::string("a comparison of ") + kind_name(l.kind) + " value with " + kind_name(r.kind) +
+    refuse(std::string("a comparison of ") + kind_phrase(l.kind) + " value with " + kind_phrase(r.kind) +
            " value (SQLite compares by storage class and affinity)");
   if (l.kind == ValueKind::Temporal && (l.literal || r.literal || l.pg_type != r.pg_type))
     refuse("a comparison of date/time values of different forms (SQLite compares their text)");
   if (l.kind == ValueKind::Json || l.kind == ValueKind::Uuid || l.kind == ValueKind::Other ||
       l.kind == ValueKind::Unknown)
-    refuse(std::string("a comparison of ") + kind_name(l.kind) + " values");
+    refuse(std::string("a comparison of ") + kind_phrase(l.kind) + " values");
   if (ordering && l.kind == ValueKind::Enum) refuse("ordering enum values");
 }
 
@@ -424,7 +426,7 @@ Typed ExprTranslator::case_expression(const Expr &e) {
       if (is_numeric_kind(result) && is_numeric_kind(t.kind))
         result = result == ValueKind::Decimal || t.kind == ValueKind::Decimal ? ValueKind::Decimal : ValueKind::Real;
       else
-        refuse(std::string("a CASE with ") + kind_name(result) + " and " + kind_name(t.kind) + " results");
+        refuse(std::string("a CASE with ") + kind_phrase(result) + " and " + kind_phrase(t.kind) + " results");
     }
   };
   for (; i < end; i += 2) {
@@ -455,7 +457,7 @@ Typed ExprTranslator::case_expression(const Expr &e) {
 // SQLite casts by the affinity of the type name (lang_expr.html#castexpr).
 Typed ExprTranslator::cast(const Expr &e) {
   Typed x = value(*e.args[0]);
-  const std::string what = "CAST of " + std::string(kind_name(x.kind)) + " value AS " + e.type_name;
+  const std::string what = "CAST of " + std::string(kind_phrase(x.kind)) + " value AS " + e.type_name;
   if (x.kind == ValueKind::Null) return x;
   switch (affinity_of(e.type_name)) {
     case Affinity::Integer:
@@ -613,8 +615,7 @@ Translation translate_condition(const std::vector<Token> &tokens, ExprContext co
   return run(tokens, context, columns, quote, true);
 }
 
-Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const ColumnLookup &,
-                              const PgQuoter &quote) {
+Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const PgQuoter &quote) {
   std::vector<Token> tokens = unwrap(raw);
   Translation none;
   none.ok = true;

@@ -43,8 +43,7 @@ Translation translate_condition(const std::vector<Token> &tokens, ExprContext co
 // A column DEFAULT for a column of PostgreSQL type pg_type. CURRENT_TIMESTAMP and
 // datetime('now') keep SQLite's meaning (the current UTC time); 0/1 and '0'/'1' on a boolean
 // become false/true; DEFAULT NULL gives an empty sql (no default).
-Translation translate_default(const std::vector<Token> &tokens, const std::string &pg_type,
-                              const ColumnLookup &columns, const PgQuoter &quote);
+Translation translate_default(const std::vector<Token> &tokens, const std::string &pg_type, const PgQuoter &quote);
 
 // For CHECK (col IN ('a', 'b', ...)): the column and the distinct labels in order; false for
 // any other shape.

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/pg_names.hpp"
@@ -25,6 +26,22 @@ enum class ExprContext { Check, Index, Default, Generated, View };
 struct Refusal {
   std::string reason;  // a noun phrase: "the function typeof()", "LIKE (its case rules differ)"
 };
+
+[[noreturn]] inline void refuse(std::string reason) { throw Refusal{std::move(reason)}; }
+
+// A translated piece of SQL that is not a literal.
+inline Typed typed(std::string sql, ValueKind kind, bool aggregate = false) {
+  Typed t;
+  t.sql = std::move(sql);
+  t.kind = kind;
+  t.aggregate = aggregate;
+  return t;
+}
+
+// How refusals name a kind of value: bare, as a function's argument ("lower(integer)"), or
+// with its article, in a phrase ("a comparison of an integer value").
+const char *kind_label(ValueKind kind);
+const char *kind_phrase(ValueKind kind);
 
 // How names and subqueries resolve: a single table's columns, or a view's FROM scopes.
 class NameScope {

@@ -14,6 +14,7 @@
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
+#include "core/join.hpp"
 #include "core/view_translate.hpp"
 #include "core/type_names.hpp"
 #include "core/value_kinds.hpp"
@@ -39,12 +40,6 @@ const char *phase_name(Phase phase) {
 }
 
 namespace {
-
-std::string join(const std::vector<std::string> &parts, const char *separator) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? separator : "") + parts[i];
-  return out;
-}
 
 // Names that share PostgreSQL's relation namespace in one schema (tables, indexes and the
 // indexes of key constraints, types): a wanted name that is taken gets a numbered suffix.
@@ -354,7 +349,7 @@ class Planner {
       if (!text || pc.generated || static_cast<int>(i) == pt.rowid_alias) continue;
       Translation tr;
       try {
-        tr = translate_default(tokenize_sql(*text), pc.pg_type, lookup(t), quote_);
+        tr = translate_default(tokenize_sql(*text), pc.pg_type, quote_);
       } catch (const Error &e) {
         tr.reason = std::string("SQL that does not parse (") + e.what() + ")";
       }

@@ -47,9 +47,8 @@ struct SourceTable {
   std::vector<UniqueFact> uniques;      // in declaration order
   std::vector<ForeignKeyFact> foreign_keys;  // in declaration order
   std::vector<IndexDefinition> indexes; // CREATE INDEX statements (not SQLite's autoindexes)
-  std::vector<std::string> triggers;    // trigger names (triggers are not migrated)
   int64_t sequence_floor = 0;           // max(max(rowid), sqlite_sequence.seq): ids SQLite has used
-  std::vector<std::string> notes;       // what could not be read (an index whose SQL does not parse)
+  std::vector<std::string> notes;       // what is not migrated (an index whose SQL does not parse, a trigger)
   // For an FTS3/4/5 table read as a table (fulltext_tables): the text search configuration its
   // tokenizer comes closest to ("simple", or "english" for porter) and its module.
   std::string fulltext_config;

@@ -29,8 +29,6 @@ namespace hangar {
 
 namespace {
 
-[[noreturn]] void refuse(std::string reason) { throw Refusal{std::move(reason)}; }
-
 class Call {
  public:
   Call(const Expr &call, std::vector<Typed> args, ExprTranslator &translator)
@@ -64,33 +62,11 @@ class Call {
     for (const Typed &a : args_) kinds += (kinds.empty() ? "" : ", ") + std::string(kind_label(a.kind));
     refuse("the function " + expr_.name + "(" + kinds + ")");
   }
-  static const char *kind_label(ValueKind k) {
-    switch (k) {
-      case ValueKind::Boolean: return "boolean";
-      case ValueKind::Integer: return "integer";
-      case ValueKind::Real: return "real";
-      case ValueKind::Decimal: return "numeric";
-      case ValueKind::Text: return "text";
-      case ValueKind::Enum: return "enum";
-      case ValueKind::Blob: return "blob";
-      case ValueKind::Temporal: return "date/time";
-      case ValueKind::Json: return "json";
-      case ValueKind::Uuid: return "uuid";
-      case ValueKind::Null: return "null";
-      default: return "value";
-    }
-  }
   bool text_like(size_t i) const {
     return kind(i) == ValueKind::Text || kind(i) == ValueKind::Enum || kind(i) == ValueKind::Null;
   }
   std::string text(size_t i) const {
     return kind(i) == ValueKind::Enum ? "CAST(" + arg(i).sql + " AS text)" : arg(i).sql;
-  }
-  static Typed result(std::string sql, ValueKind kind) {
-    Typed t;
-    t.sql = std::move(sql);
-    t.kind = kind;
-    return t;
   }
   std::string list(size_t from = 0) const {
     std::string out;
@@ -121,40 +97,40 @@ class Call {
   Typed scalar() {
     const std::string &n = name_;
     if (n == "abs" && arity(1, 1) && (is_numeric_kind(kind(0)) || kind(0) == ValueKind::Null))
-      return result("abs(" + arg(0).sql + ")", kind(0));
+      return typed("abs(" + arg(0).sql + ")", kind(0));
     if ((n == "coalesce" && arity(2, 100)) || (n == "ifnull" && arity(2, 2))) {
       ValueKind k = common_kind();
-      return result("coalesce(" + list() + ")", k);
+      return typed("coalesce(" + list() + ")", k);
     }
     if (n == "nullif" && arity(2, 2)) {
       Typed l = arg(0), r = arg(1);
       tr_.make_comparable(l, r, false);
-      return result("nullif(" + l.sql + ", " + r.sql + ")", kind(0));
+      return typed("nullif(" + l.sql + ", " + r.sql + ")", kind(0));
     }
     if (n == "length" && arity(1, 1)) {
-      if (text_like(0) || kind(0) == ValueKind::Blob) return result("length(" + text(0) + ")", ValueKind::Integer);
+      if (text_like(0) || kind(0) == ValueKind::Blob) return typed("length(" + text(0) + ")", ValueKind::Integer);
     }
     if ((n == "lower" || n == "upper") && arity(1, 1) && text_like(0)) return case_folding(n == "lower");
     if ((n == "trim" || n == "ltrim" || n == "rtrim") && arity(1, 2) && text_like(0) && (count() == 1 || text_like(1)))
-      return result((n == "trim" ? "btrim(" : n + "(") + text(0) + (count() == 2 ? ", " + text(1) : "") + ")",
+      return typed((n == "trim" ? "btrim(" : n + "(") + text(0) + (count() == 2 ? ", " + text(1) : "") + ")",
                     ValueKind::Text);
     if (n == "replace" && arity(3, 3) && text_like(0) && text_like(1) && text_like(2))
-      return result("replace(" + text(0) + ", " + text(1) + ", " + text(2) + ")", ValueKind::Text);
+      return typed("replace(" + text(0) + ", " + text(1) + ", " + text(2) + ")", ValueKind::Text);
     if (n == "instr" && arity(2, 2)) {
-      if (text_like(0) && text_like(1)) return result("strpos(" + text(0) + ", " + text(1) + ")", ValueKind::Integer);
+      if (text_like(0) && text_like(1)) return typed("strpos(" + text(0) + ", " + text(1) + ")", ValueKind::Integer);
       if (kind(0) == ValueKind::Blob && kind(1) == ValueKind::Blob)
-        return result("position(" + arg(1).sql + " in " + arg(0).sql + ")", ValueKind::Integer);
+        return typed("position(" + arg(1).sql + " in " + arg(0).sql + ")", ValueKind::Integer);
     }
     if ((n == "substr" || n == "substring") && arity(2, 3) && (text_like(0) || kind(0) == ValueKind::Blob)) {
       std::string sql = "substr(" + text(0) + ", " + positive_literal(1, 1);
       if (count() == 3) sql += ", " + positive_literal(2, 0);
-      return result(sql + ")", kind(0) == ValueKind::Blob ? ValueKind::Blob : ValueKind::Text);
+      return typed(sql + ")", kind(0) == ValueKind::Blob ? ValueKind::Blob : ValueKind::Text);
     }
     if ((n == "min" || n == "max") && arity(2, 100)) return scalar_extreme(n == "max");
     if (n == "iif" && arity(3, 3)) {
       Typed when = tr_.truth(arg(0));
       ValueKind k = Call(expr_, {arg(1), arg(2)}, tr_).common_kind();
-      return result("(CASE WHEN " + when.sql + " THEN " + arg(1).sql + " ELSE " + arg(2).sql + " END)", k);
+      return typed("(CASE WHEN " + when.sql + " THEN " + arg(1).sql + " ELSE " + arg(2).sql + " END)", k);
     }
     if ((n == "likely" || n == "unlikely") && arity(1, 1)) return arg(0);
     if (n == "likelihood" && arity(2, 2)) return arg(0);
@@ -164,9 +140,9 @@ class Call {
   Typed case_folding(bool lower) {
     ExprContext c = tr_.context();
     if (c == ExprContext::Check || c == ExprContext::Index)
-      return result((lower ? "lower(" : "upper(") + text(0) + ")", ValueKind::Text);
+      return typed((lower ? "lower(" : "upper(") + text(0) + ")", ValueKind::Text);
     const std::string upper_letters = "'ABCDEFGHIJKLMNOPQRSTUVWXYZ'", lower_letters = "'abcdefghijklmnopqrstuvwxyz'";
-    return result("translate(" + text(0) + ", " + (lower ? upper_letters + ", " + lower_letters
+    return typed("translate(" + text(0) + ", " + (lower ? upper_letters + ", " + lower_letters
                                                          : lower_letters + ", " + upper_letters) + ")",
                   ValueKind::Text);
   }
@@ -181,7 +157,7 @@ class Call {
       any_null += (i ? " OR " : "") + arg(i).sql + " IS NULL";
       values += (i ? ", " : "") + ordered[i].sql;
     }
-    return result("(CASE WHEN " + any_null + " THEN NULL ELSE " + (greatest ? "greatest(" : "least(") + values + ") END)",
+    return typed("(CASE WHEN " + any_null + " THEN NULL ELSE " + (greatest ? "greatest(" : "least(") + values + ") END)",
                   k == ValueKind::Enum ? ValueKind::Text : k);
   }
 
@@ -189,12 +165,12 @@ class Call {
     const std::string &n = name_;
     std::string distinct = expr_.distinct ? "DISTINCT " : "";
     if (n == "count") {
-      if (expr_.star && count() == 0) return result("count(*)", ValueKind::Integer);
-      if (arity(1, 1)) return result("count(" + distinct + arg(0).sql + ")", ValueKind::Integer);
+      if (expr_.star && count() == 0) return typed("count(*)", ValueKind::Integer);
+      if (arity(1, 1)) return typed("count(" + distinct + arg(0).sql + ")", ValueKind::Integer);
     }
     if ((n == "min" || n == "max") && arity(1, 1)) {
       Typed x = tr_.ordered(arg(0));
-      return result(n + "(" + distinct + x.sql + ")", x.kind);
+      return typed(n + "(" + distinct + x.sql + ")", x.kind);
     }
     if ((n == "sum" || n == "total" || n == "avg") && arity(1, 1)) {
       std::string x = arg(0).sql;
@@ -204,17 +180,17 @@ class Call {
         k = ValueKind::Integer;
       }
       if (!is_numeric_kind(k) && k != ValueKind::Null) refuse_call();
-      if (n == "sum") return result("sum(" + distinct + x + ")", k);
+      if (n == "sum") return typed("sum(" + distinct + x + ")", k);
       std::string as_float = "CAST(" + x + " AS double precision)";
-      if (n == "total") return result("coalesce(sum(" + distinct + as_float + "), 0)", ValueKind::Real);
-      return result("avg(" + distinct + as_float + ")", ValueKind::Real);
+      if (n == "total") return typed("coalesce(sum(" + distinct + as_float + "), 0)", ValueKind::Real);
+      return typed("avg(" + distinct + as_float + ")", ValueKind::Real);
     }
     if (n == "group_concat" && arity(1, 2) && (count() == 1 || !expr_.distinct)) {
       ValueKind k = kind(0);
       if (!text_like(0) && k != ValueKind::Integer) refuse_call();
       if (count() == 2 && !text_like(1)) refuse_call();
       std::string separator = count() == 2 ? text(1) : "','";
-      return result("string_agg(" + distinct + "CAST(" + arg(0).sql + " AS text), " + separator + ")", ValueKind::Text);
+      return typed("string_agg(" + distinct + "CAST(" + arg(0).sql + " AS text), " + separator + ")", ValueKind::Text);
     }
     refuse_call();
   }

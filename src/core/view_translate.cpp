@@ -20,14 +20,13 @@
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/expr_translator.hpp"
+#include "core/join.hpp"
 #include "core/sql_parser.hpp"
 #include "core/cpp_only.hpp"
 
 namespace hangar {
 
 namespace {
-
-[[noreturn]] void refuse(std::string reason) { throw Refusal{std::move(reason)}; }
 
 struct RangeVar {
   std::string name;  // how SQLite refers to it: its alias, or its name as written
@@ -58,17 +57,29 @@ bool is_rowid_name(const std::string &name) {
   return ascii_iequals(name, "rowid") || ascii_iequals(name, "oid") || ascii_iequals(name, "_rowid_");
 }
 
-const RelationColumn *find_column(const RangeVar &var, const std::string &name) {
+// A column of var by its SQLite name, compared case-insensitively.
+const RelationColumn *find_column_plain(const RangeVar &var, const std::string &name) {
   for (const RelationColumn &c : var.columns)
     if (ascii_iequals(c.sqlite_name, name)) return &c;
+  return nullptr;
+}
+
+// The same, where a rowid spelling also names the table's INTEGER PRIMARY KEY.
+const RelationColumn *find_column(const RangeVar &var, const std::string &name) {
+  if (const RelationColumn *c = find_column_plain(var, name)) return c;
   if (is_rowid_name(name) && var.rowid_alias >= 0) return &var.columns[static_cast<size_t>(var.rowid_alias)];
   return nullptr;
 }
 
-std::string join(const std::vector<std::string> &parts) {
-  std::string out;
-  for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
-  return out;
+// A column that carries a translated value's kind, type and collation.
+RelationColumn column_of(std::string sqlite_name, std::string pg_name, const Typed &value) {
+  RelationColumn c;
+  c.sqlite_name = std::move(sqlite_name);
+  c.pg_name = std::move(pg_name);
+  c.kind = value.kind;
+  c.pg_type = value.pg_type;
+  c.collation = value.collation;
+  return c;
 }
 
 // A LIMIT or OFFSET: a non-negative integer literal; nullopt for a negative one (no limit).
@@ -197,12 +208,8 @@ class ViewTranslator : public NameScope {
     def.name = cte.name;
     std::vector<std::string> quoted;
     for (size_t i = 0; i < outputs.size(); ++i) {
-      RelationColumn c;
-      c.sqlite_name = cte.columns.empty() ? outputs[i].name : cte.columns[i];
-      c.pg_name = c.sqlite_name;
-      c.kind = outputs[i].value.kind;
-      c.pg_type = outputs[i].value.pg_type;
-      c.collation = outputs[i].value.collation;
+      const std::string &name = cte.columns.empty() ? outputs[i].name : cte.columns[i];
+      RelationColumn c = column_of(name, name, outputs[i].value);
       quoted.push_back(quote_.ident(c.pg_name));
       def.columns.push_back(c);
     }
@@ -385,12 +392,6 @@ class ViewTranslator : public NameScope {
     return common;
   }
 
-  static const RelationColumn *find_column_plain(const RangeVar &var, const std::string &name) {
-    for (const RelationColumn &c : var.columns)
-      if (ascii_iequals(c.sqlite_name, name)) return &c;
-    return nullptr;
-  }
-
   std::string using_list(Scope &scope, size_t left_vars, const std::vector<std::string> &names) {
     std::vector<std::string> quoted;
     for (const std::string &name : names) {
@@ -418,14 +419,7 @@ class ViewTranslator : public NameScope {
       source = "(" + select(*item.subquery, scope.outer, &outputs) + ")";
       var.name = item.alias;
       var.ref = quote_.ident(item.alias.empty() ? "hangar_subquery_" + std::to_string(++subqueries_) : item.alias);
-      for (const Output &o : outputs) {
-        RelationColumn c;
-        c.sqlite_name = c.pg_name = o.name;
-        c.kind = o.value.kind;
-        c.pg_type = o.value.pg_type;
-        c.collation = o.value.collation;
-        var.columns.push_back(c);
-      }
+      for (const Output &o : outputs) var.columns.push_back(column_of(o.name, o.name, o.value));
     } else {
       if (!item.schema.empty() && !ascii_iequals(item.schema, "main"))
         refuse("the relation " + item.schema + "." + item.table + ", which is not in the file's main schema");
@@ -479,15 +473,8 @@ ViewTranslation translate_view(const std::vector<Token> &body, const std::vector
     if (outputs.size() != column_names.size())
       refuse("a SELECT of " + std::to_string(outputs.size()) + " columns where SQLite reports " +
              std::to_string(column_names.size()));
-    for (size_t i = 0; i < outputs.size(); ++i) {
-      RelationColumn c;
-      c.sqlite_name = column_names[i];
-      c.pg_name = pg_identifier(column_names[i]);
-      c.kind = outputs[i].value.kind;
-      c.pg_type = outputs[i].value.pg_type;
-      c.collation = outputs[i].value.collation;
-      result.columns.push_back(c);
-    }
+    for (size_t i = 0; i < outputs.size(); ++i)
+      result.columns.push_back(column_of(column_names[i], pg_identifier(column_names[i]), outputs[i].value));
     result.ok = true;
   } catch (const Refusal &r) {
     result.sql.clear();

@@ -10,6 +10,7 @@
 
 #include "pg/error_bridge.hpp"
 #include "core/foreign_table_ddl.hpp"
+#include "core/join.hpp"
 #include "core/schema_reader.hpp"
 #include "pg/quoting.hpp"
 
@@ -52,11 +53,8 @@ List *hangarImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid) {
       SchemaListing listing = read_schema(db, table_wanted, stmt);
       for (const SkippedTable &skipped : listing.skipped)
         notice("skipped SQLite table \"" + skipped.name + "\": " + skipped.reason);
-      if (!listing.shadow.empty()) {
-        std::string names;
-        for (const std::string &s : listing.shadow) names += (names.empty() ? "" : ", ") + s;
-        notice("skipped the shadow tables of virtual tables (their modules' own storage): " + names);
-      }
+      if (!listing.shadow.empty())
+        notice("skipped the shadow tables of virtual tables (their modules' own storage): " + join(listing.shadow));
       for (const Table &table : listing.tables) {
         std::vector<ColumnType> types = resolve_column_types(db, table);
         for (const ColumnType &type : types)

@@ -34,7 +34,7 @@ std::string check(const char *sql) {
   Translation t = translate_condition(tokenize_sql(sql), ExprContext::Check, lookup, quote);
   return t.ok ? t.sql : "REFUSED: " + t.reason;
 }
-Translation default_for(const char *sql, const char *type) { return translate_default(tokenize_sql(sql), type, lookup, quote); }
+Translation default_for(const char *sql, const char *type) { return translate_default(tokenize_sql(sql), type, quote); }
 
 }  // namespace
 
