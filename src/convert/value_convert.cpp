@@ -236,9 +236,7 @@ bool convert_numeric(const ColumnConverter *conv, const SqliteValue &v, Datum *v
     *std::to_chars(buffer, buffer + sizeof buffer - 1, v.integer).ptr = '\0';
   } else if (v.type == SQLITE_FLOAT) {
     f = v.real;
-    if (std::isfinite(f)) {  // the shortest digits: 2.2479026791991795e17 is 224790267919917950
-      *std::to_chars(buffer, buffer + sizeof buffer - 1, f, std::chars_format::scientific).ptr = '\0';
-    }
+    if (std::isfinite(f)) write_shortest_scientific(f, buffer, sizeof buffer);  // 2.2479026791991795e17 is 224790267919917950
   } else {
     text = v.bytes;
     if (parse_double(v.content(), &f) != ParseStatus::Ok) f = 0;

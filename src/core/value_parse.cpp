@@ -195,7 +195,11 @@ std::string format_uuid(const unsigned char bytes[16]) {
   return out;
 }
 
-std::string shortest_double(double value) {
+namespace {
+
+// The shortest decimal text that reads back as exactly this double or float.
+template <typename Floating>
+std::string shortest_text(Floating value) {
   if (std::isnan(value)) return "NaN";
   if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
   char buf[64];
@@ -203,19 +207,15 @@ std::string shortest_double(double value) {
   return std::string(buf, result.ptr);
 }
 
-std::string shortest_double_scientific(double value) {
-  if (!std::isfinite(value)) return shortest_double(value);
-  char buf[64];
-  auto result = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-  return std::string(buf, result.ptr);
-}
+}  // namespace
 
-std::string shortest_float(float value) {
-  if (std::isnan(value)) return "NaN";
-  if (std::isinf(value)) return value > 0 ? "Infinity" : "-Infinity";
-  char buf[64];
-  auto result = std::to_chars(buf, buf + sizeof buf, value);
-  return std::string(buf, result.ptr);
+std::string shortest_double(double value) { return shortest_text(value); }
+
+std::string shortest_float(float value) { return shortest_text(value); }
+
+char *write_shortest_scientific(double value, char *buffer, size_t size) {
+  *std::to_chars(buffer, buffer + size - 1, value, std::chars_format::scientific).ptr = '\0';
+  return buffer;
 }
 
 ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out) {

@@ -34,9 +34,10 @@ std::string format_uuid(const unsigned char bytes[16]);
 // The shortest decimal text that reads back as exactly this double; NaN, Infinity and -Infinity
 // as PostgreSQL spells them.
 std::string shortest_double(double value);
-// The same in scientific notation ("2.2479026791991795e+17"), whose digits never go beyond the
-// shortest ones, for numeric_in.
-std::string shortest_double_scientific(double value);
+// The same for a finite double in scientific notation ("2.2479026791991795e+17"), whose digits
+// never go beyond the shortest ones, for numeric_in: written NUL-terminated into buffer (32 bytes
+// are enough) without allocating; returns buffer.
+char *write_shortest_scientific(double value, char *buffer, size_t size);
 // The shortest decimal digits of a float (single precision), as shortest_double spells doubles.
 std::string shortest_float(float value);
 
