@@ -29,10 +29,13 @@ bool starts_with_ci(const std::string &text, const char *prefix) {
   return true;
 }
 
-// PRAGMA table_list (SQLite 3.37): which tables are the shadow tables of a virtual table.
-std::unordered_map<std::string, ListedKind> read_table_kinds(const Database &db) {
+// PRAGMA table_list (SQLite 3.37): which tables are the shadow tables of a virtual table, and
+// which are WITHOUT ROWID; of every table, or only of the table `only` names.
+std::unordered_map<std::string, ListedKind> read_table_kinds(const Database &db, const std::string *only = nullptr) {
   std::unordered_map<std::string, ListedKind> kinds;
-  Statement stmt = db.prepare("SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main'");
+  Statement stmt = db.prepare(only ? "SELECT name, type, wr FROM pragma_table_list(?1) WHERE schema = 'main'"
+                                   : "SELECT name, type, wr FROM pragma_table_list WHERE schema = 'main'");
+  if (only) stmt.bind_text(1, *only);
   while (stmt.step()) kinds[stmt.column_text(0)] = {stmt.column_text(1), stmt.column_int64(2) != 0};
   return kinds;
 }
@@ -127,13 +130,18 @@ constexpr const char *kListQuery =
     "SELECT type, name, coalesce(sql, '') FROM sqlite_schema "
     "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
 
-// Fills a listed table's columns and rowid facts; false (and a skip) when SQLite cannot say.
+// Fills a table's columns and rowid facts (kind: its PRAGMA table_list row, if any).
+void fill_table(const Database &db, TableReaders &readers, Table &t, const ListedKind *kind) {
+  read_columns(readers.xinfo, t);
+  t.rowid_name = find_rowid_name(db, t, kind && kind->without_rowid);
+  mark_rowid_alias(readers.pk_index, t);
+  read_column_metadata(db, t);
+}
+
+// fill_table for a listed table; false (and a skip) when SQLite cannot say.
 bool complete(const Database &db, TableReaders &readers, Table &t, const ListedKind *kind, SchemaListing &listing) {
   try {
-    read_columns(readers.xinfo, t);
-    t.rowid_name = find_rowid_name(db, t, kind && kind->without_rowid);
-    mark_rowid_alias(readers.pk_index, t);
-    read_column_metadata(db, t);
+    fill_table(db, readers, t, kind);
   } catch (const Error &) {
     listing.skipped.push_back({t.name, sqlite3_errmsg(db.handle())});
     readers.xinfo.reset();
@@ -171,13 +179,10 @@ Table read_table(const Database &db, const std::string &name) {
     throw Error(sqlstate::kFdwTableNotFound, "SQLite table \"" + name + "\" does not exist",
                 "The database \"" + db.path() + "\" has no table or view of that name.");
   Table t = table_from_row(stmt);
-  std::unordered_map<std::string, ListedKind> kinds = read_table_kinds(db);
+  std::unordered_map<std::string, ListedKind> kinds = read_table_kinds(db, &t.name);
   auto kind = kinds.find(t.name);
   TableReaders readers(db);
-  read_columns(readers.xinfo, t);
-  t.rowid_name = find_rowid_name(db, t, kind != kinds.end() && kind->second.without_rowid);
-  mark_rowid_alias(readers.pk_index, t);
-  read_column_metadata(db, t);
+  fill_table(db, readers, t, kind == kinds.end() ? nullptr : &kind->second);
   return t;
 }
 
