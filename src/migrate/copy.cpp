@@ -115,10 +115,7 @@ bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *
   });
   if (!error) return ok;
   // Only a value's own problem rejects its row; anything else (a cancel, out of memory) fails.
-  int category = ERRCODE_TO_CATEGORY(error->sqlerrcode);
-  if ((category != ERRCODE_DATA_EXCEPTION && category != ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION) ||
-      QueryCancelPending || ProcDiePending)
-    ReThrowError(error);
+  if (!is_value_error(error->sqlerrcode) || QueryCancelPending || ProcDiePending) ReThrowError(error);
   failure->sqlstate = error->sqlerrcode;
   failure->message = error->message;
   failure->hint = error->hint;

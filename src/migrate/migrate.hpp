@@ -91,15 +91,14 @@ struct CopyResult {
 };
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
 
-// view_check.cpp: a created view's rows against the SQLite view's (spec: the copy of the view,
-// not inserting; qualified: the view's quoted name)
+// view_check.cpp: a created view's rows against the SQLite view's, up to limit rows
 struct ViewComparison {
   enum Outcome { Same, Differs, TooManyRows } outcome = Same;
   int64 sqlite_rows = 0;
   int64 pg_rows = 0;
   int64 unconverted = 0;  // SQLite rows with a value the view's column type does not take
 };
-ViewComparison compare_view(sqlite3 *db, const CopySpec &spec, Relation view, const char *qualified, int64 limit,
+ViewComparison compare_view(sqlite3 *db, const MigrationPlan &plan, const PlannedTable &view, int64 limit,
                             const ServerOptions &server);
 
 // source_plan.cpp: reading the SQLite catalog and planning, shared by the three SQL functions
@@ -116,8 +115,11 @@ int64 next_run_id();
 
 // spi_exec.cpp: running generated SQL
 void spi_run(const char *sql);
-// Whether an error is about a statement's own SQL or the values it meets (SQLSTATE classes 42,
-// 0A, 22, 23), which an optional step may report; never a cancel, resource or system failure.
+// Whether an error is about the values a statement meets (SQLSTATE classes 22 and 23), which
+// reject mode may record against a row; never a cancel, resource or system failure.
+bool is_value_error(int sqlerrcode);
+// Whether an error is about a statement's own SQL (SQLSTATE classes 42 and 0A) or the values it
+// meets (is_value_error), which an optional step may report.
 bool is_statement_error(int sqlerrcode);
 // Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back) when
 // is_statement_error says it is about the statement; any other error is raised again.

@@ -37,17 +37,7 @@ char *orphan_condition(const OrphanQuery &q) {
 }
 
 // A SQLite identifier in double quotes (palloc'd).
-char *quote_sqlite_name(const char *name) {
-  StringInfoData s;
-  initStringInfo(&s);
-  appendStringInfoChar(&s, '"');
-  for (const char *p = name; *p; ++p) {
-    if (*p == '"') appendStringInfoChar(&s, '"');
-    appendStringInfoChar(&s, *p);
-  }
-  appendStringInfoChar(&s, '"');
-  return s.data;
-}
+char *quote_sqlite_name(const char *name) { return palloc_string(quote_sqlite_identifier(name)); }
 
 // A prepared SQLite lookup by column values given as text (SQLite applies the columns'
 // affinity to them): whether a row matches. Finalized by a reset callback of the memory context

@@ -22,10 +22,15 @@ struct Entry {
 static_assert(sizeof(Entry) == 16, "a rowid map entry is 16 bytes, so an 8 kB block holds whole entries");
 constexpr long kEntriesPerBlock = BLCKSZ / sizeof(Entry);
 
-void read_entry(BufFile *file, int64 index, Entry *entry) {
+// Positions the file at entry `index`.
+void seek_entry(BufFile *file, int64 index) {
   if (BufFileSeekBlock(file, static_cast<long>(index / kEntriesPerBlock)) != 0 ||
       BufFileSeek(file, 0, static_cast<off_t>((index % kEntriesPerBlock) * sizeof(Entry)), SEEK_CUR) != 0)
     ereport(ERROR, (errcode_for_file_access(), errmsg("could not seek in the rowid map of a copied table")));
+}
+
+void read_entry(BufFile *file, int64 index, Entry *entry) {
+  seek_entry(file, index);
 #if PG_VERSION_NUM >= 160000
   BufFileReadExact(file, entry, sizeof(Entry));
 #else
@@ -51,8 +56,7 @@ RowidMap *rowid_map_create() {
 
 void rowid_map_add(RowidMap *map, ItemPointer tid, int64 rowid) {
   if (!map->writing) {
-    BufFileSeekBlock(map->file, static_cast<long>(map->entries / kEntriesPerBlock));
-    BufFileSeek(map->file, 0, static_cast<off_t>((map->entries % kEntriesPerBlock) * sizeof(Entry)), SEEK_CUR);
+    seek_entry(map->file, map->entries);
     map->writing = true;
   }
   Entry entry = {};

@@ -162,9 +162,8 @@ class MigrationRun {
             out.copy = copy_table(db_, spec, rel, source_.server);
             if (out.copy.generated_mismatch >= 0) elog(ERROR, "generated column differs: the attempt is rolled back");
           });
-          bool value_error = error && (ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_DATA_EXCEPTION ||
-                                       ERRCODE_TO_CATEGORY(error->sqlerrcode) == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION);
-          if (error && out.copy.generated_mismatch < 0 && !(failure && value_error)) ReThrowError(error);
+          if (error && out.copy.generated_mismatch < 0 && !(failure && is_value_error(error->sqlerrcode)))
+            ReThrowError(error);
         }
         table_close(rel, NoLock);
       });
@@ -217,14 +216,7 @@ class MigrationRun {
     const PlannedTable &pv = plan_.tables[v];
     TableOutcome &out = outcomes_[v];
     int64 limit = request_.verify_view_rows;
-    Relation rel = open(static_cast<int>(v), AccessShareLock);
-    CopySpec spec = copy_spec(pv, rel, false, OnError::Reject, 0);
-    const char *name = palloc_string(qualified(pv));
-    ViewComparison c;
-    pg_guard([&] {
-      c = compare_view(db_, spec, rel, name, limit, source_.server);
-      table_close(rel, NoLock);
-    });
+    ViewComparison c = compare_view(db_, plan_, pv, limit, source_.server);
     switch (c.outcome) {
       case ViewComparison::Same:
         out.verified = 1;

@@ -43,16 +43,17 @@ ErrorData *run_in_subtransaction(void (*work)(void *), void *arg) {
   return error;
 }
 
+bool is_value_error(int sqlerrcode) {
+  int category = ERRCODE_TO_CATEGORY(sqlerrcode);
+  return category == ERRCODE_DATA_EXCEPTION                  // 22: a value a type or function cannot take
+         || category == ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION;  // 23: a key or CHECK the rows break
+}
+
 bool is_statement_error(int sqlerrcode) {
-  switch (ERRCODE_TO_CATEGORY(sqlerrcode)) {
-    case ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION:  // 42: syntax, undefined names, datatype mismatch
-    case ERRCODE_FEATURE_NOT_SUPPORTED:                  // 0A
-    case ERRCODE_DATA_EXCEPTION:                         // 22: the statement meets a value it cannot take
-    case ERRCODE_INTEGRITY_CONSTRAINT_VIOLATION:         // 23: a key or CHECK the existing rows break
-      return true;
-    default:
-      return false;
-  }
+  int category = ERRCODE_TO_CATEGORY(sqlerrcode);
+  return category == ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION  // 42: syntax, undefined names, datatype mismatch
+         || category == ERRCODE_FEATURE_NOT_SUPPORTED              // 0A
+         || is_value_error(sqlerrcode);
 }
 
 ErrorData *spi_run_optional(const char *sql) {

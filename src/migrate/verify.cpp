@@ -64,14 +64,7 @@ ReportRow verify_view(sqlite3 *db, const MigrationSource &source, const Migratio
     row.detail = OidIsValid(relid) ? "the view does not translate" : "the target view does not exist";
     return row;
   }
-  Relation rel = pg_guard([&] { return table_open(relid, AccessShareLock); });
-  CopySpec spec = copy_spec(v, rel, false, OnError::Reject, 0);
-  const char *name = palloc_string(row.target_table);
-  ViewComparison c;
-  pg_guard([&] {
-    c = compare_view(db, spec, rel, name, kViewRows, source.server);
-    table_close(rel, NoLock);
-  });
+  ViewComparison c = compare_view(db, plan, v, kViewRows, source.server);
   row.has_counts = c.outcome != ViewComparison::TooManyRows;
   row.rows = c.sqlite_rows;
   row.other_rows = c.pg_rows;

@@ -6,12 +6,20 @@
 #include "migrate/migrate.hpp"
 
 extern "C" {
+#include "access/table.h"
 #include "utils/rel.h"
 }
 
+#include "core/migration_planner.hpp"
+#include "pg/error_bridge.hpp"
+#include "pg/quoting.hpp"
+
 namespace hangar {
 
-ViewComparison compare_view(sqlite3 *db, const CopySpec &spec, Relation view, const char *qualified, int64 limit,
+namespace {
+
+// spec: the copy of the view, not inserting; qualified: the view's quoted name.
+ViewComparison compare_rows(sqlite3 *db, const CopySpec &spec, Relation view, const char *qualified, int64 limit,
                             const ServerOptions &server) {
   ViewComparison result;
   CopySpec limited = spec;
@@ -28,6 +36,22 @@ ViewComparison compare_view(sqlite3 *db, const CopySpec &spec, Relation view, co
   result.unconverted = sqlite_side.rows_rejected;
   result.outcome = sqlite_side.rows_rejected == 0 && pg_side == sqlite_side.source ? ViewComparison::Same
                                                                                    : ViewComparison::Differs;
+  return result;
+}
+
+}  // namespace
+
+ViewComparison compare_view(sqlite3 *db, const MigrationPlan &plan, const PlannedTable &view, int64 limit,
+                            const ServerOptions &server) {
+  Oid relid = target_relid(plan, view);
+  Relation rel = pg_guard([&] { return table_open(relid, AccessShareLock); });
+  CopySpec spec = copy_spec(view, rel, false, OnError::Reject, 0);
+  const char *qualified = palloc_string(PostgresQuoter().qualified(plan.schema, view.pg_name));
+  ViewComparison result;
+  pg_guard([&] {
+    result = compare_rows(db, spec, rel, qualified, limit, server);
+    table_close(rel, NoLock);
+  });
   return result;
 }
 

@@ -87,9 +87,8 @@ void end_transactions_before_commit() {
 
 // COMMIT and ABORT: whatever is still open is closed; nothing here raises.
 void release_after_transaction() {
-  stop_reader();
+  end_transactions_before_commit();  // again: an abort skips PRE_COMMIT
   for (auto &conn : cache) {
-    end_read_transaction(*conn);
     if (conn->invalidated) {
       conn->db.reset();
       conn->invalidated = false;
