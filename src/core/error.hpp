@@ -22,6 +22,13 @@ constexpr const char *kInvalidParameterValue = "22023";
 constexpr const char *kSyntaxError = "42601";
 constexpr const char *kReadOnlySqlTransaction = "25006";
 constexpr const char *kObjectNotInPrerequisiteState = "55000";
+constexpr const char *kIntegrityConstraintViolation = "23000";
+constexpr const char *kNotNullViolation = "23502";
+constexpr const char *kForeignKeyViolation = "23503";
+constexpr const char *kUniqueViolation = "23505";
+constexpr const char *kCheckViolation = "23514";
+constexpr const char *kSerializationFailure = "40001";
+constexpr const char *kDiskFull = "53100";
 }  // namespace sqlstate
 
 class Error : public std::runtime_error {

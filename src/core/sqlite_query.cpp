@@ -9,7 +9,27 @@ namespace hangar {
 
 namespace {
 constexpr double kDefaultRowEstimate = 1000.0;
+
+std::string quoted_list(const std::vector<std::string> &names) {
+  std::string list;
+  for (size_t i = 0; i < names.size(); ++i) list += (i ? ", " : "") + quote_sqlite_identifier(names[i]);
+  return list;
 }
+
+std::string returning_clause(const std::vector<std::string> &returning) {
+  return returning.empty() ? "" : " RETURNING " + quoted_list(returning);
+}
+
+// WHERE rowid = ?n, or WHERE "k1" = ?n AND "k2" = ?n+1; first_parameter is n.
+std::string locator_clause(const RowLocator &locator, size_t first_parameter) {
+  if (!locator.rowid_name.empty()) return " WHERE " + locator.rowid_name + " = ?" + std::to_string(first_parameter);
+  std::string where;
+  for (size_t i = 0; i < locator.key_columns.size(); ++i)
+    where += (i ? " AND " : " WHERE ") + quote_sqlite_identifier(locator.key_columns[i]) + " = ?" +
+             std::to_string(first_parameter + i);
+  return where;
+}
+}  // namespace
 
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
                        const std::string &rowid_name, const std::vector<RemoteCondition> &conditions) {
@@ -26,6 +46,29 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
     sql += quote_sqlite_identifier(conditions[i].column) + " " + conditions[i].op + " ?" + std::to_string(i + 1);
   }
   return sql;
+}
+
+std::string insert_sql(const std::string &table, const std::vector<std::string> &columns, bool on_conflict_do_nothing,
+                       const std::vector<std::string> &returning) {
+  std::string sql = "INSERT INTO " + quote_sqlite_identifier(table);
+  if (columns.empty()) return sql + " DEFAULT VALUES" + returning_clause(returning);
+  sql += " (" + quoted_list(columns) + ") VALUES (";
+  for (size_t i = 0; i < columns.size(); ++i) sql += (i ? ", ?" : "?") + std::to_string(i + 1);
+  sql += ")";
+  if (on_conflict_do_nothing) sql += " ON CONFLICT DO NOTHING";
+  return sql + returning_clause(returning);
+}
+
+std::string update_sql(const std::string &table, const std::vector<std::string> &columns, const RowLocator &locator,
+                       const std::vector<std::string> &returning) {
+  std::string sql = "UPDATE " + quote_sqlite_identifier(table) + " SET ";
+  for (size_t i = 0; i < columns.size(); ++i)
+    sql += (i ? ", " : "") + quote_sqlite_identifier(columns[i]) + " = ?" + std::to_string(i + 1);
+  return sql + locator_clause(locator, columns.size() + 1) + returning_clause(returning);
+}
+
+std::string delete_sql(const std::string &table, const RowLocator &locator, const std::vector<std::string> &returning) {
+  return "DELETE FROM " + quote_sqlite_identifier(table) + locator_clause(locator, 1) + returning_clause(returning);
 }
 
 double estimate_rows(const Database &db, const Table &table) {

@@ -1,4 +1,5 @@
-// SQLite SELECT text for a foreign scan, and the cheap row-count estimate the planner uses.
+// SQLite statement text for a foreign scan and for writes through a foreign table, and the
+// cheap row-count estimate the planner uses.
 #pragma once
 
 #include <string>
@@ -19,6 +20,23 @@ struct RemoteCondition {
 // empty). With no columns and no rowid it selects NULL, so the row count still comes back.
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
                        const std::string &rowid_name, const std::vector<RemoteCondition> &conditions);
+
+// How UPDATE and DELETE find their row: by the rowid (rowid_name, e.g. "rowid") or, in a WITHOUT
+// ROWID table, by its primary key columns. Parameters follow the statement's other ones.
+struct RowLocator {
+  std::string rowid_name;
+  std::vector<std::string> key_columns;
+};
+
+// INSERT INTO "t" ("a", "b") VALUES (?1, ?2) [ON CONFLICT DO NOTHING] [RETURNING "x", "y"];
+// with no columns, INSERT INTO "t" DEFAULT VALUES.
+std::string insert_sql(const std::string &table, const std::vector<std::string> &columns, bool on_conflict_do_nothing,
+                       const std::vector<std::string> &returning);
+// UPDATE "t" SET "a" = ?1, "b" = ?2 WHERE rowid = ?3 [RETURNING ...]
+std::string update_sql(const std::string &table, const std::vector<std::string> &columns, const RowLocator &locator,
+                       const std::vector<std::string> &returning);
+// DELETE FROM "t" WHERE rowid = ?1 [RETURNING ...]
+std::string delete_sql(const std::string &table, const RowLocator &locator, const std::vector<std::string> &returning);
 
 // Rows in the table by sqlite_stat1 when ANALYZE ran, else by its rowid span (O(log n) in
 // SQLite), else a default guess (views, WITHOUT ROWID tables).

@@ -15,6 +15,18 @@ const char *sqlstate_for_sqlite(int rc) {
     case SQLITE_READONLY_CANTINIT:
     case SQLITE_READONLY_DIRECTORY:
       return sqlstate::kObjectNotInPrerequisiteState;
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+    case SQLITE_CONSTRAINT_ROWID:
+      return sqlstate::kUniqueViolation;
+    case SQLITE_CONSTRAINT_NOTNULL:
+      return sqlstate::kNotNullViolation;
+    case SQLITE_CONSTRAINT_CHECK:
+      return sqlstate::kCheckViolation;
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      return sqlstate::kForeignKeyViolation;
+    case SQLITE_BUSY_SNAPSHOT:
+      return sqlstate::kSerializationFailure;
     default:
       break;
   }
@@ -36,6 +48,10 @@ const char *sqlstate_for_sqlite(int rc) {
       return sqlstate::kQueryCanceled;
     case SQLITE_READONLY:
       return sqlstate::kReadOnlySqlTransaction;
+    case SQLITE_CONSTRAINT:
+      return sqlstate::kIntegrityConstraintViolation;
+    case SQLITE_FULL:
+      return sqlstate::kDiskFull;
     default:
       return sqlstate::kFdwError;
   }
@@ -53,6 +69,9 @@ const char *hint_for_sqlite(int rc) {
       return "The file is in WAL mode and its \"-wal\" or \"-shm\" file needs recovering or creating, which a read-only "
              "connection cannot do. Let the server's user write the file's directory, or run PRAGMA "
              "wal_checkpoint(TRUNCATE) on the file as its owner.";
+    case SQLITE_BUSY_SNAPSHOT:
+      return "Another process wrote to the file after this transaction first read it, so its snapshot cannot become a "
+             "write transaction. Retry the transaction.";
     default:
       break;
   }
