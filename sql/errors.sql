@@ -105,7 +105,7 @@ ROLLBACK;
 \set VERBOSITY default
 SELECT 'and after a rollback' AS status;
 
--- writes are not supported yet
+-- writes need the foreign table (or its server) to be updatable
 INSERT INTO file_t VALUES (1);  -- ERROR
 UPDATE file_t SET id = 2;  -- ERROR
 DELETE FROM file_t;  -- ERROR

@@ -32,7 +32,8 @@ std::string locator_clause(const RowLocator &locator, size_t first_parameter) {
 }  // namespace
 
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
-                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions) {
+                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions,
+                       const std::string &order) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < columns.size(); ++i) {
     if (i) sql += ", ";
@@ -45,6 +46,7 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
     sql += i ? " AND " : " WHERE ";
     sql += quote_sqlite_identifier(conditions[i].column) + " " + conditions[i].op + " ?" + std::to_string(i + 1);
   }
+  if (!order.empty()) sql += " ORDER BY " + order;
   return sql;
 }
 

@@ -16,10 +16,12 @@ struct RemoteCondition {
   std::string op;  // =, <>, <, <=, >, >=
 };
 
-// SELECT "c1", "c2", rowid FROM "t" [WHERE "c" < ?1 AND ...] (rowid only when rowid_name is not
-// empty). With no columns and no rowid it selects NULL, so the row count still comes back.
+// SELECT "c1", "c2", rowid FROM "t" [WHERE "c" < ?1 AND ...] [ORDER BY order] (rowid only when
+// rowid_name is not empty). With no columns and no rowid it selects NULL, so the row count still
+// comes back.
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
-                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions);
+                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions,
+                       const std::string &order = "");
 
 // How UPDATE and DELETE find their row: by the rowid (rowid_name, e.g. "rowid") or, in a WITHOUT
 // ROWID table, by its primary key columns. Parameters follow the statement's other ones.

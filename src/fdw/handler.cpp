@@ -1,5 +1,5 @@
-// The handler: hangar_fdw's FdwRoutine. Scans and IMPORT FOREIGN SCHEMA are implemented;
-// writes are refused at plan time with a clear error until the write path exists.
+// The handler: hangar_fdw's FdwRoutine: scans, writes through updatable foreign tables, TRUNCATE
+// and IMPORT FOREIGN SCHEMA.
 #include "fdw/hangar_fdw.hpp"
 
 #include "pg/error_bridge.hpp"
@@ -19,7 +19,16 @@ Datum hangar_fdw_handler(PG_FUNCTION_ARGS) {
     routine->ReScanForeignScan = hangar::hangarReScanForeignScan;
     routine->EndForeignScan = hangar::hangarEndForeignScan;
     routine->ExplainForeignScan = hangar::hangarExplainForeignScan;
+    routine->IsForeignRelUpdatable = hangar::hangarIsForeignRelUpdatable;
+    routine->AddForeignUpdateTargets = hangar::hangarAddForeignUpdateTargets;
     routine->PlanForeignModify = hangar::hangarPlanForeignModify;
+    routine->BeginForeignModify = hangar::hangarBeginForeignModify;
+    routine->ExecForeignInsert = hangar::hangarExecForeignInsert;
+    routine->ExecForeignUpdate = hangar::hangarExecForeignUpdate;
+    routine->ExecForeignDelete = hangar::hangarExecForeignDelete;
+    routine->EndForeignModify = hangar::hangarEndForeignModify;
+    routine->ExplainForeignModify = hangar::hangarExplainForeignModify;
+    routine->ExecForeignTruncate = hangar::hangarExecForeignTruncate;
     routine->ImportForeignSchema = hangar::hangarImportForeignSchema;
     PG_RETURN_POINTER(routine);
   });

@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "foreign/fdwapi.h"
+#include "storage/itemptr.h"
 }
 
 namespace hangar {
@@ -16,7 +17,6 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
 void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
                                   ForeignPath *best_path, List *tlist, List *scan_clauses, Plan *outer_plan);
-List *hangarPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation, int subplan_index);
 
 // scan.cpp: executor callbacks
 void hangarBeginForeignScan(ForeignScanState *node, int eflags);
@@ -24,6 +24,41 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node);
 void hangarReScanForeignScan(ForeignScanState *node);
 void hangarEndForeignScan(ForeignScanState *node);
 void hangarExplainForeignScan(ForeignScanState *node, ExplainState *es);
+
+// modify.cpp: writes (INSERT, UPDATE, DELETE, TRUNCATE) through updatable foreign tables
+[[noreturn]] void refuse_not_updatable(Oid relid, CmdType operation);
+int hangarIsForeignRelUpdatable(Relation rel);
+void hangarAddForeignUpdateTargets(PlannerInfo *root, Index rtindex, RangeTblEntry *target_rte, Relation target_relation);
+List *hangarPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation, int subplan_index);
+void hangarBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo, List *fdw_private, int subplan_index,
+                              int eflags);
+TupleTableSlot *hangarExecForeignInsert(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot);
+TupleTableSlot *hangarExecForeignUpdate(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot);
+TupleTableSlot *hangarExecForeignDelete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot);
+void hangarEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+void hangarExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo, List *fdw_private, int subplan_index,
+                                ExplainState *es);
+void hangarExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs);
+
+// A row's rowid travels from the scan to UPDATE and DELETE in its ctid: the 6 bytes of an item
+// pointer hold rowids within +/-2^45 (block and offset, offsets from 1 as item pointers count).
+// A rowid beyond that gets an invalid item pointer, which rowid_from_tid refuses.
+constexpr int64 kTidRowidBias = INT64CONST(1) << 45;
+inline void rowid_to_tid(int64 rowid, ItemPointer tid) {
+  if (rowid < -kTidRowidBias || rowid >= kTidRowidBias) {
+    ItemPointerSetInvalid(tid);
+    return;
+  }
+  uint64 biased = static_cast<uint64>(rowid + kTidRowidBias);
+  ItemPointerSet(tid, static_cast<BlockNumber>(biased >> 15), static_cast<OffsetNumber>((biased & 0x7fff) + 1));
+}
+inline bool rowid_from_tid(ItemPointer tid, int64 *rowid) {
+  if (!ItemPointerIsValid(tid) || ItemPointerGetBlockNumberNoCheck(tid) == InvalidBlockNumber) return false;
+  uint64 biased = (static_cast<uint64>(ItemPointerGetBlockNumberNoCheck(tid)) << 15) |
+                  static_cast<uint64>(ItemPointerGetOffsetNumberNoCheck(tid) - 1);
+  *rowid = static_cast<int64>(biased) - kTidRowidBias;
+  return true;
+}
 
 // import.cpp: IMPORT FOREIGN SCHEMA
 List *hangarImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid);

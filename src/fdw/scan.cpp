@@ -111,7 +111,7 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->cleanup.arg = state;
     MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
 
-    sqlite3 *db = connection_acquire(server.database, server.busy_timeout_ms).handle();
+    sqlite3 *db = connection_for_relation(relid).handle();
     int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
     if (rc != SQLITE_OK)
       report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
@@ -156,7 +156,9 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
 
     error_context_stack = error_context.previous;
     MemoryContextSwitchTo(old_context);
-    return ExecStoreVirtualTuple(slot);
+    ExecStoreVirtualTuple(slot);
+    if (state->has_rowid && state->rowid.type == SQLITE_INTEGER) rowid_to_tid(state->rowid.integer, &slot->tts_tid);
+    return slot;
   });
 }
 

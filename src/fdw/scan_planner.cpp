@@ -1,7 +1,8 @@
 // Planner callbacks. The plan fetches only the columns the query needs (target list and local
-// quals), always plus the rowid when the table has one so errors can name the row. Integer
-// comparisons on the rowid alias go to SQLite (pushdown.cpp says why that is safe); every other
-// qual runs in PostgreSQL.
+// quals), always plus the rowid when the table has one so errors can name the row (and UPDATE and
+// DELETE can find it). Integer comparisons on the rowid alias go to SQLite (pushdown.cpp says why
+// that is safe); every other qual runs in PostgreSQL. In a statement that writes a foreign table,
+// every scan reads all its rows before the first write (see materialize_order).
 #include "fdw/hangar_fdw.hpp"
 
 extern "C" {
@@ -33,6 +34,7 @@ struct RelPlanInfo {
   const char *sqlite_table;   // SQLite's spelling of the table name
   const char *rowid_name;     // "" when the table has no rowid
   const char *rowid_alias;    // the INTEGER PRIMARY KEY column, nullptr when none
+  const char *sorting_key;    // an expression no index provides, to make SQLite sort (materialize_order)
   int ncolumns;
   char **sqlite_columns;      // SQLite's spelling of its column names
   PushdownSplit pushdown;
@@ -63,20 +65,26 @@ AttrNumber rowid_alias_attnum(Oid relid, const char *rowid_alias) {
   return found;
 }
 
-void refuse_write(CmdType operation, Oid relid) {
-  const char *verb = operation == CMD_INSERT ? "INSERT" : operation == CMD_UPDATE ? "UPDATE" : "DELETE";
-  ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                  errmsg("hangar_fdw does not support %s on foreign table \"%s\"", verb, get_rel_name(relid)),
-                  errdetail("hangar_fdw foreign tables are read-only in this version.")));
-}
-
-// UPDATE and DELETE plan a scan of their target before PlanForeignModify runs; refuse them
-// here already, before the SQLite file is even opened.
+// UPDATE and DELETE plan a scan of their target before PlanForeignModify runs; refuse a target
+// that is not updatable here already, before the SQLite file is even opened.
 void refuse_scan_of_write_target(PlannerInfo *root, RelOptInfo *baserel, Oid relid) {
   CmdType operation = root->parse->commandType;
   if ((operation == CMD_UPDATE || operation == CMD_DELETE) &&
-      baserel->relid == static_cast<Index>(root->parse->resultRelation))
-    refuse_write(operation, relid);
+      baserel->relid == static_cast<Index>(root->parse->resultRelation) &&
+      !foreign_table_write_options(relid).updatable)
+    refuse_not_updatable(relid, operation);
+}
+
+// A statement that writes a foreign table runs its writes on the connection its scans read, and
+// SQLite does not promise what a running SELECT sees of the same connection's changes (an UPDATE
+// that moves a row's rowid ahead could meet the row again). Such scans therefore sort their
+// rows on an expression no index provides (unary plus keeps SQLite from using the rowid or key
+// order it has; a view without either sorts on random()): SQLite's sorter reads every row before
+// it returns the first.
+const char *materialize_order(PlannerInfo *root, const RelPlanInfo *info) {
+  Index result = static_cast<Index>(root->parse->resultRelation);
+  if (result == 0 || planner_rt_fetch(result, root)->relkind != RELKIND_FOREIGN_TABLE) return "";
+  return info->sorting_key;
 }
 
 }  // namespace
@@ -86,7 +94,7 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
     refuse_scan_of_write_target(root, baserel, foreigntableid);
     RelPlanInfo *info = static_cast<RelPlanInfo *>(palloc0(sizeof(RelPlanInfo)));
     const char *table_name = foreign_table_sqlite_name(foreigntableid);
-    Database &db = connection_for_server(GetForeignTable(foreigntableid)->serverid);
+    Database &db = connection_for_relation(foreigntableid);
     double rows;
     {
       // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
@@ -94,8 +102,12 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       rows = estimate_rows(db, table);
       info->sqlite_table = palloc_string(table.name);
       info->rowid_name = palloc_string(table.rowid_name);
-      for (const Column &c : table.columns)
+      std::string sorting_key = table.rowid_name.empty() ? "random()" : "+" + table.rowid_name;
+      for (const Column &c : table.columns) {
         if (c.rowid_alias) info->rowid_alias = palloc_string(c.name);
+        if (table.rowid_name.empty() && c.primary_key_position == 1) sorting_key = "+" + quote_sqlite_identifier(c.name);
+      }
+      info->sorting_key = palloc_string(sorting_key);
       info->ncolumns = static_cast<int>(table.columns.size());
       info->sqlite_columns = static_cast<char **>(palloc_extended(sizeof(char *) * (info->ncolumns + 1), MCXT_ALLOC_NO_OOM));
       if (!info->sqlite_columns) throw std::bad_alloc();
@@ -123,7 +135,7 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
   });
 }
 
-ForeignScan *hangarGetForeignPlan(PlannerInfo *, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *,
+ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *,
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
@@ -165,24 +177,18 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *, RelOptInfo *baserel, Oid foreig
     int nconditions = list_length(info->pushdown.remote_operators);
     const char **operators = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
     for (int i = 0; i < nconditions; ++i) operators[i] = strVal(list_nth(info->pushdown.remote_operators, i));
+    const char *order = materialize_order(root, info);
     char *sql;
     {
       // C++ objects live only in this block; its only PostgreSQL call cannot raise.
       std::vector<std::string> names(columns, columns + ncolumns);
       std::vector<RemoteCondition> conditions;
       for (int i = 0; i < nconditions; ++i) conditions.push_back({info->rowid_alias, operators[i]});
-      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions));
+      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order));
     }
     List *fdw_private = list_make3(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'));
     return make_foreignscan(tlist, local_clauses, baserel->relid, info->pushdown.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
-  });
-}
-
-List *hangarPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation, int) {
-  return pg_entry([&]() -> List * {
-    refuse_write(plan->operation, planner_rt_fetch(resultRelation, root)->relid);
-    return NIL;
   });
 }
 

@@ -26,6 +26,14 @@ struct ServerOptions {
   const char *database = nullptr;  // absolute path of the SQLite file
   int busy_timeout_ms = 5000;
   pg_tz *timezone = nullptr;       // zone of naive text read into timestamptz; UTC when null
+  bool updatable = false;          // the default of its foreign tables
+  bool truncatable = false;
+};
+
+// Whether a foreign table may be written and truncated: its own options, else its server's.
+struct TableWriteOptions {
+  bool updatable;
+  bool truncatable;
 };
 
 struct ColumnOptions {
@@ -39,20 +47,29 @@ void validate_options(List *options, Oid catalog);
 ServerOptions server_options(Oid serverid);
 // The SQLite table a foreign table reads: its table_name option, or its own name.
 const char *foreign_table_sqlite_name(Oid relid);
+TableWriteOptions foreign_table_write_options(Oid relid);
 ColumnOptions column_options(Oid relid, AttrNumber attnum);
 
-// privileges.cpp: who may make the server read a file
-// Errors unless the current role may read server files; `what` names the action for the message.
+// privileges.cpp: who may make the server read or write a file
+// Errors unless the current role may read (write) server files; `what` names the action.
 void check_read_server_files_privilege(const char *what);
+void check_write_server_files_privilege(const char *what);
 void check_absolute_database_path(const char *path);
 
-// connections.cpp: one cached read-only SQLite connection per file and backend
+// connections.cpp: one cached SQLite connection per file and backend
 
-// The connection for a file, opened on first use, inside this transaction's SQLite read
-// transaction (so every read of one file in one PostgreSQL transaction sees one snapshot).
-// Raises when a read-ahead thread is reading the file (see connection_set_reader).
-Database &connection_acquire(const char *path, int busy_timeout_ms);
+// The connection for a file, opened on first use (read-write when writable), inside this
+// transaction's SQLite transaction (so every use of one file in one PostgreSQL transaction sees
+// one snapshot). Raises when a read-ahead thread is reading the file (see connection_set_reader),
+// or when writable is asked of a file this transaction already opened read-only.
+Database &connection_acquire(const char *path, int busy_timeout_ms, bool writable = false);
+// The same, for a write at the current subtransaction level: savepoints are made down to it, and
+// the transaction's end commits the writes with PostgreSQL's (or rolls them back).
+Database &connection_acquire_for_write(const char *path, int busy_timeout_ms);
+// The connection a server's options describe (read-write when the server is updatable), and the
+// one a foreign table reads (read-write when the table is updatable).
 Database &connection_for_server(Oid serverid);
+Database &connection_for_relation(Oid relid);
 // A thread reading from a connection registers how to stop it (stop(arg)); the transaction's
 // end calls it before it touches the connections, and unregistering passes nullptr. While it
 // is registered, connection_acquire refuses the file: SQLite connections are single-threaded.

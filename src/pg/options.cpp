@@ -1,7 +1,9 @@
 // Options of hangar_fdw servers, foreign tables and columns: validation (one table of valid
 // options per catalog, as contrib/file_fdw does) and typed lookups used at plan and run time.
 // PostgreSQL itself rejects an option given twice (transformGenericOptions).
-// Setting the database option needs the privileges checked in privileges.cpp.
+// Setting the database option needs the privileges checked in privileges.cpp; turning updatable
+// or truncatable on needs the privileges of pg_write_server_files, since either lets whoever may
+// write the foreign table change the file.
 #include "pg/common.hpp"
 
 extern "C" {
@@ -31,7 +33,11 @@ const ValidOption kValidOptions[] = {
     {"database", ForeignServerRelationId},
     {"busy_timeout_ms", ForeignServerRelationId},
     {"timezone", ForeignServerRelationId},
+    {"updatable", ForeignServerRelationId},
+    {"truncatable", ForeignServerRelationId},
     {"table_name", ForeignTableRelationId},
+    {"updatable", ForeignTableRelationId},
+    {"truncatable", ForeignTableRelationId},
     {"column_name", AttributeRelationId},
     {"datetime_unit", AttributeRelationId},
     {"timezone", AttributeRelationId},
@@ -100,6 +106,9 @@ void validate_option_value(DefElem *def) {
     parse_timezone(defGetString(def));
   } else if (strcmp(name, "datetime_unit") == 0) {
     parse_datetime_unit(defGetString(def));
+  } else if (strcmp(name, "updatable") == 0 || strcmp(name, "truncatable") == 0) {
+    if (defGetBoolean(def))
+      check_write_server_files_privilege(psprintf("set the \"%s\" option of hangar_fdw to true", name));
   } else {
     check_nonempty(def);
   }
@@ -134,6 +143,10 @@ ServerOptions server_options(Oid serverid) {
       opts.busy_timeout_ms = parse_busy_timeout(defGetString(def));
     else if (strcmp(def->defname, "timezone") == 0)
       opts.timezone = parse_timezone(defGetString(def));
+    else if (strcmp(def->defname, "updatable") == 0)
+      opts.updatable = defGetBoolean(def);
+    else if (strcmp(def->defname, "truncatable") == 0)
+      opts.truncatable = defGetBoolean(def);
   }
   if (!opts.database)
     ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -149,6 +162,21 @@ const char *foreign_table_sqlite_name(Oid relid) {
     if (strcmp(def->defname, "table_name") == 0) return defGetString(def);
   }
   return get_rel_name(relid);
+}
+
+TableWriteOptions foreign_table_write_options(Oid relid) {
+  ForeignTable *table = GetForeignTable(relid);
+  ServerOptions server = server_options(table->serverid);
+  TableWriteOptions opts{server.updatable, server.truncatable};
+  ListCell *cell;
+  foreach (cell, table->options) {
+    DefElem *def = lfirst_node(DefElem, cell);
+    if (strcmp(def->defname, "updatable") == 0)
+      opts.updatable = defGetBoolean(def);
+    else if (strcmp(def->defname, "truncatable") == 0)
+      opts.truncatable = defGetBoolean(def);
+  }
+  return opts;
 }
 
 ColumnOptions column_options(Oid relid, AttrNumber attnum) {

@@ -1,0 +1,253 @@
+// PostgreSQL value -> SQLite value for writes (see value_write.hpp). Integers, floats, booleans,
+// blobs and date/time values are bound without a text round trip; numeric goes through its text
+// and an exactness check; other types are written as their PostgreSQL text.
+#include "convert/value_write.hpp"
+
+extern "C" {
+#include "catalog/pg_type.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
+#include "utils/date.h"
+#include "utils/datetime.h"
+#include "utils/fmgrprotos.h"
+#include "utils/lsyscache.h"
+#include "utils/numeric.h"
+#include "utils/timestamp.h"
+#include "utils/uuid.h"
+}
+
+#include <cmath>
+#include <string>
+
+#include "core/value_parse.hpp"
+
+namespace hangar {
+
+namespace {
+
+constexpr int64 kUnixEpochOffsetMicros = (POSTGRES_EPOCH_JDATE - UNIX_EPOCH_JDATE) * USECS_PER_DAY;
+constexpr int64 kLargestExactDoubleInteger = INT64CONST(9007199254740992);  // 2^53
+constexpr double kUnixEpochJulianDay = 2440587.5;
+
+WriteKind kind_for_type(Oid type_oid) {
+  switch (type_oid) {
+    case INT2OID:
+    case INT4OID:
+    case INT8OID: return WriteKind::Integer;
+    case BOOLOID: return WriteKind::Bool;
+    case FLOAT4OID: return WriteKind::Float4;
+    case FLOAT8OID: return WriteKind::Float8;
+    case NUMERICOID: return WriteKind::Numeric;
+    case BYTEAOID: return WriteKind::Bytea;
+    case TEXTOID:
+    case VARCHAROID:
+    case BPCHAROID:
+    case NAMEOID: return WriteKind::Text;
+    case TIMESTAMPOID: return WriteKind::Timestamp;
+    case TIMESTAMPTZOID: return WriteKind::TimestampTz;
+    case DATEOID: return WriteKind::Date;
+    case TIMEOID: return WriteKind::Time;
+    case UUIDOID: return WriteKind::Uuid;
+    default: return WriteKind::Output;
+  }
+}
+
+[[noreturn]] void refuse(const ValueWriter *writer, int sqlstate, const char *value, const char *reason) {
+  ereport(ERROR, (errcode(sqlstate),
+                  errmsg("value %s cannot be written exactly into SQLite column \"%s\" of table \"%s\"", value,
+                         writer->column, writer->table),
+                  errdetail("%s", reason)));
+  pg_unreachable();
+}
+
+void check_bind(sqlite3_stmt *stmt, int rc) {
+  if (rc != SQLITE_OK) report_sqlite_error(sqlite3_db_handle(stmt), rc, "could not bind a value for SQLite");
+}
+
+void bind_text(const ValueWriter *writer, sqlite3_stmt *stmt, int index, const char *text, int length) {
+  if (!writer->utf8_database) {
+    text = pg_server_to_any(text, length, PG_UTF8);
+    length = static_cast<int>(strlen(text));
+  }
+  check_bind(stmt, sqlite3_bind_text(stmt, index, text, length, SQLITE_TRANSIENT));
+}
+
+void bind_string(const ValueWriter *writer, sqlite3_stmt *stmt, int index, const std::string &text) {
+  bind_text(writer, stmt, index, text.data(), static_cast<int>(text.size()));
+}
+
+void bind_integer(const ValueWriter *writer, sqlite3_stmt *stmt, int index, int64 v) {
+  // A REAL column turns an integer into a double, which holds every integer only up to 2^53.
+  if (writer->affinity == Affinity::Real && (v > kLargestExactDoubleInteger || v < -kLargestExactDoubleInteger))
+    refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, psprintf(INT64_FORMAT, v),
+           "The column has REAL affinity, and a double holds integers exactly only up to 2^53.");
+  check_bind(stmt, sqlite3_bind_int64(stmt, index, v));
+}
+
+void bind_double(const ValueWriter *writer, sqlite3_stmt *stmt, int index, double v) {
+  if (std::isnan(v)) refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "NaN", "SQLite stores NaN as NULL.");
+  // A TEXT column would spell the double with 15 digits; the shortest exact text keeps it.
+  if (writer->affinity == Affinity::Text)
+    bind_string(writer, stmt, index, shortest_double(v));
+  else
+    check_bind(stmt, sqlite3_bind_double(stmt, index, v));
+}
+
+bool numeric_equal(Datum a, Datum b) {
+  return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b)) == 0;
+}
+
+// numeric: an integer where it is one and fits, else a double where that is exact; a TEXT
+// column (or one with no affinity, which keeps text as it is) gets the exact text instead.
+void bind_numeric(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
+  char *text = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), value);
+  if (strcmp(text, "NaN") == 0) refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text, "SQLite stores NaN as NULL.");
+  if (writer->affinity == Affinity::Text) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+  bool is_infinite = strcmp(text, "Infinity") == 0 || strcmp(text, "-Infinity") == 0;
+  if (!is_infinite) {
+    Datum truncated = DirectFunctionCall2(numeric_trunc, value, Int32GetDatum(0));
+    if (numeric_equal(truncated, value)) {
+      char *digits = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), truncated);
+      errno = 0;
+      long long integer = strtoll(digits, nullptr, 10);
+      if (errno == 0) return bind_integer(writer, stmt, index, integer);
+    }
+  }
+  double d = strtod(text, nullptr);
+  char buffer[32];
+  bool exact = is_infinite ||
+               (std::isfinite(d) && numeric_equal(value, DirectFunctionCall3(numeric_in,
+                                                                           CStringGetDatum(write_shortest_scientific(d, buffer, sizeof buffer)),
+                                                                           ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))));
+  if (exact) return bind_double(writer, stmt, index, d);
+  if (writer->affinity == Affinity::Blob) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+  refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text,
+         "SQLite would store it as a REAL (the column's affinity makes numbers REAL), and no double equals it.");
+}
+
+// A moment as epoch seconds, milliseconds or a julian day, as the column's numbers are.
+void bind_epoch(const ValueWriter *writer, sqlite3_stmt *stmt, int index, int64 pg_micros) {
+  int64 micros = pg_micros + kUnixEpochOffsetMicros;
+  switch (writer->datetime_unit) {
+    case DatetimeUnit::UnixSeconds:
+      if (micros % USECS_PER_SEC == 0) return check_bind(stmt, sqlite3_bind_int64(stmt, index, micros / USECS_PER_SEC));
+      return check_bind(stmt, sqlite3_bind_double(stmt, index, static_cast<double>(micros) / USECS_PER_SEC));
+    case DatetimeUnit::UnixMilliseconds:
+      if (micros % 1000 == 0) return check_bind(stmt, sqlite3_bind_int64(stmt, index, micros / 1000));
+      return check_bind(stmt, sqlite3_bind_double(stmt, index, static_cast<double>(micros) / 1000.0));
+    case DatetimeUnit::JulianDay:
+      return check_bind(stmt, sqlite3_bind_double(stmt, index,
+                                                  static_cast<double>(micros) / USECS_PER_DAY + kUnixEpochJulianDay));
+  }
+}
+
+DateTimeFields fields_of(const struct pg_tm &tm, fsec_t fsec, int tzoff) {
+  DateTimeFields f;
+  f.year = tm.tm_year, f.month = tm.tm_mon, f.day = tm.tm_mday;
+  f.hour = tm.tm_hour, f.minute = tm.tm_min, f.second = tm.tm_sec;
+  f.microsecond = static_cast<int>(fsec);
+  f.utc_offset_seconds = -tzoff;  // PostgreSQL counts seconds west of UTC
+  return f;
+}
+
+void check_year(const ValueWriter *writer, const DateTimeFields &f, const char *text) {
+  if (f.year < 1 || f.year > 9999)
+    refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text,
+           "SQLite's date functions and the app's datetime types handle years 1 to 9999 only.");
+}
+
+void bind_timestamp(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value, bool with_zone) {
+  Timestamp ts = DatumGetTimestamp(value);
+  const char *text = with_zone ? DatumGetCString(DirectFunctionCall1(timestamptz_out, value))
+                               : DatumGetCString(DirectFunctionCall1(timestamp_out, value));
+  if (TIMESTAMP_NOT_FINITE(ts)) refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text, "SQLite has no infinite dates.");
+  if (writer->form.storage == SQLITE_INTEGER || writer->form.storage == SQLITE_FLOAT)
+    return bind_epoch(writer, stmt, index, ts);
+  struct pg_tm tm;
+  fsec_t fsec;
+  int tzoff = 0;
+  pg_tz *zone = writer->timezone ? writer->timezone : pg_tzset("UTC");
+  if (timestamp2tm(ts, with_zone ? &tzoff : nullptr, &tm, &fsec, nullptr, with_zone ? zone : nullptr) != 0)
+    refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text, "The timestamp is out of range.");
+  DateTimeFields f = fields_of(tm, fsec, tzoff);
+  check_year(writer, f, text);
+  bind_string(writer, stmt, index, format_timestamp(f, writer->form, with_zone));
+}
+
+void bind_date(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
+  DateADT date = DatumGetDateADT(value);
+  const char *text = DatumGetCString(DirectFunctionCall1(date_out, value));
+  if (DATE_NOT_FINITE(date)) refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text, "SQLite has no infinite dates.");
+  if (writer->form.storage == SQLITE_INTEGER || writer->form.storage == SQLITE_FLOAT)
+    return bind_epoch(writer, stmt, index, static_cast<int64>(date) * USECS_PER_DAY);
+  struct pg_tm tm = {};
+  j2date(date + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+  DateTimeFields f = fields_of(tm, 0, 0);
+  check_year(writer, f, text);
+  bind_string(writer, stmt, index, format_date(f));
+}
+
+void bind_time(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
+  TimeADT time = DatumGetTimeADT(value);
+  struct pg_tm tm = {};
+  fsec_t fsec;
+  time2tm(time, &tm, &fsec);
+  bind_string(writer, stmt, index, format_time(fields_of(tm, fsec, 0), writer->form));
+}
+
+}  // namespace
+
+void writer_init(ValueWriter *writer, Oid type_oid, Affinity affinity, const StoredForm &form,
+                 const ColumnOptions &column, const ServerOptions &server, const char *table) {
+  *writer = ValueWriter{};
+  Oid base_type = getBaseType(type_oid);
+  writer->type_oid = base_type;
+  writer->kind = kind_for_type(base_type);
+  writer->affinity = affinity;
+  writer->form = form;
+  writer->datetime_unit = column.datetime_unit;
+  writer->timezone = column.timezone ? column.timezone : server.timezone;
+  writer->utf8_database = GetDatabaseEncoding() == PG_UTF8;
+  writer->table = table;
+  writer->column = column.column_name;
+  Oid output_function;
+  bool is_varlena;
+  getTypeOutputInfo(base_type, &output_function, &is_varlena);
+  fmgr_info(output_function, &writer->output);
+}
+
+void bind_written_value(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value, bool isnull) {
+  if (isnull) return check_bind(stmt, sqlite3_bind_null(stmt, index));
+  switch (writer->kind) {
+    case WriteKind::Integer: {
+      Oid type = writer->type_oid;
+      int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
+      return bind_integer(writer, stmt, index, v);
+    }
+    case WriteKind::Bool: return check_bind(stmt, sqlite3_bind_int64(stmt, index, DatumGetBool(value) ? 1 : 0));
+    case WriteKind::Float4: return bind_double(writer, stmt, index, static_cast<double>(DatumGetFloat4(value)));
+    case WriteKind::Float8: return bind_double(writer, stmt, index, DatumGetFloat8(value));
+    case WriteKind::Numeric: return bind_numeric(writer, stmt, index, value);
+    case WriteKind::Bytea: {
+      bytea *bytes = DatumGetByteaPP(value);
+      return check_bind(stmt, sqlite3_bind_blob(stmt, index, VARDATA_ANY(bytes), static_cast<int>(VARSIZE_ANY_EXHDR(bytes)),
+                                                SQLITE_TRANSIENT));
+    }
+    case WriteKind::Text: {
+      text *t = DatumGetTextPP(value);
+      return bind_text(writer, stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
+    }
+    case WriteKind::Timestamp: return bind_timestamp(writer, stmt, index, value, false);
+    case WriteKind::TimestampTz: return bind_timestamp(writer, stmt, index, value, true);
+    case WriteKind::Date: return bind_date(writer, stmt, index, value);
+    case WriteKind::Time: return bind_time(writer, stmt, index, value);
+    case WriteKind::Uuid:
+      return bind_string(writer, stmt, index, format_uuid(DatumGetUUIDP(value)->data, writer->form));
+    case WriteKind::Output: {
+      char *text = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), value);
+      return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+    }
+  }
+}
+
+}  // namespace hangar
