@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of an installed hangar_fdw as a non-root user: the GoogleTest unit tests of
 # the C++ core, the pg_regress suite (make installcheck), the pgTAP suite (pg_prove), the
-# mutation fuzzer (test/fuzz/fuzz.py) and the end-to-end SQLAlchemy + Alembic app test
-# (test/e2e/run.sh), against a throwaway cluster started in tmp_check/ and stopped on exit.
+# mutation fuzzer (test/fuzz/fuzz.py), the write race (test/concurrency/write_race.py) and the
+# end-to-end SQLAlchemy + Alembic app test (test/e2e/run.sh), against a throwaway cluster started in tmp_check/ and stopped on exit.
 # Exits non-zero if any fails.
 # Normally called by test/run-all.sh, which installs and builds first.
 set -euo pipefail
@@ -35,6 +35,9 @@ HANGAR_FIXTURES=$fixtures pg_prove -d hangar_tap test/pgtap/*.sql || status=1
 
 hangar_log "fuzz: mutated SQLite files read every way; every outcome a clean error, the server up (test/fuzz/fuzz.py)"
 /usr/bin/python3 test/fuzz/fuzz.py --dir "$cluster/fuzz" --mutants 400 --log "$cluster/server.log" || status=1
+
+hangar_log "write race: a Python writer and PostgreSQL sessions write one WAL file at once (test/concurrency/write_race.py)"
+/usr/bin/python3 test/concurrency/write_race.py "$cluster/race" || status=1
 
 hangar_log "end-to-end: a SQLAlchemy + Alembic app migrated and compared (test/e2e/run.sh)"
 bash test/e2e/run.sh || status=1

@@ -74,7 +74,7 @@ const char *verb_of(CmdType operation) {
 WriteTableInfo *read_write_table_info(Oid relid) {
   WriteTableInfo *info = static_cast<WriteTableInfo *>(palloc0(sizeof(WriteTableInfo)));
   const char *table_name = foreign_table_sqlite_name(relid);
-  Database &db = connection_for_relation(relid);
+  Database &db = connection_for_relation(relid, true);
   {
     // C++ objects live only in this block; its only PostgreSQL calls (palloc) cannot raise.
     Table table = read_table(db, table_name);
@@ -279,9 +279,18 @@ const char *unwritable_reason(const char *path) {
   return nullptr;
 }
 
-// Raises a failed write; a read-only file or folder is named as such.
-[[noreturn]] void report_write_error(sqlite3 *db, int rc, const char *action) {
+// Raises a failed write; a read-only file or folder is named as such. from_read_snapshot: the
+// transaction had read and not yet written, so SQLite could not wait for the lock (its snapshot
+// would be stale by then) and the failure is a serialization failure, to be retried.
+[[noreturn]] void report_write_error(sqlite3 *db, int rc, const char *action, bool from_read_snapshot) {
   int primary = rc & 0xff;
+  if (primary == SQLITE_BUSY && from_read_snapshot)
+    ereport(ERROR, (errcode(ERRCODE_T_R_SERIALIZATION_FAILURE), errmsg("%s", action),
+                    errdetail("Another process writes or has written the file since this transaction first read it, "
+                              "so its snapshot cannot become a write transaction. SQLite said: %s.",
+                              sqlite3_errmsg(db)),
+                    errhint("Retry the transaction. A transaction whose first use of the file is a write takes "
+                            "the write lock first and waits for it (busy_timeout_ms).")));
   if (primary == SQLITE_READONLY || primary == SQLITE_CANTOPEN || primary == SQLITE_PERM) {
     if (const char *reason = unwritable_reason(sqlite3_db_filename(db, "main")))
       ereport(ERROR, (errcode(ERRCODE_READ_ONLY_SQL_TRANSACTION), errmsg("%s", action),
@@ -293,10 +302,11 @@ const char *unwritable_reason(const char *path) {
 
 // The statement is reset first: a failed write left pending would make the rollback to the
 // subtransaction's savepoint fail (SQLite refuses it while a write statement is running).
-[[noreturn]] void report_write_failure(ModifyState *state, int rc) {
+[[noreturn]] void report_write_failure(ModifyState *state, int rc, bool from_read_snapshot) {
   sqlite3_reset(state->stmt);
   const char *verb = state->operation == CMD_INSERT ? "insert into" : state->operation == CMD_UPDATE ? "update" : "delete from";
-  report_write_error(sqlite3_db_handle(state->stmt), rc, psprintf("could not %s SQLite table \"%s\"", verb, state->table));
+  report_write_error(sqlite3_db_handle(state->stmt), rc, psprintf("could not %s SQLite table \"%s\"", verb, state->table),
+                     from_read_snapshot);
 }
 
 // Converts the RETURNING row into slot.
@@ -325,6 +335,7 @@ void store_returned_row(ModifyState *state, TupleTableSlot *slot) {
 // Runs the bound statement; true when it wrote a row (whose RETURNING values are then in slot).
 bool run_statement(ModifyState *state, TupleTableSlot *slot) {
   sqlite3 *db = sqlite3_db_handle(state->stmt);
+  bool from_read_snapshot = sqlite3_txn_state(db, "main") == SQLITE_TXN_READ;
   int rc = sqlite3_step(state->stmt);
   bool wrote = false;
   if (rc == SQLITE_ROW) {
@@ -335,7 +346,7 @@ bool run_statement(ModifyState *state, TupleTableSlot *slot) {
   } else if (rc == SQLITE_DONE) {
     wrote = sqlite3_changes(db) > 0 && state->nreturned == 0;
   }
-  if (rc != SQLITE_DONE) report_write_failure(state, rc);
+  if (rc != SQLITE_DONE) report_write_failure(state, rc, from_read_snapshot);
   sqlite3_reset(state->stmt);
   return wrote;
 }
@@ -649,11 +660,13 @@ void hangarExecForeignTruncate(List *rels, DropBehavior, bool restart_seqs) {
         delete_rows = palloc_string("DELETE FROM " + quote_sqlite_identifier(table));
         forget_sequence = palloc_string("DELETE FROM sqlite_sequence WHERE name = " + quote_sqlite_literal(table));
       }
+      bool from_read_snapshot = sqlite3_txn_state(db, "main") == SQLITE_TXN_READ;
       int rc = sqlite3_exec(db, delete_rows, nullptr, nullptr, nullptr);
       // RESTART IDENTITY: AUTOINCREMENT starts again too (sqlite_sequence exists once one was used).
       if (rc == SQLITE_OK && restart_seqs && has_sqlite_sequence(db))
         rc = sqlite3_exec(db, forget_sequence, nullptr, nullptr, nullptr);
-      if (rc != SQLITE_OK) report_write_error(db, rc, psprintf("could not truncate SQLite table \"%s\"", table));
+      if (rc != SQLITE_OK)
+        report_write_error(db, rc, psprintf("could not truncate SQLite table \"%s\"", table), from_read_snapshot);
     }
   });
 }

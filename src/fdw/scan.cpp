@@ -111,7 +111,9 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->cleanup.arg = state;
     MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
 
-    sqlite3 *db = connection_for_relation(relid).handle();
+    PlannedStmt *statement = node->ss.ps.state->es_plannedstmt;
+    bool writing = statement->commandType != CMD_SELECT || statement->hasModifyingCTE;
+    sqlite3 *db = connection_for_relation(relid, writing).handle();
     int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
     if (rc != SQLITE_OK)
       report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));

@@ -81,6 +81,12 @@ void refuse_scan_of_write_target(PlannerInfo *root, RelOptInfo *baserel, Oid rel
 // rows on an expression no index provides (unary plus keeps SQLite from using the rowid or key
 // order it has; a view without either sorts on random()): SQLite's sorter reads every row before
 // it returns the first.
+// Whether the statement being planned writes (the top query: a scan may sit in a subquery).
+bool statement_writes(PlannerInfo *root) {
+  while (root->parent_root) root = root->parent_root;
+  return root->parse->commandType != CMD_SELECT || root->parse->hasModifyingCTE;
+}
+
 const char *materialize_order(PlannerInfo *root, const RelPlanInfo *info) {
   Index result = static_cast<Index>(root->parse->resultRelation);
   if (result == 0 || planner_rt_fetch(result, root)->relkind != RELKIND_FOREIGN_TABLE) return "";
@@ -94,7 +100,7 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
     refuse_scan_of_write_target(root, baserel, foreigntableid);
     RelPlanInfo *info = static_cast<RelPlanInfo *>(palloc0(sizeof(RelPlanInfo)));
     const char *table_name = foreign_table_sqlite_name(foreigntableid);
-    Database &db = connection_for_relation(foreigntableid);
+    Database &db = connection_for_relation(foreigntableid, statement_writes(root));
     double rows;
     {
       // C++ objects live only in this block; its only PostgreSQL calls cannot raise.

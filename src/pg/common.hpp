@@ -60,16 +60,19 @@ void check_absolute_database_path(const char *path);
 
 // The connection for a file, opened on first use (read-write when writable), inside this
 // transaction's SQLite transaction (so every use of one file in one PostgreSQL transaction sees
-// one snapshot). Raises when a read-ahead thread is reading the file (see connection_set_reader),
-// or when writable is asked of a file this transaction already opened read-only.
-Database &connection_acquire(const char *path, int busy_timeout_ms, bool writable = false);
+// one snapshot); a writable connection starting it for a writing statement begins IMMEDIATE.
+// Raises when a read-ahead thread is reading the file (see connection_set_reader), or when
+// writable is asked of a file this transaction already opened read-only.
+Database &connection_acquire(const char *path, int busy_timeout_ms, bool writable = false,
+                             bool writing_statement = false);
 // The same, for a write at the current subtransaction level: savepoints are made down to it, and
 // the transaction's end commits the writes with PostgreSQL's (or rolls them back).
 Database &connection_acquire_for_write(const char *path, int busy_timeout_ms);
 // The connection a server's options describe (read-write when the server is updatable), and the
-// one a foreign table reads (read-write when the table is updatable).
+// one a foreign table reads (read-write when the table is updatable) for a statement that writes
+// or not.
 Database &connection_for_server(Oid serverid);
-Database &connection_for_relation(Oid relid);
+Database &connection_for_relation(Oid relid, bool writing_statement);
 // A thread reading from a connection registers how to stop it (stop(arg)); the transaction's
 // end calls it before it touches the connections, and unregistering passes nullptr. While it
 // is registered, connection_acquire refuses the file: SQLite connections are single-threaded.

@@ -6,6 +6,12 @@
 // transaction callback ends it at commit or abort. Connections are keyed by file, so two servers
 // naming the same file share the snapshot, and a transaction reads what it wrote.
 //
+// A statement that writes starts the SQLite transaction with BEGIN IMMEDIATE: it takes the write
+// lock first, waiting for it as busy_timeout_ms allows, so its snapshot never goes stale. A
+// transaction that read before it wrote holds a snapshot SQLite cannot turn into a write while
+// another process writes or has written since; that write fails at once (a serialization
+// failure the caller retries; modify.cpp raises 40001).
+//
 // Writes are atomic with PostgreSQL's transaction, as postgres_fdw's remote transactions are:
 // the SQLite transaction commits at PRE_COMMIT, where a failure still aborts the PostgreSQL
 // transaction, and rolls back at ABORT. Subtransactions map to SQLite savepoints, made lazily when
@@ -241,7 +247,7 @@ void connection_set_reader(sqlite3 *db, void (*stop)(void *), void *arg) {
   reader.arg = arg;
 }
 
-Database &connection_acquire(const char *path, int busy_timeout_ms, bool writable) {
+Database &connection_acquire(const char *path, int busy_timeout_ms, bool writable, bool writing_statement) {
   register_callbacks();
   CachedConnection &conn = find_or_add(path);
   if (reader.conn == &conn)
@@ -270,14 +276,20 @@ Database &connection_acquire(const char *path, int busy_timeout_ms, bool writabl
     sqlite3_progress_handler(conn.db->handle(), 1000, progress_handler, nullptr);
   }
   if (!conn.in_transaction) {
-    conn.db->exec("BEGIN");
+    bool immediate = writable && writing_statement;
+    int rc = sqlite3_exec(conn.db->handle(), immediate ? "BEGIN IMMEDIATE" : "BEGIN", nullptr, nullptr, nullptr);
+    if (rc != SQLITE_OK)
+      report_sqlite_error(conn.db->handle(), rc,
+                          psprintf(immediate ? "could not lock SQLite database \"%s\" for writing"
+                                             : "could not begin a transaction on SQLite database \"%s\"",
+                                   path));
     conn.in_transaction = true;
   }
   return *conn.db;
 }
 
 Database &connection_acquire_for_write(const char *path, int busy_timeout_ms) {
-  Database &db = connection_acquire(path, busy_timeout_ms, true);
+  Database &db = connection_acquire(path, busy_timeout_ms, true, true);
   CachedConnection &conn = find_or_add(path);
   for (int level = conn.savepoint_level + 1; level <= GetCurrentTransactionNestLevel(); ++level) {
     int rc = sqlite3_exec(db.handle(), ("SAVEPOINT " + savepoint_name(level)).c_str(), nullptr, nullptr, nullptr);
@@ -293,9 +305,10 @@ Database &connection_for_server(Oid serverid) {
   return connection_acquire(opts.database, opts.busy_timeout_ms, opts.updatable);
 }
 
-Database &connection_for_relation(Oid relid) {
+Database &connection_for_relation(Oid relid, bool writing_statement) {
   ServerOptions opts = server_options(GetForeignTable(relid)->serverid);
-  return connection_acquire(opts.database, opts.busy_timeout_ms, foreign_table_write_options(relid).updatable);
+  return connection_acquire(opts.database, opts.busy_timeout_ms, foreign_table_write_options(relid).updatable,
+                            writing_statement);
 }
 
 }  // namespace hangar
