@@ -17,7 +17,7 @@ CREATE FOREIGN DATA WRAPPER hangar_fdw
   VALIDATOR hangar_fdw_validator;
 
 CREATE SCHEMA hangar;
-COMMENT ON SCHEMA hangar IS 'hangar_fdw bookkeeping: rows rejected by hangar_migrate(on_error => ''reject'')';
+COMMENT ON SCHEMA hangar IS 'hangar_fdw bookkeeping: rows rejected by hangar_migrate(on_error => ''reject''), and the record of what each migration migrated';
 
 CREATE SEQUENCE hangar.run_id_seq;
 GRANT USAGE ON SEQUENCE hangar.run_id_seq TO PUBLIC;
@@ -33,6 +33,50 @@ CREATE TABLE hangar.rejects (
 );
 COMMENT ON TABLE hangar.rejects IS 'one row per value (or foreign key) that kept a SQLite row out of a migration';
 SELECT pg_catalog.pg_extension_config_dump('hangar.rejects', '');
+
+-- What hangar_migrate migrated, so hangar_export can rebuild the SQLite file the app had.
+CREATE TABLE hangar.migrations (
+  run_id bigint PRIMARY KEY,
+  source_path text NOT NULL,
+  target_schema name NOT NULL,
+  migrated_at timestamptz NOT NULL DEFAULT pg_catalog.now()
+);
+COMMENT ON TABLE hangar.migrations IS 'one row per hangar_migrate call that committed';
+CREATE TABLE hangar.migrated_objects (
+  run_id bigint NOT NULL REFERENCES hangar.migrations ON DELETE CASCADE,
+  position integer NOT NULL,
+  type text NOT NULL,
+  name text NOT NULL,
+  table_name text NOT NULL,
+  sql text NOT NULL,
+  PRIMARY KEY (run_id, position)
+);
+COMMENT ON TABLE hangar.migrated_objects IS 'the SQLite file''s schema as sqlite_schema held it (tables, indexes, views, triggers), in creation order';
+CREATE TABLE hangar.migrated_tables (
+  run_id bigint NOT NULL REFERENCES hangar.migrations ON DELETE CASCADE,
+  sqlite_name text NOT NULL,
+  target_table name NOT NULL,
+  sqlite_sequence bigint,
+  PRIMARY KEY (run_id, sqlite_name)
+);
+COMMENT ON TABLE hangar.migrated_tables IS 'each migrated table, the table it became, and its sqlite_sequence row (AUTOINCREMENT)';
+CREATE TABLE hangar.migrated_columns (
+  run_id bigint NOT NULL,
+  sqlite_table text NOT NULL,
+  position integer NOT NULL,
+  sqlite_name text NOT NULL,
+  target_column name NOT NULL,
+  target_type text NOT NULL,
+  sample_type text,
+  sample text,
+  PRIMARY KEY (run_id, sqlite_table, position),
+  FOREIGN KEY (run_id, sqlite_table) REFERENCES hangar.migrated_tables ON DELETE CASCADE
+);
+COMMENT ON TABLE hangar.migrated_columns IS 'each migrated column, its target and type; for date/time and UUID columns the newest stored value (sample), whose spelling hangar_export writes again';
+SELECT pg_catalog.pg_extension_config_dump('hangar.migrations', '');
+SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_objects', '');
+SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_tables', '');
+SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_columns', '');
 
 CREATE FUNCTION hangar_migrate(
   source text,
@@ -87,6 +131,24 @@ AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
+-- The reverse migration: the tables of source_schema into a new SQLite file that replaces target
+-- once complete and verified (README.md, "Rolling back to SQLite").
+CREATE FUNCTION hangar_export(
+  source_schema name,
+  target text,
+  if_exists text DEFAULT 'error',
+  verify boolean DEFAULT true)
+RETURNS TABLE (
+  table_name text,
+  source_table text,
+  rows_copied bigint,
+  verified boolean,
+  seconds double precision,
+  detail text)
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
 -- Moves every sequence owned by a column of a table in target_schema (serial and identity
 -- columns) past the largest value in that column, so the next insert without an id succeeds.
 -- target_schema is a name taken as it is spelled ('App' is the schema "App").
@@ -108,7 +170,7 @@ BEGIN
     WHERE d.classid = 'pg_class'::regclass AND d.refclassid = 'pg_class'::regclass
       AND d.deptype IN ('a', 'i')
       AND c.relnamespace = (SELECT n.oid FROM pg_namespace n WHERE n.nspname = target_schema)
-    ORDER BY 2::text, 3
+    ORDER BY c.oid::regclass::text, a.attname
   LOOP
     EXECUTE format('SELECT max(%I) FROM %s', owned.col, owned.tbl) INTO max_value;
     IF max_value IS NULL OR max_value < 1 THEN
@@ -131,4 +193,5 @@ $$;
 REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_export(name, text, text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;

@@ -129,9 +129,10 @@ Error open_error(sqlite3 *db, int rc, const std::string &path) {
 }  // namespace
 
 Database::Database(const std::string &path, const OpenOptions &options) : path_(path) {
-  if (options.read_only) check_path(path);
+  if (!options.create) check_path(path);
   int flags = SQLITE_OPEN_EXRESCODE | SQLITE_OPEN_NOMUTEX |
-              (options.read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+              (options.read_only ? SQLITE_OPEN_READONLY
+                                 : SQLITE_OPEN_READWRITE | (options.create ? SQLITE_OPEN_CREATE : 0));
   int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
   if (rc != SQLITE_OK) {
     Error error = sqlite_error(db_, rc, "could not open SQLite database \"" + path + "\"");

@@ -44,6 +44,7 @@ class Database {
  public:
   struct OpenOptions {
     bool read_only = true;
+    bool create = false;  // a writable connection may create the file (hangar_export's new file)
     int busy_timeout_ms = 5000;
   };
 

@@ -1,4 +1,5 @@
-// The SQL-callable migration functions: hangar_migrate(), hangar_plan() and hangar_verify().
+// The SQL-callable migration functions: hangar_migrate(), hangar_plan(), hangar_verify() and
+// hangar_export().
 // They read their arguments, call run.cpp / verify.cpp / the planner, and return rows through a
 // materialized set. hangar_plan changes nothing: it reads SQLite and returns the statements.
 #include "migrate/migrate.hpp"
@@ -123,6 +124,7 @@ extern "C" {
 PG_FUNCTION_INFO_V1(hangar_migrate);
 PG_FUNCTION_INFO_V1(hangar_plan);
 PG_FUNCTION_INFO_V1(hangar_verify);
+PG_FUNCTION_INFO_V1(hangar_export);
 
 Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
@@ -185,6 +187,38 @@ Datum hangar_verify(PG_FUNCTION_ARGS) {
             v[3] = Int64GetDatum(row.other_rows), n[3] = false;
           }
           if (row.verified >= 0) v[4] = BoolGetDatum(row.verified == 1), n[4] = false;
+          if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
+        });
+      }
+    }
+    SPI_finish();
+    return (Datum)0;
+  });
+}
+
+Datum hangar_export(PG_FUNCTION_ARGS) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    const char *names[] = {"source_schema", "target", "if_exists", "verify"};
+    for (int i = 0; i < 4; ++i)
+      if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
+    const char *if_exists = text_to_cstring(PG_GETARG_TEXT_PP(2));
+    if (strcmp(if_exists, "error") != 0 && strcmp(if_exists, "replace") != 0)
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid value for if_exists: \"%s\"", if_exists),
+                      errhint("Valid values are \"error\" and \"replace\".")));
+    hangar::ExportRequest request{pstrdup(NameStr(*PG_GETARG_NAME(0))), text_to_cstring(PG_GETARG_TEXT_PP(1)),
+                                  strcmp(if_exists, "replace") == 0, PG_GETARG_BOOL(3)};
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    {
+      for (const hangar::ReportRow &row : hangar::run_export(request)) {
+        hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+          if (!row.table_name.empty()) v[0] = hangar::text_datum(row.table_name), n[0] = false;
+          if (!row.target_table.empty()) v[1] = hangar::text_datum(row.target_table), n[1] = false;
+          if (row.has_counts) v[2] = Int64GetDatum(row.rows), n[2] = false;
+          if (row.verified >= 0) v[3] = BoolGetDatum(row.verified == 1), n[3] = false;
+          if (row.seconds >= 0 && row.has_counts) v[4] = Float8GetDatum(row.seconds), n[4] = false;
           if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
         });
       }

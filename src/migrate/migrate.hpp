@@ -108,10 +108,23 @@ Oid target_relid(const MigrationPlan &plan, const PlannedTable &table);
 // The copy of a planned table into rel (palloc'd; attributes found by name).
 CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError on_error, int64 run_id);
 
+// bookkeeping.cpp: the extension's own tables in schema hangar
+int64 next_run_id();
+// Runs work(arg) as the owner of hangar.<table>; work must not let a C++ exception escape.
+void run_as_bookkeeping_owner(const char *table, void (*work)(void *), void *arg);
+template <typename Work>
+void as_bookkeeping_owner(const char *table, Work work) {
+  run_as_bookkeeping_owner(table, [](void *w) { (*static_cast<Work *>(w))(); }, &work);
+}
+// Runs sql with SPI as the owner of hangar.<table>.
+void spi_run_as_bookkeeping_owner(const char *table, const char *sql);
+
+// record.cpp: what hangar_migrate migrated, in hangar.migrations and the tables beside it
+void record_migration(sqlite3 *db, int64 run_id, const char *source_path, const MigrationPlan &plan);
+
 // rejects.cpp: recording rejected rows in hangar.rejects
 void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid, const char *column,
                    const char *raw_value, int sqlstate, const char *reason);
-int64 next_run_id();
 
 // spi_exec.cpp: running generated SQL
 void spi_run(const char *sql);
@@ -188,5 +201,16 @@ std::vector<ReportRow> run_migration(const MigrationRequest &request, int64 *run
 
 // verify.cpp: hangar_verify
 std::vector<ReportRow> verify_migration(const char *source, const MigrationOptions &options);
+// One table's rows against the table the plan maps it to (counts and checksums).
+ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const MigrationPlan &plan, const PlannedTable &t);
+
+// export.cpp: hangar_export
+struct ExportRequest {
+  const char *source_schema;
+  const char *target;  // absolute path of the SQLite file to write
+  bool replace;        // if_exists => 'replace'
+  bool verify;
+};
+std::vector<ReportRow> run_export(const ExportRequest &request);
 
 }  // namespace hangar

@@ -1,8 +1,7 @@
 // Recording rejected rows in hangar.rejects, the extension's own bookkeeping table (never in the
 // target schema). Rows go in through an ordinary INSERT (a saved plan, run with SPI), so the
-// table's indexes, constraints and triggers all apply, executed as the table's owner the way
-// PostgreSQL runs foreign-key checks as the owner: a migration in reject mode works for any role
-// allowed to run it, while reading the table is what its owner grants.
+// table's indexes, constraints and triggers all apply, executed as the table's owner
+// (bookkeeping.cpp).
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -21,25 +20,9 @@ namespace hangar {
 
 namespace {
 
-Oid bookkeeping_relid(const char *name) {
-  Oid relid = get_relname_relid(name, get_namespace_oid("hangar", false));
-  if (!OidIsValid(relid))
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"hangar.%s\" does not exist", name),
-                    errhint("The hangar_fdw extension's install script creates it; reinstall the extension.")));
-  return relid;
-}
-
 Datum text_or_null(const char *s, char *null_flag) {
   *null_flag = s ? ' ' : 'n';
   return s ? CStringGetTextDatum(s) : (Datum)0;
-}
-
-Oid relation_owner(Oid relid) {
-  HeapTuple tuple = SearchSysCache1(RELOID, ObjectIdGetDatum(relid));
-  if (!HeapTupleIsValid(tuple)) elog(ERROR, "cache lookup failed for relation %u", relid);
-  Oid owner = reinterpret_cast<Form_pg_class>(GETSTRUCT(tuple))->relowner;
-  ReleaseSysCache(tuple);
-  return owner;
 }
 
 SPIPlanPtr insert_plan = nullptr;  // kept for the backend's life; the plan cache revalidates it
@@ -59,10 +42,6 @@ SPIPlanPtr prepared_insert() {
 
 }  // namespace
 
-int64 next_run_id() {
-  return DatumGetInt64(DirectFunctionCall1(nextval_oid, ObjectIdGetDatum(bookkeeping_relid("run_id_seq"))));
-}
-
 void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid, const char *column,
                    const char *raw_value, int sqlstate, const char *reason) {
   Datum values[7];
@@ -74,14 +53,8 @@ void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid,
   values[4] = text_or_null(raw_value, &nulls[4]);
   values[5] = CStringGetTextDatum(reason);
   values[6] = CStringGetTextDatum(unpack_sql_state(sqlstate));
-  Oid owner = relation_owner(bookkeeping_relid("rejects"));
-  Oid saved_user;
-  int saved_context;
-  GetUserIdAndSecContext(&saved_user, &saved_context);
-  // The transaction's abort restores the user should the insert fail.
-  SetUserIdAndSecContext(owner, saved_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_NOFORCE_RLS);
-  int rc = SPI_execute_plan(prepared_insert(), values, nulls, false, 1);
-  SetUserIdAndSecContext(saved_user, saved_context);
+  int rc = 0;
+  as_bookkeeping_owner("rejects", [&] { rc = SPI_execute_plan(prepared_insert(), values, nulls, false, 1); });
   if (rc != SPI_OK_INSERT) elog(ERROR, "could not record a rejected row: %s", SPI_result_code_string(rc));
 }
 

@@ -5,7 +5,8 @@
 // data: in stop mode an orphan row stops the migration with its SQLite rowid, in reject mode
 // orphans are removed and recorded first. Verification compares the checksum computed while
 // copying with a scan of each finished table. Index builds and foreign-key checks run with a
-// fixed maintenance_work_mem, so the backend's memory does not grow with the tables.
+// fixed maintenance_work_mem, so the backend's memory does not grow with the tables. What was
+// migrated is recorded in the extension's catalog (record.cpp) for hangar_export.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -66,6 +67,7 @@ class MigrationRun {
     for (const PlanStep &step : plan_.steps) execute(step);
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     if (request_.verify) verify();
+    record_migration(db_, run_id_, source_.path, plan_);
     for (TableOutcome &out : outcomes_)
       if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
     return report();

@@ -15,8 +15,6 @@ extern "C" {
 
 namespace hangar {
 
-namespace {
-
 ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const MigrationPlan &plan, const PlannedTable &t) {
   PostgresQuoter quote;
   ReportRow row;
@@ -50,6 +48,8 @@ ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const Migrati
     row.detail = "contents differ";
   return row;
 }
+
+namespace {
 
 // A view is compared as hangar_migrate compares it, up to kViewRows rows.
 ReportRow verify_view(sqlite3 *db, const MigrationSource &source, const MigrationPlan &plan, const PlannedTable &v) {

@@ -68,6 +68,9 @@ Database &connection_acquire(const char *path, int busy_timeout_ms, bool writabl
 // The same, for a write at the current subtransaction level: savepoints are made down to it, and
 // the transaction's end commits the writes with PostgreSQL's (or rolls them back).
 Database &connection_acquire_for_write(const char *path, int busy_timeout_ms);
+// Closes the cached connection of a file that this transaction only read (hangar_export, before
+// it renames the file it verified).
+void connection_close(const char *path);
 // The connection a server's options describe (read-write when the server is updatable), and the
 // one a foreign table reads (read-write when the table is updatable) for a statement that writes
 // or not.

@@ -300,6 +300,14 @@ Database &connection_acquire_for_write(const char *path, int busy_timeout_ms) {
   return db;
 }
 
+void connection_close(const char *path) {
+  for (auto &conn : cache) {
+    if (conn->path != path || !conn->db || conn->has_written || reader.conn == conn.get()) continue;
+    end_transaction_quietly(*conn, "COMMIT");
+    conn->db.reset();
+  }
+}
+
 Database &connection_for_server(Oid serverid) {
   ServerOptions opts = server_options(serverid);
   return connection_acquire(opts.database, opts.busy_timeout_ms, opts.updatable);

@@ -26,6 +26,7 @@ class PlannerTest : public ::testing::Test {
     path_ = name;
     Database::OpenOptions writable;
     writable.read_only = false;
+    writable.create = true;
     Database db(path_, writable);
     db.exec(
         "CREATE TABLE owners (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL CONSTRAINT owners_email UNIQUE,"

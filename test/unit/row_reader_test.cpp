@@ -19,6 +19,7 @@ class RowReaderTest : public ::testing::Test {
     std::remove(path_.c_str());
     Database::OpenOptions writable;
     writable.read_only = false;
+    writable.create = true;
     Database db(path_, writable);
     db.exec("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n);"
             "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 5000) "

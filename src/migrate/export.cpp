@@ -1,0 +1,685 @@
+// hangar_export(): the reverse migration, a PostgreSQL schema back into a SQLite file the app can
+// use again (the rollback path of the seed plan).
+//
+// The file is written new, beside the target, in one SQLite transaction, verified, and only then
+// renamed over the target (durably): a failure leaves the target as it was. Where the schema was
+// made by hangar_migrate (hangar.migrations names it), the SQLite schema the app had is replayed
+// from the record (record.cpp): each table's CREATE TABLE as written, then the data, then its
+// indexes, triggers and views as written. A column added in PostgreSQL since is added with ALTER
+// TABLE ADD COLUMN; a column dropped since is dropped where SQLite can (else an error names it); a
+// column whose type changed is an error naming it. Tables made in PostgreSQL after the migration
+// (or every table of a schema never migrated) get the DDL SQLAlchemy emits on SQLite for the
+// equivalent model. Values are written by convert/value_write in the form the column's recorded
+// newest value had, so the app reads what it always read. sqlite_sequence ends above every id
+// PostgreSQL handed out, and alembic_version comes along like any table.
+#include "migrate/migrate.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "catalog/pg_type.h"
+#include "executor/spi.h"
+#include "storage/fd.h"
+#include "utils/builtins.h"
+#include "utils/lsyscache.h"
+}
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "convert/value_write.hpp"
+#include "core/migration_planner.hpp"
+#include "core/schema_reader.hpp"
+#include "core/sqlite_db.hpp"
+#include "core/sqlite_query.hpp"
+#include "core/stored_form.hpp"
+#include "core/type_map.hpp"
+#include "pg/error_bridge.hpp"
+#include "pg/quoting.hpp"
+
+namespace hangar {
+
+namespace {
+
+using Row = std::vector<std::optional<std::string>>;
+
+// Runs a read-only query with SPI (as the owner of the hangar catalog when as_owner) and returns
+// its rows as text.
+std::vector<Row> query(const std::string &sql, bool as_owner = false) {
+  const char *text = palloc_string(sql);
+  uint64 nrows = 0;
+  int ncols = 0;
+  char **cells = nullptr;
+  pg_guard([&] {
+    auto run = [&] {
+      if (SPI_execute(text, true, 0) != SPI_OK_SELECT) elog(ERROR, "hangar_export: a catalog query failed");
+    };
+    if (as_owner)
+      as_bookkeeping_owner("migrations", run);
+    else
+      run();
+    nrows = SPI_processed;
+    ncols = SPI_tuptable->tupdesc->natts;
+    cells = static_cast<char **>(palloc(sizeof(char *) * (nrows * static_cast<uint64>(ncols) + 1)));
+    for (uint64 i = 0; i < nrows; ++i)
+      for (int j = 0; j < ncols; ++j)
+        cells[i * ncols + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
+  });
+  std::vector<Row> rows(nrows, Row(static_cast<size_t>(ncols)));
+  for (uint64 i = 0; i < nrows; ++i)
+    for (int j = 0; j < ncols; ++j)
+      if (const char *cell = cells[i * ncols + j]) rows[i][static_cast<size_t>(j)] = cell;
+  return rows;
+}
+
+struct RecordedColumn {
+  std::string sqlite_name, target_column, target_type;
+  std::optional<std::string> sample_type, sample;
+};
+
+struct RecordedTable {
+  std::string sqlite_name, target_table;
+  std::optional<int64> sqlite_sequence;
+  std::vector<RecordedColumn> columns;
+};
+
+struct RecordedObject {
+  std::string type, name, table_name, sql;
+};
+
+struct PgColumn {
+  std::string name, type;  // type as format_type spells it
+  Oid type_oid = InvalidOid;
+  AttrNumber attnum = 0;
+  bool not_null = false;
+  int max_enum_label = 0;  // an enum's longest label, in characters
+};
+
+struct PgTable {
+  Oid relid = InvalidOid;
+  std::string name;
+  std::vector<PgColumn> columns;
+};
+
+// One table of the export: where it comes from and what the SQLite file gets.
+struct ExportTable {
+  PgTable pg;
+  const RecordedTable *recorded = nullptr;   // nullptr: made in PostgreSQL after the migration
+  std::string sqlite_name;
+  std::vector<std::string> notes;
+  int64 rows = 0;
+  double seconds = 0;
+};
+
+// The SQLite type SQLAlchemy emits on SQLite for a PostgreSQL column's type.
+std::string sqlalchemy_type(const PgColumn &c) {
+  switch (c.type_oid) {
+    case INT2OID:
+    case INT4OID: return "INTEGER";
+    case INT8OID: return "BIGINT";
+    case BOOLOID: return "BOOLEAN";
+    case FLOAT4OID: return "REAL";
+    case FLOAT8OID: return "FLOAT";
+    case TEXTOID: return "TEXT";
+    case TIMESTAMPOID:
+    case TIMESTAMPTZOID: return "DATETIME";
+    case DATEOID: return "DATE";
+    case TIMEOID: return "TIME";
+    case JSONOID:
+    case JSONBOID: return "JSON";
+    case BYTEAOID: return "BLOB";
+    case UUIDOID: return "CHAR(32)";
+    default: break;
+  }
+  if (c.max_enum_label > 0) return "VARCHAR(" + std::to_string(c.max_enum_label) + ")";
+  auto with_modifier = [&](const std::string &prefix, const std::string &sqlite) -> std::optional<std::string> {
+    if (c.type.rfind(prefix, 0) != 0) return std::nullopt;
+    std::string modifier = c.type.substr(prefix.size());
+    return sqlite + (modifier.empty() ? "" : modifier);
+  };
+  if (auto t = with_modifier("character varying", "VARCHAR")) return *t;
+  if (auto t = with_modifier("numeric", "NUMERIC")) return *t;
+  if (auto t = with_modifier("character", "CHAR")) return *t;
+  return "TEXT";
+}
+
+class Export {
+ public:
+  explicit Export(const ExportRequest &request) : request_(request) {}
+
+  ~Export() {
+    db_.reset();
+    if (!renamed_ && !temp_path_.empty()) remove_file_set(temp_path_);
+  }
+
+  std::vector<ReportRow> run() {
+    check_arguments();
+    load_record();
+    load_pg_tables();
+    open_new_file();
+    db_->exec("BEGIN");
+    for (ExportTable &t : tables_) create_table(t);
+    for (ExportTable &t : tables_) copy_rows(t);
+    for (ExportTable &t : tables_) move_sqlite_sequence(t);
+    create_indexes_triggers_and_views();
+    db_->exec("COMMIT");
+    check_integrity();
+    db_.reset();
+    std::vector<ReportRow> rows = report();
+    if (request_.verify) verify(rows);
+    replace_target();
+    return rows;
+  }
+
+ private:
+  // --- arguments and what to export ----------------------------------------------------------
+
+  void check_arguments() {
+    const char *target = request_.target;
+    pg_guard([&] {
+      check_write_server_files_privilege("export into a SQLite file");
+      check_absolute_database_path(target);
+    });
+    target_ = request_.target;
+    struct stat st;
+    if (stat(target_.c_str(), &st) == 0) {
+      if (S_ISDIR(st.st_mode))
+        throw Error("58000", "cannot export into \"" + target_ + "\": it is a directory");
+      if (!request_.replace)
+        throw Error("58P02", "SQLite file \"" + target_ + "\" already exists", "",
+                    "Pass if_exists => 'replace' to replace it once the export is complete and verified.");
+    }
+    const char *schema = request_.source_schema;
+    namespace_oid_ = pg_guard([&] { return get_namespace_oid(schema, false); });
+  }
+
+  void load_record() {
+    PostgresQuoter quote;
+    std::vector<Row> runs = query("SELECT run_id, source_path FROM hangar.migrations WHERE target_schema = " +
+                                      quote.literal(request_.source_schema) + " ORDER BY run_id DESC LIMIT 1",
+                                  true);
+    if (runs.empty()) return;
+    std::string run = *runs[0][0];
+    recorded_source_ = *runs[0][1];
+    for (const Row &r : query("SELECT type, name, table_name, sql FROM hangar.migrated_objects WHERE run_id = " + run +
+                                  " ORDER BY position",
+                              true))
+      objects_.push_back({*r[0], *r[1], *r[2], *r[3]});
+    for (const Row &r : query("SELECT sqlite_name, target_table, sqlite_sequence FROM hangar.migrated_tables WHERE "
+                              "run_id = " + run,
+                              true)) {
+      RecordedTable t{*r[0], *r[1], std::nullopt, {}};
+      if (r[2]) t.sqlite_sequence = std::stoll(*r[2]);
+      recorded_[t.target_table] = t;
+    }
+    for (const Row &r : query("SELECT sqlite_table, sqlite_name, target_column, target_type, sample_type, sample FROM "
+                              "hangar.migrated_columns WHERE run_id = " + run + " ORDER BY sqlite_table, position",
+                              true))
+      for (auto &entry : recorded_)
+        if (entry.second.sqlite_name == *r[0]) entry.second.columns.push_back({*r[1], *r[2], *r[3], r[4], r[5]});
+  }
+
+  void load_pg_tables() {
+    std::string nsp = std::to_string(namespace_oid_);
+    std::vector<PgTable> found;
+    for (const Row &r : query("SELECT c.oid, c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " + nsp +
+                              " AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
+      PgTable t;
+      t.relid = static_cast<Oid>(std::stoul(*r[0]));
+      t.name = *r[1];
+      for (const Row &c : query(
+               "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.atttypid, a.attnum, a.attnotnull, "
+               "(SELECT max(pg_catalog.length(e.enumlabel)) FROM pg_catalog.pg_enum e WHERE e.enumtypid = a.atttypid) "
+               "FROM pg_catalog.pg_attribute a WHERE a.attrelid = " + *r[0] +
+               " AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum"))
+        t.columns.push_back({*c[0], *c[1], static_cast<Oid>(std::stoul(*c[2])),
+                             static_cast<AttrNumber>(std::stoi(*c[3])), *c[4] == "t", c[5] ? std::stoi(*c[5]) : 0});
+      found.push_back(std::move(t));
+    }
+    // Recorded tables in the order the app created them, then the new ones by name.
+    std::vector<std::string> order;
+    for (const RecordedObject &o : objects_)
+      if (o.type == "table")
+        for (const auto &entry : recorded_)
+          if (entry.second.sqlite_name == o.name) order.push_back(entry.first);
+    auto rank = [&](const PgTable &t) {
+      auto at = std::find(order.begin(), order.end(), t.name);
+      return at == order.end() ? order.size() : static_cast<size_t>(at - order.begin());
+    };
+    std::stable_sort(found.begin(), found.end(), [&](const PgTable &a, const PgTable &b) { return rank(a) < rank(b); });
+    for (PgTable &t : found) {
+      ExportTable e;
+      e.pg = std::move(t);
+      auto recorded = recorded_.find(e.pg.name);
+      if (recorded != recorded_.end()) e.recorded = &recorded->second;
+      e.sqlite_name = e.recorded ? e.recorded->sqlite_name : e.pg.name;
+      tables_.push_back(std::move(e));
+    }
+  }
+
+  // --- the new file --------------------------------------------------------------------------
+
+  static void remove_file_set(const std::string &path) {
+    for (const char *suffix : {"", "-journal", "-wal", "-shm"}) unlink((path + suffix).c_str());
+  }
+
+  void open_new_file() {
+    temp_path_ = target_ + ".hangar-export-" + std::to_string(getpid());
+    remove_file_set(temp_path_);
+    Database::OpenOptions options;
+    options.read_only = false;
+    options.create = true;
+    db_ = std::make_unique<Database>(temp_path_, options);
+  }
+
+  const RecordedObject *recorded_create(const ExportTable &t) const {
+    for (const RecordedObject &o : objects_)
+      if (o.type == "table" && o.name == t.sqlite_name) return &o;
+    return nullptr;
+  }
+
+  void create_table(ExportTable &t) {
+    const RecordedObject *original = t.recorded ? recorded_create(t) : nullptr;
+    if (original && original->sql.rfind("CREATE VIRTUAL TABLE", 0) == 0) {
+      t.notes.push_back("a virtual table in SQLite: not exported");
+      t.recorded = nullptr;
+      t.sqlite_name.clear();
+      return;
+    }
+    if (!original) {
+      if (t.recorded) t.recorded = nullptr;
+      db_->exec(sqlalchemy_create_table(t));
+      t.notes.push_back("made in PostgreSQL: created as SQLAlchemy creates it on SQLite");
+      return;
+    }
+    db_->exec(original->sql);
+    // Columns dropped, retyped or added in PostgreSQL since the migration.
+    for (const RecordedColumn &c : t.recorded->columns) {
+      const PgColumn *now = pg_column(t, c.target_column);
+      if (!now) {
+        std::string sql = "ALTER TABLE " + quote_sqlite_identifier(t.sqlite_name) + " DROP COLUMN " +
+                          quote_sqlite_identifier(c.sqlite_name);
+        if (sqlite3_exec(db_->handle(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+          throw Error("0A000", "column \"" + c.sqlite_name + "\" of table \"" + t.sqlite_name +
+                                   "\" was dropped in PostgreSQL, and SQLite cannot drop it",
+                      std::string("SQLite said: ") + sqlite3_errmsg(db_->handle()) + ".",
+                      "Drop it from the SQLite schema by hand (a table rebuild), or export into a new file and "
+                      "compare.");
+        t.notes.push_back("column " + c.sqlite_name + " dropped (as in PostgreSQL)");
+      } else if (now->type != c.target_type) {
+        throw Error("0A000", "column \"" + c.target_column + "\" of table \"" + t.pg.name + "\" changed type in "
+                                 "PostgreSQL from " + c.target_type + " to " + now->type +
+                                 ", which the SQLite table it came from cannot express",
+                    "SQLite cannot change a column's declared type without rebuilding the table.");
+      }
+    }
+    for (const PgColumn &c : t.pg.columns) {
+      if (recorded_column(t, c.name)) continue;
+      db_->exec("ALTER TABLE " + quote_sqlite_identifier(t.sqlite_name) + " ADD COLUMN " +
+                quote_sqlite_identifier(c.name) + " " + sqlalchemy_type(c));
+      t.notes.push_back("column " + c.name + " added (new in PostgreSQL" +
+                        std::string(c.not_null ? "; NOT NULL not kept: SQLite adds a column NOT NULL only with a "
+                                                 "default)"
+                                               : ")"));
+    }
+  }
+
+  const PgColumn *pg_column(const ExportTable &t, const std::string &name) const {
+    for (const PgColumn &c : t.pg.columns)
+      if (c.name == name) return &c;
+    return nullptr;
+  }
+
+  const RecordedColumn *recorded_column(const ExportTable &t, const std::string &pg_name) const {
+    if (!t.recorded) return nullptr;
+    for (const RecordedColumn &c : t.recorded->columns)
+      if (c.target_column == pg_name) return &c;
+    return nullptr;
+  }
+
+  // CREATE TABLE as SQLAlchemy emits it on SQLite: its types, NOT NULL, the primary key as a table
+  // constraint (an integer key becomes INTEGER, the rowid), named UNIQUE constraints and foreign
+  // keys to tables of the same schema.
+  std::string sqlalchemy_create_table(ExportTable &t) {
+    std::string rel = std::to_string(t.pg.relid);
+    std::vector<Row> constraints = query(
+        "SELECT c.conname, c.contype, "
+        "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) FROM "
+        "pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid "
+        "AND a.attnum = k.n), "
+        "p.relname, p.relnamespace = " + std::to_string(namespace_oid_) + ", "
+        "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) FROM "
+        "pg_catalog.unnest(c.confkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid "
+        "AND a.attnum = k.n), c.confdeltype, c.confupdtype "
+        "FROM pg_catalog.pg_constraint c LEFT JOIN pg_catalog.pg_class p ON p.oid = c.confrelid "
+        "WHERE c.conrelid = " + rel + " AND c.contype IN ('p', 'u', 'f') "
+        "ORDER BY pg_catalog.strpos('puf', c.contype::text), c.conname");
+    std::string primary_key_column;
+    for (const Row &c : constraints)
+      if (*c[1] == "p" && c[2]->find(',') == std::string::npos) primary_key_column = *c[2];
+    std::string sql = "CREATE TABLE " + quote_sqlite_identifier(t.pg.name) + " (";
+    bool first = true;
+    for (const PgColumn &c : t.pg.columns) {
+      bool integer_key = quote_sqlite_identifier(c.name) == primary_key_column ||
+                         c.name == primary_key_column;
+      integer_key = integer_key && (c.type_oid == INT2OID || c.type_oid == INT4OID || c.type_oid == INT8OID);
+      sql += std::string(first ? "\n\t" : ", \n\t") + quote_sqlite_identifier(c.name) + " " +
+             (integer_key ? "INTEGER" : sqlalchemy_type(c)) + (c.not_null ? " NOT NULL" : "");
+      first = false;
+    }
+    for (const Row &c : constraints) {
+      const std::string &kind = *c[1];
+      if (kind == "p") {
+        sql += ", \n\tPRIMARY KEY (" + *c[2] + ")";
+      } else if (kind == "u") {
+        sql += ", \n\tCONSTRAINT " + quote_sqlite_identifier(*c[0]) + " UNIQUE (" + *c[2] + ")";
+      } else if (c[3] && *c[4] == "t") {
+        sql += ", \n\tCONSTRAINT " + quote_sqlite_identifier(*c[0]) + " FOREIGN KEY(" + *c[2] + ") REFERENCES " +
+               quote_sqlite_identifier(*c[3]) + " (" + *c[5] + ")" + referential_action(" ON DELETE ", *c[6]) +
+               referential_action(" ON UPDATE ", *c[7]);
+      } else {
+        t.notes.push_back("foreign key " + *c[0] + " references another schema: not exported");
+      }
+    }
+    return sql + "\n)";
+  }
+
+  static std::string referential_action(const char *clause, const std::string &code) {
+    if (code == "c") return std::string(clause) + "CASCADE";
+    if (code == "n") return std::string(clause) + "SET NULL";
+    if (code == "d") return std::string(clause) + "SET DEFAULT";
+    if (code == "r") return std::string(clause) + "RESTRICT";
+    return "";
+  }
+
+  // --- rows ----------------------------------------------------------------------------------
+
+  void copy_rows(ExportTable &t) {
+    if (t.sqlite_name.empty()) return;
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
+    Table sqlite_table = read_table(*db_, t.sqlite_name);
+    PostgresQuoter quote;
+    std::vector<std::string> sqlite_columns;
+    std::string select;
+    std::vector<const PgColumn *> pg_columns;
+    std::vector<Affinity> affinities;
+    std::vector<StoredForm> forms;
+    for (const Column &sc : sqlite_table.columns) {
+      if (sc.hidden >= 2) continue;  // SQLite computes its generated columns
+      const PgColumn *pc = nullptr;
+      const RecordedColumn *rc = nullptr;
+      for (const PgColumn &c : t.pg.columns) {
+        const RecordedColumn *r = recorded_column(t, c.name);
+        if ((r && r->sqlite_name == sc.name) || (!r && c.name == sc.name)) pc = &c, rc = r;
+      }
+      if (!pc) continue;
+      sqlite_columns.push_back(sc.name);
+      pg_columns.push_back(pc);
+      affinities.push_back(affinity_of(sc.declared_type));
+      forms.push_back(stored_form_of(rc));
+      select += (select.empty() ? "" : ", ") + quote.ident(pc->name);
+    }
+    std::string insert = insert_sql(t.sqlite_name, sqlite_columns, false, {});
+    std::string from = quote.qualified(request_.source_schema, t.pg.name);
+    t.rows = copy_query_rows(t, select.empty() ? "" : "SELECT " + select + " FROM " + from, insert, pg_columns,
+                             affinities, forms);
+    t.seconds = seconds_since(start);
+  }
+
+  static StoredForm stored_form_of(const RecordedColumn *c) {
+    if (!c || !c->sample_type) return StoredForm();
+    std::string text = c->sample ? *c->sample : "";
+    SqliteValue v;
+    v.type = *c->sample_type == "integer" ? SQLITE_INTEGER : *c->sample_type == "real" ? SQLITE_FLOAT : SQLITE_TEXT;
+    v.bytes = text.c_str();
+    v.length = static_cast<int>(text.size());
+    return learn_stored_form(v);  // reads the text now, while it lives
+  }
+
+  // Streams the query's rows through a cursor into the prepared INSERT; returns the row count.
+  int64 copy_query_rows(const ExportTable &t, const std::string &select, const std::string &insert,
+                        const std::vector<const PgColumn *> &columns, const std::vector<Affinity> &affinities,
+                        const std::vector<StoredForm> &forms) {
+    if (select.empty()) return 0;
+    int n = static_cast<int>(columns.size());
+    const char *select_text = palloc_string(select);
+    const char *insert_text = palloc_string(insert);
+    const char *table = palloc_string(t.sqlite_name);
+    const char *schema = request_.source_schema;
+    ValueWriter *writers = palloc_items<ValueWriter>(static_cast<size_t>(n) + 1);
+    Oid *types = palloc_items<Oid>(static_cast<size_t>(n) + 1);
+    const char **names = palloc_items<const char *>(static_cast<size_t>(n) + 1);
+    for (int i = 0; i < n; ++i) {
+      types[i] = columns[static_cast<size_t>(i)]->type_oid;
+      names[i] = palloc_string(columns[static_cast<size_t>(i)]->name);
+    }
+    sqlite3 *db = db_->handle();
+    int64 rows = 0;
+    pg_guard([&] {
+      ServerOptions utc;
+      for (int i = 0; i < n; ++i) {
+        ColumnOptions column;
+        column.column_name = names[i];
+        writer_init(&writers[i], types[i], affinities[static_cast<size_t>(i)], forms[static_cast<size_t>(i)], column,
+                    utc, table);
+      }
+      rows = copy_cursor(db, select_text, insert_text, writers, n, schema);
+    });
+    return rows;
+  }
+
+  // PostgreSQL zone: the cursor loop (no C++ objects live here).
+  static int64 copy_cursor(sqlite3 *db, const char *select, const char *insert, const ValueWriter *writers, int n,
+                           const char *schema) {
+    sqlite3_stmt *stmt = nullptr;
+    int rc = sqlite3_prepare_v2(db, insert, -1, &stmt, nullptr);
+    if (rc != SQLITE_OK) report_sqlite_error(db, rc, "could not prepare an insert into the exported file");
+    SPIPlanPtr plan = SPI_prepare(select, 0, nullptr);
+    if (!plan) elog(ERROR, "hangar_export: could not read a table of schema \"%s\"", schema);
+    Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
+    MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_export row", ALLOCSET_DEFAULT_SIZES);
+    int64 rows = 0;
+    PG_TRY();
+    {
+      for (;;) {
+        SPI_cursor_fetch(portal, true, 1000);
+        if (SPI_processed == 0) break;
+        for (uint64 r = 0; r < SPI_processed; ++r) {
+          CHECK_FOR_INTERRUPTS();
+          MemoryContext old = MemoryContextSwitchTo(row_context);
+          for (int i = 0; i < n; ++i) {
+            bool isnull;
+            Datum value = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, i + 1, &isnull);
+            bind_written_value(&writers[i], stmt, i + 1, value, isnull);
+          }
+          rc = sqlite3_step(stmt);
+          if (rc != SQLITE_DONE)
+            report_sqlite_error(db, rc, psprintf("could not write a row of table \"%s\" into the exported file",
+                                                 writers[0].table));
+          sqlite3_reset(stmt);
+          MemoryContextSwitchTo(old);
+          MemoryContextReset(row_context);
+          ++rows;
+        }
+        SPI_freetuptable(SPI_tuptable);
+      }
+    }
+    PG_FINALLY();
+    {
+      sqlite3_finalize(stmt);
+    }
+    PG_END_TRY();
+    SPI_cursor_close(portal);
+    MemoryContextDelete(row_context);
+    return rows;
+  }
+
+  // --- sqlite_sequence -----------------------------------------------------------------------
+
+  // An AUTOINCREMENT table's sqlite_sequence ends above every id PostgreSQL handed out: the
+  // recorded value, the largest id, and the last value of the column's sequence.
+  void move_sqlite_sequence(ExportTable &t) {
+    if (t.sqlite_name.empty()) return;
+    Statement has_sequence(db_->handle(), "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
+    if (!has_sequence.step()) return;
+    Table table = read_table(*db_, t.sqlite_name);
+    const Column *key = nullptr;
+    for (const Column &c : table.columns)
+      if (c.autoincrement) key = &c;
+    if (!key) return;
+    int64 seq = t.recorded && t.recorded->sqlite_sequence ? *t.recorded->sqlite_sequence : 0;
+    Statement max_id(db_->handle(), "SELECT max(rowid) FROM " + quote_sqlite_identifier(t.sqlite_name));
+    if (max_id.step() && !max_id.is_null(0)) seq = std::max(seq, max_id.column_int64(0));
+    std::string pg_key = key->name;
+    if (t.recorded)
+      for (const RecordedColumn &c : t.recorded->columns)
+        if (c.sqlite_name == key->name) pg_key = c.target_column;
+    PostgresQuoter quote;
+    std::vector<Row> owned = query("SELECT pg_catalog.pg_get_serial_sequence(" +
+                                   quote.literal(quote.qualified(request_.source_schema, t.pg.name)) + ", " +
+                                   quote.literal(pg_key) + ")");
+    if (!owned.empty() && owned[0][0]) {
+      std::vector<Row> last = query("SELECT last_value, is_called FROM " + *owned[0][0]);
+      if (!last.empty() && *last[0][1] == "t") seq = std::max(seq, static_cast<int64>(std::stoll(*last[0][0])));
+    }
+    std::string name = quote_sqlite_literal(t.sqlite_name);
+    db_->exec("DELETE FROM sqlite_sequence WHERE name = " + name + "; INSERT INTO sqlite_sequence (name, seq) VALUES (" +
+              name + ", " + std::to_string(seq) + ")");
+    t.notes.push_back("sqlite_sequence " + std::to_string(seq));
+  }
+
+  // --- indexes, triggers, views --------------------------------------------------------------
+
+  void create_indexes_triggers_and_views() {
+    std::set<std::string> exported;
+    for (const ExportTable &t : tables_)
+      if (t.recorded) exported.insert(t.sqlite_name);
+    for (const RecordedObject &o : objects_) {
+      if (o.type == "table") continue;
+      if (o.type != "view" && !exported.count(o.table_name)) continue;
+      if (sqlite3_exec(db_->handle(), o.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+        object_notes_.push_back(o.type + " " + o.name + " not recreated: " + sqlite3_errmsg(db_->handle()));
+    }
+    for (ExportTable &t : tables_)
+      if (!t.recorded && !t.sqlite_name.empty()) create_pg_indexes(t);
+  }
+
+  // A table made in PostgreSQL: its plain column indexes (constraints made theirs already).
+  void create_pg_indexes(ExportTable &t) {
+    for (const Row &r : query(
+             "SELECT i.relname, x.indisunique, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' "
+             "ORDER BY k.ord) FROM pg_catalog.unnest(x.indkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a "
+             "ON a.attrelid = x.indrelid AND a.attnum = k.n), x.indexprs IS NULL AND x.indpred IS NULL "
+             "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = " +
+             std::to_string(t.pg.relid) +
+             " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid) "
+             "ORDER BY i.relname")) {
+      if (*r[3] != "t") {
+        t.notes.push_back("index " + *r[0] + " has expressions or a predicate: not exported");
+        continue;
+      }
+      db_->exec(std::string(*r[1] == "t" ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + quote_sqlite_identifier(*r[0]) +
+                " ON " + quote_sqlite_identifier(t.sqlite_name) + " (" + *r[2] + ")");
+    }
+  }
+
+  void check_integrity() {
+    Statement check(db_->handle(), "PRAGMA integrity_check");
+    if (!check.step() || check.column_text(0) != "ok")
+      throw Error("XX001", "the exported SQLite file fails PRAGMA integrity_check",
+                  "SQLite said: " + check.column_text(0) + ".");
+  }
+
+  // --- report, verification, replacing the target --------------------------------------------
+
+  std::vector<ReportRow> report() {
+    PostgresQuoter quote;
+    std::vector<ReportRow> rows;
+    for (const ExportTable &t : tables_) {
+      ReportRow row;
+      row.table_name = t.sqlite_name;
+      row.target_table = quote.qualified(request_.source_schema, t.pg.name);
+      row.has_counts = !t.sqlite_name.empty();
+      row.rows = t.rows;
+      row.seconds = t.seconds;
+      for (const std::string &n : t.notes) row.detail += (row.detail.empty() ? "" : "; ") + n;
+      rows.push_back(row);
+    }
+    if (!object_notes_.empty()) {
+      ReportRow row;
+      for (const std::string &n : object_notes_) row.detail += (row.detail.empty() ? "" : "; ") + n;
+      rows.push_back(row);
+    }
+    return rows;
+  }
+
+  // Reads the new file back as hangar_verify reads a source, table by table.
+  void verify(std::vector<ReportRow> &rows) {
+    MigrationSource source;
+    source.path = palloc_string(temp_path_);
+    MigrationOptions options;
+    options.target_schema = request_.source_schema;
+    MigrationPlan plan;
+    build_plan(source, options, &plan);
+    sqlite3 *db = pg_guard([&] { return connection_acquire(source.path, source.server.busy_timeout_ms).handle(); });
+    PostgresQuoter quote;
+    for (ReportRow &row : rows) {
+      if (row.table_name.empty()) continue;
+      for (PlannedTable &planned : plan.tables) {
+        if (planned.sqlite_name != row.table_name) continue;
+        const ExportTable *t = nullptr;
+        for (const ExportTable &e : tables_)
+          if (e.sqlite_name == row.table_name) t = &e;
+        planned.pg_name = t->pg.name;  // the table it came from, whatever the planner would name it
+        for (PlannedColumn &c : planned.columns)
+          for (const PgColumn &pc : t->pg.columns) {
+            const RecordedColumn *rc = recorded_column(*t, pc.name);
+            if (rc ? rc->sqlite_name == c.sqlite_name : pc.name == c.sqlite_name) c.pg_name = pc.name;
+          }
+        ReportRow checked = verify_table(db, source, plan, planned);
+        row.verified = checked.verified;
+        if (!checked.detail.empty()) row.detail += (row.detail.empty() ? "" : "; ") + checked.detail;
+      }
+    }
+    const char *path = source.path;
+    pg_guard([&] { connection_close(path); });
+    for (const ReportRow &row : rows)
+      if (row.verified == 0)
+        throw Error("22000", "the exported table \"" + row.table_name + "\" does not match " + row.target_table,
+                    row.detail, "The target was left as it was.");
+  }
+
+  void replace_target() {
+    for (const char *suffix : {"-journal", "-wal", "-shm"}) unlink((target_ + suffix).c_str());
+    const char *from = palloc_string(temp_path_);
+    const char *to = palloc_string(target_);
+    pg_guard([&] { durable_rename(from, to, ERROR); });
+    renamed_ = true;
+  }
+
+  const ExportRequest &request_;
+  std::string target_;
+  std::string temp_path_;
+  bool renamed_ = false;
+  Oid namespace_oid_ = InvalidOid;
+  std::string recorded_source_;
+  std::vector<RecordedObject> objects_;
+  std::map<std::string, RecordedTable> recorded_;  // by target table name
+  std::vector<ExportTable> tables_;
+  std::vector<std::string> object_notes_;
+  std::unique_ptr<Database> db_;
+};
+
+}  // namespace
+
+std::vector<ReportRow> run_export(const ExportRequest &request) { return Export(request).run(); }
+
+}  // namespace hangar
