@@ -93,10 +93,6 @@ void bind_double(const ValueWriter *writer, sqlite3_stmt *stmt, int index, doubl
     check_bind(stmt, sqlite3_bind_double(stmt, index, v));
 }
 
-bool numeric_equal(Datum a, Datum b) {
-  return DatumGetInt32(DirectFunctionCall2(numeric_cmp, a, b)) == 0;
-}
-
 // numeric: an integer where it is one and fits, else a double where that is exact; a TEXT
 // column (or one with no affinity, which keeps text as it is) gets the exact text instead.
 void bind_numeric(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
@@ -104,22 +100,15 @@ void bind_numeric(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datu
   if (strcmp(text, "NaN") == 0) refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text, "SQLite stores NaN as NULL.");
   if (writer->affinity == Affinity::Text) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
   bool is_infinite = strcmp(text, "Infinity") == 0 || strcmp(text, "-Infinity") == 0;
-  if (!is_infinite) {
-    Datum truncated = DirectFunctionCall2(numeric_trunc, value, Int32GetDatum(0));
-    if (numeric_equal(truncated, value)) {
-      char *digits = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), truncated);
-      errno = 0;
-      long long integer = strtoll(digits, nullptr, 10);
-      if (errno == 0) return bind_integer(writer, stmt, index, integer);
-    }
+  // numeric_out spells digits[.digits]: whole when the fraction is all zeros.
+  const char *point = strchr(text, '.');
+  if (!is_infinite && (!point || strspn(point + 1, "0") == strlen(point + 1))) {
+    errno = 0;
+    long long integer = strtoll(text, nullptr, 10);
+    if (errno == 0) return bind_integer(writer, stmt, index, integer);
   }
   double d = strtod(text, nullptr);
-  char buffer[32];
-  bool exact = is_infinite ||
-               (std::isfinite(d) && numeric_equal(value, DirectFunctionCall3(numeric_in,
-                                                                           CStringGetDatum(write_shortest_scientific(d, buffer, sizeof buffer)),
-                                                                           ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1))));
-  if (exact) return bind_double(writer, stmt, index, d);
+  if (is_infinite || decimal_equals_double(text, d)) return bind_double(writer, stmt, index, d);
   if (writer->affinity == Affinity::Blob) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
   refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text,
          "SQLite would store it as a REAL (the column's affinity makes numbers REAL), and no double equals it.");
@@ -156,21 +145,24 @@ void check_year(const ValueWriter *writer, const DateTimeFields &f, const char *
            "SQLite's date functions and the app's datetime types handle years 1 to 9999 only.");
 }
 
+// The value's PostgreSQL text, for messages only (spelling it costs more than writing it).
+const char *timestamp_text(Datum value, bool with_zone) {
+  return DatumGetCString(with_zone ? DirectFunctionCall1(timestamptz_out, value) : DirectFunctionCall1(timestamp_out, value));
+}
+
 void bind_timestamp(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value, bool with_zone) {
   Timestamp ts = DatumGetTimestamp(value);
-  const char *text = with_zone ? DatumGetCString(DirectFunctionCall1(timestamptz_out, value))
-                               : DatumGetCString(DirectFunctionCall1(timestamp_out, value));
-  if (TIMESTAMP_NOT_FINITE(ts)) refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text, "SQLite has no infinite dates.");
+  if (TIMESTAMP_NOT_FINITE(ts))
+    refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, timestamp_text(value, with_zone), "SQLite has no infinite dates.");
   if (writer->form.storage == SQLITE_INTEGER || writer->form.storage == SQLITE_FLOAT)
     return bind_epoch(writer, stmt, index, ts);
   struct pg_tm tm;
   fsec_t fsec;
   int tzoff = 0;
-  pg_tz *zone = writer->timezone ? writer->timezone : pg_tzset("UTC");
-  if (timestamp2tm(ts, with_zone ? &tzoff : nullptr, &tm, &fsec, nullptr, with_zone ? zone : nullptr) != 0)
-    refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, text, "The timestamp is out of range.");
+  if (timestamp2tm(ts, with_zone ? &tzoff : nullptr, &tm, &fsec, nullptr, with_zone ? writer->timezone : nullptr) != 0)
+    refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, timestamp_text(value, with_zone), "The timestamp is out of range.");
   DateTimeFields f = fields_of(tm, fsec, tzoff);
-  check_year(writer, f, text);
+  if (f.year < 1 || f.year > 9999) check_year(writer, f, timestamp_text(value, with_zone));
   bind_string(writer, stmt, index, format_timestamp(f, writer->form, with_zone));
 }
 
@@ -206,7 +198,7 @@ void writer_init(ValueWriter *writer, Oid type_oid, Affinity affinity, const Sto
   writer->affinity = affinity;
   writer->form = form;
   writer->datetime_unit = column.datetime_unit;
-  writer->timezone = column.timezone ? column.timezone : server.timezone;
+  writer->timezone = column.timezone ? column.timezone : server.timezone ? server.timezone : pg_tzset("UTC");
   writer->utf8_database = GetDatabaseEncoding() == PG_UTF8;
   writer->table = table;
   writer->column = column.column_name;

@@ -24,7 +24,7 @@ struct ValueWriter {
   Affinity affinity;          // the SQLite column's, from its declared type
   StoredForm form;            // learned from a value the column holds
   DatetimeUnit datetime_unit; // for columns that hold epoch numbers
-  pg_tz *timezone;            // zone of timestamptz text; null means UTC
+  pg_tz *timezone;            // zone of timestamptz text (UTC unless an option says otherwise)
   bool utf8_database;
   FmgrInfo output;            // output function, for Numeric, Output and text types
   const char *table;          // SQLite names, for messages

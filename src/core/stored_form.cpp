@@ -1,12 +1,13 @@
 // Learning and writing a column's stored forms (see stored_form.hpp).
 #include "core/stored_form.hpp"
 
+#include <algorithm>
 #include <cctype>
-#include <cstdio>
 #include <cstdlib>
 #include <string_view>
 
 #include "core/cpp_only.hpp"
+#include "core/value_parse.hpp"
 
 namespace hangar {
 
@@ -41,32 +42,52 @@ void learn_time_of_day(std::string_view time, StoredForm &form) {
   if (zone_at != std::string_view::npos) form.zone = time[zone_at] == 'Z' ? StoredForm::Zone::Z : StoredForm::Zone::Offset;
 }
 
+// Writes value as width decimal digits, zero-padded; returns the end.
+char *put_digits(char *out, int value, int width) {
+  for (int i = width - 1; i >= 0; --i, value /= 10) out[i] = static_cast<char>('0' + value % 10);
+  return out + width;
+}
+
 // The fraction ".ffffff" a value needs in the form: fewer fixed digits only when exact.
-std::string fraction_text(int microsecond, int fraction_digits) {
+char *put_fraction(char *out, int microsecond, int fraction_digits) {
   int digits = fraction_digits;
   if (digits == kIsoFraction) digits = microsecond == 0 ? 0 : 6;
   int dropped = 1;
   for (int i = digits; i < 6; ++i) dropped *= 10;
   if (microsecond % dropped != 0) digits = 6, dropped = 1;
-  if (digits == 0) return "";
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, ".%0*d", digits, microsecond / dropped);
-  return buffer;
+  if (digits == 0) return out;
+  *out++ = '.';
+  return put_digits(out, microsecond / dropped, digits);
 }
 
-std::string zone_text(int offset_seconds, StoredForm::Zone zone) {
-  if (zone == StoredForm::Zone::None) return "";
-  if (zone == StoredForm::Zone::Z && offset_seconds == 0) return "Z";
+char *put_zone(char *out, int offset_seconds, StoredForm::Zone zone) {
+  if (zone == StoredForm::Zone::None) return out;
+  if (zone == StoredForm::Zone::Z && offset_seconds == 0) {
+    *out++ = 'Z';
+    return out;
+  }
   int minutes = std::abs(offset_seconds) / 60;
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', minutes / 60, minutes % 60);
-  return buffer;
+  *out++ = offset_seconds < 0 ? '-' : '+';
+  out = put_digits(out, minutes / 60, 2);
+  *out++ = ':';
+  return put_digits(out, minutes % 60, 2);
 }
 
-std::string clock_text(const DateTimeFields &value, const StoredForm &form) {
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%02d:%02d:%02d", value.hour, value.minute, value.second);
-  return buffer + fraction_text(value.microsecond, form.fraction_digits);
+char *put_date(char *out, const DateTimeFields &value) {
+  out = put_digits(out, value.year, 4);
+  *out++ = '-';
+  out = put_digits(out, value.month, 2);
+  *out++ = '-';
+  return put_digits(out, value.day, 2);
+}
+
+char *put_clock(char *out, const DateTimeFields &value, const StoredForm &form) {
+  out = put_digits(out, value.hour, 2);
+  *out++ = ':';
+  out = put_digits(out, value.minute, 2);
+  *out++ = ':';
+  out = put_digits(out, value.second, 2);
+  return put_fraction(out, value.microsecond, form.fraction_digits);
 }
 
 }  // namespace
@@ -88,26 +109,26 @@ StoredForm learn_stored_form(const SqliteValue &sample) {
 
 std::string format_date(const DateTimeFields &value) {
   char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02d", value.year, value.month, value.day);
-  return buffer;
+  return std::string(buffer, put_date(buffer, value));
 }
 
 std::string format_timestamp(const DateTimeFields &value, const StoredForm &form, bool with_zone) {
-  std::string text = format_date(value) + form.date_time_separator + clock_text(value, form);
-  if (with_zone) text += zone_text(value.utc_offset_seconds, form.zone);
-  return text;
+  char buffer[48];  // years have 4 digits here: callers keep them within 1 to 9999
+  char *end = put_date(buffer, value);
+  *end++ = form.date_time_separator;
+  end = put_clock(end, value, form);
+  if (with_zone) end = put_zone(end, value.utc_offset_seconds, form.zone);
+  return std::string(buffer, end);
 }
 
-std::string format_time(const DateTimeFields &value, const StoredForm &form) { return clock_text(value, form); }
+std::string format_time(const DateTimeFields &value, const StoredForm &form) {
+  char buffer[24];
+  return std::string(buffer, put_clock(buffer, value, form));
+}
 
 std::string format_uuid(const unsigned char bytes[16], const StoredForm &form) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string text;
-  for (int i = 0; i < 16; ++i) {
-    if (!form.uuid_hex && (i == 4 || i == 6 || i == 8 || i == 10)) text += '-';
-    text += kHex[bytes[i] >> 4];
-    text += kHex[bytes[i] & 15];
-  }
+  std::string text = format_uuid(bytes);
+  if (form.uuid_hex) text.erase(std::remove(text.begin(), text.end(), '-'), text.end());
   return text;
 }
 

@@ -3,6 +3,7 @@
 // would round or truncate (more fractional digits than a numeric scale, say).
 #include "core/value_parse.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
@@ -216,6 +217,80 @@ std::string shortest_float(float value) { return shortest_text(value); }
 char *write_shortest_scientific(double value, char *buffer, size_t size) {
   *std::to_chars(buffer, buffer + size - 1, value, std::chars_format::scientific).ptr = '\0';
   return buffer;
+}
+
+namespace {
+
+// A decimal's significant digits (no leading or trailing zeros) and the power of ten of the
+// first; no more than a double's shortest text can have, and a few to spare.
+struct Significand {
+  bool negative = false;
+  int count = 0;
+  long exponent = 0;
+  char digits[24];
+};
+
+// False when the text is not a plain decimal or has more significant digits than fit.
+bool significand_of(std::string_view s, Significand *out) {
+  size_t i = 0;
+  if (i < s.size() && (s[i] == '+' || s[i] == '-')) out->negative = s[i++] == '-';
+  long point_power = -1;  // power of ten of the next fraction digit
+  long integer_digits = 0;
+  bool seen_point = false, any_digit = false;
+  long first_power = 0;
+  int pending_zeros = 0;  // zeros after the last non-zero digit, kept until a non-zero follows
+  for (; i < s.size(); ++i) {
+    char c = s[i];
+    if (c == '.' && !seen_point) {
+      seen_point = true;
+      continue;
+    }
+    if (c < '0' || c > '9') break;
+    any_digit = true;
+    long power = seen_point ? point_power-- : integer_digits++;
+    if (c == '0') {
+      if (out->count > 0) ++pending_zeros;
+      continue;
+    }
+    if (out->count == 0) first_power = power;
+    while (pending_zeros > 0) {
+      if (out->count >= static_cast<int>(sizeof out->digits)) return false;
+      out->digits[out->count++] = '0', --pending_zeros;
+    }
+    if (out->count >= static_cast<int>(sizeof out->digits)) return false;
+    out->digits[out->count++] = c;
+  }
+  if (!any_digit) return false;
+  long exponent = 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool negative = false;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) negative = s[i++] == '-';
+    if (i >= s.size()) return false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i) {
+      exponent = exponent * 10 + (s[i] - '0');
+      if (exponent > 100000) return false;
+    }
+    if (negative) exponent = -exponent;
+  }
+  if (i != s.size()) return false;
+  // An integer digit's position counts from the left (0, 1, ...); a fraction digit's is already its
+  // power of ten (-1, -2, ...).
+  if (out->count > 0) out->exponent = (first_power >= 0 ? integer_digits - 1 - first_power : first_power) + exponent;
+  return true;
+}
+
+}  // namespace
+
+bool decimal_equals_double(std::string_view decimal, double value) {
+  if (!std::isfinite(value)) return false;
+  char buffer[32];
+  Significand a, b;
+  if (!significand_of(decimal, &a) || !significand_of(write_shortest_scientific(value, buffer, sizeof buffer), &b))
+    return false;
+  if (a.count == 0 || b.count == 0) return a.count == b.count;  // zero, either sign
+  return a.negative == b.negative && a.exponent == b.exponent && a.count == b.count &&
+         std::equal(a.digits, a.digits + a.count, b.digits);
 }
 
 ParseStatus parse_decimal_shape(std::string_view text, DecimalShape *out) {

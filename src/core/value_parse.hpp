@@ -22,6 +22,10 @@ enum class ParseStatus { Ok, Invalid, OutOfRange };
 
 // "[ws][+-]digits[ws]" into int64.
 ParseStatus parse_int64(std::string_view text, int64_t *out);
+// Whether a plain decimal literal ("-12.50", "1e20") is exactly the number whose shortest text
+// is this double's: SQLite storing the double gives the app the same decimal back.
+bool decimal_equals_double(std::string_view decimal, double value);
+
 // A float literal or Infinity/-Infinity/NaN (any case, "inf" too), surrounding blanks allowed.
 ParseStatus parse_double(std::string_view text, double *out);
 // true/false/t/f/1/0, any case, surrounding blanks allowed.

@@ -174,3 +174,21 @@ TEST(Hash64, SeparatesNearbyInputs) {
   }
   EXPECT_NE(hash64_combine(1, 2), hash64_combine(2, 1));
 }
+
+TEST(DecimalEqualsDouble, SameDecimalBackFromSqlite) {
+  EXPECT_TRUE(decimal_equals_double("19.99", 19.99));
+  EXPECT_TRUE(decimal_equals_double("19.990", 19.99));
+  EXPECT_TRUE(decimal_equals_double("0.1", 0.1));
+  EXPECT_TRUE(decimal_equals_double("-0.000125", -0.000125));
+  EXPECT_TRUE(decimal_equals_double("100000000000000000000", 1e20));
+  EXPECT_TRUE(decimal_equals_double("1e20", 1e20));
+  EXPECT_TRUE(decimal_equals_double("0.00", 0.0));
+  EXPECT_TRUE(decimal_equals_double("-0", 0.0));
+  EXPECT_TRUE(decimal_equals_double("1500", 1500.0));
+  EXPECT_FALSE(decimal_equals_double("0.1000000000000000055511151231257827", 0.1));
+  EXPECT_FALSE(decimal_equals_double("12345678901234567890.12", 12345678901234567890.12));
+  EXPECT_FALSE(decimal_equals_double("19.99", -19.99));
+  EXPECT_FALSE(decimal_equals_double("1999", 199.9));
+  EXPECT_FALSE(decimal_equals_double("abc", 1.0));
+  EXPECT_FALSE(decimal_equals_double("1", std::numeric_limits<double>::infinity()));
+}
