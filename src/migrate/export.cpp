@@ -425,6 +425,7 @@ class Export {
       pg_columns.push_back(pc);
       affinities.push_back(affinity_of(sc.declared_type));
       forms.push_back(stored_form_of(rc));
+      if (!rc && pc->type_oid == UUIDOID) forms.back().uuid_hex = true;  // CHAR(32), as SQLAlchemy's Uuid
       select += (select.empty() ? "" : ", ") + quote.ident(pc->name);
     }
     std::string insert = insert_sql(t.sqlite_name, sqlite_columns, false, {});
