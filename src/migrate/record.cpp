@@ -9,6 +9,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 
 extern "C" {
 #include "executor/spi.h"
@@ -37,81 +38,106 @@ std::map<std::string, int64_t> read_sqlite_sequence(sqlite3 *db) {
   return sequences;
 }
 
+// Rows for one INSERT ... VALUES, sent a few hundred at a time (a migration may have thousands of
+// tables), as the catalog's owner.
+class InsertBatch {
+ public:
+  explicit InsertBatch(std::string insert) : insert_(std::move(insert)) {}
+
+  void add(const std::string &tuple) {
+    values_ += (values_.empty() ? "" : ", ") + tuple;
+    if (++count_ == kRowsPerStatement) flush();
+  }
+
+  void flush() {
+    if (values_.empty()) return;
+    const char *text = palloc_string(insert_ + " VALUES " + values_);
+    pg_guard([&] { spi_run_as_bookkeeping_owner("migrations", text); });
+    values_.clear();
+    count_ = 0;
+  }
+
+ private:
+  static constexpr int kRowsPerStatement = 500;
+  std::string insert_;
+  std::string values_;
+  int count_ = 0;
+};
+
 class Recorder {
  public:
   Recorder(sqlite3 *db, int64 run_id) : db_(db), run_(std::to_string(run_id)) {}
 
   void record(const char *source_path, const MigrationPlan &plan) {
-    run("INSERT INTO hangar.migrations (run_id, source_path, target_schema) VALUES (" + run_ + ", " +
-        quote_.literal(source_path) + ", " + quote_.literal(plan.schema) + ")");
+    InsertBatch migration("INSERT INTO hangar.migrations (run_id, source_path, target_schema)");
+    migration.add("(" + run_ + ", " + quote_.literal(source_path) + ", " + quote_.literal(plan.schema) + ")");
+    migration.flush();
     record_objects();
     std::map<std::string, int64_t> sequences = read_sqlite_sequence(db_);
+    std::map<std::pair<std::string, std::string>, std::string> types = column_types(plan);
+    InsertBatch tables("INSERT INTO hangar.migrated_tables (run_id, sqlite_name, target_table, sqlite_sequence)");
+    InsertBatch columns("INSERT INTO hangar.migrated_columns (run_id, sqlite_table, position, sqlite_name, "
+                        "target_column, target_type, sample_type, sample)");
+    for (const PlannedTable &t : plan.tables) {
+      if (t.is_view) continue;
+      auto seq = sequences.find(t.sqlite_name);
+      tables.add("(" + run_ + ", " + quote_.literal(t.sqlite_name) + ", " + quote_.literal(t.pg_name) + ", " +
+                 (seq == sequences.end() ? std::string("NULL") : std::to_string(seq->second)) + ")");
+    }
+    tables.flush();
     for (const PlannedTable &t : plan.tables)
-      if (!t.is_view) record_table(plan, t, sequences);
+      if (!t.is_view) record_columns(t, types, &columns);
+    columns.flush();
   }
 
  private:
-  void run(const std::string &sql) {
-    const char *text = palloc_string(sql);
-    pg_guard([&] { spi_run_as_bookkeeping_owner("migrations", text); });
-  }
-
   void record_objects() {
     Statement objects(db_, "SELECT type, name, tbl_name, sql FROM sqlite_schema "
                            "WHERE sql IS NOT NULL AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY rowid");
-    std::string values;
+    InsertBatch batch("INSERT INTO hangar.migrated_objects (run_id, position, type, name, table_name, sql)");
     int position = 0;
-    while (objects.step()) {
-      values += std::string(values.empty() ? "" : ", ") + "(" + run_ + ", " + std::to_string(++position) + ", " +
-                quote_.literal(objects.column_text(0)) + ", " + quote_.literal(objects.column_text(1)) + ", " +
-                quote_.literal(objects.column_text(2)) + ", " + quote_.literal(objects.column_text(3)) + ")";
-    }
-    if (!values.empty())
-      run("INSERT INTO hangar.migrated_objects (run_id, position, type, name, table_name, sql) VALUES " + values);
+    while (objects.step())
+      batch.add("(" + run_ + ", " + std::to_string(++position) + ", " + quote_.literal(objects.column_text(0)) + ", " +
+                quote_.literal(objects.column_text(1)) + ", " + quote_.literal(objects.column_text(2)) + ", " +
+                quote_.literal(objects.column_text(3)) + ")");
+    batch.flush();
   }
 
-  // Each column's type as PostgreSQL spells it (format_type), by column name.
-  std::map<std::string, std::string> column_types(const MigrationPlan &plan, const PlannedTable &t) {
-    std::map<std::string, std::string> types;
-    Oid relid = target_relid(plan, t);
-    if (!OidIsValid(relid)) return types;
-    const char *sql = palloc_string("SELECT attname, pg_catalog.format_type(atttypid, atttypmod) FROM "
-                                    "pg_catalog.pg_attribute WHERE attrelid = " + std::to_string(relid) +
-                                    " AND attnum > 0 AND NOT attisdropped");
+  // Every column's type as PostgreSQL spells it (format_type), by table and column name, read in
+  // one query over the target schema.
+  std::map<std::pair<std::string, std::string>, std::string> column_types(const MigrationPlan &plan) {
+    std::map<std::pair<std::string, std::string>, std::string> types;
+    const char *sql = palloc_string(
+        "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+        "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE n.nspname = " + quote_.literal(plan.schema) +
+        " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped");
     uint64 rows = 0;
     char **cells = nullptr;
     pg_guard([&] {
       // not read-only: the tables were created by this transaction, after its snapshot
-      if (SPI_execute(sql, false, 0) != SPI_OK_SELECT) elog(ERROR, "could not read the columns of a migrated table");
+      if (SPI_execute(sql, false, 0) != SPI_OK_SELECT) elog(ERROR, "could not read the columns of the migrated tables");
       rows = SPI_processed;
-      cells = static_cast<char **>(palloc(sizeof(char *) * (2 * rows + 1)));
+      cells = static_cast<char **>(palloc(sizeof(char *) * (3 * rows + 1)));
       for (uint64 i = 0; i < rows; ++i)
-        for (int j = 0; j < 2; ++j) cells[2 * i + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
+        for (int j = 0; j < 3; ++j) cells[3 * i + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
     });
-    for (uint64 i = 0; i < rows; ++i) types[cells[2 * i]] = cells[2 * i + 1];
+    for (uint64 i = 0; i < rows; ++i) types[{cells[3 * i], cells[3 * i + 1]}] = cells[3 * i + 2];
     return types;
   }
 
-  void record_table(const MigrationPlan &plan, const PlannedTable &t, const std::map<std::string, int64_t> &sequences) {
-    auto seq = sequences.find(t.sqlite_name);
-    run("INSERT INTO hangar.migrated_tables (run_id, sqlite_name, target_table, sqlite_sequence) VALUES (" + run_ +
-        ", " + quote_.literal(t.sqlite_name) + ", " + quote_.literal(t.pg_name) + ", " +
-        (seq == sequences.end() ? std::string("NULL") : std::to_string(seq->second)) + ")");
-    std::map<std::string, std::string> types = column_types(plan, t);
-    std::string values;
+  void record_columns(const PlannedTable &t, const std::map<std::pair<std::string, std::string>, std::string> &types,
+                      InsertBatch *batch) {
     for (size_t i = 0; i < t.columns.size(); ++i) {
       const PlannedColumn &c = t.columns[i];
-      auto type = types.find(c.pg_name);
+      auto type = types.find({t.pg_name, c.pg_name});
       std::string sample_type = "NULL", sample = "NULL";
       if (has_form_to_learn(c.pg_type)) newest_value(t, c.sqlite_name, &sample_type, &sample);
-      values += std::string(values.empty() ? "" : ", ") + "(" + run_ + ", " + quote_.literal(t.sqlite_name) + ", " +
-                std::to_string(i + 1) + ", " + quote_.literal(c.sqlite_name) + ", " + quote_.literal(c.pg_name) +
-                ", " + quote_.literal(type == types.end() ? c.pg_type : type->second) + ", " + sample_type + ", " +
-                sample + ")";
+      batch->add("(" + run_ + ", " + quote_.literal(t.sqlite_name) + ", " + std::to_string(i + 1) + ", " +
+                 quote_.literal(c.sqlite_name) + ", " + quote_.literal(c.pg_name) + ", " +
+                 quote_.literal(type == types.end() ? c.pg_type : type->second) + ", " + sample_type + ", " + sample +
+                 ")");
     }
-    if (!values.empty())
-      run("INSERT INTO hangar.migrated_columns (run_id, sqlite_table, position, sqlite_name, target_column, "
-          "target_type, sample_type, sample) VALUES " + values);
   }
 
   // The column's newest value (by rowid where the table has one), as SQL literals of its

@@ -40,3 +40,4 @@ dump hangar_e2e | sed "s/DEFAULT timezone('utc'::text, now())/DEFAULT now()/" >"
 diff -u "$work/golden.sql" "$work/migrated.sql" || fail "pg_dump differs from the schema Alembic creates"
 echo "e2e: pg_dump of the migrated schema equals the one Alembic creates on PostgreSQL"
 for db in hangar_e2e hangar_e2e_golden; do dropdb "$db"; done
+bash "$here/rollback.sh"  # the way back: hangar_export, then the app on SQLite again
