@@ -3,6 +3,8 @@
 // an exact decimal check and then numeric_in; other types go through their input function.
 #include "convert/value_convert.hpp"
 
+#include "convert/row_context.hpp"
+
 extern "C" {
 #include "catalog/pg_type.h"
 #include "common/int.h"
@@ -562,6 +564,28 @@ ConvertKind kind_for_type(Oid type_oid) {
 }
 
 }  // namespace
+
+void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
+                         const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot) {
+  ErrorContextCallback error_context;
+  error_context.callback = row_error_context;
+  error_context.arg = row;
+  error_context.previous = error_context_stack;
+  error_context_stack = &error_context;
+  int natts = slot->tts_tupleDescriptor->natts;
+  memset(slot->tts_isnull, true, sizeof(bool) * natts);
+  for (int i = 0; i < ncolumns; ++i) {
+    row->current_column = i;
+    int attindex = attnums[i] - 1;
+    ConversionFailure failure;
+    if (!convert_value(&converters[i], read_sqlite_value(stmt, i), &slot->tts_values[attindex],
+                       &slot->tts_isnull[attindex], &failure))
+      raise_conversion_failure(failure);
+  }
+  row->current_column = -1;
+  error_context_stack = error_context.previous;
+  ExecStoreVirtualTuple(slot);
+}
 
 void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,
                     const ServerOptions &server) {

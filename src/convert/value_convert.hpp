@@ -10,6 +10,10 @@
 #include "core/sqlite_value.hpp"
 #include "pg/common.hpp"
 
+extern "C" {
+#include "executor/tuptable.h"
+}
+
 namespace hangar {
 
 enum class ConvertKind {
@@ -48,6 +52,13 @@ bool convert_value(const ColumnConverter *conv, const SqliteValue &v, Datum *val
                    ConversionFailure *failure);
 
 [[noreturn]] void raise_conversion_failure(const ConversionFailure &failure);
+
+struct RowContext;  // convert/row_context.hpp
+// Converts the first ncolumns values of the statement's current row into the slot's attributes
+// attnums (1-based; every other attribute NULL) and stores the slot as a virtual tuple. A value
+// that does not convert raises, named by row's error context (table, column, rowid).
+void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
+                         const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot);
 
 // The value as a short printable text for messages: 'text', 42, 1.5, x'00ff...', NULL.
 char *describe_sqlite_value(const SqliteValue &v);

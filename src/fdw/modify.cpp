@@ -309,29 +309,6 @@ const char *unwritable_reason(const char *path) {
                      from_read_snapshot);
 }
 
-// Converts the RETURNING row into slot.
-void store_returned_row(ModifyState *state, TupleTableSlot *slot) {
-  ExecClearTuple(slot);
-  int natts = slot->tts_tupleDescriptor->natts;
-  memset(slot->tts_isnull, true, sizeof(bool) * natts);
-  ErrorContextCallback error_context;
-  error_context.callback = row_error_context;
-  error_context.arg = &state->row;
-  error_context.previous = error_context_stack;
-  error_context_stack = &error_context;
-  for (int i = 0; i < state->nreturned; ++i) {
-    state->row.current_column = i;
-    int attindex = state->returned_attnums[i] - 1;
-    ConversionFailure failure;
-    if (!convert_value(&state->converters[i], read_sqlite_value(state->stmt, i), &slot->tts_values[attindex],
-                       &slot->tts_isnull[attindex], &failure))
-      raise_conversion_failure(failure);
-  }
-  state->row.current_column = -1;
-  error_context_stack = error_context.previous;
-  ExecStoreVirtualTuple(slot);
-}
-
 // Runs the bound statement; true when it wrote a row (whose RETURNING values are then in slot).
 bool run_statement(ModifyState *state, TupleTableSlot *slot) {
   sqlite3 *db = sqlite3_db_handle(state->stmt);
@@ -340,7 +317,10 @@ bool run_statement(ModifyState *state, TupleTableSlot *slot) {
   bool wrote = false;
   if (rc == SQLITE_ROW) {
     wrote = true;
-    if (state->nreturned > 0) store_returned_row(state, slot);
+    if (state->nreturned > 0) {
+      ExecClearTuple(slot);
+      store_converted_row(state->stmt, state->nreturned, state->returned_attnums, state->converters, &state->row, slot);
+    }
     while ((rc = sqlite3_step(state->stmt)) == SQLITE_ROW) {
     }
   } else if (rc == SQLITE_DONE) {
@@ -389,6 +369,21 @@ bool has_sqlite_sequence(sqlite3 *db) {
   sqlite3_finalize(stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE) report_sqlite_error(db, rc, "could not read the SQLite schema");
   return rc == SQLITE_ROW;
+}
+
+// One row of INSERT, UPDATE or DELETE: the new row's values (INSERT, UPDATE), then the row's
+// identity from the plan's junk columns (UPDATE, DELETE). Returns the slot with the RETURNING
+// values, or nullptr when SQLite wrote no row (ON CONFLICT DO NOTHING, a row already gone).
+TupleTableSlot *write_row(ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot) {
+  ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
+  CHECK_FOR_INTERRUPTS();
+  MemoryContextReset(state->row_context);
+  MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
+  if (state->operation != CMD_DELETE) bind_new_row(state, slot);
+  if (state->operation != CMD_INSERT) bind_row_identity(state, plan_slot, state->nbound + 1);
+  bool wrote = run_statement(state, slot);
+  MemoryContextSwitchTo(old_context);
+  return wrote ? slot : nullptr;
 }
 
 void check_updatable(Relation rel, CmdType operation) {
@@ -578,43 +573,15 @@ void hangarBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo, L
 }
 
 TupleTableSlot *hangarExecForeignInsert(EState *, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *) {
-  return pg_entry([&]() -> TupleTableSlot * {
-    ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
-    CHECK_FOR_INTERRUPTS();
-    MemoryContextReset(state->row_context);
-    MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-    bind_new_row(state, slot);
-    bool wrote = run_statement(state, slot);
-    MemoryContextSwitchTo(old_context);
-    return wrote ? slot : nullptr;
-  });
+  return pg_entry([&] { return write_row(rinfo, slot, nullptr); });
 }
 
 TupleTableSlot *hangarExecForeignUpdate(EState *, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot) {
-  return pg_entry([&]() -> TupleTableSlot * {
-    ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
-    CHECK_FOR_INTERRUPTS();
-    MemoryContextReset(state->row_context);
-    MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-    bind_new_row(state, slot);
-    bind_row_identity(state, plan_slot, state->nbound + 1);
-    bool wrote = run_statement(state, slot);
-    MemoryContextSwitchTo(old_context);
-    return wrote ? slot : nullptr;
-  });
+  return pg_entry([&] { return write_row(rinfo, slot, plan_slot); });
 }
 
 TupleTableSlot *hangarExecForeignDelete(EState *, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot) {
-  return pg_entry([&]() -> TupleTableSlot * {
-    ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
-    CHECK_FOR_INTERRUPTS();
-    MemoryContextReset(state->row_context);
-    MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-    bind_row_identity(state, plan_slot, 1);
-    bool wrote = run_statement(state, slot);
-    MemoryContextSwitchTo(old_context);
-    return wrote ? slot : nullptr;
-  });
+  return pg_entry([&] { return write_row(rinfo, slot, plan_slot); });
 }
 
 void hangarEndForeignModify(EState *, ResultRelInfo *rinfo) {

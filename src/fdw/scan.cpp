@@ -138,27 +138,8 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
 
     MemoryContextReset(state->row_context);
     MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-    ErrorContextCallback error_context;
-    error_context.callback = row_error_context;
-    error_context.arg = &state->row;
-    error_context.previous = error_context_stack;
-    error_context_stack = &error_context;
-
-    int natts = slot->tts_tupleDescriptor->natts;
-    memset(slot->tts_isnull, true, sizeof(bool) * natts);
-    for (int i = 0; i < state->ncolumns; ++i) {
-      state->row.current_column = i;
-      int attindex = state->attnums[i] - 1;
-      ConversionFailure failure;
-      if (!convert_value(&state->converters[i], read_sqlite_value(state->stmt, i), &slot->tts_values[attindex],
-                         &slot->tts_isnull[attindex], &failure))
-        raise_conversion_failure(failure);
-    }
-    state->row.current_column = -1;
-
-    error_context_stack = error_context.previous;
+    store_converted_row(state->stmt, state->ncolumns, state->attnums, state->converters, &state->row, slot);
     MemoryContextSwitchTo(old_context);
-    ExecStoreVirtualTuple(slot);
     if (state->has_rowid && state->rowid.type == SQLITE_INTEGER) rowid_to_tid(state->rowid.integer, &slot->tts_tid);
     return slot;
   });
