@@ -37,6 +37,11 @@ CREATE TABLE ex.missions (
 CREATE INDEX ix_missions_started_at ON ex.missions (started_at);
 INSERT INTO ex.missions (ship_id, title, reward, started_at, done) VALUES (1, 'Patrol', 100.5, '2025-06-01 12:00+02', true);
 UPDATE ex.alembic_version SET version_num = '4a0b2d8e9f10';
+-- and that Alembic revision renamed an index and a unique constraint and added a CHECK
+DROP INDEX ex.ix_ships_pilot_id;
+CREATE INDEX ix_ships_pilot ON ex.ships (pilot_id);
+ALTER TABLE ex.pilots RENAME CONSTRAINT uq_pilots_name TO uq_pilots_display_name;
+ALTER TABLE ex.ships ADD CONSTRAINT ck_ships_mass_positive CHECK (mass > 0);
 
 -- who may, and bad arguments
 CREATE ROLE regress_export_plain;
@@ -86,9 +91,14 @@ SELECT count(*) AS tables FROM hangar_export('ex', :'out_db', if_exists => 'repl
 ALTER TABLE ex.ships ALTER COLUMN model TYPE text;
 SELECT regress_error($$SELECT * FROM hangar_export('ex', '$$ || current_setting('regress.fixtures') || $$/exported.db', if_exists => 'replace')$$);
 ALTER TABLE ex.ships ALTER COLUMN model TYPE varchar(40);
-ALTER TABLE ex.pilots DROP COLUMN status;  -- SQLite's CHECK names it
+ALTER TABLE ex.audit DROP COLUMN note;  -- the app's trigger uses it
 SELECT regress_error($$SELECT * FROM hangar_export('ex', '$$ || current_setting('regress.fixtures') || $$/exported.db', if_exists => 'replace')$$);
 \! cd "$PG_ABS_BUILDDIR/results/fixtures" && cmp exported.db exported.before && ls exported.db* && echo "the target is unchanged"
+-- a column nothing of the app's uses is dropped with its table rebuilt
+ALTER TABLE ex.audit ADD COLUMN note text;
+ALTER TABLE ex.pilots DROP COLUMN wallet;
+SELECT table_name, rows_copied, verified, detail FROM hangar_export('ex', :'out_db', if_exists => 'replace') WHERE table_name = 'pilots';
+\! sqlite3 "$PG_ABS_BUILDDIR/results/fixtures/exported.db" "SELECT sql FROM sqlite_schema WHERE name = 'pilots'; SELECT * FROM pilots ORDER BY id"
 
 -- a schema never migrated gets the DDL SQLAlchemy emits on SQLite
 CREATE SCHEMA fresh;

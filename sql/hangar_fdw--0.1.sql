@@ -57,9 +57,10 @@ CREATE TABLE hangar.migrated_tables (
   sqlite_name text NOT NULL,
   target_table name NOT NULL,
   sqlite_sequence bigint,
+  constraints text NOT NULL,
   PRIMARY KEY (run_id, sqlite_name)
 );
-COMMENT ON TABLE hangar.migrated_tables IS 'each migrated table, the table it became, and its sqlite_sequence row (AUTOINCREMENT)';
+COMMENT ON TABLE hangar.migrated_tables IS 'each migrated table, the table it became, its sqlite_sequence row (AUTOINCREMENT), and its constraints as the migration made them (so hangar_export sees later changes)';
 CREATE TABLE hangar.migrated_columns (
   run_id bigint NOT NULL,
   sqlite_table text NOT NULL,
@@ -67,6 +68,7 @@ CREATE TABLE hangar.migrated_columns (
   sqlite_name text NOT NULL,
   target_column name NOT NULL,
   target_type text NOT NULL,
+  target_not_null boolean NOT NULL,
   sample_type text,
   sample text,
   PRIMARY KEY (run_id, sqlite_table, position),

@@ -30,11 +30,13 @@ extern "C" {
 #include <map>
 #include <memory>
 #include <optional>
+#include <regex>
 #include <set>
 #include <string>
 #include <vector>
 
 #include "convert/value_write.hpp"
+#include "core/ddl_parser.hpp"
 #include "core/migration_planner.hpp"
 #include "core/schema_reader.hpp"
 #include "core/sqlite_db.hpp"
@@ -81,12 +83,14 @@ std::vector<Row> query(const std::string &sql, bool as_owner = false) {
 
 struct RecordedColumn {
   std::string sqlite_name, target_column, target_type;
+  bool target_not_null = false;
   std::optional<std::string> sample_type, sample;
 };
 
 struct RecordedTable {
   std::string sqlite_name, target_table;
   std::optional<int64> sqlite_sequence;
+  std::string constraints;  // as the migration made them (constraints_signature_query)
   std::vector<RecordedColumn> columns;
 };
 
@@ -212,22 +216,27 @@ class Export {
                                   " ORDER BY position",
                               true))
       objects_.push_back({*r[0], *r[1], *r[2], *r[3]});
-    for (const Row &r : query("SELECT sqlite_name, target_table, sqlite_sequence FROM hangar.migrated_tables WHERE "
-                              "run_id = " + run,
+    for (const Row &r : query("SELECT sqlite_name, target_table, sqlite_sequence, constraints FROM "
+                              "hangar.migrated_tables WHERE run_id = " + run,
                               true)) {
-      RecordedTable t{*r[0], *r[1], std::nullopt, {}};
+      RecordedTable t{*r[0], *r[1], std::nullopt, *r[3], {}};
       if (r[2]) t.sqlite_sequence = std::stoll(*r[2]);
       recorded_[t.target_table] = t;
     }
-    for (const Row &r : query("SELECT sqlite_table, sqlite_name, target_column, target_type, sample_type, sample FROM "
-                              "hangar.migrated_columns WHERE run_id = " + run + " ORDER BY sqlite_table, position",
+    for (const Row &r : query("SELECT sqlite_table, sqlite_name, target_column, target_type, target_not_null, "
+                              "sample_type, sample FROM hangar.migrated_columns WHERE run_id = " + run +
+                                  " ORDER BY sqlite_table, position",
                               true))
       for (auto &entry : recorded_)
-        if (entry.second.sqlite_name == *r[0]) entry.second.columns.push_back({*r[1], *r[2], *r[3], r[4], r[5]});
+        if (entry.second.sqlite_name == *r[0])
+          entry.second.columns.push_back({*r[1], *r[2], *r[3], *r[4] == "t", r[5], r[6]});
   }
 
   void load_pg_tables() {
     std::string nsp = std::to_string(namespace_oid_);
+    PostgresQuoter quote;
+    for (const Row &r : query(constraints_signature_query(quote.literal(request_.source_schema))))
+      current_constraints_[*r[0]] = *r[1];
     std::vector<PgTable> found;
     for (const Row &r : query("SELECT c.oid, c.relname FROM pg_catalog.pg_class c WHERE c.relnamespace = " + nsp +
                               " AND c.relkind IN ('r', 'p') AND NOT c.relispartition ORDER BY c.relname")) {
@@ -294,32 +303,33 @@ class Export {
       return;
     }
     if (!original) {
-      if (t.recorded) t.recorded = nullptr;
-      db_->exec(sqlalchemy_create_table(t));
+      t.recorded = nullptr;
+      create_rendered(t, nullptr);
       t.notes.push_back("made in PostgreSQL: created as SQLAlchemy creates it on SQLite");
       return;
     }
-    db_->exec(original->sql);
-    // Columns dropped, retyped or added in PostgreSQL since the migration.
+    check_types_unchanged(t);
+    std::vector<std::string> dropped;
+    bool nullability_changed = false;
     for (const RecordedColumn &c : t.recorded->columns) {
       const PgColumn *now = pg_column(t, c.target_column);
-      if (!now) {
-        std::string sql = "ALTER TABLE " + quote_sqlite_identifier(t.sqlite_name) + " DROP COLUMN " +
-                          quote_sqlite_identifier(c.sqlite_name);
-        if (sqlite3_exec(db_->handle(), sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
-          throw Error("0A000", "column \"" + c.sqlite_name + "\" of table \"" + t.sqlite_name +
-                                   "\" was dropped in PostgreSQL, and SQLite cannot drop it",
-                      std::string("SQLite said: ") + sqlite3_errmsg(db_->handle()) + ".",
-                      "Drop it from the SQLite schema by hand (a table rebuild), or export into a new file and "
-                      "compare.");
-        t.notes.push_back("column " + c.sqlite_name + " dropped (as in PostgreSQL)");
-      } else if (now->type != c.target_type) {
-        throw Error("0A000", "column \"" + c.target_column + "\" of table \"" + t.pg.name + "\" changed type in "
-                                 "PostgreSQL from " + c.target_type + " to " + now->type +
-                                 ", which the SQLite table it came from cannot express",
-                    "SQLite cannot change a column's declared type without rebuilding the table.");
-      }
+      if (!now) dropped.push_back(c.sqlite_name);
+      nullability_changed = nullability_changed || (now && now->not_null != c.target_not_null);
     }
+    check_no_app_object_uses(t, dropped);
+    if (!dropped.empty() || nullability_changed || current_constraints_[t.pg.name] != t.recorded->constraints) {
+      // Columns dropped, NOT NULL or constraints changed in PostgreSQL since the migration (an
+      // Alembic revision, say): the table is written anew, as Alembic's batch mode rebuilds a
+      // table on SQLite, keeping the app's column definitions and taking the columns, NOT NULL
+      // and constraints PostgreSQL has now.
+      TableDefinition definition = parse_create_table(original->sql);
+      create_rendered(t, &definition);
+      for (const std::string &name : dropped) t.notes.push_back("column " + name + " dropped (as in PostgreSQL)");
+      t.notes.push_back("table rebuilt with the columns and constraints PostgreSQL has now");
+      return;
+    }
+    db_->exec(original->sql);
+    // Columns added in PostgreSQL since the migration.
     for (const PgColumn &c : t.pg.columns) {
       if (recorded_column(t, c.name)) continue;
       db_->exec("ALTER TABLE " + quote_sqlite_identifier(t.sqlite_name) + " ADD COLUMN " +
@@ -328,6 +338,39 @@ class Export {
                         std::string(c.not_null ? "; NOT NULL not kept: SQLite adds a column NOT NULL only with a "
                                                  "default)"
                                                : ")"));
+    }
+  }
+
+  // A column dropped in PostgreSQL that the app's own triggers or views still use: SQLite would
+  // take them and fail when they run, so the export refuses by name.
+  void check_no_app_object_uses(const ExportTable &t, const std::vector<std::string> &dropped) const {
+    if (dropped.empty()) return;
+    for (const RecordedObject &o : objects_) {
+      if (o.type != "trigger" && o.type != "view") continue;
+      std::vector<Token> tokens = tokenize_sql(o.sql);
+      bool names_table = false;
+      for (const Token &token : tokens) names_table = names_table || (token.is_name() && identifier_equals(token, t.sqlite_name));
+      if (!names_table) continue;
+      for (const std::string &column : dropped)
+        for (const Token &token : tokens)
+          if (token.is_name() && identifier_equals(token, column))
+            throw Error("0A000", "column \"" + column + "\" of table \"" + t.sqlite_name +
+                                     "\" was dropped in PostgreSQL, but the app's " + o.type + " \"" + o.name +
+                                     "\" uses it",
+                        "hangar_export recreates the app's triggers and views as written.",
+                        "Change or drop the " + o.type + " to match (in the app's schema), or keep the column.");
+    }
+  }
+
+  // A column whose type PostgreSQL changed has no declared type in the app's SQLite schema.
+  void check_types_unchanged(const ExportTable &t) const {
+    for (const RecordedColumn &c : t.recorded->columns) {
+      const PgColumn *now = pg_column(t, c.target_column);
+      if (now && now->type != c.target_type)
+        throw Error("0A000", "column \"" + c.target_column + "\" of table \"" + t.pg.name + "\" changed type in "
+                                 "PostgreSQL from " + c.target_type + " to " + now->type +
+                                 ", which the SQLite table it came from cannot express",
+                    "SQLite cannot change a column's declared type without rebuilding the table.");
     }
   }
 
@@ -344,51 +387,235 @@ class Export {
     return nullptr;
   }
 
-  // CREATE TABLE as SQLAlchemy emits it on SQLite: its types, NOT NULL, the primary key as a table
-  // constraint (an integer key becomes INTEGER, the rowid), named UNIQUE constraints and foreign
-  // keys to tables of the same schema.
-  std::string sqlalchemy_create_table(ExportTable &t) {
-    std::string rel = std::to_string(t.pg.relid);
-    std::vector<Row> constraints = query(
-        "SELECT c.conname, c.contype, "
-        "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) FROM "
-        "pg_catalog.unnest(c.conkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.conrelid "
-        "AND a.attnum = k.n), "
-        "p.relname, p.relnamespace = " + std::to_string(namespace_oid_) + ", "
-        "(SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' ORDER BY k.ord) FROM "
-        "pg_catalog.unnest(c.confkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = c.confrelid "
-        "AND a.attnum = k.n), c.confdeltype, c.confupdtype "
-        "FROM pg_catalog.pg_constraint c LEFT JOIN pg_catalog.pg_class p ON p.oid = c.confrelid "
-        "WHERE c.conrelid = " + rel + " AND c.contype IN ('p', 'u', 'f') "
-        "ORDER BY pg_catalog.strpos('puf', c.contype::text), c.conname");
-    std::string primary_key_column;
-    for (const Row &c : constraints)
-      if (*c[1] == "p" && c[2]->find(',') == std::string::npos) primary_key_column = *c[2];
-    std::string sql = "CREATE TABLE " + quote_sqlite_identifier(t.pg.name) + " (";
-    bool first = true;
-    for (const PgColumn &c : t.pg.columns) {
-      bool integer_key = quote_sqlite_identifier(c.name) == primary_key_column ||
-                         c.name == primary_key_column;
-      integer_key = integer_key && (c.type_oid == INT2OID || c.type_oid == INT4OID || c.type_oid == INT8OID);
-      sql += std::string(first ? "\n\t" : ", \n\t") + quote_sqlite_identifier(c.name) + " " +
-             (integer_key ? "INTEGER" : sqlalchemy_type(c)) + (c.not_null ? " NOT NULL" : "");
-      first = false;
+  // SQLite's names for a PostgreSQL table and its columns: the recorded ones, else the same.
+  std::string sqlite_column_name(const ExportTable &t, const std::string &pg_name) const {
+    const RecordedColumn *c = recorded_column(t, pg_name);
+    return c ? c->sqlite_name : pg_name;
+  }
+  const ExportTable *export_table(const std::string &pg_name) const {
+    for (const ExportTable &t : tables_)
+      if (t.pg.name == pg_name) return &t;
+    return nullptr;
+  }
+
+  std::string sqlite_column_list(const ExportTable &t, const std::vector<std::string> &pg_names) const {
+    std::string list;
+    for (const std::string &n : pg_names) list += (list.empty() ? "" : ", ") + quote_sqlite_identifier(sqlite_column_name(t, n));
+    return list;
+  }
+
+  struct PgConstraint {
+    std::string name, kind;
+    std::vector<std::string> columns;
+    std::optional<std::string> parent;  // FOREIGN KEY: the parent table in this schema
+    std::vector<std::string> parent_columns;
+    std::string on_delete, on_update, definition;
+    bool deferrable = false, deferred = false;
+  };
+
+  static std::vector<std::string> split_names(const std::optional<std::string> &joined) {
+    std::vector<std::string> names;
+    if (!joined) return names;
+    size_t start = 0;
+    for (size_t at; (at = joined->find('\x1f', start)) != std::string::npos; start = at + 1)
+      names.push_back(joined->substr(start, at - start));
+    names.push_back(joined->substr(start));
+    return names;
+  }
+
+  std::vector<PgConstraint> pg_constraints(const ExportTable &t) {
+    auto names = [](const char *keys, const char *rel) {
+      return std::string("(SELECT pg_catalog.string_agg(a.attname, E'\\x1f' ORDER BY k.ord) FROM pg_catalog.unnest(c.") +
+             keys + ") WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a ON a.attrelid = c." + rel +
+             " AND a.attnum = k.n)";
+    };
+    std::vector<PgConstraint> constraints;
+    for (const Row &r : query("SELECT c.conname, c.contype, " + names("conkey", "conrelid") + ", CASE WHEN p.relnamespace = " +
+                              std::to_string(namespace_oid_) + " THEN p.relname END, " + names("confkey", "confrelid") +
+                              ", c.confdeltype, c.confupdtype, c.condeferrable, c.condeferred, "
+                              "pg_catalog.pg_get_constraintdef(c.oid) FROM pg_catalog.pg_constraint c "
+                              "LEFT JOIN pg_catalog.pg_class p ON p.oid = c.confrelid WHERE c.conrelid = " +
+                              std::to_string(t.pg.relid) + " AND c.contype IN ('p', 'u', 'c', 'f') "
+                              "ORDER BY pg_catalog.strpos('pucf', c.contype::text), c.conname")) {
+      PgConstraint c;
+      c.name = *r[0];
+      c.kind = *r[1];
+      c.columns = split_names(r[2]);
+      c.parent = r[3];
+      c.parent_columns = split_names(r[4]);
+      c.on_delete = *r[5];
+      c.on_update = *r[6];
+      c.deferrable = *r[7] == "t";
+      c.deferred = *r[8] == "t";
+      c.definition = *r[9];
+      constraints.push_back(std::move(c));
     }
-    for (const Row &c : constraints) {
-      const std::string &kind = *c[1];
-      if (kind == "p") {
-        sql += ", \n\tPRIMARY KEY (" + *c[2] + ")";
-      } else if (kind == "u") {
-        sql += ", \n\tCONSTRAINT " + quote_sqlite_identifier(*c[0]) + " UNIQUE (" + *c[2] + ")";
-      } else if (c[3] && *c[4] == "t") {
-        sql += ", \n\tCONSTRAINT " + quote_sqlite_identifier(*c[0]) + " FOREIGN KEY(" + *c[2] + ") REFERENCES " +
-               quote_sqlite_identifier(*c[3]) + " (" + *c[5] + ")" + referential_action(" ON DELETE ", *c[6]) +
-               referential_action(" ON UPDATE ", *c[7]);
+    return constraints;
+  }
+
+  // CREATE TABLE for a table made in PostgreSQL (original null), as SQLAlchemy emits it on
+  // SQLite, or for a migrated table whose constraints changed since (original: its parsed DDL,
+  // whose column definitions are kept as the app wrote them). Columns, NOT NULL and constraints
+  // are PostgreSQL's now. A CHECK keeps the app's own text where the app named it so, and one
+  // on an enum column is kept as the app wrote it; other CHECKs are translated from PostgreSQL's
+  // text, and one SQLite does not take is left out and reported.
+  void create_rendered(ExportTable &t, const TableDefinition *original) {
+    std::vector<PgConstraint> constraints = pg_constraints(t);
+    std::vector<std::string> translated_checks;
+    std::string sql = render_table(t, original, constraints, true, &translated_checks);
+    if (sqlite3_exec(db_->handle(), sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK) return;
+    if (translated_checks.empty()) db_->exec(sql);  // raises SQLite's error
+    translated_checks.clear();
+    db_->exec(render_table(t, original, constraints, false, &translated_checks));
+    for (const std::string &name : translated_checks)
+      t.notes.push_back("CHECK " + name + " not exported: SQLite does not read its PostgreSQL text");
+  }
+
+  std::string render_table(const ExportTable &t, const TableDefinition *original,
+                           const std::vector<PgConstraint> &constraints, bool with_translated_checks,
+                           std::vector<std::string> *translated_checks) const {
+    const PgConstraint *primary_key = nullptr;
+    for (const PgConstraint &c : constraints)
+      if (c.kind == "p") primary_key = &c;
+    auto original_column = [&](const std::string &sqlite_name) -> const ColumnDefinition * {
+      if (!original) return nullptr;
+      for (const ColumnDefinition &c : original->columns)
+        if (c.name == sqlite_name) return &c;
+      return nullptr;
+    };
+    bool column_level_key = false;
+    std::vector<std::string> lines;
+    for (const PgColumn &c : t.pg.columns) {
+      std::string sqlite_name = sqlite_column_name(t, c.name);
+      const ColumnDefinition *def = original_column(sqlite_name);
+      bool single_key = primary_key && primary_key->columns.size() == 1 && primary_key->columns[0] == c.name;
+      bool integer = c.type_oid == INT2OID || c.type_oid == INT4OID || c.type_oid == INT8OID;
+      std::string line = quote_sqlite_identifier(sqlite_name);
+      std::string type = def ? def->type : single_key && integer ? "INTEGER" : sqlalchemy_type(c);
+      if (!type.empty()) line += " " + type;
+      if (def && def->autoincrement && single_key) {
+        line += " PRIMARY KEY AUTOINCREMENT";
+        column_level_key = true;
+      }
+      if (c.not_null) line += " NOT NULL";
+      if (def && !def->default_value.empty()) {
+        std::string value = tokens_text(def->default_value);
+        line += " DEFAULT " + (def->default_value.size() == 1 ? value : "(" + value + ")");
+      }
+      if (def && !def->collation.empty()) line += " COLLATE " + def->collation;
+      if (def && !def->generated.empty())
+        line += " GENERATED ALWAYS AS (" + tokens_text(def->generated) + ")" + (def->generated_stored ? " STORED" : " VIRTUAL");
+      lines.push_back(line);
+    }
+    auto original_named = [&](const std::string &name) -> const TableConstraint * {
+      if (!original) return nullptr;
+      for (const TableConstraint &c : original->constraints)
+        if (!c.name.empty() && c.name == name) return &c;
+      return nullptr;
+    };
+    auto name_clause = [&](const PgConstraint &c) {
+      // unnamed in the app's DDL stays unnamed (PostgreSQL made the name up); named ones keep it
+      bool from_app = original_named(c.name) != nullptr || !recorded_constraint(t, c.name);
+      return from_app ? "CONSTRAINT " + quote_sqlite_identifier(c.name) + " " : std::string();
+    };
+    for (const PgConstraint &c : constraints) {
+      if (c.kind == "p") {
+        // SQLAlchemy leaves a primary key unnamed; only the app's own name is kept
+        std::string name = original_named(c.name) ? "CONSTRAINT " + quote_sqlite_identifier(c.name) + " " : "";
+        if (!column_level_key) lines.push_back(name + "PRIMARY KEY (" + sqlite_column_list(t, c.columns) + ")");
+      } else if (c.kind == "u") {
+        lines.push_back(name_clause(c) + "UNIQUE (" + sqlite_column_list(t, c.columns) + ")");
+      } else if (c.kind == "f") {
+        const ExportTable *parent = c.parent ? export_table(*c.parent) : nullptr;
+        if (!parent || parent->sqlite_name.empty()) continue;  // reported below
+        lines.push_back(name_clause(c) + "FOREIGN KEY(" + sqlite_column_list(t, c.columns) + ") REFERENCES " +
+                        quote_sqlite_identifier(parent->sqlite_name) + " (" + sqlite_column_list(*parent, c.parent_columns) +
+                        ")" + referential_action(" ON DELETE ", c.on_delete) + referential_action(" ON UPDATE ", c.on_update) +
+                        (c.deferrable ? (c.deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE INITIALLY IMMEDIATE") : ""));
+      } else if (const TableConstraint *mine = original_named(c.name); mine && mine->kind == ConstraintKind::Check) {
+        lines.push_back("CONSTRAINT " + quote_sqlite_identifier(c.name) + " CHECK (" + tokens_text(mine->check) + ")");
       } else {
-        t.notes.push_back("foreign key " + *c[0] + " references another schema: not exported");
+        translated_checks->push_back(c.name);
+        if (with_translated_checks)
+          lines.push_back(name_clause(c) + "CHECK (" + sqlite_check_expression(c.definition) + ")");
       }
     }
-    return sql + "\n)";
+    // An enum column's CHECK: PostgreSQL holds it as the enum type, the app's DDL as a CHECK.
+    if (original)
+      for (const TableConstraint &c : original->constraints)
+        if (c.kind == ConstraintKind::Check && !has_constraint(constraints, c.name) && checks_enum_column(t, c))
+          lines.push_back((c.name.empty() ? "" : "CONSTRAINT " + quote_sqlite_identifier(c.name) + " ") + "CHECK (" +
+                          tokens_text(c.check) + ")");
+    std::string sql = "CREATE TABLE " + quote_sqlite_identifier(t.sqlite_name) + " (";
+    for (size_t i = 0; i < lines.size(); ++i) sql += (i ? ", \n\t" : "\n\t") + lines[i];
+    sql += "\n)";
+    if (original && original->without_rowid) sql += " WITHOUT ROWID";
+    return sql;
+  }
+
+  bool recorded_constraint(const ExportTable &t, const std::string &name) const {
+    if (!t.recorded) return false;
+    const std::string &all = t.recorded->constraints;
+    for (size_t start = 0; start < all.size();) {
+      size_t end = all.find('\n', start);
+      std::string line = all.substr(start, end == std::string::npos ? std::string::npos : end - start);
+      if (line.size() > 2 && line.compare(2, name.size() + 1, name + " ") == 0) return true;
+      if (end == std::string::npos) break;
+      start = end + 1;
+    }
+    return false;
+  }
+
+  static bool has_constraint(const std::vector<PgConstraint> &constraints, const std::string &name) {
+    for (const PgConstraint &c : constraints)
+      if (!name.empty() && c.name == name) return true;
+    return false;
+  }
+
+  bool checks_enum_column(const ExportTable &t, const TableConstraint &check) const {
+    for (const Token &token : check.check)
+      for (const PgColumn &c : t.pg.columns)
+        if (c.max_enum_label > 0 && identifier_equals(token, sqlite_column_name(t, c.name))) return true;
+    return false;
+  }
+
+  static bool identifier_equals(const Token &token, const std::string &name) {
+    const std::string &text = token.value;
+    return text.size() == name.size() &&
+           std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
+  }
+
+  // Whether the text is one parenthesized expression, "(...)" with the first parenthesis closing last.
+  static bool enclosed_in_parentheses(const std::string &text) {
+    if (text.size() < 2 || text.front() != '(' || text.back() != ')') return false;
+    int depth = 0;
+    bool quoted = false;
+    for (size_t i = 0; i < text.size(); ++i) {
+      char c = text[i];
+      if (c == '\'') quoted = !quoted;
+      if (quoted) continue;
+      depth += c == '(' ? 1 : c == ')' ? -1 : 0;
+      if (depth == 0 && i + 1 < text.size()) return false;
+    }
+    return depth == 0;
+  }
+
+  // A CHECK's PostgreSQL text ("CHECK ((price >= (0)::numeric))") as SQLite reads it: without its
+  // casts, and with "= ANY (ARRAY[...])" as IN. SQLite itself decides whether it takes the result.
+  static std::string sqlite_check_expression(const std::string &definition) {
+    static const std::regex kNotValid(R"( NOT VALID$)");
+    static const std::regex kCast(R"(::(\"[^\"]+\"|[a-z_][a-z0-9_]*)( (varying|precision|without time zone|with time zone))*(\([0-9, ]+\))?(\[\])?)");
+    // "x = ANY (ARRAY[...])", or with the array in its own parentheses once its cast is gone
+    static const std::regex kAny(R"( = ANY \((?:ARRAY\[([^\]]*)\]|\(ARRAY\[([^\]]*)\]\))\))");
+    static const std::regex kAll(R"( <> ALL \((?:ARRAY\[([^\]]*)\]|\(ARRAY\[([^\]]*)\]\))\))");
+    std::string e = std::regex_replace(definition, kNotValid, "");
+    if (e.rfind("CHECK ", 0) == 0) e = e.substr(6);
+    // PostgreSQL writes CHECK ((a >= 0)): one pair for CHECK, one around the expression
+    for (int pair = 0; pair < 2 && enclosed_in_parentheses(e); ++pair) e = e.substr(1, e.size() - 2);
+    e = std::regex_replace(e, kCast, "");
+    e = std::regex_replace(e, kAny, " IN ($1$2)");
+    e = std::regex_replace(e, kAll, " NOT IN ($1$2)");
+    return e;
   }
 
   static std::string referential_action(const char *clause, const std::string &code) {
@@ -559,36 +786,49 @@ class Export {
 
   // --- indexes, triggers, views --------------------------------------------------------------
 
+  // The app's indexes, triggers and views as written, then the indexes PostgreSQL has that the
+  // app did not (made or renamed there since): an index dropped in PostgreSQL stays dropped.
   void create_indexes_triggers_and_views() {
     std::set<std::string> exported;
     for (const ExportTable &t : tables_)
       if (t.recorded) exported.insert(t.sqlite_name);
+    std::set<std::string> pg_indexes;
+    for (const Row &r : query("SELECT relname FROM pg_catalog.pg_class WHERE relkind = 'i' AND relnamespace = " +
+                              std::to_string(namespace_oid_)))
+      pg_indexes.insert(*r[0]);
+    std::set<std::string> app_indexes;
     for (const RecordedObject &o : objects_) {
       if (o.type == "table") continue;
       if (o.type != "view" && !exported.count(o.table_name)) continue;
+      if (o.type == "index") {
+        app_indexes.insert(o.name);
+        if (!pg_indexes.count(o.name)) continue;
+      }
       if (sqlite3_exec(db_->handle(), o.sql.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
         object_notes_.push_back(o.type + " " + o.name + " not recreated: " + sqlite3_errmsg(db_->handle()));
     }
     for (ExportTable &t : tables_)
-      if (!t.recorded && !t.sqlite_name.empty()) create_pg_indexes(t);
+      if (!t.sqlite_name.empty()) create_pg_indexes(t, app_indexes);
   }
 
-  // A table made in PostgreSQL: its plain column indexes (constraints made theirs already).
-  void create_pg_indexes(ExportTable &t) {
+  // The table's PostgreSQL indexes the app's schema lacks: plain column indexes (constraints made
+  // theirs already).
+  void create_pg_indexes(ExportTable &t, const std::set<std::string> &app_indexes) {
     for (const Row &r : query(
-             "SELECT i.relname, x.indisunique, (SELECT pg_catalog.string_agg(pg_catalog.quote_ident(a.attname), ', ' "
+             "SELECT i.relname, x.indisunique, (SELECT pg_catalog.string_agg(a.attname, E'\\x1f' "
              "ORDER BY k.ord) FROM pg_catalog.unnest(x.indkey) WITH ORDINALITY k(n, ord) JOIN pg_catalog.pg_attribute a "
              "ON a.attrelid = x.indrelid AND a.attnum = k.n), x.indexprs IS NULL AND x.indpred IS NULL "
              "FROM pg_catalog.pg_index x JOIN pg_catalog.pg_class i ON i.oid = x.indexrelid WHERE x.indrelid = " +
              std::to_string(t.pg.relid) +
              " AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint c WHERE c.conindid = x.indexrelid) "
              "ORDER BY i.relname")) {
+      if (app_indexes.count(*r[0])) continue;
       if (*r[3] != "t") {
         t.notes.push_back("index " + *r[0] + " has expressions or a predicate: not exported");
         continue;
       }
       db_->exec(std::string(*r[1] == "t" ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + quote_sqlite_identifier(*r[0]) +
-                " ON " + quote_sqlite_identifier(t.sqlite_name) + " (" + *r[2] + ")");
+                " ON " + quote_sqlite_identifier(t.sqlite_name) + " (" + sqlite_column_list(t, split_names(r[2])) + ")");
     }
   }
 
@@ -676,6 +916,7 @@ class Export {
   std::map<std::string, RecordedTable> recorded_;  // by target table name
   std::vector<ExportTable> tables_;
   std::vector<std::string> object_notes_;
+  std::map<std::string, std::string> current_constraints_;  // by table, as constraints_signature_query gives them
   std::unique_ptr<Database> db_;
 };
 

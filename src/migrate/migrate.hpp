@@ -204,6 +204,10 @@ std::vector<ReportRow> verify_migration(const char *source, const MigrationOptio
 // One table's rows against the table the plan maps it to (counts and checksums).
 ReportRow verify_table(sqlite3 *db, const MigrationSource &source, const MigrationPlan &plan, const PlannedTable &t);
 
+// record.cpp: for each table of a schema (the literal schema_literal), its constraints as one
+// text (kind, name and definition of each, by name): equal texts mean the same constraints.
+std::string constraints_signature_query(const std::string &schema_literal);
+
 // export.cpp: hangar_export
 struct ExportRequest {
   const char *source_schema;

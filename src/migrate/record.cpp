@@ -74,15 +74,18 @@ class Recorder {
     migration.flush();
     record_objects();
     std::map<std::string, int64_t> sequences = read_sqlite_sequence(db_);
-    std::map<std::pair<std::string, std::string>, std::string> types = column_types(plan);
-    InsertBatch tables("INSERT INTO hangar.migrated_tables (run_id, sqlite_name, target_table, sqlite_sequence)");
+    auto types = column_types(plan);
+    std::map<std::string, std::string> constraints = constraint_signatures(plan);
+    InsertBatch tables(
+        "INSERT INTO hangar.migrated_tables (run_id, sqlite_name, target_table, sqlite_sequence, constraints)");
     InsertBatch columns("INSERT INTO hangar.migrated_columns (run_id, sqlite_table, position, sqlite_name, "
-                        "target_column, target_type, sample_type, sample)");
+                        "target_column, target_type, target_not_null, sample_type, sample)");
     for (const PlannedTable &t : plan.tables) {
       if (t.is_view) continue;
       auto seq = sequences.find(t.sqlite_name);
       tables.add("(" + run_ + ", " + quote_.literal(t.sqlite_name) + ", " + quote_.literal(t.pg_name) + ", " +
-                 (seq == sequences.end() ? std::string("NULL") : std::to_string(seq->second)) + ")");
+                 (seq == sequences.end() ? std::string("NULL") : std::to_string(seq->second)) + ", " +
+                 quote_.literal(constraints[t.pg_name]) + ")");
     }
     tables.flush();
     for (const PlannedTable &t : plan.tables)
@@ -103,30 +106,50 @@ class Recorder {
     batch.flush();
   }
 
-  // Every column's type as PostgreSQL spells it (format_type), by table and column name, read in
-  // one query over the target schema.
-  std::map<std::pair<std::string, std::string>, std::string> column_types(const MigrationPlan &plan) {
-    std::map<std::pair<std::string, std::string>, std::string> types;
-    const char *sql = palloc_string(
-        "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
-        "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-        "WHERE n.nspname = " + quote_.literal(plan.schema) +
-        " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped");
+  // Rows of a catalog query on the tables this transaction created (not read-only: they were
+  // created after its snapshot), as text.
+  std::vector<std::vector<std::string>> catalog_rows(const std::string &sql, int ncols) {
+    const char *text = palloc_string(sql);
     uint64 rows = 0;
     char **cells = nullptr;
     pg_guard([&] {
-      // not read-only: the tables were created by this transaction, after its snapshot
-      if (SPI_execute(sql, false, 0) != SPI_OK_SELECT) elog(ERROR, "could not read the columns of the migrated tables");
+      if (SPI_execute(text, false, 0) != SPI_OK_SELECT) elog(ERROR, "could not read the catalog of the migrated tables");
       rows = SPI_processed;
-      cells = static_cast<char **>(palloc(sizeof(char *) * (3 * rows + 1)));
+      cells = static_cast<char **>(palloc(sizeof(char *) * (ncols * rows + 1)));
       for (uint64 i = 0; i < rows; ++i)
-        for (int j = 0; j < 3; ++j) cells[3 * i + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
+        for (int j = 0; j < ncols; ++j)
+          cells[ncols * i + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
     });
-    for (uint64 i = 0; i < rows; ++i) types[{cells[3 * i], cells[3 * i + 1]}] = cells[3 * i + 2];
+    std::vector<std::vector<std::string>> result(rows);
+    for (uint64 i = 0; i < rows; ++i)
+      for (int j = 0; j < ncols; ++j) result[i].push_back(cells[ncols * i + j] ? cells[ncols * i + j] : "");
+    return result;
+  }
+
+  std::map<std::string, std::string> constraint_signatures(const MigrationPlan &plan) {
+    std::map<std::string, std::string> signatures;
+    for (const auto &row : catalog_rows(constraints_signature_query(quote_.literal(plan.schema)), 2))
+      signatures[row[0]] = row[1];
+    return signatures;
+  }
+
+  // Every column's type as PostgreSQL spells it (format_type) and whether it is NOT NULL ("t" or
+  // "f"), by table and column name, read in one query over the target schema.
+  std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> column_types(const MigrationPlan &plan) {
+    std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> types;
+    for (const auto &row : catalog_rows(
+             "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull "
+             "FROM pg_catalog.pg_attribute a "
+             "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+             "WHERE n.nspname = " + quote_.literal(plan.schema) +
+                 " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
+             4))
+      types[{row[0], row[1]}] = {row[2], row[3]};
     return types;
   }
 
-  void record_columns(const PlannedTable &t, const std::map<std::pair<std::string, std::string>, std::string> &types,
+  void record_columns(const PlannedTable &t,
+                      const std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> &types,
                       InsertBatch *batch) {
     for (size_t i = 0; i < t.columns.size(); ++i) {
       const PlannedColumn &c = t.columns[i];
@@ -135,8 +158,9 @@ class Recorder {
       if (has_form_to_learn(c.pg_type)) newest_value(t, c.sqlite_name, &sample_type, &sample);
       batch->add("(" + run_ + ", " + quote_.literal(t.sqlite_name) + ", " + std::to_string(i + 1) + ", " +
                  quote_.literal(c.sqlite_name) + ", " + quote_.literal(c.pg_name) + ", " +
-                 quote_.literal(type == types.end() ? c.pg_type : type->second) + ", " + sample_type + ", " + sample +
-                 ")");
+                 quote_.literal(type == types.end() ? c.pg_type : type->second.first) + ", " +
+                 (type != types.end() && type->second.second == "t" ? "true" : "false") + ", " + sample_type + ", " +
+                 sample + ")");
     }
   }
 
@@ -159,6 +183,13 @@ class Recorder {
 };
 
 }  // namespace
+
+std::string constraints_signature_query(const std::string &schema_literal) {
+  return "SELECT c.relname, pg_catalog.string_agg(pg_catalog.concat_ws(' ', k.contype, k.conname, "
+         "pg_catalog.pg_get_constraintdef(k.oid)), E'\\n' ORDER BY k.conname) FROM pg_catalog.pg_constraint k "
+         "JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+         "WHERE n.nspname = " + schema_literal + " AND k.contype IN ('p', 'u', 'c', 'f') GROUP BY c.relname";
+}
 
 void record_migration(sqlite3 *db, int64 run_id, const char *source_path, const MigrationPlan &plan) {
   Recorder(db, run_id).record(source_path, plan);
