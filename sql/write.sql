@@ -179,6 +179,19 @@ SELECT regress_error($$INSERT INTO tags VALUES ('e', 1, 'locked out')$$);
 INSERT INTO tags VALUES ('e', 1, 'after the lock');
 SELECT count(*) FROM tags WHERE name = 'e';
 
+-- COPY into a foreign table, and rows routed into a foreign partition, write every column
+\! printf 'copy\t1\tcopied\ncopy\t2\t\\N\n' > "$PG_ABS_BUILDDIR/results/fixtures/copy.tsv"
+\set copy_file :fixtures '/copy.tsv'
+COPY tags FROM :'copy_file';
+SELECT * FROM tags WHERE name = 'copy' ORDER BY position;
+CREATE TABLE w_parted (id int, value numeric, amount numeric, label float8) PARTITION BY RANGE (id);
+CREATE TABLE w_parted_local PARTITION OF w_parted FOR VALUES FROM (0) TO (100);
+ALTER TABLE w_parted ATTACH PARTITION w_measures FOR VALUES FROM (100) TO (200);
+INSERT INTO w_parted VALUES (5, 1, 1, 1), (150, 2.5, 3, 4) RETURNING *, tableoid::regclass;
+\! sqlite3 "$PG_ABS_BUILDDIR/results/fixtures/write_app.db" "SELECT id, quote(value), quote(amount), quote(label) FROM measures WHERE id >= 100"
+ALTER TABLE w_parted DETACH PARTITION w_measures;
+DROP TABLE w_parted;
+
 RESET search_path;
 DROP SCHEMA w CASCADE;
 DROP SERVER w_app CASCADE;

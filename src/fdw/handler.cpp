@@ -1,5 +1,5 @@
-// The handler: hangar_fdw's FdwRoutine: scans, writes through updatable foreign tables, TRUNCATE
-// and IMPORT FOREIGN SCHEMA.
+// The handler: hangar_fdw's FdwRoutine: scans, writes through updatable foreign tables (COPY and
+// rows routed into a foreign partition too), TRUNCATE and IMPORT FOREIGN SCHEMA.
 #include "fdw/hangar_fdw.hpp"
 
 #include "pg/error_bridge.hpp"
@@ -27,6 +27,8 @@ Datum hangar_fdw_handler(PG_FUNCTION_ARGS) {
     routine->ExecForeignUpdate = hangar::hangarExecForeignUpdate;
     routine->ExecForeignDelete = hangar::hangarExecForeignDelete;
     routine->EndForeignModify = hangar::hangarEndForeignModify;
+    routine->BeginForeignInsert = hangar::hangarBeginForeignInsert;
+    routine->EndForeignInsert = hangar::hangarEndForeignInsert;
     routine->ExplainForeignModify = hangar::hangarExplainForeignModify;
     routine->ExecForeignTruncate = hangar::hangarExecForeignTruncate;
     routine->ImportForeignSchema = hangar::hangarImportForeignSchema;

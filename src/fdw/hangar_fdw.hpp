@@ -36,6 +36,8 @@ TupleTableSlot *hangarExecForeignInsert(EState *estate, ResultRelInfo *rinfo, Tu
 TupleTableSlot *hangarExecForeignUpdate(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot);
 TupleTableSlot *hangarExecForeignDelete(EState *estate, ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot);
 void hangarEndForeignModify(EState *estate, ResultRelInfo *rinfo);
+void hangarBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo);
+void hangarEndForeignInsert(EState *estate, ResultRelInfo *rinfo);
 void hangarExplainForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo, List *fdw_private, int subplan_index,
                                 ExplainState *es);
 void hangarExecForeignTruncate(List *rels, DropBehavior behavior, bool restart_seqs);

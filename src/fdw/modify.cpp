@@ -376,6 +376,7 @@ bool has_sqlite_sequence(sqlite3 *db) {
 // values, or nullptr when SQLite wrote no row (ON CONFLICT DO NOTHING, a row already gone).
 TupleTableSlot *write_row(ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTableSlot *plan_slot) {
   ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
+  if (!state) elog(ERROR, "hangar_fdw: a write to foreign table \"%s\" was not begun", RelationGetRelationName(rinfo->ri_RelationDesc));
   CHECK_FOR_INTERRUPTS();
   MemoryContextReset(state->row_context);
   MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
@@ -388,6 +389,138 @@ TupleTableSlot *write_row(ResultRelInfo *rinfo, TupleTableSlot *slot, TupleTable
 
 void check_updatable(Relation rel, CmdType operation) {
   if (!foreign_table_write_options(RelationGetRelid(rel)).updatable) refuse_not_updatable(RelationGetRelid(rel), operation);
+}
+
+// fdw_private of one foreign table's writes: the SQLite statement and the columns it binds and
+// returns. given: the columns the statement names (INSERT, UPDATE); all_columns: every column
+// (COPY and tuple routing, which have no statement).
+List *plan_modify(Relation rel, CmdType operation, Bitmapset *given, bool all_columns, bool returning,
+                bool do_nothing) {
+  check_updatable(rel, operation);
+  WriteTableInfo *info = read_write_table_info(RelationGetRelid(rel));
+  TupleDesc desc = RelationGetDescr(rel);
+
+  // The columns the statement writes.
+  List *bound = NIL;
+  List *affinities = NIL;
+  if (operation == CMD_INSERT || operation == CMD_UPDATE) {
+    for (int i = 0; i < desc->natts; ++i) {
+      Form_pg_attribute att = TupleDescAttr(desc, i);
+      if (att->attisdropped) continue;
+      bool written = all_columns || bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, given) ||
+                     (operation == CMD_INSERT && (att->atthasdef || att->attgenerated));
+      if (!written) continue;
+      int column = sqlite_column_index(info, rel, att->attnum);
+      if (is_generated(info, column)) refuse_generated(info, column);
+      bound = lappend_int(bound, att->attnum);
+      affinities = lappend_int(affinities, info->affinities[column]);
+    }
+  }
+  List *identity = operation == CMD_INSERT ? NIL : row_identity_attnums(info, rel);
+  List *returned = NIL;
+  if (returning)
+    for (int i = 0; i < desc->natts; ++i)
+      if (!TupleDescAttr(desc, i)->attisdropped) returned = lappend_int(returned, TupleDescAttr(desc, i)->attnum);
+
+  // SQLite names of those columns, then the statement.
+  int nbound = list_length(bound), nidentity = list_length(identity), nreturned = list_length(returned);
+  const char **names = static_cast<const char **>(palloc(sizeof(char *) * (nbound + nidentity + nreturned + 1)));
+  int n = 0;
+  ListCell *cell;
+  foreach (cell, bound) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
+  bool by_rowid = info->rowid_name[0] != '\0';
+  if (!by_rowid)
+    foreach (cell, identity) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
+  foreach (cell, returned) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
+  if (do_nothing && nbound == 0)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("hangar_fdw cannot insert a row of defaults with ON CONFLICT DO NOTHING"),
+                    errdetail("SQLite has no ON CONFLICT clause for INSERT ... DEFAULT VALUES.")));
+  char *sql;
+  {
+    // C++ objects live only in this block; its only PostgreSQL call cannot raise.
+    std::vector<std::string> columns(names, names + nbound);
+    RowLocator locator;
+    if (by_rowid)
+      locator.rowid_name = info->rowid_name;
+    else
+      locator.key_columns.assign(names + nbound, names + nbound + (operation == CMD_INSERT ? 0 : nidentity));
+    int first_returned = nbound + (by_rowid || operation == CMD_INSERT ? 0 : nidentity);
+    std::vector<std::string> returned_names(names + first_returned, names + first_returned + nreturned);
+    std::string text = operation == CMD_INSERT ? insert_sql(info->name, columns, do_nothing, returned_names)
+                       : operation == CMD_UPDATE ? update_sql(info->name, columns, locator, returned_names)
+                                                 : delete_sql(info->name, locator, returned_names);
+    sql = palloc_string(text);
+  }
+  List *result = NIL;
+  result = lappend(result, makeString(sql));
+  result = lappend(result, bound);
+  result = lappend(result, affinities);
+  result = lappend(result, identity);
+  result = lappend(result, returned);
+  return result;
+}
+
+void begin_modify(ResultRelInfo *rinfo, List *fdw_private, CmdType operation, Plan *subplan) {
+  Relation rel = rinfo->ri_RelationDesc;
+  Oid relid = RelationGetRelid(rel);
+  ServerOptions server = server_options(GetForeignTable(relid)->serverid);
+  WriteTableInfo *info = read_write_table_info(relid);
+  sqlite3 *db = connection_acquire_for_write(server.database, server.busy_timeout_ms).handle();
+
+  ModifyState *state = static_cast<ModifyState *>(palloc0(sizeof(ModifyState)));
+  state->operation = operation;
+  state->table = info->name;
+  List *bound = static_cast<List *>(list_nth(fdw_private, kModifyBoundAttrs));
+  List *affinities = static_cast<List *>(list_nth(fdw_private, kModifyAffinities));
+  List *identity = static_cast<List *>(list_nth(fdw_private, kModifyIdentityAttrs));
+  List *returned = static_cast<List *>(list_nth(fdw_private, kModifyReturningAttrs));
+
+  state->nbound = list_length(bound);
+  state->bound_attnums = attnum_array(bound);
+  state->writers = static_cast<ValueWriter *>(palloc(sizeof(ValueWriter) * (state->nbound + 1)));
+  for (int i = 0; i < state->nbound; ++i)
+    init_writer(&state->writers[i], db, rel, info, state->bound_attnums[i],
+                static_cast<Affinity>(list_nth_int(affinities, i)), server);
+
+  state->nidentity = list_length(identity);
+  state->identity_is_ctid = state->nidentity == 1 && linitial_int(identity) == SelfItemPointerAttributeNumber;
+  state->identity_junk = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (state->nidentity + 1)));
+  state->identity_writers = static_cast<ValueWriter *>(palloc(sizeof(ValueWriter) * (state->nidentity + 1)));
+  for (int i = 0; i < state->nidentity; ++i) {
+    AttrNumber attnum = static_cast<AttrNumber>(list_nth_int(identity, i));
+    state->identity_junk[i] = ExecFindJunkAttributeInTlist(subplan->targetlist, identity_junk_name(attnum));
+    if (!AttributeNumberIsValid(state->identity_junk[i]))
+      elog(ERROR, "hangar_fdw: could not find the row identity column \"%s\"", identity_junk_name(attnum));
+    if (!state->identity_is_ctid) {
+      int column = sqlite_column_index(info, rel, attnum);
+      init_writer(&state->identity_writers[i], db, rel, info, attnum, static_cast<Affinity>(info->affinities[column]),
+                  server);
+    }
+  }
+
+  state->nreturned = list_length(returned);
+  state->returned_attnums = attnum_array(returned);
+  state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (state->nreturned + 1)));
+  const char **returned_columns = static_cast<const char **>(palloc(sizeof(char *) * (state->nreturned + 1)));
+  for (int i = 0; i < state->nreturned; ++i) {
+    Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), state->returned_attnums[i] - 1);
+    ColumnOptions column = column_options(relid, att->attnum);
+    returned_columns[i] = column.column_name;
+    converter_init(&state->converters[i], att->atttypid, att->atttypmod, column, server);
+  }
+  state->row.table = info->name;
+  state->row.columns = returned_columns;
+  state->row.current_column = -1;
+
+  state->row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_fdw write row", ALLOCSET_DEFAULT_SIZES);
+  state->cleanup.func = finalize_modify_statement;
+  state->cleanup.arg = state;
+  MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
+  const char *sql = strVal(list_nth(fdw_private, kModifySql));
+  int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
+  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not prepare a write to SQLite table \"%s\"", info->name));
+  rinfo->ri_FdwState = state;
 }
 
 }  // namespace
@@ -430,145 +563,44 @@ void hangarAddForeignUpdateTargets(PlannerInfo *root, Index rtindex, RangeTblEnt
   });
 }
 
+
 List *hangarPlanForeignModify(PlannerInfo *root, ModifyTable *plan, Index resultRelation, int subplan_index) {
   return pg_entry([&]() -> List * {
-    CmdType operation = plan->operation;
-    Relation rel = table_open(planner_rt_fetch(resultRelation, root)->relid, NoLock);
-    check_updatable(rel, operation);
     if (plan->onConflictAction == ONCONFLICT_UPDATE)
       ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
                       errmsg("hangar_fdw does not support INSERT ... ON CONFLICT DO UPDATE")));
-    WriteTableInfo *info = read_write_table_info(RelationGetRelid(rel));
-    TupleDesc desc = RelationGetDescr(rel);
-
-    // The columns the statement writes.
-    List *bound = NIL;
-    List *affinities = NIL;
-    if (operation == CMD_INSERT || operation == CMD_UPDATE) {
-      Bitmapset *given = statement_columns(root, resultRelation, operation);
-      for (int i = 0; i < desc->natts; ++i) {
-        Form_pg_attribute att = TupleDescAttr(desc, i);
-        if (att->attisdropped) continue;
-        bool written = bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, given) ||
-                       (operation == CMD_INSERT && (att->atthasdef || att->attgenerated));
-        if (!written) continue;
-        int column = sqlite_column_index(info, rel, att->attnum);
-        if (is_generated(info, column)) refuse_generated(info, column);
-        bound = lappend_int(bound, att->attnum);
-        affinities = lappend_int(affinities, info->affinities[column]);
-      }
-    }
-    List *identity = operation == CMD_INSERT ? NIL : row_identity_attnums(info, rel);
-    List *returned = NIL;
-    if (needs_returned_row(plan, subplan_index, rel))
-      for (int i = 0; i < desc->natts; ++i)
-        if (!TupleDescAttr(desc, i)->attisdropped) returned = lappend_int(returned, TupleDescAttr(desc, i)->attnum);
-
-    // SQLite names of those columns, then the statement.
-    int nbound = list_length(bound), nidentity = list_length(identity), nreturned = list_length(returned);
-    const char **names = static_cast<const char **>(palloc(sizeof(char *) * (nbound + nidentity + nreturned + 1)));
-    int n = 0;
-    ListCell *cell;
-    foreach (cell, bound) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
-    bool by_rowid = info->rowid_name[0] != '\0';
-    if (!by_rowid)
-      foreach (cell, identity) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
-    foreach (cell, returned) names[n++] = info->columns[sqlite_column_index(info, rel, lfirst_int(cell))];
+    Relation rel = table_open(planner_rt_fetch(resultRelation, root)->relid, NoLock);
+    Bitmapset *given = plan->operation == CMD_DELETE ? nullptr : statement_columns(root, resultRelation, plan->operation);
+    List *fdw_private = plan_modify(rel, plan->operation, given, false, needs_returned_row(plan, subplan_index, rel),
+                                    plan->onConflictAction == ONCONFLICT_NOTHING);
     table_close(rel, NoLock);
-    bool do_nothing = plan->onConflictAction == ONCONFLICT_NOTHING;
-    if (do_nothing && nbound == 0)
-      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-                      errmsg("hangar_fdw cannot insert a row of defaults with ON CONFLICT DO NOTHING"),
-                      errdetail("SQLite has no ON CONFLICT clause for INSERT ... DEFAULT VALUES.")));
-    char *sql;
-    {
-      // C++ objects live only in this block; its only PostgreSQL call cannot raise.
-      std::vector<std::string> columns(names, names + nbound);
-      RowLocator locator;
-      if (by_rowid)
-        locator.rowid_name = info->rowid_name;
-      else
-        locator.key_columns.assign(names + nbound, names + nbound + (operation == CMD_INSERT ? 0 : nidentity));
-      int first_returned = nbound + (by_rowid || operation == CMD_INSERT ? 0 : nidentity);
-      std::vector<std::string> returning(names + first_returned, names + first_returned + nreturned);
-      std::string text = operation == CMD_INSERT ? insert_sql(info->name, columns, do_nothing, returning)
-                         : operation == CMD_UPDATE ? update_sql(info->name, columns, locator, returning)
-                                                   : delete_sql(info->name, locator, returning);
-      sql = palloc_string(text);
-    }
-    List *result = NIL;
-    result = lappend(result, makeString(sql));
-    result = lappend(result, bound);
-    result = lappend(result, affinities);
-    result = lappend(result, identity);
-    result = lappend(result, returned);
-    return result;
+    return fdw_private;
   });
 }
+
+// COPY into a foreign table, and rows routed into a foreign partition: every column is written.
+void hangarBeginForeignInsert(ModifyTableState *mtstate, ResultRelInfo *rinfo) {
+  pg_entry([&] {
+    Relation rel = rinfo->ri_RelationDesc;
+    TriggerDesc *triggers = rel->trigdesc;
+    bool returning = rinfo->ri_returningList != NIL || rinfo->ri_WithCheckOptions != NIL ||
+                     (triggers && triggers->trig_insert_after_row);
+    ModifyTable *plan = mtstate ? reinterpret_cast<ModifyTable *>(mtstate->ps.plan) : nullptr;
+    if (plan && plan->onConflictAction == ONCONFLICT_UPDATE)
+      ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                      errmsg("hangar_fdw does not support INSERT ... ON CONFLICT DO UPDATE")));
+    bool do_nothing = plan && plan->onConflictAction == ONCONFLICT_NOTHING;
+    begin_modify(rinfo, plan_modify(rel, CMD_INSERT, nullptr, true, returning, do_nothing), CMD_INSERT, nullptr);
+  });
+}
+
+void hangarEndForeignInsert(EState *estate, ResultRelInfo *rinfo) { hangarEndForeignModify(estate, rinfo); }
 
 void hangarBeginForeignModify(ModifyTableState *mtstate, ResultRelInfo *rinfo, List *fdw_private, int, int eflags) {
   pg_entry([&] {
     if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
-    Relation rel = rinfo->ri_RelationDesc;
-    Oid relid = RelationGetRelid(rel);
-    ServerOptions server = server_options(GetForeignTable(relid)->serverid);
-    WriteTableInfo *info = read_write_table_info(relid);
-    sqlite3 *db = connection_acquire_for_write(server.database, server.busy_timeout_ms).handle();
-
-    ModifyState *state = static_cast<ModifyState *>(palloc0(sizeof(ModifyState)));
-    state->operation = mtstate->operation;
-    state->table = info->name;
-    List *bound = static_cast<List *>(list_nth(fdw_private, kModifyBoundAttrs));
-    List *affinities = static_cast<List *>(list_nth(fdw_private, kModifyAffinities));
-    List *identity = static_cast<List *>(list_nth(fdw_private, kModifyIdentityAttrs));
-    List *returned = static_cast<List *>(list_nth(fdw_private, kModifyReturningAttrs));
-
-    state->nbound = list_length(bound);
-    state->bound_attnums = attnum_array(bound);
-    state->writers = static_cast<ValueWriter *>(palloc(sizeof(ValueWriter) * (state->nbound + 1)));
-    for (int i = 0; i < state->nbound; ++i)
-      init_writer(&state->writers[i], db, rel, info, state->bound_attnums[i],
-                  static_cast<Affinity>(list_nth_int(affinities, i)), server);
-
-    state->nidentity = list_length(identity);
-    state->identity_is_ctid = state->nidentity == 1 && linitial_int(identity) == SelfItemPointerAttributeNumber;
-    state->identity_junk = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (state->nidentity + 1)));
-    state->identity_writers = static_cast<ValueWriter *>(palloc(sizeof(ValueWriter) * (state->nidentity + 1)));
     Plan *subplan = outerPlanState(mtstate) ? outerPlanState(mtstate)->plan : nullptr;
-    for (int i = 0; i < state->nidentity; ++i) {
-      AttrNumber attnum = static_cast<AttrNumber>(list_nth_int(identity, i));
-      state->identity_junk[i] = ExecFindJunkAttributeInTlist(subplan->targetlist, identity_junk_name(attnum));
-      if (!AttributeNumberIsValid(state->identity_junk[i]))
-        elog(ERROR, "hangar_fdw: could not find the row identity column \"%s\"", identity_junk_name(attnum));
-      if (!state->identity_is_ctid) {
-        int column = sqlite_column_index(info, rel, attnum);
-        init_writer(&state->identity_writers[i], db, rel, info, attnum, static_cast<Affinity>(info->affinities[column]),
-                    server);
-      }
-    }
-
-    state->nreturned = list_length(returned);
-    state->returned_attnums = attnum_array(returned);
-    state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (state->nreturned + 1)));
-    const char **returned_columns = static_cast<const char **>(palloc(sizeof(char *) * (state->nreturned + 1)));
-    for (int i = 0; i < state->nreturned; ++i) {
-      Form_pg_attribute att = TupleDescAttr(RelationGetDescr(rel), state->returned_attnums[i] - 1);
-      ColumnOptions column = column_options(relid, att->attnum);
-      returned_columns[i] = column.column_name;
-      converter_init(&state->converters[i], att->atttypid, att->atttypmod, column, server);
-    }
-    state->row.table = info->name;
-    state->row.columns = returned_columns;
-    state->row.current_column = -1;
-
-    state->row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_fdw write row", ALLOCSET_DEFAULT_SIZES);
-    state->cleanup.func = finalize_modify_statement;
-    state->cleanup.arg = state;
-    MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
-    const char *sql = strVal(list_nth(fdw_private, kModifySql));
-    int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
-    if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not prepare a write to SQLite table \"%s\"", info->name));
-    rinfo->ri_FdwState = state;
+    begin_modify(rinfo, fdw_private, mtstate->operation, subplan);
   });
 }
 
