@@ -8,9 +8,9 @@
 \set app_db :fixtures '/export_app.db'
 \set out_db :fixtures '/exported.db'
 SET regress.fixtures = :'fixtures';
+-- (the NOTICE each table's copy and export prints gives its time, so the test keeps them quiet)
 SET client_min_messages = warning;
 SELECT table_name, rows_copied, verified FROM hangar_migrate(:'app_db', 'ex');
-RESET client_min_messages;
 -- what was recorded
 SELECT t.sqlite_name, t.target_table, t.sqlite_sequence FROM hangar.migrated_tables t
 JOIN hangar.migrations m USING (run_id) WHERE m.target_schema = 'ex' ORDER BY 1;
@@ -61,10 +61,8 @@ SELECT table_name, source_table, rows_copied, verified, detail FROM hangar_expor
 \! sqlite3 "$PG_ABS_BUILDDIR/results/fixtures/exported.db" "SELECT id, quote(name), quote(status), quote(joined_at), quote(wallet), quote(verified), quote(profile), quote(callsign) FROM pilots ORDER BY id; SELECT id, pilot_id, quote(model), quote(mass), quote(updated_at) FROM ships ORDER BY id; SELECT * FROM missions; SELECT * FROM sqlite_sequence ORDER BY name; SELECT * FROM alembic_version; SELECT * FROM fleet ORDER BY name; SELECT * FROM audit ORDER BY id"
 SELECT last_value FROM ex.ships_id_seq;
 -- PostgreSQL -> export -> migrate gives the same PostgreSQL content
-SET client_min_messages = warning;
 SELECT count(*) FILTER (WHERE verified) AS verified, count(*) AS tables
 FROM hangar_migrate(:'out_db', 'ex_again') WHERE rows_copied IS NOT NULL;
-RESET client_min_messages;
 -- (rows compared as text; a timestamptz column made in PostgreSQL comes back as the UTC timestamp
 -- SQLAlchemy's DATETIME holds)
 SELECT 'pilots' AS t, count(*) AS differences FROM ((SELECT p::text FROM ex.pilots p EXCEPT SELECT p::text FROM ex_again.pilots p)

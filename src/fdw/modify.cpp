@@ -2,7 +2,7 @@
 // RETURNING, and TRUNCATE, for foreign tables whose updatable (truncatable) option is true.
 //
 // Rows are found by their rowid: through the table's INTEGER PRIMARY KEY column when the foreign
-// table maps it with an integer type, else through ctid, which carries the rowid (row_identity in
+// table maps it with an integer type, else through ctid, which carries the rowid (rowid_to_tid in
 // hangar_fdw.hpp); in a WITHOUT ROWID table, by its declared primary key. INSERT names only the
 // columns the statement gives (or that have a default in PostgreSQL), so SQLite fills the others
 // with its own defaults and the rowid; UPDATE sets only the columns the statement changes, so
@@ -46,7 +46,7 @@ namespace hangar {
 
 namespace {
 
-// fdw_private of a ModifyTable's foreign table, made by PlanForeignModify.
+// fdw_private of one foreign table's writes, made by plan_modify.
 enum ModifyPrivate {
   kModifySql = 0,
   kModifyBoundAttrs = 1,      // columns bound as ?1, ?2, ... from the new row

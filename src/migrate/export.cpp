@@ -200,18 +200,23 @@ class Export {
         throw Error("58P02", "SQLite file \"" + target_ + "\" already exists", "",
                     "Pass if_exists => 'replace' to replace it once the export is complete and verified.");
     }
+    // The new file is written beside the target and renamed over it: the folder must be writable.
+    std::string folder = target_.substr(0, target_.find_last_of('/'));
+    if (access(folder.empty() ? "/" : folder.c_str(), W_OK) != 0)
+      throw Error("42501", "cannot export into \"" + target_ + "\"",
+                  "Its folder is not writable by the server's operating-system user; the export writes a new file "
+                  "there and renames it over the target.");
     const char *schema = request_.source_schema;
     namespace_oid_ = pg_guard([&] { return get_namespace_oid(schema, false); });
   }
 
   void load_record() {
     PostgresQuoter quote;
-    std::vector<Row> runs = query("SELECT run_id, source_path FROM hangar.migrations WHERE target_schema = " +
+    std::vector<Row> runs = query("SELECT run_id FROM hangar.migrations WHERE target_schema = " +
                                       quote.literal(request_.source_schema) + " ORDER BY run_id DESC LIMIT 1",
                                   true);
     if (runs.empty()) return;
     std::string run = *runs[0][0];
-    recorded_source_ = *runs[0][1];
     for (const Row &r : query("SELECT type, name, table_name, sql FROM hangar.migrated_objects WHERE run_id = " + run +
                                   " ORDER BY position",
                               true))
@@ -660,6 +665,14 @@ class Export {
     t.rows = copy_query_rows(t, select.empty() ? "" : "SELECT " + select + " FROM " + from, insert, pg_columns,
                              affinities, forms);
     t.seconds = seconds_since(start);
+    const char *name = palloc_string(t.sqlite_name);
+    int64 rows = t.rows;
+    double seconds = t.seconds;
+    pg_guard([&] {
+      ereport(NOTICE, (errmsg_plural("table \"%s\": exported " INT64_FORMAT " row in %.2f s",
+                                     "table \"%s\": exported " INT64_FORMAT " rows in %.2f s", rows, name, rows,
+                                     seconds)));
+    });
   }
 
   static StoredForm stored_form_of(const RecordedColumn *c) {
@@ -911,7 +924,6 @@ class Export {
   std::string temp_path_;
   bool renamed_ = false;
   Oid namespace_oid_ = InvalidOid;
-  std::string recorded_source_;
   std::vector<RecordedObject> objects_;
   std::map<std::string, RecordedTable> recorded_;  // by target table name
   std::vector<ExportTable> tables_;

@@ -104,6 +104,21 @@ def probe_value(col):
     raise TypeError("no probe value for %s" % col)
 
 
+def probe_values(table, pk, new_ids):
+    """The values of a probe row: the ids of the parents' probe rows (new_ids, by table name) for
+    foreign keys, a probe value for every other NOT NULL column without a server default."""
+    values = {}
+    for col in table.columns:
+        fk = next(iter(col.foreign_keys), None)
+        if col is pk or (fk is not None and fk.column.table is table):
+            continue  # the id itself, and self-references
+        if fk is not None:
+            values[col.key] = new_ids[fk.column.table.name]
+        elif not col.nullable and col.server_default is None:
+            values[col.key] = probe_value(col)
+    return values
+
+
 def insert_probes(session):
     """Inserts one probe row per single-integer-PK mapped table, parents first; returns errors."""
     classes = {m.local_table: m.class_ for m in Base.registry.mappers}
@@ -114,16 +129,7 @@ def insert_probes(session):
                 or pk[0].autoincrement not in ("auto", True) or pk[0].foreign_keys:
             continue
         old_max = session.execute(sa.select(sa.func.max(pk[0]))).scalar()
-        values = {}
-        for col in table.columns:
-            fk = next(iter(col.foreign_keys), None)
-            if col is pk[0] or (fk is not None and fk.column.table is table):
-                continue  # the id itself, and self-references
-            if fk is not None:
-                values[col.key] = new_ids[fk.column.table.name]
-            elif not col.nullable and col.server_default is None:
-                values[col.key] = probe_value(col)
-        obj = classes[table](**values)
+        obj = classes[table](**probe_values(table, pk[0], new_ids))
         session.add(obj)
         try:
             session.flush()

@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from app.models import (Base, Corporation, ItemCategory, ItemType, MarketOrder,  # noqa: E402
                         Pilot, Station, Transaction, watchlist)
-from compare_schema import probe_value, schema_diffs  # noqa: E402
+from compare_schema import probe_values, schema_diffs  # noqa: E402
 
 # Numeric on SQLite is REAL: SQLAlchemy warns on every read; the values are compared exactly below.
 warnings.filterwarnings("ignore", "Dialect sqlite.* does \\*not\\* support Decimal", sa.exc.SAWarning)
@@ -295,16 +295,7 @@ def check_ids(pg_url, sqlite_path):
                 if table.name not in last or table not in classes:
                     continue
                 pk = list(table.primary_key.columns)[0]
-                values = {}
-                for col in table.columns:
-                    fk = next(iter(col.foreign_keys), None)
-                    if col is pk or (fk is not None and fk.column.table is table):
-                        continue
-                    if fk is not None:
-                        values[col.key] = new_ids[fk.column.table.name]
-                    elif not col.nullable and col.server_default is None:
-                        values[col.key] = probe_value(col)
-                obj = classes[table](**values)
+                obj = classes[table](**probe_values(table, pk, new_ids))
                 s.add(obj)
                 s.flush()
                 new_ids[table.name] = new_id = getattr(obj, pk.key)
