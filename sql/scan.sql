@@ -35,7 +35,8 @@ SELECT u.email, i.title, i.price, t.tier
 FROM users u JOIN items i ON i.owner_id = u.id JOIN tiers t ON t.admin = u.is_admin
 ORDER BY i.id;
 
--- rescans: a nested loop with the foreign table on the inner side
+-- rescans: a nested loop with the foreign table on the inner side, parameterized by the outer
+-- row's id (SQLite reads the matching rows by rowid on each rescan)
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
 SET enable_material = off;

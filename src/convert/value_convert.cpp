@@ -565,25 +565,29 @@ ConvertKind kind_for_type(Oid type_oid) {
 
 }  // namespace
 
-void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
-                         const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot) {
+void convert_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums, const ColumnConverter *converters,
+                 RowContext *row, int natts, Datum *values, bool *isnull) {
   ErrorContextCallback error_context;
   error_context.callback = row_error_context;
   error_context.arg = row;
   error_context.previous = error_context_stack;
   error_context_stack = &error_context;
-  int natts = slot->tts_tupleDescriptor->natts;
-  memset(slot->tts_isnull, true, sizeof(bool) * natts);
+  memset(isnull, true, sizeof(bool) * natts);
   for (int i = 0; i < ncolumns; ++i) {
     row->current_column = i;
     int attindex = attnums[i] - 1;
     ConversionFailure failure;
-    if (!convert_value(&converters[i], read_sqlite_value(stmt, i), &slot->tts_values[attindex],
-                       &slot->tts_isnull[attindex], &failure))
+    if (!convert_value(&converters[i], read_sqlite_value(stmt, i), &values[attindex], &isnull[attindex], &failure))
       raise_conversion_failure(failure);
   }
   row->current_column = -1;
   error_context_stack = error_context.previous;
+}
+
+void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
+                         const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot) {
+  convert_row(stmt, ncolumns, attnums, converters, row, slot->tts_tupleDescriptor->natts, slot->tts_values,
+              slot->tts_isnull);
   ExecStoreVirtualTuple(slot);
 }
 

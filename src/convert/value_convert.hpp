@@ -54,9 +54,12 @@ bool convert_value(const ColumnConverter *conv, const SqliteValue &v, Datum *val
 [[noreturn]] void raise_conversion_failure(const ConversionFailure &failure);
 
 struct RowContext;  // convert/row_context.hpp
-// Converts the first ncolumns values of the statement's current row into the slot's attributes
-// attnums (1-based; every other attribute NULL) and stores the slot as a virtual tuple. A value
-// that does not convert raises, named by row's error context (table, column, rowid).
+// Converts the first ncolumns values of the statement's current row into values/isnull (natts
+// entries, by attribute: attnums are 1-based; every other entry NULL). A value that does not
+// convert raises, named by row's error context (table, column, rowid).
+void convert_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums, const ColumnConverter *converters,
+                 RowContext *row, int natts, Datum *values, bool *isnull);
+// The same into a slot's attributes, then stored as a virtual tuple.
 void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
                          const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot);
 

@@ -1,5 +1,5 @@
 // The handler: hangar_fdw's FdwRoutine: scans, writes through updatable foreign tables (COPY and
-// rows routed into a foreign partition too), TRUNCATE and IMPORT FOREIGN SCHEMA.
+// rows routed into a foreign partition too), TRUNCATE, IMPORT FOREIGN SCHEMA and ANALYZE.
 #include "fdw/hangar_fdw.hpp"
 
 #include "pg/error_bridge.hpp"
@@ -32,6 +32,7 @@ Datum hangar_fdw_handler(PG_FUNCTION_ARGS) {
     routine->ExplainForeignModify = hangar::hangarExplainForeignModify;
     routine->ExecForeignTruncate = hangar::hangarExecForeignTruncate;
     routine->ImportForeignSchema = hangar::hangarImportForeignSchema;
+    routine->AnalyzeForeignTable = hangar::hangarAnalyzeForeignTable;
     PG_RETURN_POINTER(routine);
   });
 }

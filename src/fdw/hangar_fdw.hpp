@@ -62,6 +62,12 @@ inline bool rowid_from_tid(ItemPointer tid, int64 *rowid) {
   return true;
 }
 
+// analyze.cpp: ANALYZE of a foreign table
+bool hangarAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages);
+
+// settings.cpp: the GUC hangar_fdw.enable_pushdown
+extern bool enable_pushdown;
+
 // import.cpp: IMPORT FOREIGN SCHEMA
 List *hangarImportForeignSchema(ImportForeignSchemaStmt *stmt, Oid serverOid);
 

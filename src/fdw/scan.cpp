@@ -10,6 +10,7 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
+#include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
 
@@ -57,7 +58,7 @@ void bind_parameters(ScanState *state, ExprContext *econtext) {
     if (isnull) {
       rc = sqlite3_bind_null(state->stmt, index);
     } else {
-      Oid type = exprType(reinterpret_cast<Node *>(expr->expr));
+      Oid type = getBaseType(exprType(reinterpret_cast<Node *>(expr->expr)));
       int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
       rc = sqlite3_bind_int64(state->stmt, index, v);
     }

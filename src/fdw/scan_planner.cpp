@@ -35,6 +35,7 @@ struct RelPlanInfo {
   const char *rowid_name;     // "" when the table has no rowid
   const char *rowid_alias;    // the INTEGER PRIMARY KEY column, nullptr when none
   const char *sorting_key;    // an expression no index provides, to make SQLite sort (materialize_order)
+  AttrNumber rowid_attnum;    // the foreign table's column reading the rowid alias; InvalidAttrNumber when none
   int ncolumns;
   char **sqlite_columns;      // SQLite's spelling of its column names
   PushdownSplit pushdown;
@@ -93,6 +94,29 @@ const char *materialize_order(PlannerInfo *root, const RelPlanInfo *info) {
   return info->sorting_key;
 }
 
+// A join on the rowid alias (t.id = other.x, t.id < other.x, equalities the planner implies)
+// also gets a path parameterized by the other relations: inside a nested loop, SQLite finds the
+// matching rows of each outer row in its rowid b-tree instead of the whole table being read (or
+// read again for every outer row, as a correlated subquery would).
+void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPlanInfo *info) {
+  List *done = NIL;  // the sets of outer relations already given a path (Relids)
+  ListCell *cell;
+  foreach (cell, rowid_join_clauses(root, baserel, info->rowid_attnum)) {
+    RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+    Relids outer = bms_union(bms_difference(rinfo->clause_relids, baserel->relids), baserel->lateral_relids);
+    bool seen = bms_is_empty(outer);
+    ListCell *other;
+    foreach (other, done) seen = seen || bms_equal(static_cast<Relids>(lfirst(other)), outer);
+    if (seen) continue;
+    done = lappend(done, outer);
+    ParamPathInfo *param_info = get_baserel_parampathinfo(root, baserel, outer);
+    double rows = param_info->ppi_rows;
+    Cost total = kStartupCost + rows * kPerRowCost + rows * cpu_tuple_cost;
+    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, rows, kStartupCost,
+                                                                        total, NIL, outer, nullptr, NIL)));
+  }
+}
+
 }  // namespace
 
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid) {
@@ -119,7 +143,8 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       if (!info->sqlite_columns) throw std::bad_alloc();
       for (int i = 0; i < info->ncolumns; ++i) info->sqlite_columns[i] = palloc_string(table.columns[i].name);
     }
-    info->pushdown = split_conditions(baserel, rowid_alias_attnum(foreigntableid, info->rowid_alias));
+    info->rowid_attnum = rowid_alias_attnum(foreigntableid, info->rowid_alias);
+    info->pushdown = split_conditions(root, baserel, baserel->baserestrictinfo, info->rowid_attnum);
     baserel->fdw_private = info;
     baserel->tuples = rows;
     baserel->rows = clamp_row_est(rows * clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr));
@@ -138,6 +163,7 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
     add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, baserel->rows,
                                                                         kStartupCost, total, NIL,
                                                                         baserel->lateral_relids, nullptr, NIL)));
+    add_parameterized_paths(root, baserel, info);
   });
 }
 
@@ -145,11 +171,13 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
+    // scan_clauses: the table's own conditions, and a parameterized path's join clauses
+    PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->rowid_attnum);
     List *local_clauses = NIL;
     ListCell *cell;
     foreach (cell, scan_clauses) {
       RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
-      if (rinfo->pseudoconstant || list_member_ptr(info->pushdown.remote_conditions, rinfo)) continue;
+      if (rinfo->pseudoconstant || list_member_ptr(split.remote_conditions, rinfo)) continue;
       local_clauses = lappend(local_clauses, rinfo->clause);
     }
 
@@ -180,9 +208,9 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
     }
     table_close(rel, NoLock);
 
-    int nconditions = list_length(info->pushdown.remote_operators);
+    int nconditions = list_length(split.remote_operators);
     const char **operators = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
-    for (int i = 0; i < nconditions; ++i) operators[i] = strVal(list_nth(info->pushdown.remote_operators, i));
+    for (int i = 0; i < nconditions; ++i) operators[i] = strVal(list_nth(split.remote_operators, i));
     const char *order = materialize_order(root, info);
     char *sql;
     {
@@ -193,7 +221,7 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
       sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order));
     }
     List *fdw_private = list_make3(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'));
-    return make_foreignscan(tlist, local_clauses, baserel->relid, info->pushdown.remote_values, fdw_private, NIL,
+    return make_foreignscan(tlist, local_clauses, baserel->relid, split.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
   });
 }

@@ -1,0 +1,138 @@
+-- Pushdown: what SQLite evaluates (EXPLAIN VERBOSE's "SQLite query"), parameterized scans for
+-- joins and correlated subqueries on the rowid, the hangar_fdw.enable_pushdown setting, ANALYZE,
+-- and a differential battery: every query gives the same answer with pushdown on and off.
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set pd_db :abs_builddir '/results/fixtures/pushdown.db'
+CREATE SERVER pd_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'pd_db');
+CREATE SCHEMA pd;
+IMPORT FOREIGN SCHEMA main FROM SERVER pd_srv INTO pd;
+SET search_path = pd, public;
+-- SQLAlchemy's INTEGER maps to integer; these keys span 64 bits, so they are read as bigint
+ALTER FOREIGN TABLE parents ALTER COLUMN id TYPE bigint;
+ALTER FOREIGN TABLE children ALTER COLUMN id TYPE bigint, ALTER COLUMN parent_id TYPE bigint;
+CREATE TABLE pd.local_ids (x bigint);
+INSERT INTO pd.local_ids VALUES (1), (2), (2), (-5), (NULL), (99), (9223372036854775807), (2147483648);
+ANALYZE pd.local_ids;
+
+-- ANALYZE reads every row and samples them: the row count and the columns' statistics are
+-- PostgreSQL's; a sampled value that does not convert fails it as it fails a scan
+ANALYZE pd.children;
+SELECT reltuples FROM pg_class WHERE oid = 'pd.children'::regclass;
+SELECT attname, null_frac, n_distinct FROM pg_stats WHERE schemaname = 'pd' AND tablename = 'children' ORDER BY attname;
+ANALYZE pd.parents;
+
+-- what is shipped
+EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM parents WHERE id >= 2 AND id < 5;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, p.name FROM local_ids l JOIN parents p ON p.id = l.x JOIN children c ON c.id = l.x;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, (SELECT p.name FROM parents p WHERE p.id = c.parent_id) FROM children c;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM local_ids l, LATERAL (SELECT name FROM parents p WHERE p.id > l.x LIMIT 1) s;
+-- text and other columns stay in PostgreSQL; so does everything with the setting off
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM parents WHERE name = 'one';
+SET hangar_fdw.enable_pushdown = off;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM parents WHERE id >= 2 AND id < 5;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, (SELECT p.name FROM parents p WHERE p.id = c.parent_id) FROM children c;
+RESET hangar_fdw.enable_pushdown;
+
+-- the battery: each query's rows (as text, sorted) or its error, with pushdown on and off
+CREATE FUNCTION pd.answer(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  result text;
+BEGIN
+  EXECUTE format('SELECT coalesce(string_agg(r::text, %L ORDER BY r::text), %L) FROM (%s) r', E'\n', '(no rows)', query)
+    INTO result;
+  RETURN result;
+EXCEPTION WHEN OTHERS THEN
+  RETURN 'ERROR ' || SQLSTATE;
+END
+$$;
+CREATE FUNCTION pd.same_answer(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+  pushed text;
+  local text;
+BEGIN
+  PERFORM set_config('hangar_fdw.enable_pushdown', 'on', true);
+  pushed := pd.answer(query);
+  PERFORM set_config('hangar_fdw.enable_pushdown', 'off', true);
+  local := pd.answer(query);
+  PERFORM set_config('hangar_fdw.enable_pushdown', 'on', true);
+  IF pushed IS DISTINCT FROM local THEN
+    RETURN 'DIFFERENT: pushed ' || pushed || ' / local ' || local;
+  END IF;
+  RETURN CASE WHEN pushed LIKE 'ERROR %' THEN 'same: ' || pushed
+              ELSE 'same: ' || (length(pushed) - length(replace(pushed, E'\n', '')) + 1)::text || ' rows' END;
+END
+$$;
+CREATE TABLE pd.battery (n serial, query text);
+INSERT INTO pd.battery (query) VALUES
+  ('SELECT id, name FROM parents WHERE id = 1'),
+  ('SELECT id FROM parents WHERE id = 0'),
+  ('SELECT id FROM parents WHERE id = -5'),
+  ('SELECT id FROM parents WHERE id <> 1'),
+  ('SELECT id FROM parents WHERE id < 0'),
+  ('SELECT id FROM parents WHERE id <= 2'),
+  ('SELECT id FROM parents WHERE id > 2147483647'),
+  ('SELECT id FROM parents WHERE id >= 2147483647'),
+  ('SELECT id FROM parents WHERE 3 > id'),
+  ('SELECT id FROM parents WHERE 2 = id'),
+  ('SELECT id FROM parents WHERE id = 9223372036854775807'),
+  ('SELECT id FROM parents WHERE id = -9223372036854775808'),
+  ('SELECT id FROM parents WHERE id = 1::smallint'),
+  ('SELECT id FROM parents WHERE id = 2147483648::bigint'),
+  ('SELECT id FROM parents WHERE id = NULL::int'),
+  ('SELECT id FROM parents WHERE id BETWEEN 1 AND 4'),
+  ('SELECT id FROM parents WHERE id BETWEEN 4 AND 1'),
+  ('SELECT id FROM parents WHERE id IN (1, 3, 99)'),
+  ('SELECT id FROM parents WHERE id = 1 OR id = 5'),
+  ('SELECT id FROM parents WHERE NOT (id > 1)'),
+  ('SELECT id FROM parents WHERE id > 0 AND id < 5 AND name LIKE ''t%'''),
+  ('SELECT id FROM parents WHERE id = 1.0'),
+  ('SELECT id FROM parents WHERE id = 1.5'),
+  ('SELECT id FROM parents WHERE id::text = ''1'''),
+  ('SELECT id FROM parents WHERE id + 1 = 3'),
+  ('SELECT id FROM parents WHERE id > 0 ORDER BY id DESC LIMIT 2'),
+  ('SELECT count(*) FROM parents WHERE id > -10'),
+  ('SELECT sum(id) FROM parents WHERE id BETWEEN -5 AND 5'),
+  ('SELECT id, name FROM parents WHERE name = ''Two'''),
+  ('SELECT id FROM parents WHERE lower(name) = ''two'''),
+  ('SELECT id, score FROM parents WHERE score IS NULL'),
+  ('SELECT id FROM parents WHERE name IS NULL AND id > 0'),
+  ('SELECT id, created FROM parents WHERE id > 0 AND created IS NOT NULL'),
+  ('SELECT p.id, c.id FROM parents p JOIN children c ON c.parent_id = p.id'),
+  ('SELECT p.id, c.id FROM parents p LEFT JOIN children c ON c.parent_id = p.id'),
+  ('SELECT p.id, c.id FROM children c LEFT JOIN parents p ON p.id = c.parent_id'),
+  ('SELECT p.id, c.id FROM children c FULL JOIN parents p ON p.id = c.parent_id'),
+  ('SELECT c.id FROM children c WHERE EXISTS (SELECT 1 FROM parents p WHERE p.id = c.parent_id)'),
+  ('SELECT c.id FROM children c WHERE NOT EXISTS (SELECT 1 FROM parents p WHERE p.id = c.parent_id)'),
+  ('SELECT c.id, (SELECT p.name FROM parents p WHERE p.id = c.parent_id) FROM children c'),
+  ('SELECT c.id, (SELECT count(*) FROM parents p WHERE p.id < c.parent_id) FROM children c'),
+  ('SELECT c.id FROM children c WHERE c.parent_id IN (SELECT id FROM parents WHERE id > 1)'),
+  ('SELECT c.id FROM children c WHERE c.parent_id NOT IN (SELECT id FROM parents WHERE id > 1)'),
+  ('SELECT l.x, p.name FROM local_ids l JOIN parents p ON p.id = l.x'),
+  ('SELECT l.x, p.name FROM local_ids l LEFT JOIN parents p ON p.id = l.x'),
+  ('SELECT l.x, p.id FROM local_ids l JOIN parents p ON p.id > l.x'),
+  ('SELECT l.x, p.id FROM local_ids l JOIN parents p ON p.id <= l.x AND p.id >= l.x - 1'),
+  ('SELECT l.x, p.id FROM local_ids l JOIN parents p ON p.id = l.x + 1'),
+  ('SELECT l.x, p.id FROM local_ids l JOIN parents p ON p.id = -l.x'),
+  ('SELECT l.x, c.label FROM local_ids l JOIN children c ON c.id = l.x JOIN parents p ON p.id = c.parent_id'),
+  ('SELECT * FROM local_ids l, LATERAL (SELECT name FROM parents p WHERE p.id = l.x) s'),
+  ('SELECT * FROM local_ids l, LATERAL (SELECT id FROM parents p WHERE p.id > l.x ORDER BY id LIMIT 1) s'),
+  ('SELECT * FROM local_ids l LEFT JOIN LATERAL (SELECT count(*) AS n FROM children c WHERE c.parent_id = l.x) s ON true'),
+  ('SELECT p1.id, p2.id FROM parents p1 JOIN parents p2 ON p2.id = p1.id + 1'),
+  ('SELECT c1.id, c2.id FROM children c1 JOIN children c2 ON c2.id = c1.parent_id'),
+  ('SELECT id FROM parents WHERE id = (SELECT max(x) FROM local_ids)'),
+  ('SELECT id FROM parents WHERE id = ANY (ARRAY[1, 2, 99])'),
+  ('SELECT id FROM parents WHERE id > ALL (SELECT x FROM local_ids WHERE x < 3)'),
+  ('SELECT k, v FROM loose WHERE k = 2'),
+  ('SELECT l.k, p.name FROM loose l JOIN parents p ON p.id = l.k'),
+  ('SELECT id, score FROM parents WHERE score::text = ''10'' AND id > 0'),
+  ('SELECT id FROM parents WHERE id = 3 AND score IS NOT NULL'),
+  ('SELECT id FROM parents WHERE id = (SELECT parent_id FROM children WHERE id = 8)'),
+  ('WITH w AS MATERIALIZED (SELECT id FROM parents WHERE id > 1) SELECT count(*) FROM w'),
+  ('SELECT id FROM parents WHERE id = 2 UNION SELECT parent_id FROM children WHERE id = 1'),
+  ('SELECT id FROM parents WHERE id < 3 INTERSECT SELECT parent_id FROM children');
+SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
+SELECT count(*) AS queries, count(*) FILTER (WHERE pd.same_answer(query) LIKE 'same%') AS same FROM pd.battery;
+
+RESET search_path;
+DROP SCHEMA pd CASCADE;
+DROP SERVER pd_srv CASCADE;
