@@ -9,6 +9,8 @@ namespace hangar {
 
 namespace {
 constexpr double kDefaultRowEstimate = 1000.0;
+// A row takes at least 6 bytes of a leaf page: its cell pointer, payload size, rowid and header.
+constexpr double kSmallestRowBytes = 6.0;
 
 std::string quoted_list(const std::vector<std::string> &names) {
   std::string list;
@@ -44,7 +46,10 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
   sql += " FROM " + quote_sqlite_identifier(table);
   for (size_t i = 0; i < conditions.size(); ++i) {
     sql += i ? " AND " : " WHERE ";
-    sql += quote_sqlite_identifier(conditions[i].column) + " " + conditions[i].op + " ?" + std::to_string(i + 1);
+    std::string parameter = "?" + std::to_string(i + 1);
+    sql += quote_sqlite_identifier(conditions[i].column) +
+           (conditions[i].bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))"
+                                      : " " + conditions[i].op + " " + parameter);
   }
   if (!order.empty()) sql += " ORDER BY " + order;
   return sql;
@@ -91,6 +96,12 @@ double estimate_rows(const Database &db, const Table &table) {
     Statement min_stmt = db.prepare("SELECT min(" + table.rowid_name + ")" + from);
     if (!max_stmt.step() || max_stmt.is_null(0) || !min_stmt.step()) return 1.0;
     double span = max_stmt.column_double(0) - min_stmt.column_double(0) + 1.0;
+    // Sparse rowids (a few at the ends of the 64-bit range) make the span absurd, and absurd
+    // costs make PostgreSQL JIT-compile a query over a dozen rows: no table holds more rows than
+    // the file's bytes could store at kSmallestRowBytes a row.
+    double most = static_cast<double>(db.query_int64("PRAGMA page_count")) *
+                  static_cast<double>(db.query_int64("PRAGMA page_size")) / kSmallestRowBytes;
+    span = span < most ? span : most;
     return span > 1.0 ? span : 1.0;
   }
   return kDefaultRowEstimate;

@@ -13,7 +13,8 @@ namespace hangar {
 // A condition shipped to SQLite: column, comparison operator, and a parameter bound at run time.
 struct RemoteCondition {
   std::string column;
-  std::string op;  // =, <>, <, <=, >, >=
+  std::string op;             // =, <>, <, <=, >, >=
+  bool bytes_equal = false;   // "c" IN (?n, CAST(?n AS BLOB)): text or blob with the same bytes
 };
 
 // SELECT "c1", "c2", rowid FROM "t" [WHERE "c" < ?1 AND ...] [ORDER BY order] (rowid only when
@@ -41,7 +42,8 @@ std::string update_sql(const std::string &table, const std::vector<std::string> 
 std::string delete_sql(const std::string &table, const RowLocator &locator, const std::vector<std::string> &returning);
 
 // Rows in the table by sqlite_stat1 when ANALYZE ran, else by its rowid span (O(log n) in
-// SQLite), else a default guess (views, WITHOUT ROWID tables).
+// SQLite) but no more than the file's size could hold, else a default guess (views, WITHOUT
+// ROWID tables).
 double estimate_rows(const Database &db, const Table &table);
 
 }  // namespace hangar

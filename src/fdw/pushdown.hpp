@@ -11,20 +11,33 @@ extern "C" {
 
 namespace hangar {
 
+// What pushdown needs to know of the SQLite column a foreign table's column reads.
+struct PushdownColumn {
+  const char *sqlite_name;  // nullptr: the column reads no SQLite column
+  int affinity;             // core Affinity of its declared type
+  bool binary_collation;    // compared with SQLite's default BINARY collation (no COLLATE)
+  bool rowid_alias;         // the INTEGER PRIMARY KEY of a rowid table
+};
+
+struct PushdownColumns {
+  int natts;
+  const PushdownColumn *by_attnum;  // [attnum - 1]
+};
+
 struct PushdownSplit {
   List *remote_conditions;  // RestrictInfos SQLite evaluates; the rest stay local
-  List *remote_operators;   // String: the SQLite operator of each, column on the left
+  List *remote_columns;     // String: the SQLite column of each
+  List *remote_operators;   // String: its SQLite operator, column on the left; "bytes=" for text equality
   List *remote_values;      // Expr: what the column is compared with, bound as ?1, ?2, ...
 };
 
 // clauses: RestrictInfos of the scan of baserel (its own conditions, and for a parameterized
-// scan the join clauses that supply its parameters). rowid_attnum: the foreign table's column
-// that reads the SQLite rowid alias, or InvalidAttrNumber when the table has none (then nothing
-// is shipped). Nothing is shipped either when hangar_fdw.enable_pushdown is off.
-PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, AttrNumber rowid_attnum);
+// scan the join clauses that supply its parameters). Nothing is shipped when
+// hangar_fdw.enable_pushdown is off.
+PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, const PushdownColumns &columns);
 
 // The join clauses comparing the rowid alias with values of other relations that SQLite could
 // evaluate, one scan per outer row (equalities implied by equivalence classes included).
-List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, AttrNumber rowid_attnum);
+List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns);
 
 }  // namespace hangar

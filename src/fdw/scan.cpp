@@ -10,6 +10,8 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
+#include "mb/pg_wchar.h"
+#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
@@ -55,10 +57,17 @@ void bind_parameters(ScanState *state, ExprContext *econtext) {
     bool isnull;
     Datum value = ExecEvalExpr(expr, econtext, &isnull);
     int rc;
+    Oid type = getBaseType(exprType(reinterpret_cast<Node *>(expr->expr)));
     if (isnull) {
       rc = sqlite3_bind_null(state->stmt, index);
+    } else if (type == TEXTOID || type == VARCHAROID) {
+      // SQLite stores text in UTF-8
+      text *t = DatumGetTextPP(value);
+      int length = static_cast<int>(VARSIZE_ANY_EXHDR(t));
+      const char *bytes = pg_server_to_any(VARDATA_ANY(t), length, PG_UTF8);
+      if (bytes != VARDATA_ANY(t)) length = static_cast<int>(strlen(bytes));
+      rc = sqlite3_bind_text(state->stmt, index, bytes, length, SQLITE_TRANSIENT);
     } else {
-      Oid type = getBaseType(exprType(reinterpret_cast<Node *>(expr->expr)));
       int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
       rc = sqlite3_bind_int64(state->stmt, index, v);
     }

@@ -1,7 +1,8 @@
 // Planner callbacks. The plan fetches only the columns the query needs (target list and local
 // quals), always plus the rowid when the table has one so errors can name the row (and UPDATE and
-// DELETE can find it). Integer comparisons on the rowid alias go to SQLite (pushdown.cpp says why
-// that is safe); every other qual runs in PostgreSQL. In a statement that writes a foreign table,
+// DELETE can find it). Integer comparisons and text equalities that mean the same go to SQLite
+// (pushdown.cpp says which and why), and joins on the rowid get parameterized paths; every other
+// qual runs in PostgreSQL. In a statement that writes a foreign table,
 // every scan reads all its rows before the first write (see materialize_order).
 #include "fdw/hangar_fdw.hpp"
 
@@ -35,9 +36,12 @@ struct RelPlanInfo {
   const char *rowid_name;     // "" when the table has no rowid
   const char *rowid_alias;    // the INTEGER PRIMARY KEY column, nullptr when none
   const char *sorting_key;    // an expression no index provides, to make SQLite sort (materialize_order)
-  AttrNumber rowid_attnum;    // the foreign table's column reading the rowid alias; InvalidAttrNumber when none
+  PushdownColumns columns;    // what pushdown needs of the SQLite column each attribute reads
   int ncolumns;
   char **sqlite_columns;      // SQLite's spelling of its column names
+  int *affinities;            // each column's affinity (core Affinity)
+  bool *binary_collation;     // whether it compares with BINARY (no declared collation)
+  bool *generated;            // whether it is a generated column
   PushdownSplit pushdown;
 };
 
@@ -51,19 +55,26 @@ const char *find_sqlite_column(const RelPlanInfo *info, const char *name) {
   return nullptr;
 }
 
-// The foreign table's column that reads the rowid alias, InvalidAttrNumber when none does.
-AttrNumber rowid_alias_attnum(Oid relid, const char *rowid_alias) {
-  if (!rowid_alias) return InvalidAttrNumber;
+// What pushdown needs of the SQLite column each attribute of the foreign table reads.
+PushdownColumns pushdown_columns(Oid relid, const RelPlanInfo *info) {
   Relation rel = table_open(relid, NoLock);
   TupleDesc desc = RelationGetDescr(rel);
-  AttrNumber found = InvalidAttrNumber;
-  for (int i = 0; i < desc->natts && found == InvalidAttrNumber; ++i) {
+  PushdownColumn *by_attnum = static_cast<PushdownColumn *>(palloc0(sizeof(PushdownColumn) * (desc->natts + 1)));
+  for (int i = 0; i < desc->natts; ++i) {
     Form_pg_attribute att = TupleDescAttr(desc, i);
-    if (!att->attisdropped && pg_strcasecmp(column_options(relid, att->attnum).column_name, rowid_alias) == 0)
-      found = att->attnum;
+    if (att->attisdropped) continue;
+    const char *name = column_options(relid, att->attnum).column_name;
+    for (int c = 0; c < info->ncolumns; ++c) {
+      if (pg_strcasecmp(info->sqlite_columns[c], name) != 0 || info->generated[c]) continue;
+      by_attnum[i].sqlite_name = info->sqlite_columns[c];
+      by_attnum[i].affinity = info->affinities[c];
+      by_attnum[i].binary_collation = info->binary_collation[c];
+      by_attnum[i].rowid_alias = info->rowid_alias && strcmp(info->rowid_alias, info->sqlite_columns[c]) == 0;
+    }
   }
+  PushdownColumns result{desc->natts, by_attnum};
   table_close(rel, NoLock);
-  return found;
+  return result;
 }
 
 // UPDATE and DELETE plan a scan of their target before PlanForeignModify runs; refuse a target
@@ -101,7 +112,7 @@ const char *materialize_order(PlannerInfo *root, const RelPlanInfo *info) {
 void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPlanInfo *info) {
   List *done = NIL;  // the sets of outer relations already given a path (Relids)
   ListCell *cell;
-  foreach (cell, rowid_join_clauses(root, baserel, info->rowid_attnum)) {
+  foreach (cell, rowid_join_clauses(root, baserel, info->columns)) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
     Relids outer = bms_union(bms_difference(rinfo->clause_relids, baserel->relids), baserel->lateral_relids);
     bool seen = bms_is_empty(outer);
@@ -139,12 +150,20 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       }
       info->sorting_key = palloc_string(sorting_key);
       info->ncolumns = static_cast<int>(table.columns.size());
-      info->sqlite_columns = static_cast<char **>(palloc_extended(sizeof(char *) * (info->ncolumns + 1), MCXT_ALLOC_NO_OOM));
-      if (!info->sqlite_columns) throw std::bad_alloc();
-      for (int i = 0; i < info->ncolumns; ++i) info->sqlite_columns[i] = palloc_string(table.columns[i].name);
+      info->sqlite_columns = palloc_items<char *>(table.columns.size() + 1);
+      info->affinities = palloc_items<int>(table.columns.size() + 1);
+      info->binary_collation = palloc_items<bool>(table.columns.size() + 1);
+      info->generated = palloc_items<bool>(table.columns.size() + 1);
+      for (int i = 0; i < info->ncolumns; ++i) {
+        const Column &c = table.columns[i];
+        info->sqlite_columns[i] = palloc_string(c.name);
+        info->affinities[i] = static_cast<int>(affinity_of(c.declared_type));
+        info->binary_collation[i] = c.collation.empty();
+        info->generated[i] = c.hidden >= 2;
+      }
     }
-    info->rowid_attnum = rowid_alias_attnum(foreigntableid, info->rowid_alias);
-    info->pushdown = split_conditions(root, baserel, baserel->baserestrictinfo, info->rowid_attnum);
+    info->columns = pushdown_columns(foreigntableid, info);
+    info->pushdown = split_conditions(root, baserel, baserel->baserestrictinfo, info->columns);
     baserel->fdw_private = info;
     baserel->tuples = rows;
     baserel->rows = clamp_row_est(rows * clauselist_selectivity(root, baserel->baserestrictinfo, 0, JOIN_INNER, nullptr));
@@ -172,7 +191,7 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
   return pg_entry([&] {
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
     // scan_clauses: the table's own conditions, and a parameterized path's join clauses
-    PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->rowid_attnum);
+    PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->columns);
     List *local_clauses = NIL;
     ListCell *cell;
     foreach (cell, scan_clauses) {
@@ -210,14 +229,21 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
 
     int nconditions = list_length(split.remote_operators);
     const char **operators = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
-    for (int i = 0; i < nconditions; ++i) operators[i] = strVal(list_nth(split.remote_operators, i));
+    const char **condition_columns = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
+    for (int i = 0; i < nconditions; ++i) {
+      operators[i] = strVal(list_nth(split.remote_operators, i));
+      condition_columns[i] = strVal(list_nth(split.remote_columns, i));
+    }
     const char *order = materialize_order(root, info);
     char *sql;
     {
       // C++ objects live only in this block; its only PostgreSQL call cannot raise.
       std::vector<std::string> names(columns, columns + ncolumns);
       std::vector<RemoteCondition> conditions;
-      for (int i = 0; i < nconditions; ++i) conditions.push_back({info->rowid_alias, operators[i]});
+      for (int i = 0; i < nconditions; ++i) {
+        bool bytes_equal = strcmp(operators[i], "bytes=") == 0;
+        conditions.push_back({condition_columns[i], bytes_equal ? "=" : operators[i], bytes_equal});
+      }
       sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order));
     }
     List *fdw_private = list_make3(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'));
