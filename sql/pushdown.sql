@@ -1,6 +1,7 @@
 -- Pushdown: what SQLite evaluates (EXPLAIN VERBOSE's "SQLite query"), parameterized scans for
--- joins and correlated subqueries on the rowid, the hangar_fdw.enable_pushdown setting, ANALYZE,
--- and a differential battery: every query gives the same answer with pushdown on and off.
+-- joins and correlated subqueries on the rowid, count(*), the hangar_fdw.enable_pushdown
+-- setting, ANALYZE, and a differential battery: every query gives the same answer with pushdown
+-- on and off.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set pd_db :abs_builddir '/results/fixtures/pushdown.db'
 CREATE SERVER pd_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'pd_db');
@@ -26,6 +27,9 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT name FROM parents WHERE id >= 2 AND id < 5;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, p.name FROM local_ids l JOIN parents p ON p.id = l.x JOIN children c ON c.id = l.x;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, (SELECT p.name FROM parents p WHERE p.id = c.parent_id) FROM children c;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM local_ids l, LATERAL (SELECT name FROM parents p WHERE p.id > l.x LIMIT 1) s;
+-- count(*) of one table, every condition shipped and no GROUP BY, is counted by SQLite
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id > 2;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE label LIKE 'b%';
 -- text equality goes to SQLite (with the blobs of the same bytes); text order, LIKE and columns
 -- without a type stay in PostgreSQL; so does everything with the setting off
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM parents WHERE name = 'one';
@@ -145,7 +149,17 @@ INSERT INTO pd.battery (query) VALUES
   ('SELECT l.x, c.id FROM local_ids l JOIN children c ON c.label = l.x::text'),
   ('SELECT id FROM parents WHERE name = (SELECT label FROM children WHERE id = 3)'),
   ('SELECT id FROM parents WHERE name < ''one'''),
-  ('SELECT id FROM parents WHERE name = ''one'' COLLATE "C"');
+  ('SELECT id FROM parents WHERE name = ''one'' COLLATE "C"'),
+  ('SELECT count(*) FROM parents'),
+  ('SELECT count(*), count(*) FROM children WHERE label = ''b'''),
+  ('SELECT count(*) FROM children WHERE parent_id > 2'),
+  ('SELECT count(*) FROM children WHERE label LIKE ''b%'''),
+  ('SELECT count(*) FILTER (WHERE id > 3) FROM children'),
+  ('SELECT count(label) FROM children'),
+  ('SELECT parent_id, count(*) FROM children GROUP BY parent_id'),
+  ('SELECT count(*) + 1 FROM children WHERE id < 0'),
+  ('SELECT count(*) FROM loose WHERE k = 2'),
+  ('SELECT l.x, (SELECT count(*) FROM children c WHERE c.parent_id = l.x) FROM local_ids l');
 SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
 SELECT count(*) AS queries, count(*) FILTER (WHERE pd.same_answer(query) LIKE 'same%') AS same FROM pd.battery;
 

@@ -18,6 +18,19 @@ std::string quoted_list(const std::vector<std::string> &names) {
   return list;
 }
 
+// WHERE "c" < ?1 AND ... (empty without conditions).
+std::string where_clause(const std::vector<RemoteCondition> &conditions) {
+  std::string sql;
+  for (size_t i = 0; i < conditions.size(); ++i) {
+    sql += i ? " AND " : " WHERE ";
+    std::string parameter = "?" + std::to_string(i + 1);
+    sql += quote_sqlite_identifier(conditions[i].column) +
+           (conditions[i].bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))"
+                                      : " " + conditions[i].op + " " + parameter);
+  }
+  return sql;
+}
+
 std::string returning_clause(const std::vector<std::string> &returning) {
   return returning.empty() ? "" : " RETURNING " + quoted_list(returning);
 }
@@ -43,16 +56,13 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
   }
   if (!rowid_name.empty()) sql += (columns.empty() ? "" : ", ") + rowid_name;
   if (columns.empty() && rowid_name.empty()) sql += "NULL";
-  sql += " FROM " + quote_sqlite_identifier(table);
-  for (size_t i = 0; i < conditions.size(); ++i) {
-    sql += i ? " AND " : " WHERE ";
-    std::string parameter = "?" + std::to_string(i + 1);
-    sql += quote_sqlite_identifier(conditions[i].column) +
-           (conditions[i].bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))"
-                                      : " " + conditions[i].op + " " + parameter);
-  }
+  sql += " FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
   if (!order.empty()) sql += " ORDER BY " + order;
   return sql;
+}
+
+std::string count_sql(const std::string &table, const std::vector<RemoteCondition> &conditions) {
+  return "SELECT count(*) FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
 }
 
 std::string insert_sql(const std::string &table, const std::vector<std::string> &columns, bool on_conflict_do_nothing,

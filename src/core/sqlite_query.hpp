@@ -24,6 +24,10 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
                        const std::string &rowid_name, const std::vector<RemoteCondition> &conditions,
                        const std::string &order = "");
 
+// SELECT count(*) FROM "t" [WHERE ...]: a count PostgreSQL would make of the rows those
+// conditions select.
+std::string count_sql(const std::string &table, const std::vector<RemoteCondition> &conditions);
+
 // How UPDATE and DELETE find their row: by the rowid (rowid_name, e.g. "rowid") or, in a WITHOUT
 // ROWID table, by its primary key columns. Parameters follow the statement's other ones.
 struct RowLocator {

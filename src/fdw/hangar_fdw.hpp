@@ -11,12 +11,17 @@ extern "C" {
 
 namespace hangar {
 
-// scan_planner.cpp: planner callbacks. fdw_private of the ForeignScan is FdwScanPrivate below.
-enum FdwScanPrivate { kPrivateSql = 0, kPrivateRetrievedAttrs = 1, kPrivateHasRowid = 2 };
+// scan_planner.cpp: planner callbacks. fdw_private of the ForeignScan is FdwScanPrivate below:
+// the SQLite query, the attributes it retrieves, whether it ends with the rowid, the foreign
+// table (its Oid as text: a scan of an aggregate has no scan relation), and how many count(*)
+// values the query's one row gives (0: a scan of rows).
+enum FdwScanPrivate { kPrivateSql = 0, kPrivateRetrievedAttrs = 1, kPrivateHasRowid = 2, kPrivateRelid = 3, kPrivateCounts = 4 };
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
                                   ForeignPath *best_path, List *tlist, List *scan_clauses, Plan *outer_plan);
+void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel,
+                                RelOptInfo *output_rel, void *extra);
 
 // scan.cpp: executor callbacks
 void hangarBeginForeignScan(ForeignScanState *node, int eflags);

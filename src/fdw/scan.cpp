@@ -31,6 +31,7 @@ struct ScanState {
   AttrNumber *attnums;
   ColumnConverter *converters;
   bool has_rowid;                // the SELECT ends with the rowid
+  bool counting;                 // the query is a count(*): its one value fills every output column
   SqliteValue rowid;
   RowContext row;                // for error context: table, column, rowid
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
@@ -85,9 +86,9 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
   pg_entry([&] {
     if (eflags & EXEC_FLAG_EXPLAIN_ONLY) return;
     ForeignScan *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
-    Relation rel = node->ss.ss_currentRelation;
-    Oid relid = RelationGetRelid(rel);
-    TupleDesc desc = RelationGetDescr(rel);
+    Oid relid = static_cast<Oid>(strtoul(strVal(list_nth(plan->fdw_private, kPrivateRelid)), nullptr, 10));
+    // a count(*) scan has no scan relation, and retrieves no attribute
+    TupleDesc desc = node->ss.ss_ScanTupleSlot->tts_tupleDescriptor;
     const char *sql = strVal(list_nth(plan->fdw_private, kPrivateSql));
     List *retrieved = static_cast<List *>(list_nth(plan->fdw_private, kPrivateRetrievedAttrs));
     bool has_rowid = intVal(list_nth(plan->fdw_private, kPrivateHasRowid)) != 0;
@@ -102,6 +103,7 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->row.table = foreign_table_sqlite_name(relid);
     state->row.columns = sqlite_columns;
     state->has_rowid = has_rowid;
+    state->counting = intVal(list_nth(plan->fdw_private, kPrivateCounts)) > 0;
     state->row.rowid = has_rowid ? &state->rowid : nullptr;
     state->row.current_column = -1;
     state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
@@ -144,6 +146,14 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
                           psprintf("could not read SQLite table \"%s\"", state->row.table));
     state->row.row_number++;
+    if (state->counting) {
+      Datum count = Int64GetDatum(sqlite3_column_int64(state->stmt, 0));
+      for (int i = 0; i < slot->tts_tupleDescriptor->natts; ++i) {
+        slot->tts_values[i] = count;
+        slot->tts_isnull[i] = false;
+      }
+      return ExecStoreVirtualTuple(slot);
+    }
     if (state->has_rowid) state->rowid = read_sqlite_value(state->stmt, state->ncolumns);
 
     MemoryContextReset(state->row_context);

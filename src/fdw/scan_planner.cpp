@@ -13,6 +13,9 @@ extern "C" {
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "catalog/pg_aggregate.h"
+#include "nodes/makefuncs.h"
+#include "utils/fmgroids.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -32,6 +35,7 @@ namespace {
 
 // What GetForeignRelSize learns from SQLite, kept for GetForeignPlan in baserel->fdw_private.
 struct RelPlanInfo {
+  Oid relid;                  // the foreign table
   const char *sqlite_table;   // SQLite's spelling of the table name
   const char *rowid_name;     // "" when the table has no rowid
   const char *rowid_alias;    // the INTEGER PRIMARY KEY column, nullptr when none
@@ -128,12 +132,56 @@ void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPl
   }
 }
 
+// The conditions a split ships, as the SQLite query text wants them.
+std::vector<RemoteCondition> remote_conditions(const PushdownSplit &split) {
+  std::vector<RemoteCondition> conditions;
+  ListCell *op, *column;
+  forboth (op, split.remote_operators, column, split.remote_columns) {
+    bool bytes_equal = strcmp(strVal(lfirst(op)), "bytes=") == 0;
+    conditions.push_back({strVal(lfirst(column)), bytes_equal ? "=" : strVal(lfirst(op)), bytes_equal});
+  }
+  return conditions;
+}
+
+// What GetForeignUpperPaths leaves for the plan of a count(*) SQLite makes.
+struct CountPlanInfo {
+  const RelPlanInfo *base;
+};
+
+// count(*) of every row (no FILTER, DISTINCT or ORDER BY), which SQLite counts as PostgreSQL does.
+bool is_count_star(Node *node) {
+  if (!IsA(node, Aggref)) return false;
+  Aggref *agg = reinterpret_cast<Aggref *>(node);
+  return agg->aggfnoid == F_COUNT_ && agg->aggstar && !agg->aggfilter && !agg->aggdistinct && !agg->aggorder &&
+         agg->aggkind == AGGKIND_NORMAL && agg->agglevelsup == 0 && agg->aggsplit == AGGSPLIT_SIMPLE;
+}
+
+// The scan of a count(*) SQLite makes: one row, each output column the count.
+ForeignScan *count_plan(RelOptInfo *upper, List *tlist, Plan *outer_plan) {
+  const RelPlanInfo *info = static_cast<const CountPlanInfo *>(upper->fdw_private)->base;
+  List *scan_tlist = NIL;
+  ListCell *cell;
+  foreach (cell, upper->reltarget->exprs)
+    scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr *>(copyObjectImpl(lfirst(cell))),
+                                                     static_cast<AttrNumber>(list_length(scan_tlist) + 1), nullptr,
+                                                     false));
+  char *sql;
+  {
+    // C++ objects live only in this block; its only PostgreSQL call cannot raise.
+    sql = palloc_string(count_sql(info->sqlite_table, remote_conditions(info->pushdown)));
+  }
+  List *fdw_private = list_make5(makeString(sql), NIL, makeInteger(0), makeString(psprintf("%u", info->relid)),
+                                 makeInteger(list_length(scan_tlist)));
+  return make_foreignscan(tlist, NIL, 0, info->pushdown.remote_values, fdw_private, scan_tlist, NIL, outer_plan);
+}
+
 }  // namespace
 
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid) {
   pg_entry([&] {
     refuse_scan_of_write_target(root, baserel, foreigntableid);
     RelPlanInfo *info = static_cast<RelPlanInfo *>(palloc0(sizeof(RelPlanInfo)));
+    info->relid = foreigntableid;
     const char *table_name = foreign_table_sqlite_name(foreigntableid);
     Database &db = connection_for_relation(foreigntableid, statement_writes(root));
     double rows;
@@ -189,6 +237,7 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *,
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
+    if (baserel->reloptkind == RELOPT_UPPER_REL) return count_plan(baserel, tlist, outer_plan);
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
     // scan_clauses: the table's own conditions, and a parameterized path's join clauses
     PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->columns);
@@ -227,28 +276,43 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
     }
     table_close(rel, NoLock);
 
-    int nconditions = list_length(split.remote_operators);
-    const char **operators = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
-    const char **condition_columns = static_cast<const char **>(palloc(sizeof(char *) * (nconditions + 1)));
-    for (int i = 0; i < nconditions; ++i) {
-      operators[i] = strVal(list_nth(split.remote_operators, i));
-      condition_columns[i] = strVal(list_nth(split.remote_columns, i));
-    }
     const char *order = materialize_order(root, info);
     char *sql;
     {
       // C++ objects live only in this block; its only PostgreSQL call cannot raise.
       std::vector<std::string> names(columns, columns + ncolumns);
-      std::vector<RemoteCondition> conditions;
-      for (int i = 0; i < nconditions; ++i) {
-        bool bytes_equal = strcmp(operators[i], "bytes=") == 0;
-        conditions.push_back({condition_columns[i], bytes_equal ? "=" : operators[i], bytes_equal});
-      }
-      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order));
+      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, remote_conditions(split), order));
     }
-    List *fdw_private = list_make3(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'));
+    List *fdw_private = list_make5(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'),
+                                   makeString(psprintf("%u", info->relid)), makeInteger(0));
     return make_foreignscan(tlist, local_clauses, baserel->relid, split.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
+  });
+}
+
+// count(*) of one foreign table, with no GROUP BY, every condition shipped and nothing lateral:
+// SQLite counts the rows (from its b-tree, without reading them) and the scan returns the count.
+void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel,
+                                RelOptInfo *output_rel, void *extra) {
+  pg_entry([&] {
+    if (stage != UPPERREL_GROUP_AGG || !enable_pushdown || output_rel->fdw_private) return;
+    if (input_rel->reloptkind != RELOPT_BASEREL || !input_rel->fdw_private || !bms_is_empty(input_rel->lateral_relids))
+      return;
+    Query *parse = root->parse;
+    if (parse->groupClause || parse->groupingSets || parse->havingQual) return;
+    GroupPathExtraData *group = static_cast<GroupPathExtraData *>(extra);
+    if (group && group->patype != PARTITIONWISE_AGGREGATE_NONE) return;
+    const RelPlanInfo *info = static_cast<const RelPlanInfo *>(input_rel->fdw_private);
+    if (list_length(info->pushdown.remote_conditions) != list_length(input_rel->baserestrictinfo)) return;
+    PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
+    ListCell *cell;
+    foreach (cell, target->exprs)
+      if (!is_count_star(static_cast<Node *>(lfirst(cell)))) return;
+    CountPlanInfo *count = static_cast<CountPlanInfo *>(palloc0(sizeof(CountPlanInfo)));
+    count->base = info;
+    output_rel->fdw_private = count;
+    add_path(output_rel, reinterpret_cast<Path *>(create_foreign_upper_path(
+                             root, output_rel, target, 1.0, kStartupCost, kStartupCost, NIL, nullptr, NIL)));
   });
 }
 
