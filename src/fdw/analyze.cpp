@@ -37,14 +37,6 @@ struct SampleScan {
   SqliteValue rowid;
 };
 
-void finalize_sample_scan(void *arg) {
-  pg_nothrow("finalize a SQLite statement", [&] {
-    SampleScan *scan = static_cast<SampleScan *>(arg);
-    if (scan->stmt) sqlite3_finalize(scan->stmt);
-    scan->stmt = nullptr;
-  });
-}
-
 // Prepares SELECT of every column of the foreign table (then the rowid, for error messages).
 SampleScan *begin_sample_scan(Relation relation) {
   Oid relid = RelationGetRelid(relation);
@@ -78,12 +70,7 @@ SampleScan *begin_sample_scan(Relation relation) {
   scan->row.columns = columns;
   scan->row.rowid = has_rowid ? &scan->rowid : nullptr;
   scan->row.current_column = -1;
-  MemoryContextCallback *cleanup = static_cast<MemoryContextCallback *>(palloc(sizeof(MemoryContextCallback)));
-  cleanup->func = finalize_sample_scan;
-  cleanup->arg = scan;
-  MemoryContextRegisterResetCallback(CurrentMemoryContext, cleanup);
-  int rc = sqlite3_prepare_v2(db.handle(), sql, -1, &scan->stmt, nullptr);
-  if (rc != SQLITE_OK) report_sqlite_error(db.handle(), rc, psprintf("could not read SQLite table \"%s\"", table_name));
+  prepare_owned_statement(db.handle(), sql, &scan->stmt, psprintf("could not read SQLite table \"%s\"", table_name));
   return scan;
 }
 

@@ -211,16 +211,7 @@ struct ModifyState {
   ColumnConverter *converters;
   RowContext row;             // error context of RETURNING conversions
   MemoryContext row_context;
-  MemoryContextCallback cleanup;
 };
-
-void finalize_modify_statement(void *arg) {
-  pg_nothrow("finalize a SQLite statement", [&] {
-    ModifyState *state = static_cast<ModifyState *>(arg);
-    if (state->stmt) sqlite3_finalize(state->stmt);
-    state->stmt = nullptr;
-  });
-}
 
 // How the column's existing values are spelled: one of its values, the newest where the table
 // has a rowid. Only date/time and UUID values have forms to learn.
@@ -514,12 +505,8 @@ void begin_modify(ResultRelInfo *rinfo, List *fdw_private, CmdType operation, Pl
   state->row.current_column = -1;
 
   state->row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_fdw write row", ALLOCSET_DEFAULT_SIZES);
-  state->cleanup.func = finalize_modify_statement;
-  state->cleanup.arg = state;
-  MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
-  const char *sql = strVal(list_nth(fdw_private, kModifySql));
-  int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
-  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not prepare a write to SQLite table \"%s\"", info->name));
+  prepare_owned_statement(db, strVal(list_nth(fdw_private, kModifySql)), &state->stmt,
+                          psprintf("could not prepare a write to SQLite table \"%s\"", info->name));
   rinfo->ri_FdwState = state;
 }
 

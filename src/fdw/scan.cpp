@@ -1,6 +1,6 @@
-// Executor callbacks of the foreign scan. The SQLite statement belongs to a palloc'd scan state
-// whose memory-context reset callback finalizes it, so an error anywhere (even one that skips
-// EndForeignScan) never leaks it. Each row is converted in a per-row memory context reset before
+// Executor callbacks of the foreign scan. The SQLite statement is owned by the scan's memory
+// context (prepare_owned_statement), so an error anywhere (even one that skips EndForeignScan)
+// never leaks it. Each row is converted in a per-row memory context reset before
 // the next row, so memory stays flat however many rows are read. Conversion errors name table,
 // column and rowid through an error context callback, which reads the rowid only when it fires.
 #include "fdw/hangar_fdw.hpp"
@@ -37,16 +37,7 @@ struct ScanState {
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
   bool params_bound;
   MemoryContext row_context;
-  MemoryContextCallback cleanup;
 };
-
-void finalize_statement(void *arg) {
-  pg_nothrow("finalize a SQLite statement", [&] {
-    ScanState *state = static_cast<ScanState *>(arg);
-    if (state->stmt) sqlite3_finalize(state->stmt);
-    state->stmt = nullptr;
-  });
-}
 
 // Evaluates the shipped conditions' values (constants or query parameters) and binds them.
 void bind_parameters(ScanState *state, ExprContext *econtext) {
@@ -119,16 +110,12 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
       ++i;
     }
     state->row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_fdw row", ALLOCSET_DEFAULT_SIZES);
-    state->cleanup.func = finalize_statement;
-    state->cleanup.arg = state;
-    MemoryContextRegisterResetCallback(CurrentMemoryContext, &state->cleanup);
 
     PlannedStmt *statement = node->ss.ps.state->es_plannedstmt;
     bool writing = statement->commandType != CMD_SELECT || statement->hasModifyingCTE;
     sqlite3 *db = connection_for_relation(relid, writing).handle();
-    int rc = sqlite3_prepare_v2(db, sql, -1, &state->stmt, nullptr);
-    if (rc != SQLITE_OK)
-      report_sqlite_error(db, rc, psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
+    prepare_owned_statement(db, sql, &state->stmt,
+                            psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
     node->fdw_state = state;
   });
 }

@@ -81,6 +81,12 @@ Database &connection_for_relation(Oid relid, bool writing_statement);
 // is registered, connection_acquire refuses the file: SQLite connections are single-threaded.
 void connection_set_reader(sqlite3 *db, void (*stop)(void *), void *arg);
 
+// owned_statement.cpp: SQLite statements a memory context finalizes
+// Prepares sql into *stmt (which must live in the current memory context) and lets the context's
+// reset finalize it, unless its owner finalized it first and set *stmt to nullptr. Raises, as
+// `what`, when SQLite cannot prepare it.
+void prepare_owned_statement(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, const char *what);
+
 // sqlite_errors.cpp: reporting SQLite failures from the PostgreSQL zone (never returns)
 [[noreturn]] void report_sqlite_error(sqlite3 *db, int rc, const char *action);
 
