@@ -30,6 +30,10 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM local_ids l, LATERAL (SELECT name FRO
 -- count(*) of one table, every condition shipped and no GROUP BY, is counted by SQLite
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id > 2;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE label LIKE 'b%';
+-- ORDER BY integer columns, with NULLs where PostgreSQL puts them: SQLite orders (and a LIMIT
+-- above stops it early); text order stays in PostgreSQL
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, parent_id FROM children ORDER BY parent_id DESC, id LIMIT 3;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM children ORDER BY label LIMIT 3;
 -- text equality goes to SQLite (with the blobs of the same bytes); text order, LIKE and columns
 -- without a type stay in PostgreSQL; so does everything with the setting off
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM parents WHERE name = 'one';
@@ -41,11 +45,13 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT c.label, (SELECT p.name FROM parents p WHERE
 RESET hangar_fdw.enable_pushdown;
 
 -- the battery: each query's rows (as text, sorted) or its error, with pushdown on and off
+-- (rows in the order the query gives them when it has ORDER BY, else sorted)
 CREATE FUNCTION pd.answer(query text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE
   result text;
 BEGIN
-  EXECUTE format('SELECT coalesce(string_agg(r::text, %L ORDER BY r::text), %L) FROM (%s) r', E'\n', '(no rows)', query)
+  EXECUTE format('SELECT coalesce(string_agg(t, %L ORDER BY %s), %L) FROM (SELECT r::text AS t, row_number() OVER () AS n FROM (%s) r) q',
+                 E'\n', CASE WHEN query ~* 'order by' THEN 'n' ELSE 't' END, '(no rows)', query)
     INTO result;
   RETURN result;
 EXCEPTION WHEN OTHERS THEN
@@ -159,7 +165,17 @@ INSERT INTO pd.battery (query) VALUES
   ('SELECT parent_id, count(*) FROM children GROUP BY parent_id'),
   ('SELECT count(*) + 1 FROM children WHERE id < 0'),
   ('SELECT count(*) FROM loose WHERE k = 2'),
-  ('SELECT l.x, (SELECT count(*) FROM children c WHERE c.parent_id = l.x) FROM local_ids l');
+  ('SELECT l.x, (SELECT count(*) FROM children c WHERE c.parent_id = l.x) FROM local_ids l'),
+  ('SELECT id FROM parents ORDER BY id LIMIT 3'),
+  ('SELECT id FROM parents ORDER BY id DESC LIMIT 3'),
+  ('SELECT id, parent_id FROM children ORDER BY parent_id, id'),
+  ('SELECT id, parent_id FROM children ORDER BY parent_id DESC, id'),
+  ('SELECT id, parent_id FROM children ORDER BY parent_id NULLS FIRST, id DESC LIMIT 4'),
+  ('SELECT id, parent_id FROM children ORDER BY parent_id DESC NULLS LAST, id LIMIT 4'),
+  ('SELECT id FROM children WHERE parent_id > 1 ORDER BY id DESC LIMIT 2 OFFSET 1'),
+  ('SELECT id, label FROM children ORDER BY label, id'),
+  ('SELECT id FROM parents ORDER BY id + 0 LIMIT 2'),
+  ('SELECT id FROM parents ORDER BY name, id LIMIT 5');
 SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
 SELECT count(*) AS queries, count(*) FILTER (WHERE pd.same_answer(query) LIKE 'same%') AS same FROM pd.battery;
 

@@ -22,6 +22,9 @@
 //   equality. Ordering comparisons on text stay in PostgreSQL: SQLite orders every blob after
 //   every text, and collations differ.
 //
+// - ORDER BY integer columns of INTEGER affinity (for the same reason), with NULLS FIRST or LAST
+//   spelled out as PostgreSQL places NULLs: a LIMIT above the scan then stops SQLite early.
+//
 // Not shipped: everything else: other types and affinities (a NUMERIC or untyped column can hold
 // '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE, functions,
 // casts, OR, IN lists, collations other than BINARY, columns with several meanings.
@@ -29,7 +32,9 @@
 
 extern "C" {
 #include "access/transam.h"
+#include "access/stratnum.h"
 #include "catalog/pg_collation.h"
+#include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
 #include "nodes/nodeFuncs.h"
 #include "optimizer/clauses.h"
@@ -38,7 +43,11 @@ extern "C" {
 #include "utils/lsyscache.h"
 }
 
+#include <string>
+
+#include "core/sqlite_db.hpp"
 #include "core/type_map.hpp"
+#include "pg/error_bridge.hpp"
 
 namespace hangar {
 
@@ -140,6 +149,30 @@ PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *cla
     split.remote_conditions = lappend(split.remote_conditions, rinfo);
   }
   return split;
+}
+
+const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns) {
+  if (!enable_pushdown || pathkeys == NIL) return nullptr;
+  std::string order;
+  ListCell *cell;
+  foreach (cell, pathkeys) {
+    PathKey *key = lfirst_node(PathKey, cell);
+    if (key->pk_opfamily != INTEGER_BTREE_FAM_OID || key->pk_eclass->ec_has_volatile) return nullptr;
+    const PushdownColumn *column = nullptr;
+    ListCell *member;
+    foreach (member, key->pk_eclass->ec_members) {
+      EquivalenceMember *em = lfirst_node(EquivalenceMember, member);
+      Oid type;
+      const PushdownColumn *c = em->em_is_const ? nullptr
+                                                : scanned_column(reinterpret_cast<Node *>(em->em_expr), baserel->relid, columns, &type);
+      if (c && is_integer_type(type) && c->affinity == static_cast<int>(Affinity::Integer)) column = c;
+    }
+    if (!column) return nullptr;
+    order += std::string(order.empty() ? "" : ", ") + quote_sqlite_identifier(column->sqlite_name) +
+             (key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC") +
+             (key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST");
+  }
+  return palloc_string(order);
 }
 
 List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns) {

@@ -36,6 +36,10 @@ struct PushdownSplit {
 // hangar_fdw.enable_pushdown is off.
 PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, const PushdownColumns &columns);
 
+// The ORDER BY SQLite can give for pathkeys ("c" DESC NULLS FIRST, ...): integer columns of
+// INTEGER affinity, NULLs placed as PostgreSQL places them; nullptr when a key cannot be shipped.
+const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns);
+
 // The join clauses comparing the rowid alias with values of other relations that SQLite could
 // evaluate, one scan per outer row (equalities implied by equivalence classes included).
 List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns);

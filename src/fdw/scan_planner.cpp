@@ -51,6 +51,7 @@ struct RelPlanInfo {
 
 constexpr Cost kStartupCost = 10.0;
 constexpr Cost kPerRowCost = 0.02;
+constexpr Cost kSortedPathFactor = 1.05;  // SQLite ordering the rows costs it a little more
 
 // SQLite's spelling of a column, matched case-insensitively as SQLite matches names.
 const char *find_sqlite_column(const RelPlanInfo *info, const char *name) {
@@ -231,10 +232,17 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
                                                                         kStartupCost, total, NIL,
                                                                         baserel->lateral_relids, nullptr, NIL)));
     add_parameterized_paths(root, baserel, info);
+    // A query on this table alone ordered by columns SQLite orders the same way: a path already
+    // sorted, so a LIMIT above it reads only the first rows (from an index, where SQLite has one).
+    if (bms_membership(root->all_baserels) == BMS_SINGLETON && !statement_writes(root))
+      if (const char *order = shippable_order(baserel, root->query_pathkeys, info->columns))
+        add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
+                              root, baserel, nullptr, baserel->rows, kStartupCost, total * kSortedPathFactor,
+                              root->query_pathkeys, baserel->lateral_relids, nullptr, list_make1(makeString(const_cast<char *>(order))))));
   });
 }
 
-ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *,
+ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *best_path,
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
     if (baserel->reloptkind == RELOPT_UPPER_REL) return count_plan(baserel, tlist, outer_plan);
@@ -276,7 +284,7 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
     }
     table_close(rel, NoLock);
 
-    const char *order = materialize_order(root, info);
+    const char *order = best_path->fdw_private ? strVal(linitial(best_path->fdw_private)) : materialize_order(root, info);
     char *sql;
     {
       // C++ objects live only in this block; its only PostgreSQL call cannot raise.
