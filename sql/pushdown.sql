@@ -30,6 +30,8 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM local_ids l, LATERAL (SELECT name FRO
 -- count(*) of one table, every condition shipped and no GROUP BY, is counted by SQLite
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id > 2;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE label LIKE 'b%';
+-- IS [NOT] NULL on any column: only a SQLite NULL reads as NULL
+EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id IS NULL AND label IS NOT NULL;
 -- ORDER BY integer columns, with NULLs where PostgreSQL puts them: SQLite orders (and a LIMIT
 -- above stops it early); text order stays in PostgreSQL
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, parent_id FROM children ORDER BY parent_id DESC, id LIMIT 3;
@@ -68,6 +70,12 @@ BEGIN
   PERFORM set_config('hangar_fdw.enable_pushdown', 'off', true);
   local := pd.answer(query);
   PERFORM set_config('hangar_fdw.enable_pushdown', 'on', true);
+  -- A shipped condition excludes rows without converting them: where PostgreSQL alone fails on
+  -- a value that does not convert (SQLSTATE class 22), the pushed query may answer from the rows
+  -- it reads. Said as such, never counted as the same answer.
+  IF pushed NOT LIKE 'ERROR %' AND local LIKE 'ERROR 22%' THEN
+    RETURN 'pushed skips a row that does not convert (local ' || local || ')';
+  END IF;
   IF pushed IS DISTINCT FROM local THEN
     RETURN 'DIFFERENT: pushed ' || pushed || ' / local ' || local;
   END IF;
@@ -175,9 +183,20 @@ INSERT INTO pd.battery (query) VALUES
   ('SELECT id FROM children WHERE parent_id > 1 ORDER BY id DESC LIMIT 2 OFFSET 1'),
   ('SELECT id, label FROM children ORDER BY label, id'),
   ('SELECT id FROM parents ORDER BY id + 0 LIMIT 2'),
-  ('SELECT id FROM parents ORDER BY name, id LIMIT 5');
+  ('SELECT id FROM parents ORDER BY name, id LIMIT 5'),
+  ('SELECT id FROM children WHERE parent_id IS NULL'),
+  ('SELECT id FROM children WHERE parent_id IS NOT NULL AND parent_id < 3'),
+  ('SELECT count(*) FROM children WHERE parent_id IS NOT NULL'),
+  ('SELECT id FROM parents WHERE score IS NULL'),
+  ('SELECT id FROM parents WHERE score IS NOT NULL AND id < 3'),
+  ('SELECT id, name FROM parents WHERE name IS NULL OR id = 1'),
+  ('SELECT id FROM parents WHERE NOT (name IS NULL)'),
+  ('SELECT id FROM parents WHERE created IS NULL AND score IS NULL');
 SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
-SELECT count(*) AS queries, count(*) FILTER (WHERE pd.same_answer(query) LIKE 'same%') AS same FROM pd.battery;
+SELECT count(*) AS queries, count(*) FILTER (WHERE answer LIKE 'same%') AS same,
+       count(*) FILTER (WHERE answer LIKE 'pushed skips%') AS skips_unconvertible,
+       count(*) FILTER (WHERE answer LIKE 'DIFFERENT%') AS different
+FROM (SELECT pd.same_answer(query) AS answer FROM pd.battery) a;
 
 RESET search_path;
 DROP SCHEMA pd CASCADE;

@@ -21,12 +21,16 @@ std::string quoted_list(const std::vector<std::string> &names) {
 // WHERE "c" < ?1 AND ... (empty without conditions).
 std::string where_clause(const std::vector<RemoteCondition> &conditions) {
   std::string sql;
+  int parameters = 0;
   for (size_t i = 0; i < conditions.size(); ++i) {
-    sql += i ? " AND " : " WHERE ";
-    std::string parameter = "?" + std::to_string(i + 1);
-    sql += quote_sqlite_identifier(conditions[i].column) +
-           (conditions[i].bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))"
-                                      : " " + conditions[i].op + " " + parameter);
+    const RemoteCondition &c = conditions[i];
+    sql += (i ? " AND " : " WHERE ") + quote_sqlite_identifier(c.column);
+    if (!c.takes_value()) {
+      sql += " " + c.op;
+      continue;
+    }
+    std::string parameter = "?" + std::to_string(++parameters);
+    sql += c.bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))" : " " + c.op + " " + parameter;
   }
   return sql;
 }

@@ -10,11 +10,13 @@
 
 namespace hangar {
 
-// A condition shipped to SQLite: column, comparison operator, and a parameter bound at run time.
+// A condition shipped to SQLite: column, comparison operator, and a parameter bound at run time
+// (parameters are numbered in the order of the conditions that have one).
 struct RemoteCondition {
   std::string column;
-  std::string op;             // =, <>, <, <=, >, >=
+  std::string op;             // =, <>, <, <=, >, >=; or IS NULL, IS NOT NULL, which take no parameter
   bool bytes_equal = false;   // "c" IN (?n, CAST(?n AS BLOB)): text or blob with the same bytes
+  bool takes_value() const { return op != "IS NULL" && op != "IS NOT NULL"; }
 };
 
 // SELECT "c1", "c2", rowid FROM "t" [WHERE "c" < ?1 AND ...] [ORDER BY order] (rowid only when

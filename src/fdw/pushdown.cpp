@@ -22,6 +22,8 @@
 //   equality. Ordering comparisons on text stay in PostgreSQL: SQLite orders every blob after
 //   every text, and collations differ.
 //
+// - IS NULL and IS NOT NULL on any column: a SQLite NULL is the only value any conversion reads
+//   as NULL.
 // - ORDER BY integer columns of INTEGER affinity (for the same reason), with NULLS FIRST or LAST
 //   spelled out as PostgreSQL places NULLs: a LIMIT above the scan then stops SQLite early.
 //
@@ -115,6 +117,14 @@ const char *shippable(PlannerInfo *root, Expr *clause, Index relid, const Pushdo
   return nullptr;
 }
 
+// The column a scalar IS [NOT] NULL tests, or nullptr.
+const PushdownColumn *null_test_column(Expr *clause, Index relid, const PushdownColumns &columns) {
+  if (!IsA(clause, NullTest)) return nullptr;
+  NullTest *test = reinterpret_cast<NullTest *>(clause);
+  Oid type;
+  return test->argisrow ? nullptr : scanned_column(reinterpret_cast<Node *>(test->arg), relid, columns, &type);
+}
+
 // An equivalence class member that is the rowid alias column.
 bool is_rowid_member(PlannerInfo *, RelOptInfo *rel, EquivalenceClass *, EquivalenceMember *em, void *arg) {
   Oid type;
@@ -138,6 +148,13 @@ PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *cla
   ListCell *cell;
   foreach (cell, clauses) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+    if (const PushdownColumn *tested = rinfo->pseudoconstant ? nullptr : null_test_column(rinfo->clause, baserel->relid, columns)) {
+      bool is_null = reinterpret_cast<NullTest *>(rinfo->clause)->nulltesttype == IS_NULL;
+      split.remote_columns = lappend(split.remote_columns, makeString(const_cast<char *>(tested->sqlite_name)));
+      split.remote_operators = lappend(split.remote_operators, makeString(const_cast<char *>(is_null ? "IS NULL" : "IS NOT NULL")));
+      split.remote_conditions = lappend(split.remote_conditions, rinfo);
+      continue;
+    }
     const PushdownColumn *column = nullptr;
     Node *value = nullptr;
     const char *op =

@@ -28,7 +28,7 @@ struct PushdownSplit {
   List *remote_conditions;  // RestrictInfos SQLite evaluates; the rest stay local
   List *remote_columns;     // String: the SQLite column of each
   List *remote_operators;   // String: its SQLite operator, column on the left; "bytes=" for text equality
-  List *remote_values;      // Expr: what the column is compared with, bound as ?1, ?2, ...
+  List *remote_values;      // Expr: what each comparison compares with, bound as ?1, ?2, ... (IS NULL has none)
 };
 
 // clauses: RestrictInfos of the scan of baserel (its own conditions, and for a parameterized
