@@ -30,6 +30,9 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT * FROM local_ids l, LATERAL (SELECT name FRO
 -- count(*) of one table, every condition shipped and no GROUP BY, is counted by SQLite
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id > 2;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE label LIKE 'b%';
+-- IN lists, OR and NOT of shipped conditions
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM children WHERE parent_id IN (1, 4) OR (label = 'c' AND NOT id = 3);
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM children WHERE parent_id = 1 OR label LIKE '%parent';
 -- IS [NOT] NULL on any column: only a SQLite NULL reads as NULL
 EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id IS NULL AND label IS NOT NULL;
 -- ORDER BY integer columns, with NULLs where PostgreSQL puts them: SQLite orders (and a LIMIT
@@ -191,7 +194,18 @@ INSERT INTO pd.battery (query) VALUES
   ('SELECT id FROM parents WHERE score IS NOT NULL AND id < 3'),
   ('SELECT id, name FROM parents WHERE name IS NULL OR id = 1'),
   ('SELECT id FROM parents WHERE NOT (name IS NULL)'),
-  ('SELECT id FROM parents WHERE created IS NULL AND score IS NULL');
+  ('SELECT id FROM parents WHERE created IS NULL AND score IS NULL'),
+  ('SELECT id FROM parents WHERE id IN (1, 3, 2147483648, 99)'),
+  ('SELECT id FROM parents WHERE id IN (1, NULL)'),
+  ('SELECT id FROM parents WHERE id NOT IN (1, 2)'),
+  ('SELECT id FROM parents WHERE id = ANY (ARRAY[]::bigint[])'),
+  ('SELECT id FROM children WHERE label IN (''b'', ''B'', ''zero parent'')'),
+  ('SELECT id FROM children WHERE parent_id = 1 OR label = ''c'''),
+  ('SELECT id FROM children WHERE NOT (parent_id = 4 OR parent_id IS NULL)'),
+  ('SELECT id FROM children WHERE (parent_id > 1 AND parent_id < 5) OR (id = 1 AND label = ''a'')'),
+  ('SELECT id FROM children WHERE parent_id = 1 OR label LIKE ''%parent'''),
+  ('SELECT id FROM children WHERE NOT (label = ''b'')'),
+  ('SELECT count(*) FROM children WHERE parent_id IN (1, 4) OR parent_id IS NULL');
 SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
 SELECT count(*) AS queries, count(*) FILTER (WHERE answer LIKE 'same%') AS same,
        count(*) FILTER (WHERE answer LIKE 'pushed skips%') AS skips_unconvertible,

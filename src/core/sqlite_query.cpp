@@ -18,20 +18,10 @@ std::string quoted_list(const std::vector<std::string> &names) {
   return list;
 }
 
-// WHERE "c" < ?1 AND ... (empty without conditions).
-std::string where_clause(const std::vector<RemoteCondition> &conditions) {
+// WHERE (c1) AND (c2) ... (empty without conditions).
+std::string where_clause(const std::vector<std::string> &conditions) {
   std::string sql;
-  int parameters = 0;
-  for (size_t i = 0; i < conditions.size(); ++i) {
-    const RemoteCondition &c = conditions[i];
-    sql += (i ? " AND " : " WHERE ") + quote_sqlite_identifier(c.column);
-    if (!c.takes_value()) {
-      sql += " " + c.op;
-      continue;
-    }
-    std::string parameter = "?" + std::to_string(++parameters);
-    sql += c.bytes_equal ? " IN (" + parameter + ", CAST(" + parameter + " AS BLOB))" : " " + c.op + " " + parameter;
-  }
+  for (size_t i = 0; i < conditions.size(); ++i) sql += (i ? " AND " : " WHERE ") + conditions[i];
   return sql;
 }
 
@@ -51,7 +41,7 @@ std::string locator_clause(const RowLocator &locator, size_t first_parameter) {
 }  // namespace
 
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
-                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions,
+                       const std::string &rowid_name, const std::vector<std::string> &conditions,
                        const std::string &order) {
   std::string sql = "SELECT ";
   for (size_t i = 0; i < columns.size(); ++i) {
@@ -65,7 +55,7 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
   return sql;
 }
 
-std::string count_sql(const std::string &table, const std::vector<RemoteCondition> &conditions) {
+std::string count_sql(const std::string &table, const std::vector<std::string> &conditions) {
   return "SELECT count(*) FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
 }
 

@@ -10,25 +10,16 @@
 
 namespace hangar {
 
-// A condition shipped to SQLite: column, comparison operator, and a parameter bound at run time
-// (parameters are numbered in the order of the conditions that have one).
-struct RemoteCondition {
-  std::string column;
-  std::string op;             // =, <>, <, <=, >, >=; or IS NULL, IS NOT NULL, which take no parameter
-  bool bytes_equal = false;   // "c" IN (?n, CAST(?n AS BLOB)): text or blob with the same bytes
-  bool takes_value() const { return op != "IS NULL" && op != "IS NOT NULL"; }
-};
-
-// SELECT "c1", "c2", rowid FROM "t" [WHERE "c" < ?1 AND ...] [ORDER BY order] (rowid only when
-// rowid_name is not empty). With no columns and no rowid it selects NULL, so the row count still
-// comes back.
+// SELECT "c1", "c2", rowid FROM "t" [WHERE condition AND ...] [ORDER BY order] (rowid only when
+// rowid_name is not empty); conditions are SQLite text, with their parameters ?n. With no columns
+// and no rowid it selects NULL, so the row count still comes back.
 std::string select_sql(const std::string &table, const std::vector<std::string> &columns,
-                       const std::string &rowid_name, const std::vector<RemoteCondition> &conditions,
+                       const std::string &rowid_name, const std::vector<std::string> &conditions,
                        const std::string &order = "");
 
 // SELECT count(*) FROM "t" [WHERE ...]: a count PostgreSQL would make of the rows those
 // conditions select.
-std::string count_sql(const std::string &table, const std::vector<RemoteCondition> &conditions);
+std::string count_sql(const std::string &table, const std::vector<std::string> &conditions);
 
 // How UPDATE and DELETE find their row: by the rowid (rowid_name, e.g. "rowid") or, in a WITHOUT
 // ROWID table, by its primary key columns. Parameters follow the statement's other ones.

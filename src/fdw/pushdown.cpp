@@ -24,12 +24,15 @@
 //
 // - IS NULL and IS NOT NULL on any column: a SQLite NULL is the only value any conversion reads
 //   as NULL.
+// - = ANY (array) of those equalities (IN lists), as an SQL IN list of parameters, and AND, OR and
+//   NOT of shipped conditions: SQLite's three-valued logic is PostgreSQL's, and each shipped
+//   condition is true, false or NULL for the same rows on both sides.
 // - ORDER BY integer columns of INTEGER affinity (for the same reason), with NULLS FIRST or LAST
 //   spelled out as PostgreSQL places NULLs: a LIMIT above the scan then stops SQLite early.
 //
 // Not shipped: everything else: other types and affinities (a NUMERIC or untyped column can hold
 // '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE, functions,
-// casts, OR, IN lists, collations other than BINARY, columns with several meanings.
+// casts, collations other than BINARY, columns with several meanings.
 #include "fdw/pushdown.hpp"
 
 extern "C" {
@@ -38,18 +41,17 @@ extern "C" {
 #include "catalog/pg_collation.h"
 #include "catalog/pg_opfamily.h"
 #include "catalog/pg_type.h"
+#include "lib/stringinfo.h"
+#include "nodes/makefuncs.h"
 #include "nodes/nodeFuncs.h"
+#include "utils/array.h"
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
 #include "utils/lsyscache.h"
 }
 
-#include <string>
-
-#include "core/sqlite_db.hpp"
 #include "core/type_map.hpp"
-#include "pg/error_bridge.hpp"
 
 namespace hangar {
 
@@ -98,7 +100,7 @@ const char *sqlite_operator(const OpExpr *expr, const PushdownColumn &column, Oi
   return nullptr;
 }
 
-// The SQLite column, operator and compared value of a shippable clause, or nullptr.
+// The SQLite column, operator and compared value of a shippable comparison, or nullptr.
 const char *shippable(PlannerInfo *root, Expr *clause, Index relid, const PushdownColumns &columns,
                       const PushdownColumn **column, Node **value) {
   if (!IsA(clause, OpExpr) || list_length(reinterpret_cast<OpExpr *>(clause)->args) != 2) return nullptr;
@@ -125,6 +127,110 @@ const PushdownColumn *null_test_column(Expr *clause, Index relid, const Pushdown
   return test->argisrow ? nullptr : scanned_column(reinterpret_cast<Node *>(test->arg), relid, columns, &type);
 }
 
+void append_sqlite_identifier(StringInfo out, const char *name) {
+  appendStringInfoChar(out, '"');
+  for (const char *c = name; *c; ++c) {
+    if (*c == '"') appendStringInfoChar(out, '"');
+    appendStringInfoChar(out, *c);
+  }
+  appendStringInfoChar(out, '"');
+}
+
+// SQLite text of a condition with its values as parameters ?n (numbered from values' length).
+struct Deparse {
+  PlannerInfo *root;
+  Index relid;
+  const PushdownColumns &columns;
+  StringInfo sql;
+  List *values;
+};
+
+// Appends the parameter for value: "?n", or for text equality "?n, CAST(?n AS BLOB)".
+void append_value(Deparse *d, Node *value, bool bytes_equal) {
+  d->values = lappend(d->values, value);
+  int n = list_length(d->values);
+  if (bytes_equal)
+    appendStringInfo(d->sql, "?%d, CAST(?%d AS BLOB)", n, n);
+  else
+    appendStringInfo(d->sql, "?%d", n);
+}
+
+bool deparse(Deparse *d, Expr *clause);
+
+// c = ANY (array): an IN list of the array's elements (NULL ones too: PostgreSQL and SQLite
+// both make a match true and anything else NULL).
+bool deparse_in_list(Deparse *d, ScalarArrayOpExpr *in) {
+  if (!in->useOr || list_length(in->args) != 2 || !IsA(lsecond(in->args), Const)) return false;
+  OpExpr as_equality;
+  memset(&as_equality, 0, sizeof(as_equality));
+  as_equality.xpr.type = T_OpExpr;
+  as_equality.opno = in->opno;
+  as_equality.inputcollid = in->inputcollid;
+  Oid type;
+  const PushdownColumn *column =
+      scanned_column(static_cast<Node *>(linitial(in->args)), d->relid, d->columns, &type);
+  if (!column) return false;
+  const char *op = sqlite_operator(&as_equality, *column, type, false);
+  if (!op || (strcmp(op, "=") != 0 && strcmp(op, "bytes=") != 0)) return false;
+  Const *array_const = static_cast<Const *>(lsecond(in->args));
+  if (array_const->constisnull) return false;
+  ArrayType *array = DatumGetArrayTypeP(array_const->constvalue);
+  int16 length;
+  bool by_value;
+  char align;
+  Oid element_type = ARR_ELEMTYPE(array);
+  get_typlenbyvalalign(element_type, &length, &by_value, &align);
+  Datum *elements;
+  bool *nulls;
+  int count;
+  deconstruct_array(array, element_type, length, by_value, align, &elements, &nulls, &count);
+  append_sqlite_identifier(d->sql, column->sqlite_name);
+  appendStringInfoString(d->sql, " IN (");
+  for (int i = 0; i < count; ++i) {
+    if (i) appendStringInfoString(d->sql, ", ");
+    Const *element = makeConst(element_type, -1, array_const->constcollid, length, elements[i], nulls[i], by_value);
+    append_value(d, reinterpret_cast<Node *>(element), strcmp(op, "bytes=") == 0);
+  }
+  appendStringInfoChar(d->sql, ')');
+  return true;
+}
+
+bool deparse(Deparse *d, Expr *clause) {
+  if (IsA(clause, BoolExpr)) {
+    BoolExpr *b = reinterpret_cast<BoolExpr *>(clause);
+    const char *joiner = b->boolop == AND_EXPR ? " AND " : b->boolop == OR_EXPR ? " OR " : nullptr;
+    appendStringInfoString(d->sql, b->boolop == NOT_EXPR ? "NOT (" : "(");
+    ListCell *cell;
+    foreach (cell, b->args) {
+      if (cell != list_head(b->args)) {
+        if (!joiner) return false;
+        appendStringInfoString(d->sql, joiner);
+      }
+      appendStringInfoChar(d->sql, '(');
+      if (!deparse(d, static_cast<Expr *>(lfirst(cell)))) return false;
+      appendStringInfoChar(d->sql, ')');
+    }
+    appendStringInfoChar(d->sql, ')');
+    return true;
+  }
+  if (IsA(clause, ScalarArrayOpExpr)) return deparse_in_list(d, reinterpret_cast<ScalarArrayOpExpr *>(clause));
+  if (const PushdownColumn *tested = null_test_column(clause, d->relid, d->columns)) {
+    append_sqlite_identifier(d->sql, tested->sqlite_name);
+    appendStringInfoString(d->sql, reinterpret_cast<NullTest *>(clause)->nulltesttype == IS_NULL ? " IS NULL" : " IS NOT NULL");
+    return true;
+  }
+  const PushdownColumn *column = nullptr;
+  Node *value = nullptr;
+  const char *op = shippable(d->root, clause, d->relid, d->columns, &column, &value);
+  if (!op) return false;
+  append_sqlite_identifier(d->sql, column->sqlite_name);
+  bool bytes_equal = strcmp(op, "bytes=") == 0;
+  appendStringInfo(d->sql, bytes_equal ? " IN (" : " %s ", op);
+  append_value(d, value, bytes_equal);
+  if (bytes_equal) appendStringInfoChar(d->sql, ')');
+  return true;
+}
+
 // An equivalence class member that is the rowid alias column.
 bool is_rowid_member(PlannerInfo *, RelOptInfo *rel, EquivalenceClass *, EquivalenceMember *em, void *arg) {
   Oid type;
@@ -143,26 +249,16 @@ bool is_rowid_comparison(PlannerInfo *root, RelOptInfo *baserel, RestrictInfo *r
 }  // namespace
 
 PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, const PushdownColumns &columns) {
-  PushdownSplit split = {NIL, NIL, NIL, NIL};
+  PushdownSplit split = {NIL, NIL, NIL};
   if (!enable_pushdown) return split;
   ListCell *cell;
   foreach (cell, clauses) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
-    if (const PushdownColumn *tested = rinfo->pseudoconstant ? nullptr : null_test_column(rinfo->clause, baserel->relid, columns)) {
-      bool is_null = reinterpret_cast<NullTest *>(rinfo->clause)->nulltesttype == IS_NULL;
-      split.remote_columns = lappend(split.remote_columns, makeString(const_cast<char *>(tested->sqlite_name)));
-      split.remote_operators = lappend(split.remote_operators, makeString(const_cast<char *>(is_null ? "IS NULL" : "IS NOT NULL")));
-      split.remote_conditions = lappend(split.remote_conditions, rinfo);
-      continue;
-    }
-    const PushdownColumn *column = nullptr;
-    Node *value = nullptr;
-    const char *op =
-        rinfo->pseudoconstant ? nullptr : shippable(root, rinfo->clause, baserel->relid, columns, &column, &value);
-    if (!op) continue;
-    split.remote_columns = lappend(split.remote_columns, makeString(const_cast<char *>(column->sqlite_name)));
-    split.remote_operators = lappend(split.remote_operators, makeString(const_cast<char *>(op)));
-    split.remote_values = lappend(split.remote_values, value);
+    if (rinfo->pseudoconstant) continue;
+    Deparse d{root, baserel->relid, columns, makeStringInfo(), list_copy(split.remote_values)};
+    if (!deparse(&d, rinfo->clause)) continue;  // the values it appended go with the copy
+    split.remote_sql = lappend(split.remote_sql, makeString(d.sql->data));
+    split.remote_values = d.values;
     split.remote_conditions = lappend(split.remote_conditions, rinfo);
   }
   return split;
@@ -170,7 +266,7 @@ PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *cla
 
 const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns) {
   if (!enable_pushdown || pathkeys == NIL) return nullptr;
-  std::string order;
+  StringInfo order = makeStringInfo();
   ListCell *cell;
   foreach (cell, pathkeys) {
     PathKey *key = lfirst_node(PathKey, cell);
@@ -185,11 +281,12 @@ const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownC
       if (c && is_integer_type(type) && c->affinity == static_cast<int>(Affinity::Integer)) column = c;
     }
     if (!column) return nullptr;
-    order += std::string(order.empty() ? "" : ", ") + quote_sqlite_identifier(column->sqlite_name) +
-             (key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC") +
-             (key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    if (order->len) appendStringInfoString(order, ", ");
+    append_sqlite_identifier(order, column->sqlite_name);
+    appendStringInfoString(order, key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC");
+    appendStringInfoString(order, key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
-  return palloc_string(order);
+  return order->data;
 }
 
 List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns) {

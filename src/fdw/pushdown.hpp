@@ -26,9 +26,8 @@ struct PushdownColumns {
 
 struct PushdownSplit {
   List *remote_conditions;  // RestrictInfos SQLite evaluates; the rest stay local
-  List *remote_columns;     // String: the SQLite column of each
-  List *remote_operators;   // String: its SQLite operator, column on the left; "bytes=" for text equality
-  List *remote_values;      // Expr: what each comparison compares with, bound as ?1, ?2, ... (IS NULL has none)
+  List *remote_sql;         // String: the SQLite text of each, with parameters ?1, ?2, ...
+  List *remote_values;      // Expr: the value of each parameter, in order
 };
 
 // clauses: RestrictInfos of the scan of baserel (its own conditions, and for a parameterized

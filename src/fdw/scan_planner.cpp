@@ -133,14 +133,11 @@ void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPl
   }
 }
 
-// The conditions a split ships, as the SQLite query text wants them.
-std::vector<RemoteCondition> remote_conditions(const PushdownSplit &split) {
-  std::vector<RemoteCondition> conditions;
-  ListCell *op, *column;
-  forboth (op, split.remote_operators, column, split.remote_columns) {
-    bool bytes_equal = strcmp(strVal(lfirst(op)), "bytes=") == 0;
-    conditions.push_back({strVal(lfirst(column)), bytes_equal ? "=" : strVal(lfirst(op)), bytes_equal});
-  }
+// The SQLite text of the conditions a split ships.
+std::vector<std::string> remote_conditions(const PushdownSplit &split) {
+  std::vector<std::string> conditions;
+  ListCell *cell;
+  foreach (cell, split.remote_sql) conditions.push_back(strVal(lfirst(cell)));
   return conditions;
 }
 
