@@ -21,7 +21,6 @@
 //   The value is bound in UTF-8, as SQLite stores text; conversion from the server encoding keeps
 //   equality. Ordering comparisons on text stay in PostgreSQL: SQLite orders every blob after
 //   every text, and collations differ.
-//
 // - IS NULL and IS NOT NULL on any column: a SQLite NULL is the only value any conversion reads
 //   as NULL.
 // - = ANY (array) of those equalities (IN lists), as an SQL IN list of parameters, and AND, OR and
@@ -32,7 +31,9 @@
 //
 // Not shipped: everything else: other types and affinities (a NUMERIC or untyped column can hold
 // '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE, functions,
-// casts, collations other than BINARY, columns with several meanings.
+// arithmetic on columns, casts, collations other than BINARY, ordering by anything but integer
+// columns (DATETIME text orders as time only when every value has one form). count(*) is shipped
+// by scan_planner.cpp's upper paths when every condition is.
 #include "fdw/pushdown.hpp"
 
 extern "C" {
