@@ -64,16 +64,8 @@ void check_bind(sqlite3_stmt *stmt, int rc) {
   if (rc != SQLITE_OK) report_sqlite_error(sqlite3_db_handle(stmt), rc, "could not bind a value for SQLite");
 }
 
-void bind_text(const ValueWriter *writer, sqlite3_stmt *stmt, int index, const char *text, int length) {
-  if (!writer->utf8_database) {
-    text = pg_server_to_any(text, length, PG_UTF8);
-    length = static_cast<int>(strlen(text));
-  }
-  check_bind(stmt, sqlite3_bind_text(stmt, index, text, length, SQLITE_TRANSIENT));
-}
-
-void bind_string(const ValueWriter *writer, sqlite3_stmt *stmt, int index, const std::string &text) {
-  bind_text(writer, stmt, index, text.data(), static_cast<int>(text.size()));
+void bind_string(sqlite3_stmt *stmt, int index, const std::string &text) {
+  bind_server_text(stmt, index, text.data(), static_cast<int>(text.size()));
 }
 
 void bind_integer(const ValueWriter *writer, sqlite3_stmt *stmt, int index, int64 v) {
@@ -88,7 +80,7 @@ void bind_double(const ValueWriter *writer, sqlite3_stmt *stmt, int index, doubl
   if (std::isnan(v)) refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, "NaN", "SQLite stores NaN as NULL.");
   // A TEXT column would spell the double with 15 digits; the shortest exact text keeps it.
   if (writer->affinity == Affinity::Text)
-    bind_string(writer, stmt, index, shortest_double(v));
+    bind_string(stmt, index, shortest_double(v));
   else
     check_bind(stmt, sqlite3_bind_double(stmt, index, v));
 }
@@ -98,7 +90,7 @@ void bind_double(const ValueWriter *writer, sqlite3_stmt *stmt, int index, doubl
 void bind_numeric(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
   char *text = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), value);
   if (strcmp(text, "NaN") == 0) refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text, "SQLite stores NaN as NULL.");
-  if (writer->affinity == Affinity::Text) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+  if (writer->affinity == Affinity::Text) return bind_server_text(stmt, index, text, static_cast<int>(strlen(text)));
   bool is_infinite = strcmp(text, "Infinity") == 0 || strcmp(text, "-Infinity") == 0;
   // numeric_out spells digits[.digits]: whole when the fraction is all zeros.
   const char *point = strchr(text, '.');
@@ -109,7 +101,7 @@ void bind_numeric(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datu
   }
   double d = strtod(text, nullptr);
   if (is_infinite || decimal_equals_double(text, d)) return bind_double(writer, stmt, index, d);
-  if (writer->affinity == Affinity::Blob) return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+  if (writer->affinity == Affinity::Blob) return bind_server_text(stmt, index, text, static_cast<int>(strlen(text)));
   refuse(writer, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE, text,
          "SQLite would store it as a REAL (the column's affinity makes numbers REAL), and no double equals it.");
 }
@@ -163,7 +155,7 @@ void bind_timestamp(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Da
     refuse(writer, ERRCODE_DATETIME_VALUE_OUT_OF_RANGE, timestamp_text(value, with_zone), "The timestamp is out of range.");
   DateTimeFields f = fields_of(tm, fsec, tzoff);
   if (f.year < 1 || f.year > 9999) check_year(writer, f, timestamp_text(value, with_zone));
-  bind_string(writer, stmt, index, format_timestamp(f, writer->form, with_zone));
+  bind_string(stmt, index, format_timestamp(f, writer->form, with_zone));
 }
 
 void bind_date(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
@@ -176,7 +168,7 @@ void bind_date(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum v
   j2date(date + POSTGRES_EPOCH_JDATE, &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
   DateTimeFields f = fields_of(tm, 0, 0);
   check_year(writer, f, text);
-  bind_string(writer, stmt, index, format_date(f));
+  bind_string(stmt, index, format_date(f));
 }
 
 void bind_time(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum value) {
@@ -184,10 +176,16 @@ void bind_time(const ValueWriter *writer, sqlite3_stmt *stmt, int index, Datum v
   struct pg_tm tm = {};
   fsec_t fsec;
   time2tm(time, &tm, &fsec);
-  bind_string(writer, stmt, index, format_time(fields_of(tm, fsec, 0), writer->form));
+  bind_string(stmt, index, format_time(fields_of(tm, fsec, 0), writer->form));
 }
 
 }  // namespace
+
+void bind_server_text(sqlite3_stmt *stmt, int index, const char *text, int length) {
+  const char *utf8 = pg_server_to_any(text, length, PG_UTF8);  // the same pointer when already UTF-8
+  if (utf8 != text) length = static_cast<int>(strlen(utf8));
+  check_bind(stmt, sqlite3_bind_text(stmt, index, utf8, length, SQLITE_TRANSIENT));
+}
 
 void writer_init(ValueWriter *writer, Oid type_oid, Affinity affinity, const StoredForm &form,
                  const ColumnOptions &column, const ServerOptions &server, const char *table) {
@@ -199,7 +197,6 @@ void writer_init(ValueWriter *writer, Oid type_oid, Affinity affinity, const Sto
   writer->form = form;
   writer->datetime_unit = column.datetime_unit;
   writer->timezone = column.timezone ? column.timezone : server.timezone ? server.timezone : pg_tzset("UTC");
-  writer->utf8_database = GetDatabaseEncoding() == PG_UTF8;
   writer->table = table;
   writer->column = column.column_name;
   Oid output_function;
@@ -227,17 +224,17 @@ void bind_written_value(const ValueWriter *writer, sqlite3_stmt *stmt, int index
     }
     case WriteKind::Text: {
       text *t = DatumGetTextPP(value);
-      return bind_text(writer, stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
+      return bind_server_text(stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
     }
     case WriteKind::Timestamp: return bind_timestamp(writer, stmt, index, value, false);
     case WriteKind::TimestampTz: return bind_timestamp(writer, stmt, index, value, true);
     case WriteKind::Date: return bind_date(writer, stmt, index, value);
     case WriteKind::Time: return bind_time(writer, stmt, index, value);
     case WriteKind::Uuid:
-      return bind_string(writer, stmt, index, format_uuid(DatumGetUUIDP(value)->data, writer->form));
+      return bind_string(stmt, index, format_uuid(DatumGetUUIDP(value)->data, writer->form));
     case WriteKind::Output: {
       char *text = OutputFunctionCall(const_cast<FmgrInfo *>(&writer->output), value);
-      return bind_text(writer, stmt, index, text, static_cast<int>(strlen(text)));
+      return bind_server_text(stmt, index, text, static_cast<int>(strlen(text)));
     }
   }
 }

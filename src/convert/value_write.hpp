@@ -25,7 +25,6 @@ struct ValueWriter {
   StoredForm form;            // learned from a value the column holds
   DatetimeUnit datetime_unit; // for columns that hold epoch numbers
   pg_tz *timezone;            // zone of timestamptz text (UTC unless an option says otherwise)
-  bool utf8_database;
   FmgrInfo output;            // output function, for Numeric, Output and text types
   const char *table;          // SQLite names, for messages
   const char *column;
@@ -33,6 +32,9 @@ struct ValueWriter {
 
 void writer_init(ValueWriter *writer, Oid type_oid, Affinity affinity, const StoredForm &form,
                  const ColumnOptions &column, const ServerOptions &server, const char *table);
+
+// Binds text in the server encoding as parameter index of stmt, in UTF-8 as SQLite stores text.
+void bind_server_text(sqlite3_stmt *stmt, int index, const char *text, int length);
 
 // Binds the value as parameter index of stmt (copied: SQLite keeps no pointer into it). Raises
 // for a value SQLite cannot hold exactly. Allocates in CurrentMemoryContext.

@@ -59,6 +59,18 @@ std::string count_sql(const std::string &table, const std::vector<std::string> &
   return "SELECT count(*) FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
 }
 
+std::string newest_value_sql(const std::string &table, const std::string &column, const std::string &rowid_name) {
+  std::string quoted = quote_sqlite_identifier(column);
+  std::string sql = "SELECT " + quoted + " FROM " + quote_sqlite_identifier(table) + " WHERE " + quoted + " IS NOT NULL";
+  if (!rowid_name.empty()) sql += " ORDER BY " + rowid_name + " DESC";
+  return sql + " LIMIT 1";
+}
+
+bool has_sqlite_sequence(sqlite3 *db) {
+  Statement exists(db, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
+  return exists.step();
+}
+
 std::string insert_sql(const std::string &table, const std::vector<std::string> &columns, bool on_conflict_do_nothing,
                        const std::vector<std::string> &returning) {
   std::string sql = "INSERT INTO " + quote_sqlite_identifier(table);

@@ -21,6 +21,13 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
 // conditions select.
 std::string count_sql(const std::string &table, const std::vector<std::string> &conditions);
 
+// SELECT "c" FROM "t" WHERE "c" IS NOT NULL [ORDER BY rowid DESC] LIMIT 1: a column's newest value
+// (by rowid where the table has one), whose spelling writes and exports reproduce.
+std::string newest_value_sql(const std::string &table, const std::string &column, const std::string &rowid_name);
+
+// Whether the file has sqlite_sequence (SQLite makes it for the first AUTOINCREMENT table).
+bool has_sqlite_sequence(sqlite3 *db);
+
 // How UPDATE and DELETE find their row: by the rowid (rowid_name, e.g. "rowid") or, in a WITHOUT
 // ROWID table, by its primary key columns. Parameters follow the statement's other ones.
 struct RowLocator {

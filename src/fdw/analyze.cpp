@@ -116,8 +116,7 @@ int acquire_sample_rows(Relation relation, int, HeapTuple *rows, int targrows, d
     }
     if (rc != SQLITE_DONE)
       report_sqlite_error(sqlite3_db_handle(scan->stmt), rc, psprintf("could not read SQLite table \"%s\"", scan->row.table));
-    sqlite3_finalize(scan->stmt);
-    scan->stmt = nullptr;
+    finish_owned_statement(&scan->stmt);
     MemoryContextDelete(row_context);
     *totalrows = seen;
     *totaldeadrows = 0;

@@ -6,6 +6,7 @@
 
 extern "C" {
 #include "foreign/fdwapi.h"
+#include "catalog/pg_type.h"
 #include "storage/itemptr.h"
 }
 
@@ -69,6 +70,9 @@ inline bool rowid_from_tid(ItemPointer tid, int64 *rowid) {
 
 // analyze.cpp: ANALYZE of a foreign table
 bool hangarAnalyzeForeignTable(Relation relation, AcquireSampleRowsFunc *func, BlockNumber *totalpages);
+
+// smallint, integer or bigint (the types SQLite's 64-bit integers are read as)
+inline bool is_integer_type(Oid type) { return type == INT2OID || type == INT4OID || type == INT8OID; }
 
 // settings.cpp: the GUC hangar_fdw.enable_pushdown
 extern bool enable_pushdown;

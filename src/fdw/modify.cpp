@@ -71,6 +71,11 @@ const char *verb_of(CmdType operation) {
   return operation == CMD_INSERT ? "INSERT" : operation == CMD_UPDATE ? "UPDATE" : "DELETE";
 }
 
+// "insert into", "update", "delete from": for messages that name the table after the verb.
+const char *verb_phrase(CmdType operation) {
+  return operation == CMD_INSERT ? "insert into" : operation == CMD_UPDATE ? "update" : "delete from";
+}
+
 WriteTableInfo *read_write_table_info(Oid relid) {
   WriteTableInfo *info = static_cast<WriteTableInfo *>(palloc0(sizeof(WriteTableInfo)));
   const char *table_name = foreign_table_sqlite_name(relid);
@@ -134,18 +139,13 @@ AttrNumber attnum_of_sqlite_column(const WriteTableInfo *info, Relation rel, int
   return InvalidAttrNumber;
 }
 
-bool is_integer_type(Oid type) {
-  Oid base = getBaseType(type);
-  return base == INT2OID || base == INT4OID || base == INT8OID;
-}
-
 // The columns that find a row for UPDATE and DELETE: the rowid alias column, ctid (carrying the
 // rowid) when the foreign table does not map that column as an integer, or the primary key of a
 // WITHOUT ROWID table.
 List *row_identity_attnums(const WriteTableInfo *info, Relation rel) {
   if (info->rowid_name[0] != '\0') {
     AttrNumber alias = info->rowid_alias >= 0 ? attnum_of_sqlite_column(info, rel, info->rowid_alias) : InvalidAttrNumber;
-    if (alias != InvalidAttrNumber && is_integer_type(TupleDescAttr(RelationGetDescr(rel), alias - 1)->atttypid))
+    if (alias != InvalidAttrNumber && is_integer_type(getBaseType(TupleDescAttr(RelationGetDescr(rel), alias - 1)->atttypid)))
       return list_make1_int(alias);
     return list_make1_int(SelfItemPointerAttributeNumber);
   }
@@ -221,10 +221,8 @@ StoredForm learn_column_form(sqlite3 *db, const char *table, const char *rowid_n
     return StoredForm();
   char *sql;
   {
-    std::string quoted = quote_sqlite_identifier(column);
-    std::string text = "SELECT " + quoted + " FROM " + quote_sqlite_identifier(table) + " WHERE " + quoted + " IS NOT NULL";
-    if (rowid_name[0] != '\0') text += std::string(" ORDER BY ") + rowid_name + " DESC";
-    sql = palloc_string(text + " LIMIT 1");
+    // C++ objects live only in this block; its only PostgreSQL call cannot raise.
+    sql = palloc_string(newest_value_sql(table, column, rowid_name));
   }
   sqlite3_stmt *stmt = nullptr;
   int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
@@ -295,8 +293,8 @@ const char *unwritable_reason(const char *path) {
 // subtransaction's savepoint fail (SQLite refuses it while a write statement is running).
 [[noreturn]] void report_write_failure(ModifyState *state, int rc, bool from_read_snapshot) {
   sqlite3_reset(state->stmt);
-  const char *verb = state->operation == CMD_INSERT ? "insert into" : state->operation == CMD_UPDATE ? "update" : "delete from";
-  report_write_error(sqlite3_db_handle(state->stmt), rc, psprintf("could not %s SQLite table \"%s\"", verb, state->table),
+  report_write_error(sqlite3_db_handle(state->stmt), rc,
+                     psprintf("could not %s SQLite table \"%s\"", verb_phrase(state->operation), state->table),
                      from_read_snapshot);
 }
 
@@ -350,16 +348,6 @@ void bind_row_identity(ModifyState *state, TupleTableSlot *plan_slot, int first_
       bind_written_value(&state->identity_writers[i], state->stmt, first_index + i, value, false);
     }
   }
-}
-
-bool has_sqlite_sequence(sqlite3 *db) {
-  sqlite3_stmt *stmt = nullptr;
-  int rc = sqlite3_prepare_v2(db, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'", -1, &stmt, nullptr);
-  if (rc != SQLITE_OK) report_sqlite_error(db, rc, "could not read the SQLite schema");
-  rc = sqlite3_step(stmt);
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) report_sqlite_error(db, rc, "could not read the SQLite schema");
-  return rc == SQLITE_ROW;
 }
 
 // One row of INSERT, UPDATE or DELETE: the new row's values (INSERT, UPDATE), then the row's
@@ -515,7 +503,7 @@ void begin_modify(ResultRelInfo *rinfo, List *fdw_private, CmdType operation, Pl
 void refuse_not_updatable(Oid relid, CmdType operation) {
   ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                   errmsg("cannot %s foreign table \"%s\": its option \"updatable\" is not true",
-                         operation == CMD_INSERT ? "insert into" : operation == CMD_UPDATE ? "update" : "delete from",
+                         verb_phrase(operation),
                          get_rel_name(relid)),
                   errdetail("hangar_fdw writes to SQLite only through foreign tables whose option \"updatable\" is "
                             "true (a table's own setting wins over its server's)."),
@@ -607,8 +595,7 @@ void hangarEndForeignModify(EState *, ResultRelInfo *rinfo) {
   pg_entry([&] {
     ModifyState *state = static_cast<ModifyState *>(rinfo->ri_FdwState);
     if (!state) return;
-    if (state->stmt) sqlite3_finalize(state->stmt);
-    state->stmt = nullptr;
+    finish_owned_statement(&state->stmt);
     MemoryContextDelete(state->row_context);
   });
 }

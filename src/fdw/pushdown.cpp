@@ -58,8 +58,6 @@ namespace hangar {
 
 namespace {
 
-bool is_integer_type(Oid type) { return type == INT2OID || type == INT4OID || type == INT8OID; }
-
 // A column of the scanned relation, through binary-compatible relabeling (varchar as text).
 const PushdownColumn *scanned_column(Node *node, Index relid, const PushdownColumns &columns, Oid *type) {
   while (IsA(node, RelabelType)) node = reinterpret_cast<Node *>(reinterpret_cast<RelabelType *>(node)->arg);
@@ -82,11 +80,12 @@ bool is_outside_value(PlannerInfo *root, Node *node, Index relid) {
 
 // The SQLite operator for a comparison of the column (on the left once swapped) with the value;
 // nullptr when it is not shipped.
-const char *sqlite_operator(const OpExpr *expr, const PushdownColumn &column, Oid column_type, bool column_on_right) {
-  if (expr->opno >= FirstGenbkiObjectId) return nullptr;  // user-defined operators mean anything
+const char *sqlite_operator(Oid opno, Oid inputcollid, const PushdownColumn &column, Oid column_type,
+                            bool column_on_right) {
+  if (opno >= FirstGenbkiObjectId) return nullptr;  // user-defined operators mean anything
   Oid left, right;
-  op_input_types(expr->opno, &left, &right);
-  const char *name = get_opname(expr->opno);
+  op_input_types(opno, &left, &right);
+  const char *name = get_opname(opno);
   if (is_integer_type(column_type) && is_integer_type(left) && is_integer_type(right) &&
       column.affinity == static_cast<int>(Affinity::Integer)) {
     static const char *const kOps[][2] = {{"=", "="}, {"<>", "<>"}, {"<", ">"}, {"<=", ">="}, {">", "<"}, {">=", "<="}};
@@ -96,7 +95,7 @@ const char *sqlite_operator(const OpExpr *expr, const PushdownColumn &column, Oi
   }
   if ((column_type == TEXTOID || column_type == VARCHAROID) && left == TEXTOID && right == TEXTOID &&
       strcmp(name, "=") == 0 && column.affinity == static_cast<int>(Affinity::Text) && column.binary_collation &&
-      OidIsValid(expr->inputcollid) && get_collation_isdeterministic(expr->inputcollid))
+      OidIsValid(inputcollid) && get_collation_isdeterministic(inputcollid))
     return "bytes=";
   return nullptr;
 }
@@ -111,11 +110,11 @@ const char *shippable(PlannerInfo *root, Expr *clause, Index relid, const Pushdo
   Oid type;
   if ((*column = scanned_column(left, relid, columns, &type)) && is_outside_value(root, right, relid)) {
     *value = right;
-    return sqlite_operator(expr, **column, type, false);
+    return sqlite_operator(expr->opno, expr->inputcollid, **column, type, false);
   }
   if ((*column = scanned_column(right, relid, columns, &type)) && is_outside_value(root, left, relid)) {
     *value = left;
-    return sqlite_operator(expr, **column, type, true);
+    return sqlite_operator(expr->opno, expr->inputcollid, **column, type, true);
   }
   return nullptr;
 }
@@ -162,16 +161,11 @@ bool deparse(Deparse *d, Expr *clause);
 // both make a match true and anything else NULL).
 bool deparse_in_list(Deparse *d, ScalarArrayOpExpr *in) {
   if (!in->useOr || list_length(in->args) != 2 || !IsA(lsecond(in->args), Const)) return false;
-  OpExpr as_equality;
-  memset(&as_equality, 0, sizeof(as_equality));
-  as_equality.xpr.type = T_OpExpr;
-  as_equality.opno = in->opno;
-  as_equality.inputcollid = in->inputcollid;
   Oid type;
   const PushdownColumn *column =
       scanned_column(static_cast<Node *>(linitial(in->args)), d->relid, d->columns, &type);
   if (!column) return false;
-  const char *op = sqlite_operator(&as_equality, *column, type, false);
+  const char *op = sqlite_operator(in->opno, in->inputcollid, *column, type, false);
   if (!op || (strcmp(op, "=") != 0 && strcmp(op, "bytes=") != 0)) return false;
   Const *array_const = static_cast<Const *>(lsecond(in->args));
   if (array_const->constisnull) return false;

@@ -10,8 +10,6 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
-#include "mb/pg_wchar.h"
-#include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
@@ -19,6 +17,7 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
+#include "convert/value_write.hpp"
 #include "core/sqlite_db.hpp"
 
 namespace hangar {
@@ -53,12 +52,9 @@ void bind_parameters(ScanState *state, ExprContext *econtext) {
     if (isnull) {
       rc = sqlite3_bind_null(state->stmt, index);
     } else if (type == TEXTOID || type == VARCHAROID) {
-      // SQLite stores text in UTF-8
       text *t = DatumGetTextPP(value);
-      int length = static_cast<int>(VARSIZE_ANY_EXHDR(t));
-      const char *bytes = pg_server_to_any(VARDATA_ANY(t), length, PG_UTF8);
-      if (bytes != VARDATA_ANY(t)) length = static_cast<int>(strlen(bytes));
-      rc = sqlite3_bind_text(state->stmt, index, bytes, length, SQLITE_TRANSIENT);
+      bind_server_text(state->stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
+      rc = SQLITE_OK;
     } else {
       int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
       rc = sqlite3_bind_int64(state->stmt, index, v);
@@ -166,8 +162,7 @@ void hangarEndForeignScan(ForeignScanState *node) {
   pg_entry([&] {
     ScanState *state = static_cast<ScanState *>(node->fdw_state);
     if (!state) return;
-    if (state->stmt) sqlite3_finalize(state->stmt);
-    state->stmt = nullptr;
+    finish_owned_statement(&state->stmt);
     MemoryContextDelete(state->row_context);
   });
 }

@@ -36,6 +36,7 @@ extern "C" {
 #include <vector>
 
 #include "convert/value_write.hpp"
+#include "core/ascii_case.hpp"
 #include "core/ddl_parser.hpp"
 #include "core/migration_planner.hpp"
 #include "core/schema_reader.hpp"
@@ -50,35 +51,11 @@ namespace hangar {
 
 namespace {
 
-using Row = std::vector<std::optional<std::string>>;
+using Row = TextRow;
 
-// Runs a read-only query with SPI (as the owner of the hangar catalog when as_owner) and returns
-// its rows as text.
+// A read-only catalog query (of the hangar catalog as its owner when as_owner).
 std::vector<Row> query(const std::string &sql, bool as_owner = false) {
-  const char *text = palloc_string(sql);
-  uint64 nrows = 0;
-  int ncols = 0;
-  char **cells = nullptr;
-  pg_guard([&] {
-    auto run = [&] {
-      if (SPI_execute(text, true, 0) != SPI_OK_SELECT) elog(ERROR, "hangar_export: a catalog query failed");
-    };
-    if (as_owner)
-      as_bookkeeping_owner("migrations", run);
-    else
-      run();
-    nrows = SPI_processed;
-    ncols = SPI_tuptable->tupdesc->natts;
-    cells = static_cast<char **>(palloc(sizeof(char *) * (nrows * static_cast<uint64>(ncols) + 1)));
-    for (uint64 i = 0; i < nrows; ++i)
-      for (int j = 0; j < ncols; ++j)
-        cells[i * ncols + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
-  });
-  std::vector<Row> rows(nrows, Row(static_cast<size_t>(ncols)));
-  for (uint64 i = 0; i < nrows; ++i)
-    for (int j = 0; j < ncols; ++j)
-      if (const char *cell = cells[i * ncols + j]) rows[i][static_cast<size_t>(j)] = cell;
-  return rows;
+  return spi_text_rows(sql, true, as_owner ? "migrations" : nullptr);
 }
 
 struct RecordedColumn {
@@ -584,11 +561,8 @@ class Export {
     return false;
   }
 
-  static bool identifier_equals(const Token &token, const std::string &name) {
-    const std::string &text = token.value;
-    return text.size() == name.size() &&
-           std::equal(text.begin(), text.end(), name.begin(), [](char a, char b) { return std::tolower(a) == std::tolower(b); });
-  }
+  // SQLite matches names ignoring ASCII case only.
+  static bool identifier_equals(const Token &token, const std::string &name) { return ascii_iequals(token.value, name); }
 
   // Whether the text is one parenthesized expression, "(...)" with the first parenthesis closing last.
   static bool enclosed_in_parentheses(const std::string &text) {
@@ -769,8 +743,7 @@ class Export {
   // recorded value, the largest id, and the last value of the column's sequence.
   void move_sqlite_sequence(ExportTable &t) {
     if (t.sqlite_name.empty()) return;
-    Statement has_sequence(db_->handle(), "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
-    if (!has_sequence.step()) return;
+    if (!has_sqlite_sequence(db_->handle())) return;
     Table table = read_table(*db_, t.sqlite_name);
     const Column *key = nullptr;
     for (const Column &c : table.columns)

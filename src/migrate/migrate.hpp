@@ -171,6 +171,7 @@ int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation c
 
 }  // namespace hangar
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -188,6 +189,12 @@ struct ReportRow {
   double seconds = -1;
   std::string detail;
 };
+
+// spi_exec.cpp: a catalog query's rows as text (a NULL is nullopt). read_only: the query sees the
+// calling statement's snapshot; otherwise also what this transaction did since (tables it made).
+// as_owner_of: run as the owner of that hangar bookkeeping table, or nullptr for the caller.
+using TextRow = std::vector<std::optional<std::string>>;
+std::vector<TextRow> spi_text_rows(const std::string &sql, bool read_only, const char *as_owner_of = nullptr);
 
 // run.cpp: hangar_migrate
 struct MigrationRequest {

@@ -11,12 +11,9 @@
 #include <string>
 #include <utility>
 
-extern "C" {
-#include "executor/spi.h"
-}
-
 #include "core/migration_planner.hpp"
 #include "core/sqlite_db.hpp"
+#include "core/sqlite_query.hpp"
 #include "pg/error_bridge.hpp"
 #include "pg/quoting.hpp"
 
@@ -31,8 +28,7 @@ bool has_form_to_learn(const std::string &pg_type) {
 
 std::map<std::string, int64_t> read_sqlite_sequence(sqlite3 *db) {
   std::map<std::string, int64_t> sequences;
-  Statement exists(db, "SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_sequence'");
-  if (!exists.step()) return sequences;
+  if (!has_sqlite_sequence(db)) return sequences;
   Statement rows(db, "SELECT name, seq FROM sqlite_sequence");
   while (rows.step()) sequences[rows.column_text(0)] = rows.column_int64(1);
   return sequences;
@@ -106,30 +102,11 @@ class Recorder {
     batch.flush();
   }
 
-  // Rows of a catalog query on the tables this transaction created (not read-only: they were
-  // created after its snapshot), as text.
-  std::vector<std::vector<std::string>> catalog_rows(const std::string &sql, int ncols) {
-    const char *text = palloc_string(sql);
-    uint64 rows = 0;
-    char **cells = nullptr;
-    pg_guard([&] {
-      if (SPI_execute(text, false, 0) != SPI_OK_SELECT) elog(ERROR, "could not read the catalog of the migrated tables");
-      rows = SPI_processed;
-      cells = static_cast<char **>(palloc(sizeof(char *) * (ncols * rows + 1)));
-      for (uint64 i = 0; i < rows; ++i)
-        for (int j = 0; j < ncols; ++j)
-          cells[ncols * i + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
-    });
-    std::vector<std::vector<std::string>> result(rows);
-    for (uint64 i = 0; i < rows; ++i)
-      for (int j = 0; j < ncols; ++j) result[i].push_back(cells[ncols * i + j] ? cells[ncols * i + j] : "");
-    return result;
-  }
-
   std::map<std::string, std::string> constraint_signatures(const MigrationPlan &plan) {
     std::map<std::string, std::string> signatures;
-    for (const auto &row : catalog_rows(constraints_signature_query(quote_.literal(plan.schema)), 2))
-      signatures[row[0]] = row[1];
+    // not read-only: the tables were created by this transaction, after its snapshot
+    for (const TextRow &row : spi_text_rows(constraints_signature_query(quote_.literal(plan.schema)), false))
+      signatures[*row[0]] = *row[1];
     return signatures;
   }
 
@@ -137,14 +114,15 @@ class Recorder {
   // "f"), by table and column name, read in one query over the target schema.
   std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> column_types(const MigrationPlan &plan) {
     std::map<std::pair<std::string, std::string>, std::pair<std::string, std::string>> types;
-    for (const auto &row : catalog_rows(
+    // not read-only: the tables were created by this transaction, after its snapshot
+    for (const TextRow &row : spi_text_rows(
              "SELECT c.relname, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull "
              "FROM pg_catalog.pg_attribute a "
              "JOIN pg_catalog.pg_class c ON c.oid = a.attrelid JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
              "WHERE n.nspname = " + quote_.literal(plan.schema) +
                  " AND c.relkind IN ('r', 'p') AND a.attnum > 0 AND NOT a.attisdropped",
-             4))
-      types[{row[0], row[1]}] = {row[2], row[3]};
+             false))
+      types[{*row[0], *row[1]}] = {*row[2], *row[3]};
     return types;
   }
 
@@ -168,10 +146,8 @@ class Recorder {
   // storage class and its text.
   void newest_value(const PlannedTable &t, const std::string &column, std::string *type, std::string *text) {
     std::string quoted = quote_sqlite_identifier(column);
-    std::string sql = "SELECT typeof(" + quoted + "), CAST(" + quoted + " AS TEXT) FROM " +
-                      quote_sqlite_identifier(t.sqlite_name) + " WHERE " + quoted + " IS NOT NULL";
-    if (!t.rowid_name.empty()) sql += " ORDER BY " + t.rowid_name + " DESC";
-    Statement newest(db_, sql + " LIMIT 1");
+    Statement newest(db_, "SELECT typeof(" + quoted + "), CAST(" + quoted + " AS TEXT) FROM (" +
+                              newest_value_sql(t.sqlite_name, column, t.rowid_name) + ")");
     if (!newest.step()) return;
     *type = quote_.literal(newest.column_text(0));
     *text = quote_.literal(newest.column_text(1));

@@ -1,10 +1,13 @@
 // Running the migration's generated statements through SPI, plainly or inside a subtransaction
 // for the optional steps whose failure is reported rather than fatal, and the subtransaction
-// runner itself (as a PL/pgSQL EXCEPTION block does it), which the copy's reject mode uses too.
+// runner itself (as a PL/pgSQL EXCEPTION block does it), which the copy's reject mode uses too;
+// and reading catalog queries' rows as text (the record of a migration, the export).
 // Only errors about a statement's own SQL are ever reported instead of raised: a cut (cancel,
 // statement_timeout, shutdown), a full disk, out of memory or an internal error always fail
 // the migration, leaving nothing behind.
 #include "migrate/migrate.hpp"
+
+#include "pg/error_bridge.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -64,6 +67,33 @@ ErrorData *spi_run_optional(const char *sql) {
   if (!is_statement_error(error->sqlerrcode) || QueryCancelPending || ProcDiePending) ReThrowError(error);
   CHECK_FOR_INTERRUPTS();
   return error;
+}
+
+std::vector<TextRow> spi_text_rows(const std::string &sql, bool read_only, const char *as_owner_of) {
+  const char *text = palloc_string(sql);
+  uint64 nrows = 0;
+  int ncols = 0;
+  char **cells = nullptr;
+  pg_guard([&] {
+    auto run = [&] {
+      if (SPI_execute(text, read_only, 0) != SPI_OK_SELECT) elog(ERROR, "hangar_fdw: a catalog query failed: %s", text);
+    };
+    if (as_owner_of)
+      as_bookkeeping_owner(as_owner_of, run);
+    else
+      run();
+    nrows = SPI_processed;
+    ncols = SPI_tuptable->tupdesc->natts;
+    cells = static_cast<char **>(palloc(sizeof(char *) * (nrows * static_cast<uint64>(ncols) + 1)));
+    for (uint64 i = 0; i < nrows; ++i)
+      for (int j = 0; j < ncols; ++j)
+        cells[i * ncols + j] = SPI_getvalue(SPI_tuptable->vals[i], SPI_tuptable->tupdesc, j + 1);
+  });
+  std::vector<TextRow> rows(nrows, TextRow(static_cast<size_t>(ncols)));
+  for (uint64 i = 0; i < nrows; ++i)
+    for (int j = 0; j < ncols; ++j)
+      if (const char *cell = cells[i * ncols + j]) rows[i][static_cast<size_t>(j)] = cell;
+  return rows;
 }
 
 double seconds_since(instr_time start) {

@@ -86,6 +86,8 @@ void connection_set_reader(sqlite3 *db, void (*stop)(void *), void *arg);
 // reset finalize it, unless its owner finalized it first and set *stmt to nullptr. Raises, as
 // `what`, when SQLite cannot prepare it.
 void prepare_owned_statement(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, const char *what);
+// Finalizes it now (the executor's End callbacks, done with it before the context goes).
+void finish_owned_statement(sqlite3_stmt **stmt);
 
 // sqlite_errors.cpp: reporting SQLite failures from the PostgreSQL zone (never returns)
 [[noreturn]] void report_sqlite_error(sqlite3 *db, int rc, const char *action);

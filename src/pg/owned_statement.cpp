@@ -15,14 +15,15 @@ struct Owner {
 };
 
 void finalize_owned(void *arg) {
-  pg_nothrow("finalize a SQLite statement", [&] {
-    Owner *owner = static_cast<Owner *>(arg);
-    if (*owner->stmt) sqlite3_finalize(*owner->stmt);
-    *owner->stmt = nullptr;
-  });
+  pg_nothrow("finalize a SQLite statement", [&] { finish_owned_statement(static_cast<Owner *>(arg)->stmt); });
 }
 
 }  // namespace
+
+void finish_owned_statement(sqlite3_stmt **stmt) {
+  if (*stmt) sqlite3_finalize(*stmt);
+  *stmt = nullptr;
+}
 
 void prepare_owned_statement(sqlite3 *db, const char *sql, sqlite3_stmt **stmt, const char *what) {
   Owner *owner = static_cast<Owner *>(palloc(sizeof(Owner)));
