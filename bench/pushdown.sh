@@ -17,19 +17,16 @@ set -uo pipefail
 tree=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../test/lib.sh
 source "$tree/test/lib.sh"
-PY=/usr/bin/python3
+# shellcheck source=lib.sh
+source "$tree/bench/lib.sh"
 WORK=${HANGAR_BENCH_WORK:-/tmp/hangar_bench}
 
 unprivileged=0
 if [ "${1:-}" = "--unprivileged" ]; then unprivileged=1; shift; fi
 SCALE=${1:-1}
 RUNS=${2:-5}
-if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
-  HANGAR_PACKAGES="postgresql-15 sqlite3" hangar_require_packages || exit 1
-  mkdir -p "$WORK/cache" && chown postgres: "$WORK" "$WORK/cache" && chmod 755 "$WORK" || exit 1
-  exec runuser -u postgres -- env PATH="$PATH" HOME=/tmp HANGAR_BENCH_WORK="$WORK" \
-    bash "$tree/bench/pushdown.sh" --unprivileged "$SCALE" "$RUNS"
-fi
+[ "$unprivileged" -eq 1 ] ||
+  HANGAR_PACKAGES="postgresql-15 sqlite3" bench_rerun_as_postgres "$tree/bench/pushdown.sh" "$SCALE" "$RUNS"
 
 PSQL="$(hangar_pg_bindir)/psql"
 RUN=$(mkdir -p "$WORK/cache" && mktemp -d "$WORK/pushdown.XXXXXX") || exit 1
@@ -39,11 +36,7 @@ export PGOPTIONS="-c client_min_messages=warning"
 sql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END{printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'; }
 
-DB=$WORK/cache/bench-scale$SCALE-$(sha1sum "$tree/bench/generate_db.py" | cut -c1-8).db
-if [ ! -s "$DB" ]; then
-  hangar_log "generating the SQLite database at scale $SCALE: $DB"
-  "$PY" "$tree/bench/generate_db.py" "$DB" "$SCALE" >&2 || exit 1
-fi
+DB=$(bench_database "$SCALE") || exit 1
 hangar_cluster_start "$RUN/cluster" shared_buffers=1GB || exit 1
 "$PSQL" -X -q -d postgres -c "CREATE DATABASE bench" || exit 1
 EMAIL=$(sqlite3 "$DB" "SELECT email FROM users WHERE id = (SELECT max(id) / 2 FROM users)")

@@ -18,6 +18,8 @@ tree=$(cd "$(dirname "$0")/.." && pwd)
 bench=$tree/bench
 # shellcheck source=../test/lib.sh
 source "$tree/test/lib.sh"
+# shellcheck source=lib.sh
+source "$tree/bench/lib.sh"
 
 PY=/usr/bin/python3
 WORK=${HANGAR_BENCH_WORK:-/tmp/hangar_bench}
@@ -35,7 +37,7 @@ fi
 if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
   HANGAR_PACKAGES="postgresql-15 sqlite3 pgloader time" hangar_require_packages || exit 1
   mkdir -p "$WORK/cache" && chown postgres: "$WORK" "$WORK/cache" && chmod 755 "$WORK" || exit 1
-  runuser -u postgres -- test -r "$bench/run.sh" -a -r "$tree/test/lib.sh" -a -r "$bench/generate_db.py" ||
+  runuser -u postgres -- test -r "$bench/run.sh" -a -r "$tree/test/lib.sh" -a -r "$bench/lib.sh" -a -r "$bench/generate_db.py" ||
     { echo "the postgres user cannot read $tree" >&2; exit 1; }
   outdir=$WORK/report.$$
   rm -rf "$outdir"; mkdir -p "$outdir"; chown postgres: "$outdir"
@@ -83,17 +85,7 @@ wanted() { [ -z "${HANGAR_BENCH_ONLY:-}" ] || [[ " $HANGAR_BENCH_ONLY " == *" $1
 export PGOPTIONS="-c client_min_messages=warning"
 
 # ---- the database ----
-gen_tag=$(sha1sum "$bench/generate_db.py" | cut -c1-8)
-DB=$WORK/cache/bench-scale$SCALE-$gen_tag.db
-if [ ! -s "$DB" ]; then
-  hangar_log "generating the SQLite database at scale $SCALE: $DB"
-  t0=$(now)
-  "$PY" "$bench/generate_db.py" "$DB" "$SCALE" >"$RUN/gen.out" || { cat "$RUN/gen.out"; exit 1; }
-  cat "$RUN/gen.out" >&2
-  hangar_log "generated in $(elapsed "$t0" "$(now)") s"
-else
-  hangar_log "using the cached database $DB"
-fi
+DB=$(bench_database "$SCALE") || exit 1
 mapfile -t TABLES < <("$PY" "$bench/generate_db.py" --tables)
 declare -A COUNT EXPORT_SQL
 TOTAL=0

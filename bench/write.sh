@@ -15,6 +15,8 @@ set -uo pipefail
 tree=$(cd "$(dirname "$0")/.." && pwd)
 # shellcheck source=../test/lib.sh
 source "$tree/test/lib.sh"
+# shellcheck source=lib.sh
+source "$tree/bench/lib.sh"
 
 PY=/usr/bin/python3
 WORK=${HANGAR_BENCH_WORK:-/tmp/hangar_bench}
@@ -26,14 +28,8 @@ RUNS=${1:-3}
 [[ $RUNS =~ ^[1-9][0-9]*$ ]] || { echo "usage: bash bench/write.sh [RUNS >= 1]" >&2; exit 2; }
 
 # --- as root: install what is missing, then re-run as postgres --------------------------------------
-if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
-  HANGAR_PACKAGES="postgresql-15 sqlite3" hangar_require_packages || exit 1
-  mkdir -p "$WORK" && chown postgres: "$WORK" && chmod 755 "$WORK" || exit 1
-  runuser -u postgres -- test -r "$tree/bench/write.sh" -a -r "$tree/test/lib.sh" ||
-    { echo "the postgres user cannot read $tree" >&2; exit 1; }
-  exec runuser -u postgres -- env PATH="$PATH" HOME=/tmp HANGAR_BENCH_WORK="$WORK" \
-    bash "$tree/bench/write.sh" --unprivileged "$RUNS"
-fi
+[ "$unprivileged" -eq 1 ] ||
+  HANGAR_PACKAGES="postgresql-15 sqlite3" bench_rerun_as_postgres "$tree/bench/write.sh" "$RUNS"
 
 # --- the benchmark proper (a non-root user) ----------------------------------------------------------
 PSQL="$(hangar_pg_bindir)/psql"
