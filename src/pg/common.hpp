@@ -22,18 +22,17 @@ class Database;
 // How INTEGER and REAL values in a date/time column are read.
 enum class DatetimeUnit { UnixSeconds, UnixMilliseconds, JulianDay };
 
+// Whether a foreign table may be written and truncated: its own options, else its server's.
+struct TableWriteOptions {
+  bool updatable = false;
+  bool truncatable = false;
+};
+
 struct ServerOptions {
   const char *database = nullptr;  // absolute path of the SQLite file
   int busy_timeout_ms = 5000;
   pg_tz *timezone = nullptr;       // zone of naive text read into timestamptz; UTC when null
-  bool updatable = false;          // the default of its foreign tables
-  bool truncatable = false;
-};
-
-// Whether a foreign table may be written and truncated: its own options, else its server's.
-struct TableWriteOptions {
-  bool updatable;
-  bool truncatable;
+  TableWriteOptions writes;        // the default of its foreign tables
 };
 
 struct ColumnOptions {

@@ -310,7 +310,7 @@ void connection_close(const char *path) {
 
 Database &connection_for_server(Oid serverid) {
   ServerOptions opts = server_options(serverid);
-  return connection_acquire(opts.database, opts.busy_timeout_ms, opts.updatable);
+  return connection_acquire(opts.database, opts.busy_timeout_ms, opts.writes.updatable);
 }
 
 Database &connection_for_relation(Oid relid, bool writing_statement) {

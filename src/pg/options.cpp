@@ -114,6 +114,14 @@ void validate_option_value(DefElem *def) {
   }
 }
 
+// Reads an updatable or truncatable option, of a server or of a foreign table, into *opts.
+void read_write_option(DefElem *def, TableWriteOptions *opts) {
+  if (strcmp(def->defname, "updatable") == 0)
+    opts->updatable = defGetBoolean(def);
+  else if (strcmp(def->defname, "truncatable") == 0)
+    opts->truncatable = defGetBoolean(def);
+}
+
 }  // namespace
 
 void validate_options(List *options, Oid context) {
@@ -143,10 +151,8 @@ ServerOptions server_options(Oid serverid) {
       opts.busy_timeout_ms = parse_busy_timeout(defGetString(def));
     else if (strcmp(def->defname, "timezone") == 0)
       opts.timezone = parse_timezone(defGetString(def));
-    else if (strcmp(def->defname, "updatable") == 0)
-      opts.updatable = defGetBoolean(def);
-    else if (strcmp(def->defname, "truncatable") == 0)
-      opts.truncatable = defGetBoolean(def);
+    else
+      read_write_option(def, &opts.writes);
   }
   if (!opts.database)
     ereport(ERROR, (errcode(ERRCODE_FDW_OPTION_NAME_NOT_FOUND),
@@ -167,15 +173,9 @@ const char *foreign_table_sqlite_name(Oid relid) {
 TableWriteOptions foreign_table_write_options(Oid relid) {
   ForeignTable *table = GetForeignTable(relid);
   ServerOptions server = server_options(table->serverid);
-  TableWriteOptions opts{server.updatable, server.truncatable};
+  TableWriteOptions opts = server.writes;
   ListCell *cell;
-  foreach (cell, table->options) {
-    DefElem *def = lfirst_node(DefElem, cell);
-    if (strcmp(def->defname, "updatable") == 0)
-      opts.updatable = defGetBoolean(def);
-    else if (strcmp(def->defname, "truncatable") == 0)
-      opts.truncatable = defGetBoolean(def);
-  }
+  foreach (cell, table->options) read_write_option(lfirst_node(DefElem, cell), &opts);
   return opts;
 }
 
