@@ -5,8 +5,10 @@
 #   lookup   SELECT * FROM users WHERE email = <one address>          (indexed, not the key)
 #   count    SELECT count(*) FROM order_items                          (700 k rows at scale 1)
 #   join     20 local ids JOIN events ON events.id = local.x           (the rowid, 200 k rows)
+#   join_index 20 local ids JOIN orders ON orders.user_id = local.x    (indexed, not the key, 280 k rows)
 #   subquery SELECT (SELECT user_id FROM orders o WHERE o.id = l.x) FROM 2,000 local ids
-#   top10    SELECT id FROM events ORDER BY created_at DESC LIMIT 10   (indexed)
+#   top10    SELECT id FROM events ORDER BY created_at DESC LIMIT 10   (indexed DATETIME: not shipped)
+#   top10_text SELECT id, email FROM users ORDER BY email COLLATE "C" DESC LIMIT 10 (indexed text)
 # Every query must give the same answer both ways (compared as text), or the script fails.
 #
 #   bash bench/pushdown.sh [SCALE] [RUNS]     defaults: SCALE 1, RUNS 5
@@ -46,6 +48,8 @@ CREATE SERVER s FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'db');
 CREATE SCHEMA f;
 IMPORT FOREIGN SCHEMA main FROM SERVER s INTO f;
 CREATE TABLE ids20 AS SELECT (g * 9973) % 200000 + 1 AS x FROM generate_series(1, 20) g;
+CREATE TABLE users20 AS SELECT (g * 2999) % 60000 + 1 AS x FROM generate_series(1, 20) g;
+ANALYZE users20;
 CREATE TABLE ids2000 AS SELECT (g * 7919) % 280000 + 1 AS x FROM generate_series(1, 2000) g;
 ANALYZE ids20;
 ANALYZE ids2000;
@@ -55,10 +59,12 @@ declare -A QUERY=(
   [lookup]="SELECT * FROM f.users WHERE email = '${EMAIL//\'/\'\'}'"
   [count]="SELECT count(*) FROM f.order_items"
   [join]="SELECT l.x, e.event_type FROM ids20 l JOIN f.events e ON e.id = l.x"
+  [join_index]="SELECT l.x, o.id, o.status FROM users20 l JOIN f.orders o ON o.user_id = l.x"
   [subquery]="SELECT l.x, (SELECT o.user_id FROM f.orders o WHERE o.id = l.x) FROM ids2000 l"
   [top10]="SELECT id, created_at FROM f.events ORDER BY created_at DESC, id LIMIT 10"
+  [top10_text]="SELECT id, email FROM f.users ORDER BY email COLLATE \"C\" DESC LIMIT 10"
 )
-NAMES=(lookup count join subquery top10)
+NAMES=(lookup count join join_index subquery top10 top10_text)
 declare -A MS
 for name in "${NAMES[@]}"; do
   for setting in on off; do

@@ -14,6 +14,9 @@ ALTER FOREIGN TABLE children ALTER COLUMN id TYPE bigint, ALTER COLUMN parent_id
 CREATE TABLE pd.local_ids (x bigint);
 INSERT INTO pd.local_ids VALUES (1), (2), (2), (-5), (NULL), (99), (9223372036854775807), (2147483648);
 ANALYZE pd.local_ids;
+CREATE TABLE pd.local_texts (s text);
+INSERT INTO pd.local_texts VALUES ('A-1'), ('a-1'), ('mid'), ('red'), ('Ünï'), (''), (NULL), ('none');
+ANALYZE pd.local_texts;
 
 -- ANALYZE reads every row and samples them: the row count and the columns' statistics are
 -- PostgreSQL's; a sampled value that does not convert fails it as it fails a scan
@@ -39,6 +42,20 @@ EXPLAIN (VERBOSE, COSTS OFF) SELECT count(*) FROM children WHERE parent_id IS NU
 -- above stops it early); text order stays in PostgreSQL
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id, parent_id FROM children ORDER BY parent_id DESC, id LIMIT 3;
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM children ORDER BY label LIMIT 3;
+-- text ordered under the C collation (SQLite's BINARY order of UTF-8 bytes) goes to SQLite: by
+-- the index (a NOT NULL column needs no NULLS clause, which would keep SQLite off the index),
+-- unless an ordered column holds a blob, which SQLite orders after every text: then the scan
+-- orders every value by its bytes (the second query). Under another collation it stays here.
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sku FROM items ORDER BY sku COLLATE "C" DESC LIMIT 3;
+SELECT id, sku FROM items ORDER BY sku COLLATE "C" DESC LIMIT 3;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, tag FROM items ORDER BY tag COLLATE "C", id LIMIT 4;
+SELECT id, tag FROM items ORDER BY tag COLLATE "C", id LIMIT 4;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT id, sku FROM items ORDER BY sku LIMIT 3;
+-- a join on an indexed column that is not the key gets a parameterized scan (an index lookup
+-- per outer row), on text as on integers; a column without an index is read whole instead
+EXPLAIN (VERBOSE, COSTS OFF) SELECT l.s, m.id FROM local_texts l JOIN many m ON m.name = l.s;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT l.x, m.id FROM local_ids l JOIN many m ON m.code = l.x;
+EXPLAIN (VERBOSE, COSTS OFF) SELECT l.s, m.id FROM local_texts l JOIN many m ON m.note = l.s;
 -- text equality goes to SQLite (with the blobs of the same bytes); text order, LIKE and columns
 -- without a type stay in PostgreSQL; so does everything with the setting off
 EXPLAIN (VERBOSE, COSTS OFF) SELECT id FROM parents WHERE name = 'one';
@@ -205,7 +222,37 @@ INSERT INTO pd.battery (query) VALUES
   ('SELECT id FROM children WHERE (parent_id > 1 AND parent_id < 5) OR (id = 1 AND label = ''a'')'),
   ('SELECT id FROM children WHERE parent_id = 1 OR label LIKE ''%parent'''),
   ('SELECT id FROM children WHERE NOT (label = ''b'')'),
-  ('SELECT count(*) FROM children WHERE parent_id IN (1, 4) OR parent_id IS NULL');
+  ('SELECT count(*) FROM children WHERE parent_id IN (1, 4) OR parent_id IS NULL'),
+  ('SELECT id, sku FROM items ORDER BY sku COLLATE "C"'),
+  ('SELECT id, sku FROM items ORDER BY sku COLLATE "C" DESC LIMIT 4'),
+  ('SELECT id, sku FROM items WHERE id > 2 ORDER BY sku COLLATE "C" LIMIT 3 OFFSET 1'),
+  ('SELECT id, sku FROM items WHERE sku LIKE ''%1'' ORDER BY sku COLLATE "C" LIMIT 2'),
+  ('SELECT id, tag FROM items ORDER BY tag COLLATE "C", id'),
+  ('SELECT id, tag FROM items ORDER BY tag COLLATE "C" DESC NULLS LAST, id LIMIT 5'),
+  ('SELECT id, tag FROM items WHERE tag IS NOT NULL ORDER BY tag COLLATE "C" LIMIT 3'),
+  ('SELECT id, tag FROM items WHERE code = 10 ORDER BY tag COLLATE "C" DESC, id'),
+  ('SELECT id, sku FROM items ORDER BY sku, id LIMIT 3'),
+  ('SELECT id, nocase FROM items ORDER BY nocase COLLATE "C", id'),
+  ('SELECT id, plain FROM items WHERE id < 9 ORDER BY plain COLLATE "C", id'),
+  ('SELECT id, code FROM items ORDER BY code DESC, id LIMIT 4'),
+  ('SELECT id, code FROM items ORDER BY code NULLS FIRST, id'),
+  ('SELECT id, sku FROM items ORDER BY code, sku COLLATE "C" DESC'),
+  ('SELECT id FROM items WHERE sku = ''a-1'''),
+  ('SELECT id FROM items WHERE tag = ''mid'''),
+  ('SELECT id FROM items WHERE code = 20 OR tag = ''red'''),
+  ('SELECT l.s, i.id FROM local_texts l JOIN items i ON i.sku = l.s'),
+  ('SELECT l.s, i.id FROM local_texts l JOIN items i ON i.tag = l.s'),
+  ('SELECT l.s, i.id FROM local_texts l LEFT JOIN items i ON i.nocase = l.s'),
+  ('SELECT l.s, (SELECT count(*) FROM items i WHERE i.sku = l.s) FROM local_texts l'),
+  ('SELECT l.s, (SELECT min(id) FROM items i WHERE i.tag = l.s) FROM local_texts l'),
+  ('SELECT * FROM local_ids l, LATERAL (SELECT id FROM items i WHERE i.code = l.x) s'),
+  ('SELECT * FROM local_ids l, LATERAL (SELECT id FROM items i WHERE i.code > l.x ORDER BY code, id LIMIT 1) s'),
+  ('SELECT i.id, c.id FROM items i JOIN children c ON c.parent_id = i.code'),
+  ('SELECT l.s, m.id FROM local_texts l JOIN many m ON m.name = l.s'),
+  ('SELECT l.x, m.id FROM local_ids l JOIN many m ON m.code = l.x'),
+  ('SELECT l.x, m.id FROM local_ids l LEFT JOIN many m ON m.code = l.x AND m.id < 500'),
+  ('SELECT l.s, m.id FROM local_texts l JOIN many m ON m.note = l.s'),
+  ('SELECT count(*) FROM many m JOIN children c ON c.parent_id = m.code');
 SELECT n, pd.same_answer(query) FROM pd.battery ORDER BY n;
 SELECT count(*) AS queries, count(*) FILTER (WHERE answer LIKE 'same%') AS same,
        count(*) FILTER (WHERE answer LIKE 'pushed skips%') AS skips_unconvertible,

@@ -186,6 +186,16 @@ Table read_table(const Database &db, const std::string &name) {
   return t;
 }
 
+std::vector<std::string> index_leading_columns(const Database &db, const std::string &table) {
+  Statement stmt = db.prepare(
+      "SELECT DISTINCT k.name FROM pragma_index_list(?1) AS i, pragma_index_xinfo(i.name) AS k "
+      "WHERE i.partial = 0 AND k.seqno = 0 AND k.key = 1 AND k.cid >= 0 AND k.coll = 'BINARY'");
+  stmt.bind_text(1, table);
+  std::vector<std::string> columns;
+  while (stmt.step()) columns.push_back(stmt.column_text(0));
+  return columns;
+}
+
 std::vector<StorageClasses> scan_storage_classes(const Database &db, const Table &table,
                                                  const std::vector<std::string> &columns) {
   std::vector<StorageClasses> result(columns.size());

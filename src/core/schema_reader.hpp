@@ -32,6 +32,11 @@ SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &
 // One table or view by exact name; throws Error (FDW_TABLE_NOT_FOUND) when absent.
 Table read_table(const Database &db, const std::string &name);
 
+// The columns that lead an index SQLite can search for an equality or a range of a plain column
+// value: the first key column of each index that is not partial and compares with BINARY
+// (the rowid alias is not listed: the table's own b-tree is its index).
+std::vector<std::string> index_leading_columns(const Database &db, const std::string &table);
+
 // Storage classes present in each listed column (one full scan of the table).
 std::vector<StorageClasses> scan_storage_classes(const Database &db, const Table &table,
                                                  const std::vector<std::string> &columns);

@@ -55,6 +55,10 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
   return sql;
 }
 
+std::string probe_sql(const std::string &table, const std::string &condition) {
+  return "SELECT 1 FROM " + quote_sqlite_identifier(table) + " WHERE " + condition + " LIMIT 1";
+}
+
 std::string count_sql(const std::string &table, const std::vector<std::string> &conditions) {
   return "SELECT count(*) FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
 }

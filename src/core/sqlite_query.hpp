@@ -17,6 +17,9 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
                        const std::string &rowid_name, const std::vector<std::string> &conditions,
                        const std::string &order = "");
 
+// SELECT 1 FROM "t" WHERE condition LIMIT 1: whether any row meets the condition.
+std::string probe_sql(const std::string &table, const std::string &condition);
+
 // SELECT count(*) FROM "t" [WHERE ...]: a count PostgreSQL would make of the rows those
 // conditions select.
 std::string count_sql(const std::string &table, const std::vector<std::string> &conditions);

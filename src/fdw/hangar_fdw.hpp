@@ -14,9 +14,17 @@ namespace hangar {
 
 // scan_planner.cpp: planner callbacks. fdw_private of the ForeignScan is FdwScanPrivate below:
 // the SQLite query, the attributes it retrieves, whether it ends with the rowid, the foreign
-// table (its Oid as text: a scan of an aggregate has no scan relation), and how many count(*)
-// values the query's one row gives (0: a scan of rows).
-enum FdwScanPrivate { kPrivateSql = 0, kPrivateRetrievedAttrs = 1, kPrivateHasRowid = 2, kPrivateRelid = 3, kPrivateCounts = 4 };
+// table (its Oid as text: a scan of an aggregate has no scan relation), how many count(*)
+// values the query's one row gives (0: a scan of rows), and the order guard: NIL, or a probe
+// query and the query to run instead when the probe finds a row (pushdown.hpp, ShippedOrder).
+enum FdwScanPrivate {
+  kPrivateSql = 0,
+  kPrivateRetrievedAttrs = 1,
+  kPrivateHasRowid = 2,
+  kPrivateRelid = 3,
+  kPrivateCounts = 4,
+  kPrivateOrderGuard = 5
+};
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,

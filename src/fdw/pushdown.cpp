@@ -19,7 +19,7 @@
 //   A deterministic collation calls two strings equal only when their bytes are, BINARY compares
 //   bytes, and the IN also finds a blob with the same bytes, which PostgreSQL reads as that text.
 //   The value is bound in UTF-8, as SQLite stores text; conversion from the server encoding keeps
-//   equality. Ordering comparisons on text stay in PostgreSQL: SQLite orders every blob after
+//   equality. Only in files that store text in UTF-8: elsewhere CAST(? AS BLOB) gives other bytes. Ordering comparisons on text stay in PostgreSQL: SQLite orders every blob after
 //   every text, and collations differ.
 // - IS NULL and IS NOT NULL on any column: a SQLite NULL is the only value any conversion reads
 //   as NULL.
@@ -27,13 +27,27 @@
 //   NOT of shipped conditions: SQLite's three-valued logic is PostgreSQL's, and each shipped
 //   condition is true, false or NULL for the same rows on both sides.
 // - ORDER BY integer columns of INTEGER affinity (for the same reason), with NULLS FIRST or LAST
-//   spelled out as PostgreSQL places NULLs: a LIMIT above the scan then stops SQLite early.
+//   spelled out as PostgreSQL places NULLs (left out for a column SQLite never stores NULL in, as
+//   SQLite reads an index in order only with its own NULL placement): a LIMIT above the scan then
+//   stops SQLite early.
+// - ORDER BY text and varchar columns of TEXT affinity and BINARY collation, sorted under the C
+//   collation, when the file and the server both store text in UTF-8: BINARY compares the UTF-8
+//   bytes as memcmp does, and so does C (then the shorter string first). SQLite orders every
+//   blob after every text, where PostgreSQL reads a blob's bytes as text among the others, so the
+//   order is by CAST(c AS BLOB) (every value by its bytes), or, where an index leads with the
+//   column, by the column itself after a probe (c >= x'', true only of blobs, an index seek)
+//   found no blob (ShippedOrder, scan.cpp). Under any other collation text order stays here.
+// - Join clauses of those comparisons with other relations' columns make parameterized paths:
+//   SQLite looks each outer row's value up in the rowid b-tree or an index (index_leading_columns:
+//   not partial, BINARY), or reads the table for it where none leads with the column.
 //
 // Not shipped: everything else: other types and affinities (a NUMERIC or untyped column can hold
-// '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE, functions,
-// arithmetic on columns, casts, collations other than BINARY, ordering by anything but integer
-// columns (DATETIME text orders as time only when every value has one form). count(*) is shipped
-// by scan_planner.cpp's upper paths when every condition is.
+// '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE (ASCII
+// case-insensitive in SQLite), functions, arithmetic on columns (SQLite's integer division, % on
+// negatives and overflow to REAL differ), casts, collations other than BINARY, text order under a
+// collation other than C, DATETIME order (its text orders as time only when every value has one
+// form: 'T' or space, zone suffixes and epoch numbers differ), bpchar (PostgreSQL ignores its
+// trailing spaces). count(*) is shipped by scan_planner.cpp's upper paths when every condition is.
 #include "fdw/pushdown.hpp"
 
 extern "C" {
@@ -50,6 +64,8 @@ extern "C" {
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
 #include "utils/lsyscache.h"
+#include "utils/pg_locale.h"
+#include "mb/pg_wchar.h"
 }
 
 #include "core/type_map.hpp"
@@ -72,6 +88,16 @@ const PushdownColumn *scanned_column(Node *node, Index relid, const PushdownColu
   return column;
 }
 
+// Whether a collation orders strings by their bytes (C or POSIX).
+bool collation_is_c(Oid collation) {
+  if (!OidIsValid(collation)) return false;
+#if PG_VERSION_NUM >= 180000
+  return pg_newlocale_from_collation(collation)->collate_is_c;
+#else
+  return lc_collate_is_c(collation);
+#endif
+}
+
 // A value the scanned row cannot change, bound when the scan starts or restarts.
 bool is_outside_value(PlannerInfo *root, Node *node, Index relid) {
   return !bms_is_member(static_cast<int>(relid), pull_varnos(root, node)) && !contain_volatile_functions(node) &&
@@ -80,8 +106,8 @@ bool is_outside_value(PlannerInfo *root, Node *node, Index relid) {
 
 // The SQLite operator for a comparison of the column (on the left once swapped) with the value;
 // nullptr when it is not shipped.
-const char *sqlite_operator(Oid opno, Oid inputcollid, const PushdownColumn &column, Oid column_type,
-                            bool column_on_right) {
+const char *sqlite_operator(Oid opno, Oid inputcollid, const PushdownColumns &columns, const PushdownColumn &column,
+                            Oid column_type, bool column_on_right) {
   if (opno >= FirstGenbkiObjectId) return nullptr;  // user-defined operators mean anything
   Oid left, right;
   op_input_types(opno, &left, &right);
@@ -95,6 +121,7 @@ const char *sqlite_operator(Oid opno, Oid inputcollid, const PushdownColumn &col
   }
   if ((column_type == TEXTOID || column_type == VARCHAROID) && left == TEXTOID && right == TEXTOID &&
       strcmp(name, "=") == 0 && column.affinity == static_cast<int>(Affinity::Text) && column.binary_collation &&
+      columns.utf8 &&
       OidIsValid(inputcollid) && get_collation_isdeterministic(inputcollid))
     return "bytes=";
   return nullptr;
@@ -110,11 +137,11 @@ const char *shippable(PlannerInfo *root, Expr *clause, Index relid, const Pushdo
   Oid type;
   if ((*column = scanned_column(left, relid, columns, &type)) && is_outside_value(root, right, relid)) {
     *value = right;
-    return sqlite_operator(expr->opno, expr->inputcollid, **column, type, false);
+    return sqlite_operator(expr->opno, expr->inputcollid, columns, **column, type, false);
   }
   if ((*column = scanned_column(right, relid, columns, &type)) && is_outside_value(root, left, relid)) {
     *value = left;
-    return sqlite_operator(expr->opno, expr->inputcollid, **column, type, true);
+    return sqlite_operator(expr->opno, expr->inputcollid, columns, **column, type, true);
   }
   return nullptr;
 }
@@ -165,7 +192,7 @@ bool deparse_in_list(Deparse *d, ScalarArrayOpExpr *in) {
   const PushdownColumn *column =
       scanned_column(static_cast<Node *>(linitial(in->args)), d->relid, d->columns, &type);
   if (!column) return false;
-  const char *op = sqlite_operator(in->opno, in->inputcollid, *column, type, false);
+  const char *op = sqlite_operator(in->opno, in->inputcollid, d->columns, *column, type, false);
   if (!op || (strcmp(op, "=") != 0 && strcmp(op, "bytes=") != 0)) return false;
   Const *array_const = static_cast<Const *>(lsecond(in->args));
   if (array_const->constisnull) return false;
@@ -226,19 +253,11 @@ bool deparse(Deparse *d, Expr *clause) {
   return true;
 }
 
-// An equivalence class member that is the rowid alias column.
-bool is_rowid_member(PlannerInfo *, RelOptInfo *rel, EquivalenceClass *, EquivalenceMember *em, void *arg) {
+// An equivalence class member that is a column SQLite could compare.
+bool is_column_member(PlannerInfo *, RelOptInfo *rel, EquivalenceClass *, EquivalenceMember *em, void *arg) {
   Oid type;
-  const PushdownColumn *column =
-      scanned_column(reinterpret_cast<Node *>(em->em_expr), rel->relid, *static_cast<const PushdownColumns *>(arg), &type);
-  return column && column->rowid_alias;
-}
-
-bool is_rowid_comparison(PlannerInfo *root, RelOptInfo *baserel, RestrictInfo *rinfo, const PushdownColumns &columns) {
-  const PushdownColumn *column = nullptr;
-  Node *value = nullptr;
-  return !rinfo->pseudoconstant && shippable(root, rinfo->clause, baserel->relid, columns, &column, &value) &&
-         column->rowid_alias;
+  return scanned_column(reinterpret_cast<Node *>(em->em_expr), rel->relid, *static_cast<const PushdownColumns *>(arg),
+                        &type) != nullptr;
 }
 
 }  // namespace
@@ -259,34 +278,75 @@ PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *cla
   return split;
 }
 
-const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns) {
-  if (!enable_pushdown || pathkeys == NIL) return nullptr;
+ShippedOrder shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns) {
+  ShippedOrder shipped = {nullptr, nullptr, nullptr};
+  if (!enable_pushdown || pathkeys == NIL) return shipped;
   StringInfo order = makeStringInfo();
+  StringInfo exact_order = makeStringInfo();
+  StringInfo blob_probe = makeStringInfo();
   ListCell *cell;
   foreach (cell, pathkeys) {
     PathKey *key = lfirst_node(PathKey, cell);
-    if (key->pk_opfamily != INTEGER_BTREE_FAM_OID || key->pk_eclass->ec_has_volatile) return nullptr;
+    EquivalenceClass *ec = key->pk_eclass;
+    bool by_bytes = key->pk_opfamily == TEXT_BTREE_FAM_OID;
+    if (ec->ec_has_volatile || (key->pk_opfamily != INTEGER_BTREE_FAM_OID && !by_bytes)) return shipped;
+    if (by_bytes && !(columns.utf8 && GetDatabaseEncoding() == PG_UTF8 && collation_is_c(ec->ec_collation)))
+      return shipped;
     const PushdownColumn *column = nullptr;
     ListCell *member;
-    foreach (member, key->pk_eclass->ec_members) {
+    foreach (member, ec->ec_members) {
       EquivalenceMember *em = lfirst_node(EquivalenceMember, member);
       Oid type;
       const PushdownColumn *c = em->em_is_const ? nullptr
                                                 : scanned_column(reinterpret_cast<Node *>(em->em_expr), baserel->relid, columns, &type);
-      if (c && is_integer_type(type) && c->affinity == static_cast<int>(Affinity::Integer)) column = c;
+      if (!c) continue;
+      if (by_bytes ? (type == TEXTOID || type == VARCHAROID) && c->affinity == static_cast<int>(Affinity::Text) &&
+                         c->binary_collation
+                   : is_integer_type(type) && c->affinity == static_cast<int>(Affinity::Integer))
+        column = c;
     }
-    if (!column) return nullptr;
-    if (order->len) appendStringInfoString(order, ", ");
-    append_sqlite_identifier(order, column->sqlite_name);
-    appendStringInfoString(order, key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC");
-    appendStringInfoString(order, key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST");
+    if (!column) return shipped;
+    StringInfoData name;
+    initStringInfo(&name);
+    append_sqlite_identifier(&name, column->sqlite_name);
+    // SQLite places NULLs first in ascending order; a NULLS clause it does not need would keep
+    // it from reading an index in order
+    const char *nulls = column->never_null ? "" : key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST";
+    const char *direction = key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC";
+    if (order->len) {
+      appendStringInfoString(order, ", ");
+      appendStringInfoString(exact_order, ", ");
+    }
+    if (by_bytes && column->indexed) {
+      appendStringInfo(order, "%s%s%s", name.data, direction, nulls);
+      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
+      appendStringInfo(blob_probe, "%s%s >= x''", blob_probe->len ? " OR " : "", name.data);
+    } else if (by_bytes) {
+      appendStringInfo(order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
+      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
+    } else {
+      appendStringInfo(order, "%s%s%s", name.data, direction, nulls);
+      appendStringInfo(exact_order, "%s%s%s", name.data, direction, nulls);
+    }
   }
-  return order->data;
+  shipped.order = order->data;
+  if (blob_probe->len) {
+    shipped.exact_order = exact_order->data;
+    shipped.blob_probe = blob_probe->data;
+  }
+  return shipped;
 }
 
-List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns) {
+const PushdownColumn *compared_column(PlannerInfo *root, RelOptInfo *baserel, Expr *clause,
+                                      const PushdownColumns &columns) {
+  const PushdownColumn *column = nullptr;
+  Node *value = nullptr;
+  return shippable(root, clause, baserel->relid, columns, &column, &value) ? column : nullptr;
+}
+
+List *join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns) {
   if (!enable_pushdown) return NIL;
-  List *candidates = generate_implied_equalities_for_column(root, baserel, is_rowid_member,
+  List *candidates = generate_implied_equalities_for_column(root, baserel, is_column_member,
                                                             const_cast<PushdownColumns *>(&columns),
                                                             baserel->lateral_referencers);
   candidates = list_concat(candidates, baserel->joininfo);
@@ -294,7 +354,8 @@ List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownC
   ListCell *cell;
   foreach (cell, candidates) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
-    if (is_rowid_comparison(root, baserel, rinfo, columns)) clauses = lappend(clauses, rinfo);
+    if (!rinfo->pseudoconstant && compared_column(root, baserel, rinfo->clause, columns))
+      clauses = lappend(clauses, rinfo);
   }
   return clauses;
 }

@@ -17,11 +17,24 @@ struct PushdownColumn {
   int affinity;             // core Affinity of its declared type
   bool binary_collation;    // compared with SQLite's default BINARY collation (no COLLATE)
   bool rowid_alias;         // the INTEGER PRIMARY KEY of a rowid table
+  bool indexed;             // SQLite finds a value of it without reading the table: the rowid alias,
+                            // or the first column of an index (index_leading_columns)
+  bool never_null;          // SQLite never stores NULL in it (Column::never_null)
 };
 
 struct PushdownColumns {
   int natts;
   const PushdownColumn *by_attnum;  // [attnum - 1]
+  bool utf8;                        // the SQLite file stores text in UTF-8, as the server does
+};
+
+// An ORDER BY SQLite gives. Text ordered by an index ("c") is exact unless the column holds
+// blobs (SQLite orders every blob after every text); the scan then runs the query with
+// exact_order instead (CAST("c" AS BLOB): every value by its bytes), when SQL blob_probe finds one.
+struct ShippedOrder {
+  const char *order;        // "c" DESC NULLS FIRST, ...
+  const char *exact_order;  // nullptr when order is exact whatever the file holds
+  const char *blob_probe;   // a condition true of a row holding a blob in an ordered text column
 };
 
 struct PushdownSplit {
@@ -35,12 +48,17 @@ struct PushdownSplit {
 // hangar_fdw.enable_pushdown is off.
 PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, const PushdownColumns &columns);
 
-// The ORDER BY SQLite can give for pathkeys ("c" DESC NULLS FIRST, ...): integer columns of
-// INTEGER affinity, NULLs placed as PostgreSQL places them; nullptr when a key cannot be shipped.
-const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns);
+// The ORDER BY SQLite can give for pathkeys: integer columns of INTEGER affinity, and text
+// columns of TEXT affinity compared under the C collation, with NULLs placed as PostgreSQL places
+// them. order is nullptr when a key cannot be shipped.
+ShippedOrder shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownColumns &columns);
 
-// The join clauses comparing the rowid alias with values of other relations that SQLite could
-// evaluate, one scan per outer row (equalities implied by equivalence classes included).
-List *rowid_join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns);
+// The join clauses comparing a column with values of other relations that SQLite could evaluate,
+// one scan per outer row (equalities implied by equivalence classes included).
+List *join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns &columns);
+
+// The column a shippable comparison (column op value) compares, or nullptr.
+const PushdownColumn *compared_column(PlannerInfo *root, RelOptInfo *baserel, Expr *clause,
+                                      const PushdownColumns &columns);
 
 }  // namespace hangar

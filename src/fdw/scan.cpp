@@ -110,6 +110,16 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     PlannedStmt *statement = node->ss.ps.state->es_plannedstmt;
     bool writing = statement->commandType != CMD_SELECT || statement->hasModifyingCTE;
     sqlite3 *db = connection_for_relation(relid, writing).handle();
+    if (List *guard = static_cast<List *>(list_nth(plan->fdw_private, kPrivateOrderGuard))) {
+      // an ordered text column holds a blob: order every value by its bytes (ShippedOrder)
+      prepare_owned_statement(db, strVal(linitial(guard)), &state->stmt,
+                              psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
+      int rc = sqlite3_step(state->stmt);
+      if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", state->row.table));
+      if (rc == SQLITE_ROW) sql = strVal(lsecond(guard));
+      finish_owned_statement(&state->stmt);
+    }
     prepare_owned_statement(db, sql, &state->stmt,
                             psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
     node->fdw_state = state;
@@ -172,6 +182,8 @@ void hangarExplainForeignScan(ForeignScanState *node, ExplainState *es) {
     if (!es->verbose) return;
     ForeignScan *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
     ExplainPropertyText("SQLite query", strVal(list_nth(plan->fdw_private, kPrivateSql)), es);
+    if (List *guard = static_cast<List *>(list_nth(plan->fdw_private, kPrivateOrderGuard)))
+      ExplainPropertyText("SQLite query if blobs are ordered", strVal(lsecond(guard)), es);
   });
 }
 

@@ -46,6 +46,9 @@ struct RelPlanInfo {
   int *affinities;            // each column's affinity (core Affinity)
   bool *binary_collation;     // whether it compares with BINARY (no declared collation)
   bool *generated;            // whether it is a generated column
+  bool *leads_index;          // whether it is the first column of an index SQLite can search
+  bool *never_null;           // whether SQLite never stores NULL in it
+  bool utf8;                  // the file stores text in UTF-8
   PushdownSplit pushdown;
 };
 
@@ -75,9 +78,11 @@ PushdownColumns pushdown_columns(Oid relid, const RelPlanInfo *info) {
       by_attnum[i].affinity = info->affinities[c];
       by_attnum[i].binary_collation = info->binary_collation[c];
       by_attnum[i].rowid_alias = info->rowid_alias && strcmp(info->rowid_alias, info->sqlite_columns[c]) == 0;
+      by_attnum[i].indexed = by_attnum[i].rowid_alias || info->leads_index[c];
+      by_attnum[i].never_null = info->never_null[c];
     }
   }
-  PushdownColumns result{desc->natts, by_attnum};
+  PushdownColumns result{desc->natts, by_attnum, info->utf8};
   table_close(rel, NoLock);
   return result;
 }
@@ -110,27 +115,58 @@ const char *materialize_order(PlannerInfo *root, const RelPlanInfo *info) {
   return info->sorting_key;
 }
 
-// A join on the rowid alias (t.id = other.x, t.id < other.x, equalities the planner implies)
-// also gets a path parameterized by the other relations: inside a nested loop, SQLite finds the
-// matching rows of each outer row in its rowid b-tree instead of the whole table being read (or
-// read again for every outer row, as a correlated subquery would).
+// A join on a column SQLite can compare (t.id = other.x, t.code = other.code, t.id < other.x,
+// equalities the planner implies) also gets a path parameterized by the other relations: inside a
+// nested loop, SQLite finds the matching rows of each outer row, in its rowid b-tree or an index
+// when the column leads one, instead of the whole table being read (or read again for every
+// outer row, as a correlated subquery would). Without an index each outer row costs a full read,
+// and the path is costed so.
+struct OuterRels {
+  Relids outer;
+  bool indexed;  // some clause it supplies compares a column SQLite has an index on
+};
+
 void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPlanInfo *info) {
-  List *done = NIL;  // the sets of outer relations already given a path (Relids)
+  List *sets = NIL;  // OuterRels, palloc'd (PostgreSQL calls below may raise)
   ListCell *cell;
-  foreach (cell, rowid_join_clauses(root, baserel, info->columns)) {
+  foreach (cell, join_clauses(root, baserel, info->columns)) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
     Relids outer = bms_union(bms_difference(rinfo->clause_relids, baserel->relids), baserel->lateral_relids);
-    bool seen = bms_is_empty(outer);
+    if (bms_is_empty(outer)) continue;
+    bool indexed = compared_column(root, baserel, rinfo->clause, info->columns)->indexed;
+    OuterRels *found = nullptr;
     ListCell *other;
-    foreach (other, done) seen = seen || bms_equal(static_cast<Relids>(lfirst(other)), outer);
-    if (seen) continue;
-    done = lappend(done, outer);
-    ParamPathInfo *param_info = get_baserel_parampathinfo(root, baserel, outer);
-    double rows = param_info->ppi_rows;
-    Cost total = kStartupCost + rows * kPerRowCost + rows * cpu_tuple_cost;
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, rows, kStartupCost,
-                                                                        total, NIL, outer, nullptr, NIL)));
+    foreach (other, sets)
+      if (bms_equal(static_cast<OuterRels *>(lfirst(other))->outer, outer)) found = static_cast<OuterRels *>(lfirst(other));
+    if (!found) {
+      found = static_cast<OuterRels *>(palloc0(sizeof(OuterRels)));
+      found->outer = outer;
+      sets = lappend(sets, found);
+    }
+    found->indexed = found->indexed || indexed;
   }
+  foreach (cell, sets) {
+    const OuterRels *set = static_cast<const OuterRels *>(lfirst(cell));
+    ParamPathInfo *param_info = get_baserel_parampathinfo(root, baserel, set->outer);
+    double rows = param_info->ppi_rows;
+    double read_rows = set->indexed ? rows : baserel->tuples;
+    Cost total = kStartupCost + read_rows * kPerRowCost + rows * cpu_tuple_cost;
+    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, rows, kStartupCost,
+                                                                        total, NIL, set->outer, nullptr, NIL)));
+  }
+}
+
+// A sorted path's fdw_private: its ShippedOrder as three Strings ("" for nullptr).
+List *order_private(const ShippedOrder &order) {
+  return list_make3(makeString(const_cast<char *>(order.order)),
+                    makeString(const_cast<char *>(order.exact_order ? order.exact_order : "")),
+                    makeString(const_cast<char *>(order.blob_probe ? order.blob_probe : "")));
+}
+
+ShippedOrder order_from_private(List *fdw_private) {
+  const char *exact_order = strVal(lsecond(fdw_private));
+  const char *blob_probe = strVal(lthird(fdw_private));
+  return {strVal(linitial(fdw_private)), exact_order[0] ? exact_order : nullptr, blob_probe[0] ? blob_probe : nullptr};
 }
 
 // The SQLite text of the conditions a split ships.
@@ -170,6 +206,7 @@ ForeignScan *count_plan(RelOptInfo *upper, List *tlist, Plan *outer_plan) {
   }
   List *fdw_private = list_make5(makeString(sql), NIL, makeInteger(0), makeString(psprintf("%u", info->relid)),
                                  makeInteger(list_length(scan_tlist)));
+  fdw_private = lappend(fdw_private, NIL);  // no order guard
   return make_foreignscan(tlist, NIL, 0, info->pushdown.remote_values, fdw_private, scan_tlist, NIL, outer_plan);
 }
 
@@ -187,6 +224,7 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
       Table table = read_table(db, table_name);
       rows = estimate_rows(db, table);
+      std::vector<std::string> indexed = index_leading_columns(db, table.name);
       info->sqlite_table = palloc_string(table.name);
       info->rowid_name = palloc_string(table.rowid_name);
       std::string sorting_key = table.rowid_name.empty() ? "random()" : "+" + table.rowid_name;
@@ -200,12 +238,18 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       info->affinities = palloc_items<int>(table.columns.size() + 1);
       info->binary_collation = palloc_items<bool>(table.columns.size() + 1);
       info->generated = palloc_items<bool>(table.columns.size() + 1);
+      info->leads_index = palloc_items<bool>(table.columns.size() + 1);
+      info->never_null = palloc_items<bool>(table.columns.size() + 1);
+      Statement encoding = db.prepare("PRAGMA encoding");
+      info->utf8 = encoding.step() && encoding.column_text(0) == "UTF-8";
       for (int i = 0; i < info->ncolumns; ++i) {
         const Column &c = table.columns[i];
         info->sqlite_columns[i] = palloc_string(c.name);
         info->affinities[i] = static_cast<int>(affinity_of(c.declared_type));
         info->binary_collation[i] = c.collation.empty();
         info->generated[i] = c.hidden >= 2;
+        info->never_null[i] = c.never_null(table.without_rowid());
+        for (const std::string &name : indexed) info->leads_index[i] = info->leads_index[i] || name == c.name;
       }
     }
     info->columns = pushdown_columns(foreigntableid, info);
@@ -232,10 +276,10 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
     // A query on this table alone ordered by columns SQLite orders the same way: a path already
     // sorted, so a LIMIT above it reads only the first rows (from an index, where SQLite has one).
     if (bms_membership(root->all_baserels) == BMS_SINGLETON && !statement_writes(root))
-      if (const char *order = shippable_order(baserel, root->query_pathkeys, info->columns))
+      if (ShippedOrder order = shippable_order(baserel, root->query_pathkeys, info->columns); order.order)
         add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
                               root, baserel, nullptr, baserel->rows, kStartupCost, total * kSortedPathFactor,
-                              root->query_pathkeys, baserel->lateral_relids, nullptr, list_make1(makeString(const_cast<char *>(order))))));
+                              root->query_pathkeys, baserel->lateral_relids, nullptr, order_private(order))));
   });
 }
 
@@ -281,15 +325,23 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
     }
     table_close(rel, NoLock);
 
-    const char *order = best_path->fdw_private ? strVal(linitial(best_path->fdw_private)) : materialize_order(root, info);
+    ShippedOrder order = {materialize_order(root, info), nullptr, nullptr};
+    if (best_path->fdw_private) order = order_from_private(best_path->fdw_private);
     char *sql;
+    List *order_guard = NIL;
     {
-      // C++ objects live only in this block; its only PostgreSQL call cannot raise.
+      // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
       std::vector<std::string> names(columns, columns + ncolumns);
-      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, remote_conditions(split), order));
+      std::vector<std::string> conditions = remote_conditions(split);
+      sql = palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order.order));
+      if (order.blob_probe)
+        order_guard = list_make2(
+            makeString(palloc_string(probe_sql(info->sqlite_table, order.blob_probe))),
+            makeString(palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order.exact_order))));
     }
     List *fdw_private = list_make5(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'),
                                    makeString(psprintf("%u", info->relid)), makeInteger(0));
+    fdw_private = lappend(fdw_private, order_guard);
     return make_foreignscan(tlist, local_clauses, baserel->relid, split.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
   });
