@@ -59,8 +59,13 @@ std::string probe_sql(const std::string &table, const std::string &condition) {
   return "SELECT 1 FROM " + quote_sqlite_identifier(table) + " WHERE " + condition + " LIMIT 1";
 }
 
-std::string count_sql(const std::string &table, const std::vector<std::string> &conditions) {
-  return "SELECT count(*) FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
+std::string aggregate_sql(const std::string &table, const std::vector<std::string> &items,
+                          const std::vector<std::string> &conditions, const std::vector<std::string> &group_by) {
+  std::string sql = "SELECT ";
+  for (size_t i = 0; i < items.size(); ++i) sql += (i ? ", " : "") + items[i];
+  sql += " FROM " + quote_sqlite_identifier(table) + where_clause(conditions);
+  for (size_t i = 0; i < group_by.size(); ++i) sql += (i ? ", " : " GROUP BY ") + group_by[i];
+  return sql;
 }
 
 std::string newest_value_sql(const std::string &table, const std::string &column, const std::string &rowid_name) {

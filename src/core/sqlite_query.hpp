@@ -20,9 +20,10 @@ std::string select_sql(const std::string &table, const std::vector<std::string> 
 // SELECT 1 FROM "t" WHERE condition LIMIT 1: whether any row meets the condition.
 std::string probe_sql(const std::string &table, const std::string &condition);
 
-// SELECT count(*) FROM "t" [WHERE ...]: a count PostgreSQL would make of the rows those
-// conditions select.
-std::string count_sql(const std::string &table, const std::vector<std::string> &conditions);
+// SELECT items FROM "t" [WHERE ...] [GROUP BY ...]: aggregates of the rows those conditions
+// select (items and group_by are SQLite expressions).
+std::string aggregate_sql(const std::string &table, const std::vector<std::string> &items,
+                          const std::vector<std::string> &conditions, const std::vector<std::string> &group_by);
 
 // SELECT "c" FROM "t" WHERE "c" IS NOT NULL [ORDER BY rowid DESC] LIMIT 1: a column's newest value
 // (by rowid where the table has one), whose spelling writes and exports reproduce.

@@ -14,16 +14,19 @@ namespace hangar {
 
 // scan_planner.cpp: planner callbacks. fdw_private of the ForeignScan is FdwScanPrivate below:
 // the SQLite query, the attributes it retrieves, whether it ends with the rowid, the foreign
-// table (its Oid as text: a scan of an aggregate has no scan relation), how many count(*)
-// values the query's one row gives (0: a scan of rows), and the order guard: NIL, or a probe
-// query and the query to run instead when the probe finds a row (pushdown.hpp, ShippedOrder).
+// table (its Oid as text: a scan of an aggregation has no scan relation), the outputs of an
+// aggregation (NIL for a scan of rows; ShippedAggregation::outputs), the order guard (NIL, or a
+// probe query and the query to run instead when the probe finds a row: ShippedOrder), and the
+// aggregation's guard (NIL, or a probe query, the attributes whose values it reads, and whether
+// it ends with the rowid: ShippedAggregation::guard).
 enum FdwScanPrivate {
   kPrivateSql = 0,
   kPrivateRetrievedAttrs = 1,
   kPrivateHasRowid = 2,
   kPrivateRelid = 3,
-  kPrivateCounts = 4,
-  kPrivateOrderGuard = 5
+  kPrivateAggregates = 4,
+  kPrivateOrderGuard = 5,
+  kPrivateAggregateGuard = 6
 };
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);

@@ -41,13 +41,26 @@
 //   SQLite looks each outer row's value up in the rowid b-tree or an index (index_leading_columns:
 //   not partial, BINARY), or reads the table for it where none leads with the column.
 //
+// - Aggregation of one foreign table (ship_aggregation), every condition shipped, no HAVING:
+//   GROUP BY integer columns of INTEGER affinity, and text ones of TEXT affinity and BINARY
+//   collation under a deterministic collation, grouped by CAST(c AS TEXT) so that a blob groups
+//   with the text of its bytes, as PostgreSQL reads it; count(*) and count(c) (only a SQLite NULL
+//   reads as NULL); min and max of integer columns; sum and avg of smallint and integer columns
+//   (SQLite sums 64-bit integers exactly, and values within integer's range cannot overflow them;
+//   avg is computed here from the sum and count as PostgreSQL's int8_avg does: numeric, exact).
+//   An aggregate would read a value PostgreSQL cannot (stored as other than an integer, or out
+//   of the type's range); so a guard query first finds the first such row in rowid order, and the
+//   scan converts it to fail as the scan without pushdown does. Not shipped: sum and avg of
+//   bigint (numeric in PostgreSQL; SQLite's sum fails on overflow), DISTINCT, FILTER, ORDER BY
+//   within an aggregate, HAVING, grouping sets, expressions over aggregates or columns.
+//
 // Not shipped: everything else: other types and affinities (a NUMERIC or untyped column can hold
 // '5' as text, which PostgreSQL reads as 5 and SQLite does not equal to 5), LIKE (ASCII
 // case-insensitive in SQLite), functions, arithmetic on columns (SQLite's integer division, % on
 // negatives and overflow to REAL differ), casts, collations other than BINARY, text order under a
 // collation other than C, DATETIME order (its text orders as time only when every value has one
 // form: 'T' or space, zone suffixes and epoch numbers differ), bpchar (PostgreSQL ignores its
-// trailing spaces). count(*) is shipped by scan_planner.cpp's upper paths when every condition is.
+// trailing spaces).
 #include "fdw/pushdown.hpp"
 
 extern "C" {
@@ -63,8 +76,12 @@ extern "C" {
 #include "optimizer/clauses.h"
 #include "optimizer/optimizer.h"
 #include "optimizer/paths.h"
+#include "utils/fmgroids.h"
 #include "utils/lsyscache.h"
 #include "utils/pg_locale.h"
+#include "utils/selfuncs.h"
+#include "catalog/pg_aggregate.h"
+#include "optimizer/tlist.h"
 #include "mb/pg_wchar.h"
 }
 
@@ -260,7 +277,164 @@ bool is_column_member(PlannerInfo *, RelOptInfo *rel, EquivalenceClass *, Equiva
                         &type) != nullptr;
 }
 
+// The attribute a scanned column expression reads (scanned_column said it is one).
+AttrNumber column_attnum(Node *node) {
+  while (IsA(node, RelabelType)) node = reinterpret_cast<Node *>(reinterpret_cast<RelabelType *>(node)->arg);
+  return reinterpret_cast<Var *>(node)->varattno;
+}
+
+// An aggregate over every row: no FILTER, DISTINCT, ORDER BY or partial aggregation.
+bool is_plain_aggregate(Aggref *agg) {
+  return !agg->aggfilter && !agg->aggdistinct && !agg->aggorder && agg->aggkind == AGGKIND_NORMAL &&
+         agg->agglevelsup == 0 && agg->aggsplit == AGGSPLIT_SIMPLE;
+}
+
+// Appends a condition true of a non-NULL value of the column that the integer type cannot read:
+// stored as anything but an integer (INTEGER affinity stores every integral number as one), or
+// out of the type's range.
+void append_unreadable_integer(StringInfo out, const char *name, Oid type) {
+  appendStringInfo(out, "(%s IS NOT NULL AND (typeof(%s) <> 'integer'", name, name);
+  if (type == INT4OID) appendStringInfo(out, " OR %s NOT BETWEEN -2147483648 AND 2147483647", name);
+  if (type == INT2OID) appendStringInfo(out, " OR %s NOT BETWEEN -32768 AND 32767", name);
+  appendStringInfoString(out, "))");
+}
+
+// What SQLite computes for one aggregate, or false.
+struct AggregateItems {
+  const char *converted;  // min or max: read through the column's converter
+  const char *first;      // count or sum (int8), or avg's sum
+  const char *second;     // avg's count
+  const PushdownColumn *guarded;  // a column whose every value the aggregate must be able to read
+  Oid guarded_type;
+  AttrNumber attnum;
+};
+
+bool ship_aggregate(Aggref *agg, Index relid, const PushdownColumns &columns, AggregateItems *items) {
+  *items = {nullptr, nullptr, nullptr, nullptr, InvalidOid, 0};
+  if (!is_plain_aggregate(agg)) return false;
+  if (agg->aggfnoid == F_COUNT_ && agg->aggstar) {
+    items->first = "count(*)";
+    return true;
+  }
+  if (agg->aggstar || list_length(agg->args) != 1) return false;
+  Node *arg = reinterpret_cast<Node *>(linitial_node(TargetEntry, agg->args)->expr);
+  Oid type;
+  const PushdownColumn *column = scanned_column(arg, relid, columns, &type);
+  if (!column) return false;
+  StringInfoData name;
+  initStringInfo(&name);
+  append_sqlite_identifier(&name, column->sqlite_name);
+  items->attnum = column_attnum(arg);
+  if (agg->aggfnoid == F_COUNT_ANY) {
+    items->first = psprintf("count(%s)", name.data);
+    return true;
+  }
+  if (!is_integer_type(type) || column->affinity != static_cast<int>(Affinity::Integer)) return false;
+  switch (agg->aggfnoid) {
+    case F_SUM_INT2:
+    case F_SUM_INT4:
+      items->first = psprintf("sum(%s)", name.data);
+      break;
+    case F_AVG_INT2:
+    case F_AVG_INT4:
+      items->first = psprintf("sum(%s)", name.data);
+      items->second = psprintf("count(%s)", name.data);
+      break;
+    case F_MIN_INT2:
+    case F_MIN_INT4:
+    case F_MIN_INT8:
+      items->converted = psprintf("min(%s)", name.data);
+      break;
+    case F_MAX_INT2:
+    case F_MAX_INT4:
+    case F_MAX_INT8:
+      items->converted = psprintf("max(%s)", name.data);
+      break;
+    default:
+      return false;
+  }
+  if (!(column->rowid_alias && type == INT8OID)) {  // a rowid is a 64-bit integer
+    items->guarded = column;
+    items->guarded_type = type;
+  }
+  return true;
+}
+
+// The SQLite expression a grouping column is grouped by, or nullptr.
+const char *group_item(Node *expr, Index relid, const PushdownColumns &columns) {
+  Oid type;
+  const PushdownColumn *column = scanned_column(expr, relid, columns, &type);
+  if (!column) return nullptr;
+  StringInfoData name;
+  initStringInfo(&name);
+  append_sqlite_identifier(&name, column->sqlite_name);
+  if (is_integer_type(type) && column->affinity == static_cast<int>(Affinity::Integer)) return name.data;
+  if ((type == TEXTOID || type == VARCHAROID) && column->affinity == static_cast<int>(Affinity::Text) &&
+      column->binary_collation && columns.utf8 && OidIsValid(exprCollation(expr)) &&
+      get_collation_isdeterministic(exprCollation(expr)))
+    return psprintf("CAST(%s AS TEXT)", name.data);  // a blob groups with the text of its bytes
+  return nullptr;
+}
+
 }  // namespace
+
+bool ship_aggregation(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target, const PushdownColumns &columns,
+                      ShippedAggregation *shipped) {
+  Query *parse = root->parse;
+  if (!enable_pushdown || parse->groupingSets || parse->havingQual) return false;
+  List *converted = NIL, *others = NIL, *group_by = NIL, *group_exprs = NIL;
+  List *kinds = NIL, *positions = NIL, *attnums = NIL;  // per output; positions within its list
+  List *guard_attnums = NIL;
+  StringInfo guard = makeStringInfo();
+  ListCell *cell;
+  int i = 0;
+  foreach (cell, target->exprs) {
+    Node *expr = static_cast<Node *>(lfirst(cell));
+    Index ref = get_pathtarget_sortgroupref(target, i++);
+    if (ref && get_sortgroupref_clause_noerr(ref, parse->groupClause)) {
+      const char *item = group_item(expr, baserel->relid, columns);
+      if (!item) return false;
+      kinds = lappend_int(kinds, kOutputConverted);
+      positions = lappend_int(positions, list_length(converted));
+      attnums = lappend_int(attnums, column_attnum(expr));
+      converted = lappend(converted, makeString(const_cast<char *>(item)));
+      group_by = lappend(group_by, makeString(const_cast<char *>(item)));
+      group_exprs = lappend(group_exprs, expr);
+      continue;
+    }
+    AggregateItems items;
+    if (!IsA(expr, Aggref) || !ship_aggregate(reinterpret_cast<Aggref *>(expr), baserel->relid, columns, &items))
+      return false;
+    kinds = lappend_int(kinds, items.converted ? kOutputConverted : items.second ? kOutputAvg : kOutputInt8);
+    positions = lappend_int(positions, items.converted ? list_length(converted) : list_length(others));
+    attnums = lappend_int(attnums, items.converted ? items.attnum : 0);
+    if (items.converted) converted = lappend(converted, makeString(const_cast<char *>(items.converted)));
+    if (items.first) others = lappend(others, makeString(const_cast<char *>(items.first)));
+    if (items.second) others = lappend(others, makeString(const_cast<char *>(items.second)));
+    if (items.guarded && !list_member_int(guard_attnums, items.attnum)) {
+      if (guard->len) appendStringInfoString(guard, " OR ");
+      StringInfoData name;
+      initStringInfo(&name);
+      append_sqlite_identifier(&name, items.guarded->sqlite_name);
+      append_unreadable_integer(guard, name.data, items.guarded_type);
+      guard_attnums = lappend_int(guard_attnums, items.attnum);
+    }
+  }
+  if (list_length(group_by) != list_length(parse->groupClause)) return false;  // a key not in the target
+  int nconverted = list_length(converted);
+  shipped->outputs = NIL;
+  ListCell *kind, *position, *attnum;
+  forthree(kind, kinds, position, positions, attnum, attnums) {
+    int result_column = lfirst_int(position) + (lfirst_int(kind) == kOutputConverted ? 0 : nconverted);
+    shipped->outputs = lappend(shipped->outputs, list_make3_int(lfirst_int(kind), result_column, lfirst_int(attnum)));
+  }
+  shipped->select_items = list_concat(converted, others);
+  shipped->group_by = group_by;
+  shipped->guard = list_length(guard_attnums) > 1 ? psprintf("(%s)", guard->data) : guard->len ? guard->data : nullptr;
+  shipped->guard_attnums = guard_attnums;
+  shipped->groups = group_exprs ? estimate_num_groups(root, group_exprs, baserel->rows, nullptr, nullptr) : 1.0;
+  return true;
+}
 
 PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *clauses, const PushdownColumns &columns) {
   PushdownSplit split = {NIL, NIL, NIL};

@@ -61,4 +61,25 @@ List *join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns
 const PushdownColumn *compared_column(PlannerInfo *root, RelOptInfo *baserel, Expr *clause,
                                       const PushdownColumns &columns);
 
+// Aggregation SQLite computes for a query on one foreign table (GROUP BY and aggregates).
+// The scan's result columns are select_items: first the outputs read through a converter
+// (grouping columns, min and max), then the others. outputs has one IntList per output column of
+// the aggregated rows: kind (AggregateOutput), its first result column, and the foreign table's
+// attribute whose options convert it (0 when none).
+enum AggregateOutput { kOutputConverted = 0, kOutputInt8 = 1, kOutputAvg = 2 };
+struct ShippedAggregation {
+  List *select_items;   // String: SQLite expressions
+  List *group_by;       // String: SQLite expressions
+  List *outputs;        // IntList per output: kind, result column, attnum
+  const char *guard;    // nullptr, or a condition true of a row whose value min, max, sum or avg
+                        // would read although PostgreSQL cannot (scan.cpp then converts it to fail)
+  List *guard_attnums;  // the attributes whose values the guard's row is converted for
+  double groups;        // estimated number of groups
+};
+
+// Whether SQLite can compute target (the GROUP_AGG target of a query on baserel, grouped by
+// root->parse->groupClause) as PostgreSQL would; fills *shipped when it can.
+bool ship_aggregation(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target, const PushdownColumns &columns,
+                      ShippedAggregation *shipped);
+
 }  // namespace hangar

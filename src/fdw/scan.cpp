@@ -10,6 +10,8 @@ extern "C" {
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"
+#include "utils/builtins.h"
+#include "utils/fmgrprotos.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
@@ -18,6 +20,7 @@ extern "C" {
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
 #include "convert/value_write.hpp"
+#include "fdw/pushdown.hpp"
 #include "core/sqlite_db.hpp"
 
 namespace hangar {
@@ -30,7 +33,9 @@ struct ScanState {
   AttrNumber *attnums;
   ColumnConverter *converters;
   bool has_rowid;                // the SELECT ends with the rowid
-  bool counting;                 // the query is a count(*): its one value fills every output column
+  List *outputs;                 // an aggregation's outputs (ShippedAggregation); NIL for rows
+  List *aggregate_guard;         // its guard (kPrivateAggregateGuard), checked before the first row
+  bool guard_checked;
   SqliteValue rowid;
   RowContext row;                // for error context: table, column, rowid
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
@@ -38,8 +43,8 @@ struct ScanState {
   MemoryContext row_context;
 };
 
-// Evaluates the shipped conditions' values (constants or query parameters) and binds them.
-void bind_parameters(ScanState *state, ExprContext *econtext) {
+// Evaluates the shipped conditions' values (constants or query parameters) and binds them to stmt.
+void bind_parameters(const ScanState *state, sqlite3_stmt *stmt, ExprContext *econtext) {
   MemoryContext old_context = MemoryContextSwitchTo(econtext->ecxt_per_tuple_memory);
   int index = 1;
   ListCell *cell;
@@ -50,21 +55,112 @@ void bind_parameters(ScanState *state, ExprContext *econtext) {
     int rc;
     Oid type = getBaseType(exprType(reinterpret_cast<Node *>(expr->expr)));
     if (isnull) {
-      rc = sqlite3_bind_null(state->stmt, index);
+      rc = sqlite3_bind_null(stmt, index);
     } else if (type == TEXTOID || type == VARCHAROID) {
       text *t = DatumGetTextPP(value);
-      bind_server_text(state->stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
+      bind_server_text(stmt, index, VARDATA_ANY(t), static_cast<int>(VARSIZE_ANY_EXHDR(t)));
       rc = SQLITE_OK;
     } else {
       int64 v = type == INT2OID ? DatumGetInt16(value) : type == INT4OID ? DatumGetInt32(value) : DatumGetInt64(value);
-      rc = sqlite3_bind_int64(state->stmt, index, v);
+      rc = sqlite3_bind_int64(stmt, index, v);
     }
     if (rc != SQLITE_OK)
-      report_sqlite_error(sqlite3_db_handle(state->stmt), rc, "could not bind a parameter of a SQLite query");
+      report_sqlite_error(sqlite3_db_handle(stmt), rc, "could not bind a parameter of a SQLite query");
     ++index;
   }
   MemoryContextSwitchTo(old_context);
-  state->params_bound = true;
+}
+
+// The outputs of an aggregation that read through a converter (grouping columns, min, max) are
+// its first result columns: they are converted as a scan's row is, into their output positions.
+void init_aggregate_outputs(ScanState *state, TupleDesc desc, Oid relid, const ServerOptions &server) {
+  int count = list_length(state->outputs);
+  state->attnums = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (count + 1)));
+  state->converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (count + 1)));
+  const char **sqlite_columns = static_cast<const char **>(palloc(sizeof(char *) * (count + 1)));
+  state->row.columns = sqlite_columns;
+  state->ncolumns = 0;
+  int position = 0;
+  ListCell *cell;
+  foreach (cell, state->outputs) {
+    List *output = lfirst_node(List, cell);
+    ++position;
+    if (linitial_int(output) != kOutputConverted) continue;
+    int i = lsecond_int(output);  // converted outputs are result columns 0, 1, ...
+    ColumnOptions column = column_options(relid, static_cast<AttrNumber>(lthird_int(output)));
+    Form_pg_attribute att = TupleDescAttr(desc, position - 1);
+    state->attnums[i] = static_cast<AttrNumber>(position);
+    sqlite_columns[i] = column.column_name;
+    converter_init(&state->converters[i], att->atttypid, att->atttypmod, column, server);
+    ++state->ncolumns;
+  }
+}
+
+// Before the first group: a row whose value an aggregate would read although PostgreSQL cannot
+// (ShippedAggregation::guard) is converted here, and fails as the same scan without pushdown
+// fails on it.
+void check_aggregate_guard(ScanState *state, sqlite3_stmt *probe, Oid relid, const ServerOptions &server) {
+  List *attnums = static_cast<List *>(lsecond(state->aggregate_guard));
+  bool has_rowid = intVal(lthird(state->aggregate_guard)) != 0;
+  int rc = sqlite3_step(probe);
+  if (rc == SQLITE_DONE) return;
+  if (rc != SQLITE_ROW)
+    report_sqlite_error(sqlite3_db_handle(probe), rc, psprintf("could not read SQLite table \"%s\"", state->row.table));
+  int count = list_length(attnums);
+  AttrNumber *positions = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * count));
+  ColumnConverter *converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * count));
+  const char **names = static_cast<const char **>(palloc(sizeof(char *) * count));
+  int i = 0;
+  ListCell *cell;
+  foreach (cell, attnums) {
+    AttrNumber attnum = static_cast<AttrNumber>(lfirst_int(cell));
+    Oid type;
+    int32 typmod;
+    Oid collation;
+    get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
+    ColumnOptions column = column_options(relid, attnum);
+    converter_init(&converters[i], type, typmod, column, server);
+    names[i] = column.column_name;
+    positions[i] = static_cast<AttrNumber>(i + 1);
+    ++i;
+  }
+  SqliteValue rowid = has_rowid ? read_sqlite_value(probe, count) : SqliteValue{};
+  RowContext row = {state->row.table, names, has_rowid ? &rowid : nullptr, -1, 1};
+  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * count));
+  bool *isnull = static_cast<bool *>(palloc(sizeof(bool) * count));
+  convert_row(probe, count, positions, converters, &row, count, values, isnull);
+  ereport(ERROR, (errcode(ERRCODE_DATA_EXCEPTION),
+                  errmsg("SQLite table \"%s\" holds a value an aggregate would read differently from PostgreSQL",
+                         state->row.table),
+                  errhint("Set hangar_fdw.enable_pushdown = off to aggregate in PostgreSQL.")));
+}
+
+// Fills the slot from the current row of an aggregation.
+void store_aggregated_row(ScanState *state, TupleTableSlot *slot) {
+  TupleDesc desc = slot->tts_tupleDescriptor;
+  convert_row(state->stmt, state->ncolumns, state->attnums, state->converters, &state->row, desc->natts,
+              slot->tts_values, slot->tts_isnull);
+  int position = 0;
+  ListCell *cell;
+  foreach (cell, state->outputs) {
+    List *output = lfirst_node(List, cell);
+    int i = lsecond_int(output);
+    ++position;
+    if (linitial_int(output) == kOutputConverted || sqlite3_column_type(state->stmt, i) == SQLITE_NULL) continue;
+    int64 first = sqlite3_column_int64(state->stmt, i);
+    if (linitial_int(output) == kOutputInt8) {
+      slot->tts_values[position - 1] = Int64GetDatum(first);
+      slot->tts_isnull[position - 1] = false;
+      continue;
+    }
+    // avg of smallint or integer: numeric sum / count, as PostgreSQL's int8_avg computes it
+    int64 count = sqlite3_column_int64(state->stmt, i + 1);
+    if (count == 0) continue;
+    slot->tts_values[position - 1] = DirectFunctionCall2(numeric_div, DirectFunctionCall1(int8_numeric, Int64GetDatum(first)),
+                                                         DirectFunctionCall1(int8_numeric, Int64GetDatum(count)));
+    slot->tts_isnull[position - 1] = false;
+  }
+  ExecStoreVirtualTuple(slot);
 }
 
 }  // namespace
@@ -90,10 +186,12 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->row.table = foreign_table_sqlite_name(relid);
     state->row.columns = sqlite_columns;
     state->has_rowid = has_rowid;
-    state->counting = intVal(list_nth(plan->fdw_private, kPrivateCounts)) > 0;
+    state->outputs = static_cast<List *>(list_nth(plan->fdw_private, kPrivateAggregates));
+    state->aggregate_guard = static_cast<List *>(list_nth(plan->fdw_private, kPrivateAggregateGuard));
     state->row.rowid = has_rowid ? &state->rowid : nullptr;
     state->row.current_column = -1;
     state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
+    if (state->outputs) init_aggregate_outputs(state, desc, relid, server);
     int i = 0;
     ListCell *cell;
     foreach (cell, retrieved) {
@@ -132,20 +230,33 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
     TupleTableSlot *slot = node->ss.ss_ScanTupleSlot;
     ExecClearTuple(slot);
     CHECK_FOR_INTERRUPTS();
-    if (!state->params_bound) bind_parameters(state, node->ss.ps.ps_ExprContext);
+    if (!state->params_bound) {
+      bind_parameters(state, state->stmt, node->ss.ps.ps_ExprContext);
+      state->params_bound = true;
+    }
+    if (state->aggregate_guard && !state->guard_checked) {
+      ForeignScan *plan = reinterpret_cast<ForeignScan *>(node->ss.ps.plan);
+      Oid relid = static_cast<Oid>(strtoul(strVal(list_nth(plan->fdw_private, kPrivateRelid)), nullptr, 10));
+      sqlite3_stmt **probe = static_cast<sqlite3_stmt **>(palloc0(sizeof(sqlite3_stmt *)));
+      prepare_owned_statement(sqlite3_db_handle(state->stmt), strVal(linitial(state->aggregate_guard)), probe,
+                              psprintf("could not prepare query on SQLite table \"%s\"", state->row.table));
+      bind_parameters(state, *probe, node->ss.ps.ps_ExprContext);
+      check_aggregate_guard(state, *probe, relid, server_options(GetForeignTable(relid)->serverid));
+      finish_owned_statement(probe);
+      state->guard_checked = true;
+    }
     int rc = sqlite3_step(state->stmt);
     if (rc == SQLITE_DONE) return slot;
     if (rc != SQLITE_ROW)
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
                           psprintf("could not read SQLite table \"%s\"", state->row.table));
     state->row.row_number++;
-    if (state->counting) {
-      Datum count = Int64GetDatum(sqlite3_column_int64(state->stmt, 0));
-      for (int i = 0; i < slot->tts_tupleDescriptor->natts; ++i) {
-        slot->tts_values[i] = count;
-        slot->tts_isnull[i] = false;
-      }
-      return ExecStoreVirtualTuple(slot);
+    if (state->outputs) {
+      MemoryContextReset(state->row_context);
+      MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
+      store_aggregated_row(state, slot);
+      MemoryContextSwitchTo(old_context);
+      return slot;
     }
     if (state->has_rowid) state->rowid = read_sqlite_value(state->stmt, state->ncolumns);
 
@@ -165,6 +276,7 @@ void hangarReScanForeignScan(ForeignScanState *node) {
     if (state->stmt) sqlite3_reset(state->stmt);
     state->row.row_number = 0;
     state->params_bound = false;  // parameters may have changed
+    state->guard_checked = false;
   });
 }
 
@@ -184,6 +296,8 @@ void hangarExplainForeignScan(ForeignScanState *node, ExplainState *es) {
     ExplainPropertyText("SQLite query", strVal(list_nth(plan->fdw_private, kPrivateSql)), es);
     if (List *guard = static_cast<List *>(list_nth(plan->fdw_private, kPrivateOrderGuard)))
       ExplainPropertyText("SQLite query if blobs are ordered", strVal(lsecond(guard)), es);
+    if (List *guard = static_cast<List *>(list_nth(plan->fdw_private, kPrivateAggregateGuard)))
+      ExplainPropertyText("SQLite query first finding a value PostgreSQL cannot read", strVal(linitial(guard)), es);
   });
 }
 

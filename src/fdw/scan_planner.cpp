@@ -177,36 +177,54 @@ std::vector<std::string> remote_conditions(const PushdownSplit &split) {
   return conditions;
 }
 
-// What GetForeignUpperPaths leaves for the plan of a count(*) SQLite makes.
-struct CountPlanInfo {
+// What GetForeignUpperPaths leaves for the plan of an aggregation SQLite makes.
+struct AggregatePlanInfo {
   const RelPlanInfo *base;
+  ShippedAggregation shipped;
 };
 
-// count(*) of every row (no FILTER, DISTINCT or ORDER BY), which SQLite counts as PostgreSQL does.
-bool is_count_star(Node *node) {
-  if (!IsA(node, Aggref)) return false;
-  Aggref *agg = reinterpret_cast<Aggref *>(node);
-  return agg->aggfnoid == F_COUNT_ && agg->aggstar && !agg->aggfilter && !agg->aggdistinct && !agg->aggorder &&
-         agg->aggkind == AGGKIND_NORMAL && agg->agglevelsup == 0 && agg->aggsplit == AGGSPLIT_SIMPLE;
+std::vector<std::string> string_values(List *strings) {
+  std::vector<std::string> values;
+  ListCell *cell;
+  foreach (cell, strings) values.push_back(strVal(lfirst(cell)));
+  return values;
 }
 
-// The scan of a count(*) SQLite makes: one row, each output column the count.
-ForeignScan *count_plan(RelOptInfo *upper, List *tlist, Plan *outer_plan) {
-  const RelPlanInfo *info = static_cast<const CountPlanInfo *>(upper->fdw_private)->base;
+// The scan of an aggregation SQLite makes: one row per group, its columns the upper target's.
+ForeignScan *aggregate_plan(RelOptInfo *upper, List *tlist, Plan *outer_plan) {
+  const AggregatePlanInfo *aggregate = static_cast<const AggregatePlanInfo *>(upper->fdw_private);
+  const RelPlanInfo *info = aggregate->base;
+  const ShippedAggregation &shipped = aggregate->shipped;
   List *scan_tlist = NIL;
   ListCell *cell;
   foreach (cell, upper->reltarget->exprs)
     scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr *>(copyObjectImpl(lfirst(cell))),
                                                      static_cast<AttrNumber>(list_length(scan_tlist) + 1), nullptr,
                                                      false));
+  // the guard's probe reads the guarded columns' values of one row that fails it, and its rowid
+  const char **guarded = static_cast<const char **>(palloc(sizeof(char *) * (list_length(shipped.guard_attnums) + 1)));
+  int nguarded = 0;
+  foreach (cell, shipped.guard_attnums) guarded[nguarded++] = info->columns.by_attnum[lfirst_int(cell) - 1].sqlite_name;
   char *sql;
+  char *probe = nullptr;
   {
-    // C++ objects live only in this block; its only PostgreSQL call cannot raise.
-    sql = palloc_string(count_sql(info->sqlite_table, remote_conditions(info->pushdown)));
+    // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
+    std::vector<std::string> conditions = remote_conditions(info->pushdown);
+    sql = palloc_string(aggregate_sql(info->sqlite_table, string_values(shipped.select_items), conditions,
+                                      string_values(shipped.group_by)));
+    if (shipped.guard) {
+      conditions.push_back(shipped.guard);
+      // the first such row in rowid order, which a scan without pushdown would fail on first
+      probe = palloc_string(select_sql(info->sqlite_table, std::vector<std::string>(guarded, guarded + nguarded),
+                                       info->rowid_name, conditions, info->rowid_name) + " LIMIT 1");
+    }
   }
   List *fdw_private = list_make5(makeString(sql), NIL, makeInteger(0), makeString(psprintf("%u", info->relid)),
-                                 makeInteger(list_length(scan_tlist)));
+                                 shipped.outputs);
   fdw_private = lappend(fdw_private, NIL);  // no order guard
+  fdw_private = lappend(fdw_private, probe ? list_make3(makeString(probe), shipped.guard_attnums,
+                                                        makeInteger(info->rowid_name[0] != '\0'))
+                                           : NIL);
   return make_foreignscan(tlist, NIL, 0, info->pushdown.remote_values, fdw_private, scan_tlist, NIL, outer_plan);
 }
 
@@ -286,7 +304,7 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid, ForeignPath *best_path,
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
-    if (baserel->reloptkind == RELOPT_UPPER_REL) return count_plan(baserel, tlist, outer_plan);
+    if (baserel->reloptkind == RELOPT_UPPER_REL) return aggregate_plan(baserel, tlist, outer_plan);
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
     // scan_clauses: the table's own conditions, and a parameterized path's join clauses
     PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->columns);
@@ -340,36 +358,39 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
             makeString(palloc_string(select_sql(info->sqlite_table, names, info->rowid_name, conditions, order.exact_order))));
     }
     List *fdw_private = list_make5(makeString(sql), retrieved, makeInteger(info->rowid_name[0] != '\0'),
-                                   makeString(psprintf("%u", info->relid)), makeInteger(0));
+                                   makeString(psprintf("%u", info->relid)), NIL);
     fdw_private = lappend(fdw_private, order_guard);
+    fdw_private = lappend(fdw_private, NIL);  // no aggregation guard
     return make_foreignscan(tlist, local_clauses, baserel->relid, split.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
   });
 }
 
-// count(*) of one foreign table, with no GROUP BY, every condition shipped and nothing lateral:
-// SQLite counts the rows (from its b-tree, without reading them) and the scan returns the count.
+// Aggregates of one foreign table (pushdown.cpp, ship_aggregation), with every condition shipped
+// and nothing lateral: SQLite groups and aggregates the rows (count(*) from its b-tree, without
+// reading them) and the scan returns one row per group.
 void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel,
                                 RelOptInfo *output_rel, void *extra) {
   pg_entry([&] {
     if (stage != UPPERREL_GROUP_AGG || !enable_pushdown || output_rel->fdw_private) return;
     if (input_rel->reloptkind != RELOPT_BASEREL || !input_rel->fdw_private || !bms_is_empty(input_rel->lateral_relids))
       return;
-    Query *parse = root->parse;
-    if (parse->groupClause || parse->groupingSets || parse->havingQual) return;
     GroupPathExtraData *group = static_cast<GroupPathExtraData *>(extra);
     if (group && group->patype != PARTITIONWISE_AGGREGATE_NONE) return;
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(input_rel->fdw_private);
     if (list_length(info->pushdown.remote_conditions) != list_length(input_rel->baserestrictinfo)) return;
     PathTarget *target = root->upper_targets[UPPERREL_GROUP_AGG];
-    ListCell *cell;
-    foreach (cell, target->exprs)
-      if (!is_count_star(static_cast<Node *>(lfirst(cell)))) return;
-    CountPlanInfo *count = static_cast<CountPlanInfo *>(palloc0(sizeof(CountPlanInfo)));
-    count->base = info;
-    output_rel->fdw_private = count;
+    AggregatePlanInfo *aggregate = static_cast<AggregatePlanInfo *>(palloc0(sizeof(AggregatePlanInfo)));
+    if (!ship_aggregation(root, input_rel, target, info->columns, &aggregate->shipped)) return;
+    aggregate->base = info;
+    output_rel->fdw_private = aggregate;
+    // SQLite reads the rows it aggregates (twice when a guard probes them) but sends only groups
+    double read_rows = info->pushdown.remote_conditions ? input_rel->rows : input_rel->tuples;
+    double groups = aggregate->shipped.groups;
+    Cost total = kStartupCost + read_rows * kPerRowCost * (aggregate->shipped.guard ? 1.0 : 0.5) + groups * cpu_tuple_cost;
+    if (!aggregate->shipped.group_by && !aggregate->shipped.guard) total = kStartupCost;  // count(*) alone
     add_path(output_rel, reinterpret_cast<Path *>(create_foreign_upper_path(
-                             root, output_rel, target, 1.0, kStartupCost, kStartupCost, NIL, nullptr, NIL)));
+                             root, output_rel, target, groups, total, total, NIL, nullptr, NIL)));
   });
 }
 
