@@ -13,9 +13,7 @@ extern "C" {
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
-#include "catalog/pg_aggregate.h"
 #include "nodes/makefuncs.h"
-#include "utils/fmgroids.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
@@ -26,7 +24,7 @@ extern "C" {
 
 #include "pg/error_bridge.hpp"
 #include "fdw/pushdown.hpp"
-#include "core/schema_reader.hpp"
+#include "fdw/table_facts.hpp"
 #include "core/sqlite_query.hpp"
 
 namespace hangar {
@@ -240,9 +238,9 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
     double rows;
     {
       // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
-      Table table = read_table(db, table_name);
-      rows = estimate_rows(db, table);
-      std::vector<std::string> indexed = index_leading_columns(db, table.name);
+      const TableFacts &facts = table_facts(db, table_name);
+      const Table &table = facts.table;
+      rows = facts.rows;
       info->sqlite_table = palloc_string(table.name);
       info->rowid_name = palloc_string(table.rowid_name);
       std::string sorting_key = table.rowid_name.empty() ? "random()" : "+" + table.rowid_name;
@@ -258,8 +256,7 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
       info->generated = palloc_items<bool>(table.columns.size() + 1);
       info->leads_index = palloc_items<bool>(table.columns.size() + 1);
       info->never_null = palloc_items<bool>(table.columns.size() + 1);
-      Statement encoding = db.prepare("PRAGMA encoding");
-      info->utf8 = encoding.step() && encoding.column_text(0) == "UTF-8";
+      info->utf8 = facts.utf8;
       for (int i = 0; i < info->ncolumns; ++i) {
         const Column &c = table.columns[i];
         info->sqlite_columns[i] = palloc_string(c.name);
@@ -267,7 +264,7 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
         info->binary_collation[i] = c.collation.empty();
         info->generated[i] = c.hidden >= 2;
         info->never_null[i] = c.never_null(table.without_rowid());
-        for (const std::string &name : indexed) info->leads_index[i] = info->leads_index[i] || name == c.name;
+        for (const std::string &name : facts.indexed) info->leads_index[i] = info->leads_index[i] || name == c.name;
       }
     }
     info->columns = pushdown_columns(foreigntableid, info);
