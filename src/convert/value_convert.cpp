@@ -565,23 +565,29 @@ ConvertKind kind_for_type(Oid type_oid) {
 
 }  // namespace
 
-void convert_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums, const ColumnConverter *converters,
-                 RowContext *row, int natts, Datum *values, bool *isnull) {
+void convert_columns(sqlite3_stmt *stmt, int first, int ncolumns, const AttrNumber *attnums,
+                     const ColumnConverter *converters, RowContext *row, Datum *values, bool *isnull) {
   ErrorContextCallback error_context;
   error_context.callback = row_error_context;
   error_context.arg = row;
   error_context.previous = error_context_stack;
   error_context_stack = &error_context;
-  memset(isnull, true, sizeof(bool) * natts);
   for (int i = 0; i < ncolumns; ++i) {
     row->current_column = i;
     int attindex = attnums[i] - 1;
     ConversionFailure failure;
-    if (!convert_value(&converters[i], read_sqlite_value(stmt, i), &values[attindex], &isnull[attindex], &failure))
+    if (!convert_value(&converters[i], read_sqlite_value(stmt, first + i), &values[attindex], &isnull[attindex],
+                       &failure))
       raise_conversion_failure(failure);
   }
   row->current_column = -1;
   error_context_stack = error_context.previous;
+}
+
+void convert_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums, const ColumnConverter *converters,
+                 RowContext *row, int natts, Datum *values, bool *isnull) {
+  memset(isnull, true, sizeof(bool) * natts);
+  convert_columns(stmt, 0, ncolumns, attnums, converters, row, values, isnull);
 }
 
 void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,

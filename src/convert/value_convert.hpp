@@ -59,6 +59,10 @@ struct RowContext;  // convert/row_context.hpp
 // convert raises, named by row's error context (table, column, rowid).
 void convert_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums, const ColumnConverter *converters,
                  RowContext *row, int natts, Datum *values, bool *isnull);
+// Converts the statement's columns first .. first + ncolumns - 1 into the attributes attnums name,
+// leaving the others as they are (row's columns are named from its column 0 on).
+void convert_columns(sqlite3_stmt *stmt, int first, int ncolumns, const AttrNumber *attnums,
+                     const ColumnConverter *converters, RowContext *row, Datum *values, bool *isnull);
 // The same into a slot's attributes, then stored as a virtual tuple.
 void store_converted_row(sqlite3_stmt *stmt, int ncolumns, const AttrNumber *attnums,
                          const ColumnConverter *converters, RowContext *row, TupleTableSlot *slot);

@@ -14,6 +14,7 @@ Datum hangar_fdw_handler(PG_FUNCTION_ARGS) {
     routine->GetForeignRelSize = hangar::hangarGetForeignRelSize;
     routine->GetForeignPaths = hangar::hangarGetForeignPaths;
     routine->GetForeignPlan = hangar::hangarGetForeignPlan;
+    routine->GetForeignJoinPaths = hangar::hangarGetForeignJoinPaths;
     routine->GetForeignUpperPaths = hangar::hangarGetForeignUpperPaths;
     routine->BeginForeignScan = hangar::hangarBeginForeignScan;
     routine->IterateForeignScan = hangar::hangarIterateForeignScan;

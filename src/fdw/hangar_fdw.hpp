@@ -18,7 +18,9 @@ namespace hangar {
 // aggregation (NIL for a scan of rows; ShippedAggregation::outputs), the order guard (NIL, or a
 // probe query and the query to run instead when the probe finds a row: ShippedOrder), and the
 // aggregation's guard (NIL, or a probe query, the attributes whose values it reads, and whether
-// it ends with the rowid: ShippedAggregation::guard).
+// it ends with the rowid: ShippedAggregation::guard), and for a join the two tables: each a
+// List of its Oid as text, the attributes its columns of the result read (in order: the first
+// table's, then the second's, then the rowid of each that has one), and whether it has a rowid.
 enum FdwScanPrivate {
   kPrivateSql = 0,
   kPrivateRetrievedAttrs = 1,
@@ -26,12 +28,15 @@ enum FdwScanPrivate {
   kPrivateRelid = 3,
   kPrivateAggregates = 4,
   kPrivateOrderGuard = 5,
-  kPrivateAggregateGuard = 6
+  kPrivateAggregateGuard = 6,
+  kPrivateJoinTables = 7
 };
 void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid);
 ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid foreigntableid,
                                   ForeignPath *best_path, List *tlist, List *scan_clauses, Plan *outer_plan);
+void hangarGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel, RelOptInfo *innerrel,
+                               JoinType jointype, JoinPathExtraData *extra);
 void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelOptInfo *input_rel,
                                 RelOptInfo *output_rel, void *extra);
 

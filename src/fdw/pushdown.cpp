@@ -89,6 +89,15 @@ extern "C" {
 
 namespace hangar {
 
+void append_sqlite_identifier(StringInfo out, const char *name) {
+  appendStringInfoChar(out, '"');
+  for (const char *c = name; *c; ++c) {
+    if (*c == '"') appendStringInfoChar(out, '"');
+    appendStringInfoChar(out, *c);
+  }
+  appendStringInfoChar(out, '"');
+}
+
 namespace {
 
 // A column of the scanned relation, through binary-compatible relabeling (varchar as text).
@@ -171,15 +180,6 @@ const PushdownColumn *null_test_column(Expr *clause, Index relid, const Pushdown
   return test->argisrow ? nullptr : scanned_column(reinterpret_cast<Node *>(test->arg), relid, columns, &type);
 }
 
-void append_sqlite_identifier(StringInfo out, const char *name) {
-  appendStringInfoChar(out, '"');
-  for (const char *c = name; *c; ++c) {
-    if (*c == '"') appendStringInfoChar(out, '"');
-    appendStringInfoChar(out, *c);
-  }
-  appendStringInfoChar(out, '"');
-}
-
 // SQLite text of a condition with its values as parameters ?n (numbered from values' length).
 struct Deparse {
   PlannerInfo *root;
@@ -187,7 +187,14 @@ struct Deparse {
   const PushdownColumns &columns;
   StringInfo sql;
   List *values;
+  const char *alias;  // the table's alias in a join's query; nullptr outside joins
 };
+
+// A column of the deparsed table, qualified by its alias in a join.
+void append_column(Deparse *d, const PushdownColumn *column) {
+  if (d->alias) appendStringInfo(d->sql, "%s.", d->alias);
+  append_sqlite_identifier(d->sql, column->sqlite_name);
+}
 
 // Appends the parameter for value: "?n", or for text equality "?n, CAST(?n AS BLOB)".
 void append_value(Deparse *d, Node *value, bool bytes_equal) {
@@ -223,7 +230,7 @@ bool deparse_in_list(Deparse *d, ScalarArrayOpExpr *in) {
   bool *nulls;
   int count;
   deconstruct_array(array, element_type, length, by_value, align, &elements, &nulls, &count);
-  append_sqlite_identifier(d->sql, column->sqlite_name);
+  append_column(d, column);
   appendStringInfoString(d->sql, " IN (");
   for (int i = 0; i < count; ++i) {
     if (i) appendStringInfoString(d->sql, ", ");
@@ -254,7 +261,7 @@ bool deparse(Deparse *d, Expr *clause) {
   }
   if (IsA(clause, ScalarArrayOpExpr)) return deparse_in_list(d, reinterpret_cast<ScalarArrayOpExpr *>(clause));
   if (const PushdownColumn *tested = null_test_column(clause, d->relid, d->columns)) {
-    append_sqlite_identifier(d->sql, tested->sqlite_name);
+    append_column(d, tested);
     appendStringInfoString(d->sql, reinterpret_cast<NullTest *>(clause)->nulltesttype == IS_NULL ? " IS NULL" : " IS NOT NULL");
     return true;
   }
@@ -262,7 +269,7 @@ bool deparse(Deparse *d, Expr *clause) {
   Node *value = nullptr;
   const char *op = shippable(d->root, clause, d->relid, d->columns, &column, &value);
   if (!op) return false;
-  append_sqlite_identifier(d->sql, column->sqlite_name);
+  append_column(d, column);
   bool bytes_equal = strcmp(op, "bytes=") == 0;
   appendStringInfo(d->sql, bytes_equal ? " IN (" : " %s ", op);
   append_value(d, value, bytes_equal);
@@ -376,7 +383,94 @@ const char *group_item(Node *expr, Index relid, const PushdownColumns &columns) 
   return nullptr;
 }
 
+// A condition on one table of a join, qualified by its alias, with its values appended to
+// *values; nullptr when it is not shipped.
+const char *deparse_side_condition(PlannerInfo *root, const JoinSide &side, Expr *clause, List **values) {
+  Deparse d{root, side.rel->relid, *side.columns, makeStringInfo(), *values, side.alias};
+  if (!deparse(&d, clause)) return nullptr;
+  *values = d.values;
+  return d.sql->data;
+}
+
+// An integer comparison of a column of one table of a join with a column of the other:
+// "r1"."a" = "r2"."b"; nullptr when it is not shipped.
+const char *deparse_join_comparison(Expr *clause, const JoinSide &outer, const JoinSide &inner, bool *indexed) {
+  if (!IsA(clause, OpExpr) || list_length(reinterpret_cast<OpExpr *>(clause)->args) != 2) return nullptr;
+  OpExpr *expr = reinterpret_cast<OpExpr *>(clause);
+  Node *left = static_cast<Node *>(linitial(expr->args));
+  Node *right = static_cast<Node *>(lsecond(expr->args));
+  bool swapped = false;
+  Oid outer_type, inner_type;
+  const PushdownColumn *outer_column = scanned_column(left, outer.rel->relid, *outer.columns, &outer_type);
+  const PushdownColumn *inner_column = scanned_column(right, inner.rel->relid, *inner.columns, &inner_type);
+  if (!outer_column || !inner_column) {
+    swapped = true;
+    outer_column = scanned_column(right, outer.rel->relid, *outer.columns, &outer_type);
+    inner_column = scanned_column(left, inner.rel->relid, *inner.columns, &inner_type);
+  }
+  if (!outer_column || !inner_column || !is_integer_type(inner_type) ||
+      inner_column->affinity != static_cast<int>(Affinity::Integer))
+    return nullptr;
+  const char *op = sqlite_operator(expr->opno, expr->inputcollid, *outer.columns, *outer_column, outer_type, swapped);
+  if (!op || strcmp(op, "bytes=") == 0) return nullptr;
+  *indexed = *indexed || outer_column->indexed || inner_column->indexed;
+  StringInfoData sql;
+  initStringInfo(&sql);
+  appendStringInfo(&sql, "%s.", outer.alias);
+  append_sqlite_identifier(&sql, outer_column->sqlite_name);
+  appendStringInfo(&sql, " %s %s.", op, inner.alias);
+  append_sqlite_identifier(&sql, inner_column->sqlite_name);
+  return sql.data;
+}
+
+void append_condition(StringInfo conditions, const char *condition) {
+  appendStringInfo(conditions, "%s(%s)", conditions->len ? " AND " : "", condition);
+}
+
 }  // namespace
+
+bool ship_join(PlannerInfo *root, const JoinSide &outer, const JoinSide &inner, JoinType jointype,
+               List *restrictlist, ShippedJoin *shipped) {
+  if (!enable_pushdown || (jointype != JOIN_INNER && jointype != JOIN_LEFT)) return false;
+  bool left_join = jointype == JOIN_LEFT;
+  shipped->indexed = false;
+  List *values = NIL;
+  StringInfo where = makeStringInfo();
+  StringInfo on = makeStringInfo();
+  ListCell *cell;
+  // each table's own conditions: the nullable table's belong to the ON clause of a LEFT JOIN
+  for (const JoinSide *side : {&outer, &inner}) {
+    foreach (cell, side->rel->baserestrictinfo) {
+      RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+      const char *sql = rinfo->pseudoconstant ? nullptr : deparse_side_condition(root, *side, rinfo->clause, &values);
+      if (!sql) return false;
+      append_condition(left_join && side == &inner ? on : where, sql);
+    }
+  }
+  // the join's: a LEFT JOIN's own clauses in ON, conditions above it in WHERE
+  foreach (cell, restrictlist) {
+    RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
+    if (rinfo->pseudoconstant) return false;
+    const char *sql;
+    if (bms_is_subset(rinfo->clause_relids, outer.rel->relids))
+      sql = deparse_side_condition(root, outer, rinfo->clause, &values);
+    else if (bms_is_subset(rinfo->clause_relids, inner.rel->relids))
+      sql = deparse_side_condition(root, inner, rinfo->clause, &values);
+    else
+      sql = deparse_join_comparison(rinfo->clause, outer, inner, &shipped->indexed);
+    if (!sql) return false;
+    append_condition(left_join && !rinfo->is_pushed_down ? on : where, sql);
+  }
+  StringInfo from = makeStringInfo();
+  append_sqlite_identifier(from, outer.table);
+  appendStringInfo(from, " AS %s %s ", outer.alias, left_join ? "LEFT JOIN" : "JOIN");
+  append_sqlite_identifier(from, inner.table);
+  appendStringInfo(from, " AS %s ON %s", inner.alias, on->len ? on->data : "1");
+  shipped->from = from->data;
+  shipped->where = where->len ? where->data : nullptr;
+  shipped->values = values;
+  return true;
+}
 
 bool ship_aggregation(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target, const PushdownColumns &columns,
                       ShippedAggregation *shipped) {
@@ -443,7 +537,7 @@ PushdownSplit split_conditions(PlannerInfo *root, RelOptInfo *baserel, List *cla
   foreach (cell, clauses) {
     RestrictInfo *rinfo = lfirst_node(RestrictInfo, cell);
     if (rinfo->pseudoconstant) continue;
-    Deparse d{root, baserel->relid, columns, makeStringInfo(), list_copy(split.remote_values)};
+    Deparse d{root, baserel->relid, columns, makeStringInfo(), list_copy(split.remote_values), nullptr};
     if (!deparse(&d, rinfo->clause)) continue;  // the values it appended go with the copy
     split.remote_sql = lappend(split.remote_sql, makeString(d.sql->data));
     split.remote_values = d.values;

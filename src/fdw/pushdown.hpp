@@ -6,6 +6,7 @@
 #include "fdw/hangar_fdw.hpp"
 
 extern "C" {
+#include "lib/stringinfo.h"
 #include "nodes/pathnodes.h"
 }
 
@@ -43,6 +44,9 @@ struct PushdownSplit {
   List *remote_values;      // Expr: the value of each parameter, in order
 };
 
+// Appends a SQLite identifier in double quotes.
+void append_sqlite_identifier(StringInfo out, const char *name);
+
 // clauses: RestrictInfos of the scan of baserel (its own conditions, and for a parameterized
 // scan the join clauses that supply its parameters). Nothing is shipped when
 // hangar_fdw.enable_pushdown is off.
@@ -60,6 +64,24 @@ List *join_clauses(PlannerInfo *root, RelOptInfo *baserel, const PushdownColumns
 // The column a shippable comparison (column op value) compares, or nullptr.
 const PushdownColumn *compared_column(PlannerInfo *root, RelOptInfo *baserel, Expr *clause,
                                       const PushdownColumns &columns);
+
+// A join of two foreign tables of one SQLite file that SQLite computes: INNER or LEFT, every
+// condition of either table and of the join shipped, the join's comparisons between integer
+// columns (pushdown.cpp says why).
+struct JoinSide {
+  RelOptInfo *rel;                 // a base relation of the join
+  const char *table;               // SQLite's name of its table
+  const PushdownColumns *columns;
+  const char *alias;               // r1 (outer) or r2 (inner)
+};
+struct ShippedJoin {
+  const char *from;   // "a" AS r1 LEFT JOIN "b" AS r2 ON (...)
+  const char *where;  // nullptr when no condition is above the join
+  List *values;       // Expr: the value of each parameter ?n, in order
+  bool indexed;       // a join comparison has an index (or the rowid) on one of its columns
+};
+bool ship_join(PlannerInfo *root, const JoinSide &outer, const JoinSide &inner, JoinType jointype,
+               List *restrictlist, ShippedJoin *shipped);
 
 // Aggregation SQLite computes for a query on one foreign table (GROUP BY and aggregates).
 // The scan's result columns are select_items: first the outputs read through a converter

@@ -27,6 +27,17 @@ namespace hangar {
 
 namespace {
 
+// One table of a join SQLite makes: which result columns are its, and how to convert them.
+struct JoinTableState {
+  int first;                     // its first result column
+  int ncolumns;
+  AttrNumber *positions;         // their positions in the scan tuple (1-based)
+  ColumnConverter *converters;
+  RowContext row;                // names its table, column and rowid in conversion errors
+  SqliteValue rowid;
+  int rowid_column;              // -1 when it has no rowid
+};
+
 struct ScanState {
   sqlite3_stmt *stmt;
   int ncolumns;                  // retrieved columns, in SELECT order
@@ -36,6 +47,7 @@ struct ScanState {
   List *outputs;                 // an aggregation's outputs (ShippedAggregation); NIL for rows
   List *aggregate_guard;         // its guard (kPrivateAggregateGuard), checked before the first row
   bool guard_checked;
+  JoinTableState *join_tables;   // the two tables of a join (kPrivateJoinTables); nullptr otherwise
   SqliteValue rowid;
   RowContext row;                // for error context: table, column, rowid
   List *param_states;            // ExprState of each shipped condition's value, bound as ?1, ?2, ...
@@ -135,6 +147,60 @@ void check_aggregate_guard(ScanState *state, sqlite3_stmt *probe, Oid relid, con
                   errhint("Set hangar_fdw.enable_pushdown = off to aggregate in PostgreSQL.")));
 }
 
+// Each table's result columns, in the order of kPrivateJoinTables, then the rowids of those with one.
+void init_join_tables(ScanState *state, List *tables, const ServerOptions &server) {
+  state->join_tables = static_cast<JoinTableState *>(palloc0(sizeof(JoinTableState) * list_length(tables)));
+  int columns = 0;
+  ListCell *cell;
+  foreach (cell, tables) columns += list_length(static_cast<List *>(lsecond(lfirst_node(List, cell))));
+  int next_rowid = columns;
+  int first = 0;
+  int side = 0;
+  foreach (cell, tables) {
+    List *table = lfirst_node(List, cell);
+    JoinTableState &join = state->join_tables[side++];
+    Oid relid = static_cast<Oid>(strtoul(strVal(linitial(table)), nullptr, 10));
+    List *attnums = static_cast<List *>(lsecond(table));
+    join.first = first;
+    join.ncolumns = list_length(attnums);
+    join.positions = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * (join.ncolumns + 1)));
+    join.converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * (join.ncolumns + 1)));
+    const char **names = static_cast<const char **>(palloc(sizeof(char *) * (join.ncolumns + 1)));
+    int i = 0;
+    ListCell *attnum;
+    foreach (attnum, attnums) {
+      Oid type;
+      int32 typmod;
+      Oid collation;
+      get_atttypetypmodcoll(relid, static_cast<AttrNumber>(lfirst_int(attnum)), &type, &typmod, &collation);
+      ColumnOptions column = column_options(relid, static_cast<AttrNumber>(lfirst_int(attnum)));
+      converter_init(&join.converters[i], type, typmod, column, server);
+      names[i] = column.column_name;
+      join.positions[i] = static_cast<AttrNumber>(first + i + 1);
+      ++i;
+    }
+    first += join.ncolumns;
+    bool has_rowid = intVal(lthird(table)) != 0;
+    join.rowid_column = has_rowid ? next_rowid++ : -1;
+    join.row = {foreign_table_sqlite_name(relid), names, has_rowid ? &join.rowid : nullptr, -1, 0};
+  }
+}
+
+// Fills the slot from the current row of a join: each table's columns, converted with its rowid
+// at hand for errors.
+void store_joined_row(ScanState *state, TupleTableSlot *slot) {
+  int natts = slot->tts_tupleDescriptor->natts;
+  memset(slot->tts_isnull, true, sizeof(bool) * natts);
+  for (int side = 0; side < 2; ++side) {
+    JoinTableState &join = state->join_tables[side];
+    join.row.row_number = state->row.row_number;
+    if (join.rowid_column >= 0) join.rowid = read_sqlite_value(state->stmt, join.rowid_column);
+    convert_columns(state->stmt, join.first, join.ncolumns, join.positions, join.converters, &join.row,
+                    slot->tts_values, slot->tts_isnull);
+  }
+  ExecStoreVirtualTuple(slot);
+}
+
 // Fills the slot from the current row of an aggregation.
 void store_aggregated_row(ScanState *state, TupleTableSlot *slot) {
   TupleDesc desc = slot->tts_tupleDescriptor;
@@ -192,6 +258,8 @@ void hangarBeginForeignScan(ForeignScanState *node, int eflags) {
     state->row.current_column = -1;
     state->param_states = ExecInitExprList(plan->fdw_exprs, &node->ss.ps);
     if (state->outputs) init_aggregate_outputs(state, desc, relid, server);
+    if (List *tables = static_cast<List *>(list_nth(plan->fdw_private, kPrivateJoinTables)))
+      init_join_tables(state, tables, server);
     int i = 0;
     ListCell *cell;
     foreach (cell, retrieved) {
@@ -251,6 +319,13 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
                           psprintf("could not read SQLite table \"%s\"", state->row.table));
     state->row.row_number++;
+    if (state->join_tables) {
+      MemoryContextReset(state->row_context);
+      MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
+      store_joined_row(state, slot);
+      MemoryContextSwitchTo(old_context);
+      return slot;
+    }
     if (state->outputs) {
       MemoryContextReset(state->row_context);
       MemoryContext old_context = MemoryContextSwitchTo(state->row_context);

@@ -13,6 +13,7 @@ extern "C" {
 #include "optimizer/pathnode.h"
 #include "optimizer/planmain.h"
 #include "optimizer/restrictinfo.h"
+#include "optimizer/tlist.h"
 #include "nodes/makefuncs.h"
 #include "parser/parsetree.h"
 #include "utils/lsyscache.h"
@@ -59,6 +60,19 @@ const char *find_sqlite_column(const RelPlanInfo *info, const char *name) {
   for (int i = 0; i < info->ncolumns; ++i)
     if (pg_strcasecmp(info->sqlite_columns[i], name) == 0) return info->sqlite_columns[i];
   return nullptr;
+}
+
+// The SQLite column an attribute of the foreign table reads; raises when the table has none.
+const char *retrieved_sqlite_column(const RelPlanInfo *info, AttrNumber attnum) {
+  const char *name = column_options(info->relid, attnum).column_name;
+  const char *sqlite_name = find_sqlite_column(info, name);
+  if (!sqlite_name)
+    ereport(ERROR, (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
+                    errmsg("SQLite table \"%s\" has no column \"%s\"", info->sqlite_table, name),
+                    errdetail("Column \"%s\" of foreign table \"%s\" reads it.", get_attname(info->relid, attnum, false),
+                              get_rel_name(info->relid)),
+                    errhint("Set the column's column_name option to the SQLite column's name.")));
+  return sqlite_name;
 }
 
 // What pushdown needs of the SQLite column each attribute of the foreign table reads.
@@ -223,7 +237,58 @@ ForeignScan *aggregate_plan(RelOptInfo *upper, List *tlist, Plan *outer_plan) {
   fdw_private = lappend(fdw_private, probe ? list_make3(makeString(probe), shipped.guard_attnums,
                                                         makeInteger(info->rowid_name[0] != '\0'))
                                            : NIL);
+  fdw_private = lappend(fdw_private, NIL);  // not a join
   return make_foreignscan(tlist, NIL, 0, info->pushdown.remote_values, fdw_private, scan_tlist, NIL, outer_plan);
+}
+
+// What GetForeignJoinPaths leaves for the plan of a join SQLite makes.
+struct JoinPlanInfo {
+  RelOptInfo *rels[2];             // outer (r1), inner (r2)
+  const RelPlanInfo *tables[2];
+  ShippedJoin shipped;
+};
+
+// The scan of a join SQLite makes: the columns of the first table the join's target needs, then
+// the second's, then each table's rowid (for error messages naming the row).
+ForeignScan *join_plan(RelOptInfo *joinrel, List *tlist, Plan *outer_plan) {
+  const JoinPlanInfo *join = static_cast<const JoinPlanInfo *>(joinrel->fdw_private);
+  StringInfo sql = makeStringInfo();
+  appendStringInfoString(sql, "SELECT ");
+  List *scan_tlist = NIL;
+  List *tables = NIL;
+  int nitems = 0;
+  // the columns the join's target reads (by now it may be the query's final expressions)
+  List *vars = pull_var_clause(reinterpret_cast<Node *>(joinrel->reltarget->exprs), PVC_RECURSE_PLACEHOLDERS);
+  for (int side = 0; side < 2; ++side) {
+    const RelPlanInfo *info = join->tables[side];
+    List *attnums = NIL;
+    ListCell *cell;
+    foreach (cell, vars) {
+      Var *var = lfirst_node(Var, cell);
+      if (tlist_member(reinterpret_cast<Expr *>(var), scan_tlist)) continue;
+      if (var->varno != static_cast<int>(join->rels[side]->relid)) continue;
+      appendStringInfo(sql, "%sr%d.", nitems++ ? ", " : "", side + 1);
+      append_sqlite_identifier(sql, retrieved_sqlite_column(info, var->varattno));
+      scan_tlist = lappend(scan_tlist, makeTargetEntry(static_cast<Expr *>(copyObjectImpl(var)),
+                                                       static_cast<AttrNumber>(list_length(scan_tlist) + 1), nullptr,
+                                                       false));
+      attnums = lappend_int(attnums, var->varattno);
+    }
+    tables = lappend(tables, list_make3(makeString(psprintf("%u", info->relid)), attnums,
+                                        makeInteger(info->rowid_name[0] != '\0')));
+  }
+  for (int side = 0; side < 2; ++side)
+    if (join->tables[side]->rowid_name[0])
+      appendStringInfo(sql, "%sr%d.%s", nitems++ ? ", " : "", side + 1, join->tables[side]->rowid_name);
+  if (nitems == 0) appendStringInfoString(sql, "NULL");
+  appendStringInfo(sql, " FROM %s", join->shipped.from);
+  if (join->shipped.where) appendStringInfo(sql, " WHERE %s", join->shipped.where);
+  List *fdw_private = list_make5(makeString(sql->data), NIL, makeInteger(0),
+                                 makeString(psprintf("%u", join->tables[0]->relid)), NIL);
+  fdw_private = lappend(fdw_private, NIL);  // no order guard
+  fdw_private = lappend(fdw_private, NIL);  // no aggregation guard
+  fdw_private = lappend(fdw_private, tables);
+  return make_foreignscan(tlist, NIL, 0, join->shipped.values, fdw_private, scan_tlist, NIL, outer_plan);
 }
 
 }  // namespace
@@ -302,6 +367,7 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
                                   List *tlist, List *scan_clauses, Plan *outer_plan) {
   return pg_entry([&] {
     if (baserel->reloptkind == RELOPT_UPPER_REL) return aggregate_plan(baserel, tlist, outer_plan);
+    if (baserel->reloptkind == RELOPT_JOINREL) return join_plan(baserel, tlist, outer_plan);
     const RelPlanInfo *info = static_cast<const RelPlanInfo *>(baserel->fdw_private);
     // scan_clauses: the table's own conditions, and a parameterized path's join clauses
     PushdownSplit split = split_conditions(root, baserel, scan_clauses, info->columns);
@@ -327,14 +393,7 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
       Form_pg_attribute att = TupleDescAttr(desc, i);
       if (att->attisdropped) continue;
       if (!whole_row && !bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, attrs)) continue;
-      const char *name = column_options(foreigntableid, att->attnum).column_name;
-      const char *sqlite_name = find_sqlite_column(info, name);
-      if (!sqlite_name)
-        ereport(ERROR, (errcode(ERRCODE_FDW_COLUMN_NAME_NOT_FOUND),
-                        errmsg("SQLite table \"%s\" has no column \"%s\"", info->sqlite_table, name),
-                        errdetail("Column \"%s\" of foreign table \"%s\" reads it.", NameStr(att->attname),
-                                  RelationGetRelationName(rel)),
-                        errhint("Set the column's column_name option to the SQLite column's name.")));
+      const char *sqlite_name = retrieved_sqlite_column(info, att->attnum);
       columns[ncolumns++] = sqlite_name;
       retrieved = lappend_int(retrieved, att->attnum);
     }
@@ -358,8 +417,48 @@ ForeignScan *hangarGetForeignPlan(PlannerInfo *root, RelOptInfo *baserel, Oid fo
                                    makeString(psprintf("%u", info->relid)), NIL);
     fdw_private = lappend(fdw_private, order_guard);
     fdw_private = lappend(fdw_private, NIL);  // no aggregation guard
+    fdw_private = lappend(fdw_private, NIL);  // not a join
     return make_foreignscan(tlist, local_clauses, baserel->relid, split.remote_values, fdw_private, NIL,
                             NIL, outer_plan);
+  });
+}
+
+// A join of two foreign tables of one SQLite file (pushdown.cpp, ship_join), in a statement that
+// only reads and locks no row, whose target needs only their columns: SQLite joins them, with
+// its indexes, and sends only the joined rows.
+void hangarGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInfo *outerrel, RelOptInfo *innerrel,
+                               JoinType jointype, JoinPathExtraData *extra) {
+  pg_entry([&] {
+    if (!enable_pushdown || joinrel->fdw_private || statement_writes(root) || root->parse->rowMarks) return;
+    if (outerrel->reloptkind != RELOPT_BASEREL || innerrel->reloptkind != RELOPT_BASEREL || !outerrel->fdw_private ||
+        !innerrel->fdw_private)
+      return;
+    if (!bms_is_empty(joinrel->lateral_relids) || !bms_is_empty(outerrel->lateral_relids) ||
+        !bms_is_empty(innerrel->lateral_relids))
+      return;
+    ListCell *cell;
+    foreach (cell, joinrel->reltarget->exprs) {
+      Node *expr = static_cast<Node *>(lfirst(cell));
+      if (!IsA(expr, Var) || reinterpret_cast<Var *>(expr)->varattno <= 0) return;
+    }
+    const RelPlanInfo *outer = static_cast<const RelPlanInfo *>(outerrel->fdw_private);
+    const RelPlanInfo *inner = static_cast<const RelPlanInfo *>(innerrel->fdw_private);
+    JoinPlanInfo *join = static_cast<JoinPlanInfo *>(palloc0(sizeof(JoinPlanInfo)));
+    if (!ship_join(root, {outerrel, outer->sqlite_table, &outer->columns, "r1"},
+                   {innerrel, inner->sqlite_table, &inner->columns, "r2"}, jointype, extra->restrictlist, &join->shipped))
+      return;
+    join->rels[0] = outerrel;
+    join->rels[1] = innerrel;
+    join->tables[0] = outer;
+    join->tables[1] = inner;
+    joinrel->fdw_private = join;
+    // SQLite reads the smaller table and looks its rows up in the other's index; without one it
+    // reads the other too (to build a transient index)
+    double rows = joinrel->rows;
+    double read_rows = Min(outerrel->rows, innerrel->rows) + (join->shipped.indexed ? 0 : Max(outerrel->rows, innerrel->rows));
+    Cost total = kStartupCost + (read_rows + rows) * kPerRowCost + rows * cpu_tuple_cost;
+    add_path(joinrel, reinterpret_cast<Path *>(create_foreign_join_path(root, joinrel, nullptr, rows, kStartupCost, total,
+                                                                         NIL, nullptr, nullptr, NIL)));
   });
 }
 
