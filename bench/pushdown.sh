@@ -6,9 +6,11 @@
 #   count    SELECT count(*) FROM order_items                          (700 k rows at scale 1)
 #   join     20 local ids JOIN events ON events.id = local.x           (the rowid, 200 k rows)
 #   join_index 20 local ids JOIN orders ON orders.user_id = local.x    (indexed, not the key, 280 k rows)
-#   subquery SELECT (SELECT user_id FROM orders o WHERE o.id = l.x) FROM 2,000 local ids
+#   subquery SELECT (SELECT user_id FROM orders o WHERE o.id = l.x) FROM 200 local ids
 #   top10    SELECT id FROM events ORDER BY created_at DESC LIMIT 10   (indexed DATETIME: not shipped)
 #   top10_text SELECT id, email FROM users ORDER BY email COLLATE "C" DESC LIMIT 10 (indexed text)
+#   group    SELECT status, count(*), max(user_id), avg(user_id) FROM orders GROUP BY status
+#   fjoin    orders JOIN users ON users.id = orders.user_id WHERE users.id <= 20  (two foreign tables)
 # Every query must give the same answer both ways (compared as text), or the script fails.
 #
 #   bash bench/pushdown.sh [SCALE] [RUNS]     defaults: SCALE 1, RUNS 5
@@ -50,9 +52,9 @@ IMPORT FOREIGN SCHEMA main FROM SERVER s INTO f;
 CREATE TABLE ids20 AS SELECT (g * 9973) % 200000 + 1 AS x FROM generate_series(1, 20) g;
 CREATE TABLE users20 AS SELECT (g * 2999) % 60000 + 1 AS x FROM generate_series(1, 20) g;
 ANALYZE users20;
-CREATE TABLE ids2000 AS SELECT (g * 7919) % 280000 + 1 AS x FROM generate_series(1, 2000) g;
+CREATE TABLE ids200 AS SELECT (g * 7919) % 280000 + 1 AS x FROM generate_series(1, 200) g;
 ANALYZE ids20;
-ANALYZE ids2000;
+ANALYZE ids200;
 SQL
 
 declare -A QUERY=(
@@ -60,11 +62,13 @@ declare -A QUERY=(
   [count]="SELECT count(*) FROM f.order_items"
   [join]="SELECT l.x, e.event_type FROM ids20 l JOIN f.events e ON e.id = l.x"
   [join_index]="SELECT l.x, o.id, o.status FROM users20 l JOIN f.orders o ON o.user_id = l.x"
-  [subquery]="SELECT l.x, (SELECT o.user_id FROM f.orders o WHERE o.id = l.x) FROM ids2000 l"
+  [subquery]="SELECT l.x, (SELECT o.user_id FROM f.orders o WHERE o.id = l.x) FROM ids200 l"
   [top10]="SELECT id, created_at FROM f.events ORDER BY created_at DESC, id LIMIT 10"
   [top10_text]="SELECT id, email FROM f.users ORDER BY email COLLATE \"C\" DESC LIMIT 10"
+  [group]="SELECT status, count(*), max(user_id), avg(user_id) FROM f.orders GROUP BY status"
+  [fjoin]="SELECT o.id, o.status, u.email FROM f.orders o JOIN f.users u ON u.id = o.user_id WHERE u.id <= 20"
 )
-NAMES=(lookup count join join_index subquery top10 top10_text)
+NAMES=(lookup count join join_index subquery top10 top10_text group fjoin)
 declare -A MS
 for name in "${NAMES[@]}"; do
   for setting in on off; do
