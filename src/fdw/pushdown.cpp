@@ -527,6 +527,12 @@ bool ship_aggregation(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target
   shipped->guard = list_length(guard_attnums) > 1 ? psprintf("(%s)", guard->data) : guard->len ? guard->data : nullptr;
   shipped->guard_attnums = guard_attnums;
   shipped->groups = group_exprs ? estimate_num_groups(root, group_exprs, baserel->rows, nullptr, nullptr) : 1.0;
+  // SQLite reads an index in order to group by its column (a text key is cast, which no index has)
+  Oid type;
+  const PushdownColumn *key = list_length(group_exprs) == 1
+                                  ? scanned_column(static_cast<Node *>(linitial(group_exprs)), baserel->relid, columns, &type)
+                                  : nullptr;
+  shipped->sorted_groups = group_exprs && !(key && key->indexed && is_integer_type(type));
   return true;
 }
 

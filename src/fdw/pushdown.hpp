@@ -97,6 +97,7 @@ struct ShippedAggregation {
                         // would read although PostgreSQL cannot (scan.cpp then converts it to fail)
   List *guard_attnums;  // the attributes whose values the guard's row is converted for
   double groups;        // estimated number of groups
+  bool sorted_groups;   // SQLite sorts the rows to group them (no index leads with the one key)
 };
 
 // Whether SQLite can compute target (the GROUP_AGG target of a query on baserel, grouped by

@@ -456,7 +456,7 @@ void hangarGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInf
     // reads the other too (to build a transient index)
     double rows = joinrel->rows;
     double read_rows = Min(outerrel->rows, innerrel->rows) + (join->shipped.indexed ? 0 : Max(outerrel->rows, innerrel->rows));
-    Cost total = kStartupCost + (read_rows + rows) * kPerRowCost + rows * cpu_tuple_cost;
+    Cost total = kStartupCost + read_rows * kPerRowCost + rows * cpu_tuple_cost;
     add_path(joinrel, reinterpret_cast<Path *>(create_foreign_join_path(root, joinrel, nullptr, rows, kStartupCost, total,
                                                                          NIL, nullptr, nullptr, NIL)));
   });
@@ -480,10 +480,14 @@ void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelO
     if (!ship_aggregation(root, input_rel, target, info->columns, &aggregate->shipped)) return;
     aggregate->base = info;
     output_rel->fdw_private = aggregate;
-    // SQLite reads the rows it aggregates (twice when a guard probes them) but sends only groups
+    // SQLite reads the rows it aggregates without sending them (half a scan's cost a row), the
+    // guard reads them once more, and grouping by a key no index leads with sorts them first:
+    // measured on 280,000 rows, that sort costs more than PostgreSQL's hash aggregation of the
+    // rows sent to it, and the cost says so
     double read_rows = info->pushdown.remote_conditions ? input_rel->rows : input_rel->tuples;
     double groups = aggregate->shipped.groups;
-    Cost total = kStartupCost + read_rows * kPerRowCost * (aggregate->shipped.guard ? 1.0 : 0.5) + groups * cpu_tuple_cost;
+    double per_row = 0.5 + (aggregate->shipped.guard ? 0.6 : 0.0) + (aggregate->shipped.sorted_groups ? 1.5 : 0.0);
+    Cost total = kStartupCost + read_rows * kPerRowCost * per_row + groups * cpu_tuple_cost;
     if (!aggregate->shipped.group_by && !aggregate->shipped.guard) total = kStartupCost;  // count(*) alone
     add_path(output_rel, reinterpret_cast<Path *>(create_foreign_upper_path(
                              root, output_rel, target, groups, total, total, NIL, nullptr, NIL)));
