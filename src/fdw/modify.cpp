@@ -25,6 +25,7 @@ extern "C" {
 #include "utils/rel.h"
 #if PG_VERSION_NUM >= 160000
 #include "optimizer/inherit.h"
+#include "optimizer/pathnode.h"
 #include "parser/parse_relation.h"
 #endif
 }
