@@ -278,7 +278,12 @@ const char *shippable_order(RelOptInfo *baserel, List *pathkeys, const PushdownC
     if (!column) return nullptr;
     if (order->len) appendStringInfoString(order, ", ");
     append_sqlite_identifier(order, column->sqlite_name);
-    appendStringInfoString(order, key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC");
+#if PG_VERSION_NUM >= 180000
+    bool descending = key->pk_cmptype == COMPARE_GT;
+#else
+    bool descending = key->pk_strategy == BTGreaterStrategyNumber;
+#endif
+    appendStringInfoString(order, descending ? " DESC" : " ASC");
     appendStringInfoString(order, key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST");
   }
   return order->data;
