@@ -23,8 +23,10 @@ FROM hangar_migrate(:'app_db', 'app');
 \d app.settings
 \d app.tags
 SELECT enum_range(NULL::app.account_status);
+-- NOT NULL shows in \d (PostgreSQL 18 lists it in pg_constraint too, as contype 'n')
 SELECT conrelid::regclass AS "table", conname, pg_get_constraintdef(oid)
-FROM pg_constraint WHERE connamespace = 'app'::regnamespace ORDER BY conrelid::regclass::text, conname;
+FROM pg_constraint WHERE connamespace = 'app'::regnamespace AND contype <> 'n'
+ORDER BY conrelid::regclass::text, conname;
 SELECT indexrelid::regclass AS index, pg_get_indexdef(indexrelid)
 FROM pg_index WHERE indrelid::regclass::text LIKE 'app.%' ORDER BY indexrelid::regclass::text;
 -- nothing for bookkeeping in the target schema

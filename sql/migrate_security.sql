@@ -37,9 +37,19 @@ RESET search_path;
 
 -- a view may read only what the file migrated: not pg_catalog.pg_authid through a virtual table
 -- of that name, nor a table SQLite does not have
-SELECT table_name, target_table, rows_copied, detail FROM hangar_migrate(:'hostile_db', 'hostile')
+CREATE TEMP TABLE hostile_report AS
+SELECT table_name, target_table, rows_copied, detail FROM hangar_migrate(:'hostile_db', 'hostile');
+SELECT * FROM hostile_report WHERE table_name IS DISTINCT FROM 'leak' AND coalesce(detail, '') NOT LIKE 'skipped "leak"%'
 ORDER BY table_name NULLS LAST, detail;
-SELECT viewname, definition FROM pg_views WHERE schemaname = 'hostile' ORDER BY 1;
+-- "leak" reads the fts5 table pg_authid: SQLite 3.40 refuses to read the view with trusted_schema
+-- off (unsafe use of a virtual table), 3.46 and 3.53 read it and then it does not translate;
+-- either way it is never created
+SELECT to_regclass('hostile.leak') IS NULL AS not_created,
+       detail ~ '^(skipped "leak": unsafe use of virtual table|view not created: the relation) "pg_authid"' AS reason
+FROM hostile_report WHERE table_name = 'leak' OR detail LIKE 'skipped "leak"%';
+-- PostgreSQL 16 and later leave out the column qualifiers of a one-table view: removed here too
+SELECT viewname, regexp_replace(definition, '\m(?!hostile\.)\w+\.', '', 'g') AS definition
+FROM pg_views WHERE schemaname = 'hostile' ORDER BY 1;
 SELECT * FROM hostile.roles;
 
 -- the functions are not PUBLIC: a role needs EXECUTE (and file or server privileges)

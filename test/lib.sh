@@ -103,3 +103,22 @@ hangar_cluster_stop() {
   [ -f "$dir/data/postmaster.pid" ] || return 0
   "$(hangar_pg_bindir)/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null 2>&1 || true
 }
+
+# Runs the pg_regress suite (make installcheck) of tree $1 against the cluster in PGHOST/PGPORT;
+# prints regression.diffs when it fails.
+hangar_installcheck() {
+  local tree=$1
+  make -C "$tree" -s installcheck && return 0
+  [ -f "$tree/regression.diffs" ] && cat "$tree/regression.diffs"
+  return 1
+}
+
+# Runs the pgTAP suite of tree $1 (test/pgtap/*.sql, with pg_prove) in a new database
+# hangar_tap of the running cluster, on fixtures built into directory $2.
+hangar_pgtap_suite() {
+  local tree=$1 fixtures=$2
+  bash "$tree/test/build-fixtures.sh" "$fixtures"
+  createdb hangar_tap
+  psql -X -q -d hangar_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION hangar_fdw;"
+  (cd "$tree" && HANGAR_FIXTURES=$fixtures pg_prove -d hangar_tap test/pgtap/*.sql)
+}

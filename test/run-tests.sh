@@ -21,17 +21,10 @@ hangar_cluster_start "$cluster" fsync=off
 trap 'hangar_cluster_stop "$cluster"' EXIT
 
 hangar_log "pg_regress suite (make installcheck)"
-if ! make -s installcheck; then
-  [ -f regression.diffs ] && cat regression.diffs
-  status=1
-fi
+hangar_installcheck "$tree" || status=1
 
 hangar_log "pgTAP suite (pg_prove)"
-fixtures=$cluster/fixtures
-bash test/build-fixtures.sh "$fixtures"
-createdb hangar_tap
-psql -X -q -d hangar_tap -c "CREATE EXTENSION pgtap; CREATE EXTENSION hangar_fdw;"
-HANGAR_FIXTURES=$fixtures pg_prove -d hangar_tap test/pgtap/*.sql || status=1
+hangar_pgtap_suite "$tree" "$cluster/fixtures" || status=1
 
 hangar_log "fuzz: mutated SQLite files read every way; every outcome a clean error, the server up (test/fuzz/fuzz.py)"
 /usr/bin/python3 test/fuzz/fuzz.py --dir "$cluster/fuzz" --mutants 400 --log "$cluster/server.log" || status=1

@@ -14,6 +14,9 @@ extern "C" {
 #include "utils/numeric.h"
 #include "utils/timestamp.h"
 #include "utils/uuid.h"
+#if PG_VERSION_NUM >= 160000
+#include "varatt.h"  // VARDATA_ANY and VARSIZE_ANY_EXHDR left postgres.h in PostgreSQL 16
+#endif
 }
 
 #include <cmath>

@@ -98,7 +98,11 @@ int acquire_sample_rows(Relation relation, int, HeapTuple *rows, int targrows, d
     int sampled = 0;
     int rc;
     while ((rc = sqlite3_step(scan->stmt)) == SQLITE_ROW) {
+#if PG_VERSION_NUM >= 180000
+      vacuum_delay_point(true);  // also CHECK_FOR_INTERRUPTS
+#else
       vacuum_delay_point();  // also CHECK_FOR_INTERRUPTS
+#endif
       seen += 1;
       scan->row.row_number++;
       if (sampled < targrows) {

@@ -16,6 +16,10 @@ extern "C" {
 #include "access/table.h"
 #include "catalog/pg_type.h"
 #include "commands/explain.h"
+#if PG_VERSION_NUM >= 180000
+#include "commands/explain_format.h"  // ExplainProperty*, out of explain.h in PostgreSQL 18
+#include "commands/explain_state.h"
+#endif
 #include "executor/executor.h"
 #include "nodes/makefuncs.h"
 #include "optimizer/appendinfo.h"
@@ -25,6 +29,7 @@ extern "C" {
 #include "utils/rel.h"
 #if PG_VERSION_NUM >= 160000
 #include "optimizer/inherit.h"
+#include "optimizer/pathnode.h"
 #include "parser/parse_relation.h"
 #endif
 }

@@ -586,7 +586,12 @@ ShippedOrder shippable_order(RelOptInfo *baserel, List *pathkeys, const Pushdown
     // SQLite places NULLs first in ascending order; a NULLS clause it does not need would keep
     // it from reading an index in order
     const char *nulls = column->never_null ? "" : key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST";
-    const char *direction = key->pk_strategy == BTGreaterStrategyNumber ? " DESC" : " ASC";
+#if PG_VERSION_NUM >= 180000
+    bool descending = key->pk_cmptype == COMPARE_GT;
+#else
+    bool descending = key->pk_strategy == BTGreaterStrategyNumber;
+#endif
+    const char *direction = descending ? " DESC" : " ASC";
     if (order->len) {
       appendStringInfoString(order, ", ");
       appendStringInfoString(exact_order, ", ");

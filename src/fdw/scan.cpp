@@ -7,6 +7,10 @@
 
 extern "C" {
 #include "commands/explain.h"
+#if PG_VERSION_NUM >= 180000
+#include "commands/explain_format.h"  // ExplainProperty*, out of explain.h in PostgreSQL 18
+#include "commands/explain_state.h"
+#endif
 #include "catalog/pg_type.h"
 #include "executor/executor.h"
 #include "nodes/nodeFuncs.h"

@@ -55,6 +55,45 @@ constexpr Cost kStartupCost = 10.0;
 constexpr Cost kPerRowCost = 0.02;
 constexpr Cost kSortedPathFactor = 1.05;  // SQLite ordering the rows costs it a little more
 
+// The foreign paths this FDW makes: no outer plan, no restrictinfos of its own, nothing disabled.
+// PostgreSQL 17 added the fdw_restrictinfo argument, 18 disabled_nodes.
+Path *foreign_scan_path(PlannerInfo *root, RelOptInfo *rel, double rows, Cost total, List *pathkeys,
+                        Relids required_outer, List *fdw_private) {
+  return reinterpret_cast<Path *>(create_foreignscan_path(root, rel, nullptr, rows,
+#if PG_VERSION_NUM >= 180000
+                                                          0,
+#endif
+                                                          kStartupCost, total, pathkeys, required_outer, nullptr,
+#if PG_VERSION_NUM >= 170000
+                                                          NIL,
+#endif
+                                                          fdw_private));
+}
+
+Path *foreign_upper_path(PlannerInfo *root, RelOptInfo *rel, PathTarget *target, double rows, Cost total) {
+  return reinterpret_cast<Path *>(create_foreign_upper_path(root, rel, target, rows,
+#if PG_VERSION_NUM >= 180000
+                                                            0,
+#endif
+                                                            kStartupCost, total, NIL, nullptr,
+#if PG_VERSION_NUM >= 170000
+                                                            NIL,
+#endif
+                                                            NIL));
+}
+
+Path *foreign_join_path(PlannerInfo *root, RelOptInfo *rel, double rows, Cost total) {
+  return reinterpret_cast<Path *>(create_foreign_join_path(root, rel, nullptr, rows,
+#if PG_VERSION_NUM >= 180000
+                                                           0,
+#endif
+                                                           kStartupCost, total, NIL, nullptr, nullptr,
+#if PG_VERSION_NUM >= 170000
+                                                           NIL,
+#endif
+                                                           NIL));
+}
+
 // SQLite's spelling of a column, matched case-insensitively as SQLite matches names.
 const char *find_sqlite_column(const RelPlanInfo *info, const char *name) {
   for (int i = 0; i < info->ncolumns; ++i)
@@ -163,8 +202,7 @@ void add_parameterized_paths(PlannerInfo *root, RelOptInfo *baserel, const RelPl
     double rows = param_info->ppi_rows;
     double read_rows = set->indexed ? rows : baserel->tuples;
     Cost total = kStartupCost + read_rows * kPerRowCost + rows * cpu_tuple_cost;
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, rows, kStartupCost,
-                                                                        total, NIL, set->outer, nullptr, NIL)));
+    add_path(baserel, foreign_scan_path(root, baserel, rows, total, NIL, set->outer, NIL));
   }
 }
 
@@ -349,17 +387,14 @@ void hangarGetForeignPaths(PlannerInfo *root, RelOptInfo *baserel, Oid) {
     // A LATERAL reference makes the scan depend on the relations it names (lateral_relids): the
     // path must be parameterized by them, so the planner runs it inside a nested loop that
     // supplies their values, as postgres_fdw's paths are.
-    add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(root, baserel, nullptr, baserel->rows,
-                                                                        kStartupCost, total, NIL,
-                                                                        baserel->lateral_relids, nullptr, NIL)));
+    add_path(baserel, foreign_scan_path(root, baserel, baserel->rows, total, NIL, baserel->lateral_relids, NIL));
     add_parameterized_paths(root, baserel, info);
     // A query on this table alone ordered by columns SQLite orders the same way: a path already
     // sorted, so a LIMIT above it reads only the first rows (from an index, where SQLite has one).
     if (bms_membership(root->all_baserels) == BMS_SINGLETON && !statement_writes(root))
       if (ShippedOrder order = shippable_order(baserel, root->query_pathkeys, info->columns); order.order)
-        add_path(baserel, reinterpret_cast<Path *>(create_foreignscan_path(
-                              root, baserel, nullptr, baserel->rows, kStartupCost, total * kSortedPathFactor,
-                              root->query_pathkeys, baserel->lateral_relids, nullptr, order_private(order))));
+        add_path(baserel, foreign_scan_path(root, baserel, baserel->rows, total * kSortedPathFactor,
+                                            root->query_pathkeys, baserel->lateral_relids, order_private(order)));
   });
 }
 
@@ -457,8 +492,7 @@ void hangarGetForeignJoinPaths(PlannerInfo *root, RelOptInfo *joinrel, RelOptInf
     double rows = joinrel->rows;
     double read_rows = Min(outerrel->rows, innerrel->rows) + (join->shipped.indexed ? 0 : Max(outerrel->rows, innerrel->rows));
     Cost total = kStartupCost + read_rows * kPerRowCost + rows * cpu_tuple_cost;
-    add_path(joinrel, reinterpret_cast<Path *>(create_foreign_join_path(root, joinrel, nullptr, rows, kStartupCost, total,
-                                                                         NIL, nullptr, nullptr, NIL)));
+    add_path(joinrel, foreign_join_path(root, joinrel, rows, total));
   });
 }
 
@@ -489,8 +523,7 @@ void hangarGetForeignUpperPaths(PlannerInfo *root, UpperRelationKind stage, RelO
     double per_row = 0.5 + (aggregate->shipped.guard ? 0.6 : 0.0) + (aggregate->shipped.sorted_groups ? 1.5 : 0.0);
     Cost total = kStartupCost + read_rows * kPerRowCost * per_row + groups * cpu_tuple_cost;
     if (!aggregate->shipped.group_by && !aggregate->shipped.guard) total = kStartupCost;  // count(*) alone
-    add_path(output_rel, reinterpret_cast<Path *>(create_foreign_upper_path(
-                             root, output_rel, target, groups, total, total, NIL, nullptr, NIL)));
+    add_path(output_rel, foreign_upper_path(root, output_rel, target, groups, total));
   });
 }
 

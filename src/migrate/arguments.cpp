@@ -30,7 +30,11 @@ std::string canonical_type(const std::string &name, const char *argument) {
     error_context_stack = &callback;
     Oid type_oid;
     int32 typmod;
+#if PG_VERSION_NUM >= 160000
+    parseTypeString(text, &type_oid, &typmod, nullptr);  // no ErrorSaveContext: errors are raised
+#else
     parseTypeString(text, &type_oid, &typmod, false);
+#endif
     const char *result = format_type_with_typemod(type_oid, typmod);
     error_context_stack = callback.previous;
     return result;

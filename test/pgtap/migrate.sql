@@ -28,7 +28,7 @@ SELECT fk_ok('tap_app', 'post_tags', 'post_id', 'tap_app', 'posts', 'id', 'a nam
 SELECT is((SELECT condeferrable AND condeferred FROM pg_constraint WHERE conname = 'fk_post_tags_post'
            AND connamespace = 'tap_app'::regnamespace), true, 'DEFERRABLE INITIALLY DEFERRED is kept');
 SELECT is((SELECT confdeltype::text || confupdtype::text FROM pg_constraint
-           WHERE conrelid = 'tap_app.post_tags'::regclass AND conkey = ARRAY[2]::int2[]), 'dc',
+           WHERE conrelid = 'tap_app.post_tags'::regclass AND contype = 'f' AND conkey = ARRAY[2]::int2[]), 'dc',
           'ON DELETE SET DEFAULT ON UPDATE CASCADE are kept');
 SELECT has_check('tap_app', 'posts', 'the CHECK constraint');
 SELECT is((SELECT attgenerated::text FROM pg_attribute WHERE attrelid = 'tap_app.posts'::regclass AND attname = 'word_count'),
