@@ -3,7 +3,7 @@
 # (initdb refuses root), and starting/stopping a throwaway cluster in a local folder.
 # Sourced, not run.
 
-HANGAR_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libsqlite3-dev sqlite3 \
+HANGAR_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libsqlite3-dev libicu-dev sqlite3 \
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libgtest-dev \
 python3-sqlalchemy alembic python3-psycopg2"
 

@@ -74,8 +74,9 @@ bootstrap() {
 # Installs in the chroot PostgreSQL $major and what the build and the tests need, unless
 # .hangar-ready already lists the same packages.
 install_packages() {
+  # libicu-dev: the server's utils/pg_locale.h includes ICU's headers (pushdown reads collations)
   local packages="postgresql-$major postgresql-server-dev-$major postgresql-$major-pgtap
-    libtap-parser-sourcehandler-pgtap-perl libsqlite3-dev sqlite3 g++ make python3"
+    libtap-parser-sourcehandler-pgtap-perl libsqlite3-dev libicu-dev sqlite3 g++ make python3"
   packages=$(echo $packages)
   [ "$(cat "$root/.hangar-ready")" = "$packages" ] && return 0
   hangar_log "installing in the chroot: $packages"

@@ -341,7 +341,8 @@ void hangarGetForeignRelSize(PlannerInfo *root, RelOptInfo *baserel, Oid foreign
     double rows;
     {
       // C++ objects live only in this block; its only PostgreSQL calls cannot raise.
-      const TableFacts &facts = table_facts(db, table_name);
+      std::string sqlite_name(table_name);
+      const TableFacts &facts = table_facts(db, sqlite_name);  // lives in the backend's cache
       const Table &table = facts.table;
       rows = facts.rows;
       info->sqlite_table = palloc_string(table.name);
