@@ -90,7 +90,8 @@ CREATE FUNCTION hangar_migrate(
   enums boolean DEFAULT true,
   verify boolean DEFAULT true,
   verify_view_rows bigint DEFAULT 100000,
-  fts text DEFAULT 'report')
+  fts text DEFAULT 'report',
+  framework text DEFAULT 'auto')
 RETURNS TABLE (
   table_name text,
   target_table text,
@@ -115,7 +116,8 @@ CREATE FUNCTION hangar_plan(
   enums boolean DEFAULT true,
   verify boolean DEFAULT true,
   verify_view_rows bigint DEFAULT 100000,
-  fts text DEFAULT 'report')
+  fts text DEFAULT 'report',
+  framework text DEFAULT 'auto')
 RETURNS TABLE (step integer, phase text, table_name text, statement text)
 AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
@@ -192,8 +194,8 @@ $$;
 -- Every function above runs with search_path = pg_catalog, pg_temp, so no object planted in a
 -- schema on the caller's path can run inside a migration. Running them reads files and creates
 -- objects: nobody may until granted (README.md, Security).
-REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
-REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_migrate(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text, text) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, boolean, boolean, bigint, text, text) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_export(name, text, text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;

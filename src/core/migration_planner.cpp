@@ -41,6 +41,8 @@ const char *phase_name(Phase phase) {
 
 namespace {
 
+constexpr size_t kDjangoSqliteNameBytes = 200;  // Django's name length where the backend sets none (SQLite)
+
 // Names that share PostgreSQL's relation namespace in one schema (tables, indexes and the
 // indexes of key constraints, types): a wanted name that is taken gets a numbered suffix.
 class NameRegistry {
@@ -63,6 +65,7 @@ class Planner {
 
   MigrationPlan run() {
     plan_.schema = options_.target_schema;
+    choose_framework();
     for (const SkippedTable &s : catalog_.skipped) plan_.notes.push_back("skipped \"" + s.name + "\": " + s.reason);
     order_tables();
     for (size_t t = 0; t < order_.size(); ++t) plan_table(t);
@@ -82,6 +85,24 @@ class Planner {
   }
 
  private:
+  // The framework the file says built it (framework => 'auto'), or the one asked for.
+  void choose_framework() {
+    std::string evidence;
+    if (options_.framework == Framework::Auto) {
+      std::vector<std::string> names;
+      for (const SourceTable &t : catalog_.tables) names.push_back(t.table.name);
+      plan_.framework = detect_framework(names, &evidence);
+      evidence = "the file has table " + evidence;
+    } else {
+      plan_.framework = options_.framework;
+      evidence = "as framework asks";
+    }
+    if (plan_.framework != Framework::None)
+      plan_.notes.push_back(std::string("framework: ") + framework_name(plan_.framework) + " (" + evidence + ")");
+  }
+
+  bool django() const { return plan_.framework == Framework::Django; }
+
   const SourceTable &source(size_t t) const { return catalog_.tables[order_[t]]; }
   PlannedTable &planned(size_t t) { return plan_.tables[t]; }
   std::string qualified(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }
@@ -190,6 +211,8 @@ class Planner {
       if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
       pc.collation = c.collation;
       pc.pg_type = src.types[i].pg_type;
+      if (django()) pc.pg_type = django_column_type(t, c, pc.pg_type);
+      bool framework_typed = pc.pg_type != src.types[i].pg_type;  // its notice is about the other type
       auto mapped = options_.type_map.find(base_type_name(pc.pg_type));
       if (mapped != options_.type_map.end()) pc.pg_type = mapped->second;
       if (const std::string *override_type = column_type_override(src.table.name, c.name)) {
@@ -199,13 +222,25 @@ class Planner {
                              (c.declared_type.empty() ? "no declared type" : "declared " + c.declared_type) + ") is " +
                              pc.pg_type + ", as column_types asks");
       } else {
-        if (!src.types[i].notice.empty()) pt.notes.push_back(src.types[i].notice);
+        if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       }
       if (c.rowid_alias) pt.rowid_alias = static_cast<int>(i);
       pt.columns.push_back(std::move(pc));
     }
     plan_.tables.push_back(std::move(pt));
+  }
+
+  // The type Django's PostgreSQL backend gives the field Django declared so on SQLite: its
+  // JSONField is a text column with a JSON_VALID CHECK, and jsonb on PostgreSQL.
+  std::string django_column_type(size_t t, const Column &c, const std::string &mapped) {
+    if (std::optional<std::string> type = django_pg_type(c.declared_type)) return *type;
+    std::string column;
+    for (const TableConstraint &con : source(t).ddl.constraints)
+      if (con.kind == ConstraintKind::Check && django_json_check(con.check, &column) && ascii_iequals(column, c.name) &&
+          is_text_type(mapped))
+        return "jsonb";
+    return mapped;
   }
 
   // A CHECK (col IN ('a', 'b')) on a text column is how SQLAlchemy keeps an Enum on SQLite;
@@ -408,6 +443,11 @@ class Planner {
         pt.notes.push_back(label + " is implied by type boolean");
         continue;
       }
+      c = django() && django_json_check(con.check, &column) ? find_column(t, column) : -1;
+      if (c >= 0 && pt.columns[static_cast<size_t>(c)].pg_type == "jsonb") {
+        pt.notes.push_back(label + " is implied by type jsonb");
+        continue;
+      }
       Translation tr = translate_condition(con.check, ExprContext::Check, lookup(t), quote_);
       if (!tr.ok) {
         pt.notes.push_back(label + " skipped: " + tr.reason + " does not translate");
@@ -447,11 +487,85 @@ class Planner {
         pt.notes.push_back("index \"" + index.name + "\" skipped: " + refused + " does not translate");
         continue;
       }
-      std::string name = named(index.name, pt.notes, "index");
+      if (django() && django_unique_together(t, index)) continue;
+      std::string name = named(django() ? django_index_rename(t, index) : index.name, pt.notes, "index");
       add(Phase::Indexes, static_cast<int>(t),
           std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_.ident(name) + " ON " +
               qualified(t) + " (" + join(terms, ", ") + ")" + where,
           true, "index \"" + index.name + "\"");
+    }
+    if (django()) django_like_indexes(t);
+  }
+
+  // The PostgreSQL columns of an index whose terms are all plain columns (empty otherwise).
+  std::vector<std::string> plain_index_columns(size_t t, const IndexDefinition &index) {
+    std::vector<std::string> columns;
+    for (const IndexTerm &term : index.terms) {
+      int c = term.column.empty() || term.descending ? -1 : find_column(t, term.column);
+      if (c < 0) return {};
+      columns.push_back(plan_.tables[t].columns[static_cast<size_t>(c)].pg_name);
+    }
+    return columns;
+  }
+
+  // Django keeps unique_together as a unique index on SQLite (named ..._uniq) and as a UNIQUE
+  // constraint on PostgreSQL, where its AlterUniqueTogether drops it as a constraint.
+  bool django_unique_together(size_t t, const IndexDefinition &index) {
+    std::vector<std::string> columns = plain_index_columns(t, index);
+    const std::string suffix = "_uniq";
+    if (!index.unique || !index.where.empty() || columns.empty() || index.name.size() < suffix.size() ||
+        index.name.compare(index.name.size() - suffix.size(), suffix.size(), suffix) != 0)
+      return false;
+    PlannedTable &pt = planned(t);
+    std::string name = names_.claim(django_index_name(pt.pg_name, columns, suffix, kMaxPgIdentifierBytes));
+    std::vector<std::string> quoted;
+    for (const std::string &c : columns) quoted.push_back(quote_.ident(c));
+    add(Phase::Keys, static_cast<int>(t),
+        "ALTER TABLE " + qualified(t) + " ADD CONSTRAINT " + quote_.ident(name) + " UNIQUE (" + join(quoted, ", ") + ")",
+        true, "unique constraint \"" + name + "\"");
+    pt.notes.push_back("unique index \"" + index.name + "\" is the UNIQUE constraint \"" + name +
+                       "\", as Django makes unique_together on PostgreSQL");
+    return true;
+  }
+
+  // An index Django named for its columns (db_index, index_together) gets the name Django gives
+  // it on PostgreSQL, whose names are shorter than SQLite's.
+  std::string django_index_rename(size_t t, const IndexDefinition &index) {
+    std::vector<std::string> columns = plain_index_columns(t, index);
+    if (columns.empty()) return index.name;
+    for (const char *suffix : {"", "_idx"})
+      if (index.name == django_index_name(source(t).table.name, columns, suffix, kDjangoSqliteNameBytes))
+        return django_index_name(planned(t).pg_name, columns, suffix, kMaxPgIdentifierBytes);
+    return index.name;
+  }
+
+  // Django's PostgreSQL backend adds a pattern-ops index (..._like) for each varchar and text
+  // field with db_index or unique (a primary key is unique), for LIKE 'prefix%' lookups.
+  void django_like_indexes(size_t t) {
+    PlannedTable &pt = planned(t);
+    const SourceTable &src = source(t);
+    std::set<std::string> fields;  // PostgreSQL column names
+    for (const IndexDefinition &index : src.indexes) {
+      std::vector<std::string> columns = plain_index_columns(t, index);
+      if (!index.unique && columns.size() == 1 &&
+          index.name == django_index_name(src.table.name, {index.terms[0].column}, "", kDjangoSqliteNameBytes))
+        fields.insert(columns[0]);
+    }
+    for (const UniqueFact &unique : src.uniques)
+      if (unique.columns.size() == 1 && find_column(t, unique.columns[0]) >= 0)
+        fields.insert(pt.columns[static_cast<size_t>(find_column(t, unique.columns[0]))].pg_name);
+    std::vector<std::string> pk = primary_key_columns(t);
+    if (pk.size() == 1 && find_column(t, pk[0]) >= 0) fields.insert(pt.columns[static_cast<size_t>(find_column(t, pk[0]))].pg_name);
+    for (const PlannedColumn &pc : pt.columns) {
+      if (!fields.count(pc.pg_name)) continue;
+      const char *ops = pc.pg_type.rfind("varchar", 0) == 0 ? "varchar_pattern_ops"
+                        : pc.pg_type == "text"              ? "text_pattern_ops"
+                                                            : nullptr;
+      if (!ops) continue;
+      std::string name = names_.claim(django_index_name(pt.pg_name, {pc.pg_name}, "_like", kMaxPgIdentifierBytes));
+      add(Phase::Indexes, static_cast<int>(t),
+          "CREATE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " (" + quote_.ident(pc.pg_name) + " " + ops + ")",
+          true, "index \"" + name + "\"");
     }
   }
 
@@ -489,7 +603,14 @@ class Planner {
         pt.notes.push_back("foreign key " + definition + " skipped: it names a column that does not exist");
         continue;
       }
-      std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(ref.name) + "FOREIGN KEY (" +
+      std::string name = ref.name;
+      if (django() && name.empty() && ref.columns.size() == 1) {  // named as Django names it on PostgreSQL
+        const PlannedTable &parent_table = plan_.tables[static_cast<size_t>(parent)];
+        std::string parent_column = parent_table.columns[fk.parent_columns[0]].pg_name;
+        name = django_index_name(pt.pg_name, {pt.columns[fk.columns[0]].pg_name},
+                                 "_fk_" + parent_table.pg_name + "_" + parent_column, kMaxPgIdentifierBytes);
+      }
+      std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "FOREIGN KEY (" +
                         column_list(t, ref.columns) + ") REFERENCES " + qualified(static_cast<size_t>(parent)) + " (" +
                         column_list(static_cast<size_t>(parent), parent_cols) + ")";
       if (ref.on_delete != "NO ACTION" && !ref.on_delete.empty()) sql += " ON DELETE " + ref.on_delete;

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/framework.hpp"
 #include "core/source_catalog.hpp"
 #include "core/pg_names.hpp"
 
@@ -21,6 +22,7 @@ struct MigrationOptions {
   bool identity = false;                            // identity columns instead of serial-style sequences
   bool enums = true;                                // enum CHECKs become enum types
   bool fulltext_tables = false;                     // FTS tables become tables with a tsvector column
+  Framework framework = Framework::Auto;            // whose PostgreSQL schema to build; Auto: detected
 };
 
 struct PlannedColumn {
@@ -65,6 +67,7 @@ struct PlanStep {
 
 struct MigrationPlan {
   std::string schema;
+  Framework framework = Framework::None;  // the framework the plan follows (never Auto)
   std::vector<PlannedTable> tables;  // tables in copy order (parents first), then views
   std::vector<PlanStep> steps;
   std::vector<std::string> notes;    // database-wide notes (skipped tables)

@@ -20,7 +20,7 @@ namespace {
 
 // The arguments hangar_migrate and hangar_plan share, in this order:
 // source, target_schema, column_types, on_error, type_map, identity, enums, verify,
-// verify_view_rows, fts. They are read
+// verify_view_rows, fts, framework. They are read
 // into plain values (detoasted, palloc'd) before any C++ object exists, then parsed.
 struct RawArguments {
   const char *source;
@@ -33,16 +33,17 @@ struct RawArguments {
   bool verify;
   int64 verify_view_rows;
   bool fulltext_tables;
+  Framework framework;
 };
 
 RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
   const char *names[] = {"source", "target_schema", "column_types", "on_error",         "type_map",
-                         "identity", "enums",  "verify",       "verify_view_rows", "fts"};
+                         "identity", "enums",  "verify",       "verify_view_rows", "fts", "framework"};
   for (int i = 0; i < nargs; ++i)
     if (PG_ARGISNULL(i) && i != 2 && i != 4)
       ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
   RawArguments raw = {text_to_cstring(PG_GETARG_TEXT_PP(0)), pstrdup(NameStr(*PG_GETARG_NAME(1))), nullptr,
-                      OnError::Stop, nullptr, false, true, true, 0, false};
+                      OnError::Stop, nullptr, false, true, true, 0, false, Framework::Auto};
   if (nargs <= 2) return raw;
   raw.column_types = PG_ARGISNULL(2) ? nullptr : PG_GETARG_JSONB_P(2);
   raw.on_error = parse_on_error(text_to_cstring(PG_GETARG_TEXT_PP(3)));
@@ -60,6 +61,12 @@ RawArguments raw_arguments(FunctionCallInfo fcinfo, int nargs) {
   else if (strcmp(fts, "report") != 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid value for fts: \"%s\"", fts),
                     errhint("Valid values are \"report\" and \"tsvector\".")));
+  if (nargs > 10) {
+    const char *framework = text_to_cstring(PG_GETARG_TEXT_PP(10));
+    if (!parse_framework(framework, &raw.framework))
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("invalid value for framework: \"%s\"", framework),
+                      errhint("Valid values are \"auto\", \"alembic\", \"django\" and \"none\".")));
+  }
   return raw;
 }
 
@@ -75,6 +82,7 @@ Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
   options->identity = raw.identity;
   options->enums = raw.enums;
   options->fulltext_tables = raw.fulltext_tables;
+  options->framework = raw.framework;
   parse_type_options(raw.column_types, raw.type_map, options);
   return {raw.source, raw.on_error, raw.verify, raw.verify_view_rows};
 }
@@ -130,7 +138,7 @@ Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 10);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, PG_NARGS());
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     {
       hangar::MigrationOptions options;
@@ -149,7 +157,7 @@ Datum hangar_plan(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, 10);
+    hangar::RawArguments raw = hangar::raw_arguments(fcinfo, PG_NARGS());
     hangar::MigrationOptions options;
     hangar::Arguments args = hangar::parse_arguments(raw, &options);
     hangar::MigrationSource source = hangar::pg_guard([&] { return hangar::resolve_source(args.source); });

@@ -1,0 +1,38 @@
+-- Frameworks: a Django app's file is recognised (django_migrations) and migrated to the schema
+-- Django's PostgreSQL backend builds: DateTimeField timestamptz, UUIDField uuid, JSONField jsonb
+-- (its JSON_VALID CHECK implied), the unsigned integers signed with their CHECKs,
+-- GenericIPAddressField inet, unique_together a UNIQUE constraint, _like pattern indexes, and
+-- indexes and foreign keys named as Django names them. framework => 'none' keeps the plain
+-- mapping; explicit column_types still win; a bad value is refused.
+\getenv abs_builddir PG_ABS_BUILDDIR
+\set django_db :abs_builddir '/results/fixtures/django_app.db'
+SET client_min_messages = warning;
+SET timezone = 'UTC';
+SET datestyle = 'ISO, YMD';
+
+SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'django_db', 'dj') ORDER BY table_name NULLS LAST;
+SELECT table_name, column_name, data_type FROM information_schema.columns
+WHERE table_schema = 'dj' AND table_name IN ('shop_product', 'shop_order') ORDER BY table_name, ordinal_position;
+SELECT conrelid::regclass, conname, pg_get_constraintdef(oid) FROM pg_constraint
+WHERE connamespace = 'dj'::regnamespace AND contype IN ('u', 'f', 'c') ORDER BY 1::text, 2;
+SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'dj' ORDER BY indexname;
+-- the values as Django reads them: aware datetimes, UUIDs, JSON, inet
+SELECT id, uid, attributes -> 'nested' ->> 'x' AS x, created, price FROM dj.shop_product ORDER BY id;
+SELECT id, placed_at, ip, ip << '10.0.0.0/8'::inet AS private FROM dj.shop_order ORDER BY id;
+-- a new row gets an id after every one SQLite used
+INSERT INTO dj.shop_order (quantity, placed_at, note, code, product_id) VALUES (1, now(), '', 'NEW', 1) RETURNING id;
+
+-- framework => 'none': the plain mapping (and the unknown unsigned types reported)
+SELECT table_name, detail FROM hangar_migrate(:'django_db', 'plain', framework => 'none')
+WHERE table_name = 'shop_product' OR table_name IS NULL;
+SELECT column_name, data_type FROM information_schema.columns
+WHERE table_schema = 'plain' AND table_name = 'shop_product' AND column_name IN ('uid', 'attributes', 'created', 'stock');
+-- column_types win over the framework's types
+SELECT count(*) AS tables FROM hangar_migrate(:'django_db', 'typed', column_types => '{"shop_product.created": "timestamp"}');
+SELECT data_type FROM information_schema.columns WHERE table_schema = 'typed' AND table_name = 'shop_product' AND column_name = 'created';
+-- forced on a file without django_migrations, and a value that is not a framework
+\set app_db :abs_builddir '/results/fixtures/migrate_app.db'
+SELECT count(*) FROM hangar_migrate(:'app_db', 'forced', framework => 'django') WHERE detail LIKE 'framework: django%';
+SELECT count(*) FROM hangar_migrate(:'django_db', 'bad', framework => 'rails');
+
+DROP SCHEMA dj, plain, typed, forced CASCADE;
