@@ -80,6 +80,19 @@ SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_objects', '');
 SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_tables', '');
 SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_columns', '');
 
+-- What hangar_sync left in each target table: per row its primary key (as text) and a hash of
+-- its content, to find rows changed in PostgreSQL since (a hash, never a copy of the row).
+CREATE TABLE hangar.sync_state (
+  source_path text NOT NULL,
+  target_schema name NOT NULL,
+  table_name name NOT NULL,
+  key text NOT NULL,
+  row_hash uuid NOT NULL,
+  PRIMARY KEY (source_path, target_schema, table_name, key)
+);
+COMMENT ON TABLE hangar.sync_state IS 'per synced row: its key and the md5 of its content after the last hangar_sync';
+SELECT pg_catalog.pg_extension_config_dump('hangar.sync_state', '');
+
 CREATE FUNCTION hangar_migrate(
   source text,
   target_schema name DEFAULT 'public',
@@ -153,6 +166,22 @@ AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
 SET search_path = pg_catalog, pg_temp;
 
+-- Catches target_schema up with what the app wrote to SQLite since hangar_migrate or the last
+-- hangar_sync: inserts, updates and deletes by primary key, then verifies (see README, Sync).
+CREATE FUNCTION hangar_sync(source text, target_schema name DEFAULT 'public', overwrite boolean DEFAULT false)
+RETURNS TABLE (
+  table_name text,
+  target_table text,
+  rows_inserted bigint,
+  rows_updated bigint,
+  rows_deleted bigint,
+  verified boolean,
+  seconds double precision,
+  detail text)
+AS 'MODULE_PATHNAME'
+LANGUAGE C VOLATILE
+SET search_path = pg_catalog, pg_temp;
+
 -- Moves every sequence owned by a column of a table in target_schema (serial and identity
 -- columns) past the largest value in that column, so the next insert without an id succeeds.
 -- target_schema is a name taken as it is spelled ('App' is the schema "App").
@@ -199,3 +228,4 @@ REVOKE EXECUTE ON FUNCTION hangar_plan(text, name, jsonb, text, jsonb, boolean, 
 REVOKE EXECUTE ON FUNCTION hangar_verify(text, name) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_export(name, text, text, boolean) FROM PUBLIC;
 REVOKE EXECUTE ON FUNCTION hangar_reset_sequences(name) FROM PUBLIC;
+REVOKE EXECUTE ON FUNCTION hangar_sync(text, name, boolean) FROM PUBLIC;

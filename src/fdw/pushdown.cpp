@@ -100,6 +100,14 @@ void append_sqlite_identifier(StringInfo out, const char *name) {
 
 namespace {
 
+// A column's SQLite name, quoted (palloc'd).
+char *quoted_name(const PushdownColumn *column) {
+  StringInfoData name;
+  initStringInfo(&name);
+  append_sqlite_identifier(&name, column->sqlite_name);
+  return name.data;
+}
+
 // A column of the scanned relation, through binary-compatible relabeling (varchar as text).
 const PushdownColumn *scanned_column(Node *node, Index relid, const PushdownColumns &columns, Oid *type) {
   while (IsA(node, RelabelType)) node = reinterpret_cast<Node *>(reinterpret_cast<RelabelType *>(node)->arg);
@@ -328,34 +336,32 @@ bool ship_aggregate(Aggref *agg, Index relid, const PushdownColumns &columns, Ag
   Oid type;
   const PushdownColumn *column = scanned_column(arg, relid, columns, &type);
   if (!column) return false;
-  StringInfoData name;
-  initStringInfo(&name);
-  append_sqlite_identifier(&name, column->sqlite_name);
+  const char *name = quoted_name(column);
   items->attnum = column_attnum(arg);
   if (agg->aggfnoid == F_COUNT_ANY) {
-    items->first = psprintf("count(%s)", name.data);
+    items->first = psprintf("count(%s)", name);
     return true;
   }
   if (!is_integer_type(type) || column->affinity != static_cast<int>(Affinity::Integer)) return false;
   switch (agg->aggfnoid) {
     case F_SUM_INT2:
     case F_SUM_INT4:
-      items->first = psprintf("sum(%s)", name.data);
+      items->first = psprintf("sum(%s)", name);
       break;
     case F_AVG_INT2:
     case F_AVG_INT4:
-      items->first = psprintf("sum(%s)", name.data);
-      items->second = psprintf("count(%s)", name.data);
+      items->first = psprintf("sum(%s)", name);
+      items->second = psprintf("count(%s)", name);
       break;
     case F_MIN_INT2:
     case F_MIN_INT4:
     case F_MIN_INT8:
-      items->converted = psprintf("min(%s)", name.data);
+      items->converted = psprintf("min(%s)", name);
       break;
     case F_MAX_INT2:
     case F_MAX_INT4:
     case F_MAX_INT8:
-      items->converted = psprintf("max(%s)", name.data);
+      items->converted = psprintf("max(%s)", name);
       break;
     default:
       return false;
@@ -372,14 +378,12 @@ const char *group_item(Node *expr, Index relid, const PushdownColumns &columns) 
   Oid type;
   const PushdownColumn *column = scanned_column(expr, relid, columns, &type);
   if (!column) return nullptr;
-  StringInfoData name;
-  initStringInfo(&name);
-  append_sqlite_identifier(&name, column->sqlite_name);
-  if (is_integer_type(type) && column->affinity == static_cast<int>(Affinity::Integer)) return name.data;
+  const char *name = quoted_name(column);
+  if (is_integer_type(type) && column->affinity == static_cast<int>(Affinity::Integer)) return name;
   if ((type == TEXTOID || type == VARCHAROID) && column->affinity == static_cast<int>(Affinity::Text) &&
       column->binary_collation && columns.utf8 && OidIsValid(exprCollation(expr)) &&
       get_collation_isdeterministic(exprCollation(expr)))
-    return psprintf("CAST(%s AS TEXT)", name.data);  // a blob groups with the text of its bytes
+    return psprintf("CAST(%s AS TEXT)", name);  // a blob groups with the text of its bytes
   return nullptr;
 }
 
@@ -507,10 +511,7 @@ bool ship_aggregation(PlannerInfo *root, RelOptInfo *baserel, PathTarget *target
     if (items.second) others = lappend(others, makeString(const_cast<char *>(items.second)));
     if (items.guarded && !list_member_int(guard_attnums, items.attnum)) {
       if (guard->len) appendStringInfoString(guard, " OR ");
-      StringInfoData name;
-      initStringInfo(&name);
-      append_sqlite_identifier(&name, items.guarded->sqlite_name);
-      append_unreadable_integer(guard, name.data, items.guarded_type);
+      append_unreadable_integer(guard, quoted_name(items.guarded), items.guarded_type);
       guard_attnums = lappend_int(guard_attnums, items.attnum);
     }
   }
@@ -580,9 +581,7 @@ ShippedOrder shippable_order(RelOptInfo *baserel, List *pathkeys, const Pushdown
         column = c;
     }
     if (!column) return shipped;
-    StringInfoData name;
-    initStringInfo(&name);
-    append_sqlite_identifier(&name, column->sqlite_name);
+    const char *name = quoted_name(column);
     // SQLite places NULLs first in ascending order; a NULLS clause it does not need would keep
     // it from reading an index in order
     const char *nulls = column->never_null ? "" : key->pk_nulls_first ? " NULLS FIRST" : " NULLS LAST";
@@ -597,15 +596,15 @@ ShippedOrder shippable_order(RelOptInfo *baserel, List *pathkeys, const Pushdown
       appendStringInfoString(exact_order, ", ");
     }
     if (by_bytes && column->indexed) {
-      appendStringInfo(order, "%s%s%s", name.data, direction, nulls);
-      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
-      appendStringInfo(blob_probe, "%s%s >= x''", blob_probe->len ? " OR " : "", name.data);
+      appendStringInfo(order, "%s%s%s", name, direction, nulls);
+      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name, direction, nulls);
+      appendStringInfo(blob_probe, "%s%s >= x''", blob_probe->len ? " OR " : "", name);
     } else if (by_bytes) {
-      appendStringInfo(order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
-      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name.data, direction, nulls);
+      appendStringInfo(order, "CAST(%s AS BLOB)%s%s", name, direction, nulls);
+      appendStringInfo(exact_order, "CAST(%s AS BLOB)%s%s", name, direction, nulls);
     } else {
-      appendStringInfo(order, "%s%s%s", name.data, direction, nulls);
-      appendStringInfo(exact_order, "%s%s%s", name.data, direction, nulls);
+      appendStringInfo(order, "%s%s%s", name, direction, nulls);
+      appendStringInfo(exact_order, "%s%s%s", name, direction, nulls);
     }
   }
   shipped.order = order->data;

@@ -323,25 +323,16 @@ TupleTableSlot *hangarIterateForeignScan(ForeignScanState *node) {
       report_sqlite_error(sqlite3_db_handle(state->stmt), rc,
                           psprintf("could not read SQLite table \"%s\"", state->row.table));
     state->row.row_number++;
-    if (state->join_tables) {
-      MemoryContextReset(state->row_context);
-      MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-      store_joined_row(state, slot);
-      MemoryContextSwitchTo(old_context);
-      return slot;
-    }
-    if (state->outputs) {
-      MemoryContextReset(state->row_context);
-      MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-      store_aggregated_row(state, slot);
-      MemoryContextSwitchTo(old_context);
-      return slot;
-    }
     if (state->has_rowid) state->rowid = read_sqlite_value(state->stmt, state->ncolumns);
 
     MemoryContextReset(state->row_context);
     MemoryContext old_context = MemoryContextSwitchTo(state->row_context);
-    store_converted_row(state->stmt, state->ncolumns, state->attnums, state->converters, &state->row, slot);
+    if (state->join_tables)
+      store_joined_row(state, slot);
+    else if (state->outputs)
+      store_aggregated_row(state, slot);
+    else
+      store_converted_row(state->stmt, state->ncolumns, state->attnums, state->converters, &state->row, slot);
     MemoryContextSwitchTo(old_context);
     if (state->has_rowid && state->rowid.type == SQLITE_INTEGER) rowid_to_tid(state->rowid.integer, &slot->tts_tid);
     return slot;

@@ -133,6 +133,7 @@ PG_FUNCTION_INFO_V1(hangar_migrate);
 PG_FUNCTION_INFO_V1(hangar_plan);
 PG_FUNCTION_INFO_V1(hangar_verify);
 PG_FUNCTION_INFO_V1(hangar_export);
+PG_FUNCTION_INFO_V1(hangar_sync);
 
 Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
@@ -230,6 +231,37 @@ Datum hangar_export(PG_FUNCTION_ARGS) {
           if (!row.detail.empty()) v[5] = hangar::text_datum(row.detail), n[5] = false;
         });
       }
+    }
+    SPI_finish();
+    return (Datum)0;
+  });
+}
+
+Datum hangar_sync(PG_FUNCTION_ARGS) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    const char *names[] = {"source", "target_schema", "overwrite"};
+    for (int i = 0; i < 3; ++i)
+      if (PG_ARGISNULL(i))
+        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
+    const char *source = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    const char *schema = pstrdup(NameStr(*PG_GETARG_NAME(1)));
+    bool overwrite = PG_GETARG_BOOL(2);
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    {
+      std::vector<hangar::SyncReport> rows = hangar::sync_migration(source, schema, overwrite);
+      for (const hangar::SyncReport &row : rows)
+        hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+          v[0] = hangar::text_datum(row.table_name), n[0] = false;
+          v[1] = hangar::text_datum(row.target_table), n[1] = false;
+          if (row.rows_inserted >= 0) v[2] = Int64GetDatum(row.rows_inserted), n[2] = false;
+          if (row.rows_updated >= 0) v[3] = Int64GetDatum(row.rows_updated), n[3] = false;
+          if (row.rows_deleted >= 0) v[4] = Int64GetDatum(row.rows_deleted), n[4] = false;
+          if (row.verified >= 0) v[5] = BoolGetDatum(row.verified == 1), n[5] = false;
+          if (row.seconds >= 0) v[6] = Float8GetDatum(row.seconds), n[6] = false;
+          if (!row.detail.empty()) v[7] = hangar::text_datum(row.detail), n[7] = false;
+        });
     }
     SPI_finish();
     return (Datum)0;

@@ -206,6 +206,19 @@ struct MigrationRequest {
 };
 std::vector<ReportRow> run_migration(const MigrationRequest &request, int64 *run_id);
 
+// sync.cpp: hangar_sync
+struct SyncReport {
+  std::string table_name;    // the SQLite name
+  std::string target_table;  // schema-qualified PostgreSQL name
+  int64 rows_inserted = -1;  // < 0: NULL (the table was not synced)
+  int64 rows_updated = -1;
+  int64 rows_deleted = -1;
+  int verified = -1;         // -1 unknown (NULL), 0 false, 1 true
+  double seconds = -1;
+  std::string detail;
+};
+std::vector<SyncReport> sync_migration(const char *source, const char *target_schema, bool overwrite);
+
 // verify.cpp: hangar_verify
 std::vector<ReportRow> verify_migration(const char *source, const MigrationOptions &options);
 // One table's rows against the table the plan maps it to (counts and checksums).
