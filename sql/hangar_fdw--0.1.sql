@@ -84,8 +84,8 @@ SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_columns', '');
 -- its content, to find rows changed in PostgreSQL since (a hash, never a copy of the row).
 CREATE TABLE hangar.sync_state (
   source_path text NOT NULL,
-  target_schema name NOT NULL,
-  table_name name NOT NULL,
+  target_schema text NOT NULL,  -- text, not name: a name takes 64 bytes in every row
+  table_name text NOT NULL,
   key text NOT NULL,
   row_hash uuid NOT NULL,
   PRIMARY KEY (source_path, target_schema, table_name, key)
@@ -168,6 +168,7 @@ SET search_path = pg_catalog, pg_temp;
 
 -- Catches target_schema up with what the app wrote to SQLite since hangar_migrate or the last
 -- hangar_sync: inserts, updates and deletes by primary key, then verifies (see README, Sync).
+-- Rows are compared and hashed by their text form, under these fixed settings.
 CREATE FUNCTION hangar_sync(source text, target_schema name DEFAULT 'public', overwrite boolean DEFAULT false)
 RETURNS TABLE (
   table_name text,
@@ -180,7 +181,12 @@ RETURNS TABLE (
   detail text)
 AS 'MODULE_PATHNAME'
 LANGUAGE C VOLATILE
-SET search_path = pg_catalog, pg_temp;
+SET search_path = pg_catalog, pg_temp
+SET datestyle = 'ISO, YMD'
+SET intervalstyle = 'postgres'
+SET timezone = 'UTC'
+SET extra_float_digits = 1
+SET bytea_output = 'hex';
 
 -- Moves every sequence owned by a column of a table in target_schema (serial and identity
 -- columns) past the largest value in that column, so the next insert without an id succeeds.

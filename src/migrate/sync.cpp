@@ -5,7 +5,10 @@
 // ones deleted (children before parents); only those rows are written. hangar.sync_state keeps,
 // per target row, its key and the hash of its content after the last sync (16 bytes and the key
 // a row: never a copy), so a row changed in PostgreSQL since then is found and refused, unless
-// overwrite. A SQLite table whose CREATE statement differs from the migrated one is refused.
+// overwrite. Rows are compared by their text form (every type has one; json has no equality),
+// under the fixed settings the function runs with (its SET clauses), so hashes stay comparable
+// from one sync to the next. A SQLite table whose CREATE statement differs from the migrated
+// one is refused.
 // Sequences move past the new ids; every table is verified as hangar_verify does.
 #include "migrate/migrate.hpp"
 
@@ -52,6 +55,8 @@ class Sync {
     build_plan(source_, options_, &plan_);
     db_ = pg_guard([&] { return &connection_acquire(source_.path, source_.server.busy_timeout_ms); });
     run_id_ = last_migration();
+    // the state the last sync wrote, with fresh statistics for the joins against it
+    pg_guard([&] { spi_run_as_bookkeeping_owner("sync_state", "ANALYZE hangar.sync_state"); });
     std::vector<SyncReport> reports;
     std::vector<size_t> synced;  // plan indexes of the tables with a temporary copy, parents first
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
@@ -176,6 +181,7 @@ class Sync {
       copy_table(db_->handle(), spec, copy_rel, source_.server);
       table_close(copy_rel, NoLock);
     });
+    spi_write("ANALYZE " + ts.copy);  // else the planner takes it for empty and joins it in nested loops
     ts.had_state = first_value(spi_text_rows("SELECT count(*) FROM hangar.sync_state h WHERE " + state_filter(t),
                                              true, "sync_state")) != "0";
     tables_[t] = ts;
@@ -190,13 +196,13 @@ class Sync {
     const TableSync &ts = tables_.at(t);
     std::string key_text = row_of(t, "t", ts.keys) + "::text";
     std::string sql =
-        "SELECT k FROM (SELECT " + key_text + " AS k FROM " + target(t) + " t LEFT JOIN " + ts.copy + " s ON " +
-        key_match(t) + " WHERE (s." + ts.keys[0] + " IS NULL OR " + row_of(t, "s", ts.columns) + " IS DISTINCT FROM " +
-        row_of(t, "t", ts.columns) + ") AND NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
+        "SELECT min(k) FROM (SELECT " + key_text + " AS k FROM " + target(t) + " t LEFT JOIN " + ts.copy + " s ON " +
+        key_match(t) + " WHERE (s." + ts.keys[0] + " IS NULL OR " + row_of(t, "s", ts.columns) + "::text <> " +
+        row_of(t, "t", ts.columns) + "::text) AND NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
         " AND h.key = " + key_text + " AND h.row_hash = md5(" + row_of(t, "t", ts.columns) + "::text)::uuid)" +
         " UNION ALL SELECT h.key FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM " +
         target(t) + " t WHERE " + key_text + " = h.key) AND EXISTS (SELECT 1 FROM " + ts.copy + " s WHERE " +
-        row_of(t, "s", ts.keys) + "::text = h.key)) c LIMIT 1";
+        row_of(t, "s", ts.keys) + "::text = h.key)) c";  // min(), not LIMIT 1: no fast-start nested loops
     std::string key = first_value(spi_text_rows(sql, false, "sync_state"));
     if (!key.empty())
       throw Error("55000", "row " + key + " of " + target(t) + " changed in PostgreSQL since the last sync",
@@ -208,24 +214,29 @@ class Sync {
     const TableSync &ts = tables_.at(t);
     std::string list = join(ts.columns, ", ");
     report->rows_updated = spi_write("UPDATE " + target(t) + " t SET (" + list + ") = " + row_of(t, "s", ts.columns) +
-                                     " FROM " + ts.copy + " s WHERE " +
-                                     key_match(t) + " AND " + row_of(t, "s", ts.columns) + " IS DISTINCT FROM " +
-                                     row_of(t, "t", ts.columns));
+                                     " FROM " + ts.copy + " s WHERE " + key_match(t) + " AND " +
+                                     row_of(t, "s", ts.columns) + "::text <> " + row_of(t, "t", ts.columns) + "::text");
     report->rows_inserted = spi_write("INSERT INTO " + target(t) + " (" + list + ") SELECT " + list + " FROM " + ts.copy +
                                       " s WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")");
   }
 
-  // The state the next sync compares with: each row's key and content hash, as SQLite has them now.
+  // The state the next sync compares with: each row's key and content hash, as SQLite has them
+  // now. Only what differs from the state the last sync left is written.
   void remember_state(size_t t) {
     const TableSync &ts = tables_.at(t);
     std::string owner = first_value(spi_text_rows(
         "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = 'hangar' AND tablename = 'sync_state'", true));
     spi_write("GRANT SELECT ON " + ts.copy + " TO " + owner);
-    std::string sql = "DELETE FROM hangar.sync_state h WHERE " + state_filter(t) + "; INSERT INTO hangar.sync_state "
-                      "(source_path, target_schema, table_name, key, row_hash) SELECT " +
-                      quote_.literal(source_.path) + ", " + quote_.literal(plan_.schema) + ", " +
-                      quote_.literal(plan_.tables[t].pg_name) + ", " + row_of(t, "s", ts.keys) + "::text, md5(" +
-                      row_of(t, "s", ts.columns) + "::text)::uuid FROM " + ts.copy + " s";
+    std::string key = row_of(t, "s", ts.keys) + "::text";
+    std::string hash = "md5(" + row_of(t, "s", ts.columns) + "::text)::uuid";
+    std::string current = "SELECT " + key + " AS key, " + hash + " AS row_hash FROM " + ts.copy + " s";
+    std::string sql =
+        "DELETE FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM (" + current +
+        ") c WHERE c.key = h.key AND c.row_hash = h.row_hash); INSERT INTO hangar.sync_state (source_path, target_schema, "
+        "table_name, key, row_hash) SELECT " + quote_.literal(source_.path) + ", " + quote_.literal(plan_.schema) + ", " +
+        quote_.literal(plan_.tables[t].pg_name) + ", c.key, c.row_hash FROM (" + current +
+        ") c WHERE NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
+        " AND h.key = c.key AND h.row_hash = c.row_hash)";
     const char *text = palloc_string(sql);
     pg_guard([&] { spi_run_as_bookkeeping_owner("sync_state", text); });
   }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Benchmark of hangar_sync (issue 12) on the benchmark's SQLite file (bench/generate_db.py; scale 1:
+# 1.26 M rows), on one cluster, each step timed by psql's \timing, RUNS rounds (median):
+#   migrate   a fresh hangar_migrate of the file into its own schema
+#   first     the first hangar_sync after it (nothing changed; the state is written)
+#   sync_1pct hangar_sync after 1% of every table's rows were changed in SQLite (an update of
+#             every hundredth row, plus inserts and deletes of a tenth of a percent)
+#   sync_none hangar_sync again, with nothing new
+# and the ratios against the fresh migration, and the size of hangar.sync_state per million rows
+# after the first sync.
+#
+#   bash bench/sync.sh [SCALE] [RUNS]     defaults: SCALE 1, RUNS 3
+#
+# As root it installs what is missing and re-runs itself as the postgres user. hangar_fdw has to be
+# installed already. The generated file is cached in $HANGAR_BENCH_WORK/cache, as bench/run.sh does.
+set -uo pipefail
+tree=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=../test/lib.sh
+source "$tree/test/lib.sh"
+# shellcheck source=lib.sh
+source "$tree/bench/lib.sh"
+WORK=${HANGAR_BENCH_WORK:-/tmp/hangar_bench}
+
+unprivileged=0
+if [ "${1:-}" = "--unprivileged" ]; then unprivileged=1; shift; fi
+SCALE=${1:-1}
+RUNS=${2:-3}
+[ "$unprivileged" -eq 1 ] ||
+  HANGAR_PACKAGES="postgresql-15 sqlite3" bench_rerun_as_postgres "$tree/bench/sync.sh" "$SCALE" "$RUNS"
+
+PSQL="$(hangar_pg_bindir)/psql"
+RUN=$(mkdir -p "$WORK/cache" && mktemp -d "$WORK/sync.XXXXXX") || exit 1
+trap 'hangar_cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
+trap 'exit 130' INT TERM
+export PGOPTIONS="-c client_min_messages=warning"
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END{printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'; }
+timed() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d bench -c '\timing on' -c "\\o /dev/null" -c "$1" | awk '/^Time: /{print $2}'; }
+
+SOURCE=$(bench_database "$SCALE") || exit 1
+hangar_cluster_start "$RUN/cluster" shared_buffers=1GB || exit 1
+"$PSQL" -X -q -d postgres -c "CREATE DATABASE bench" || exit 1
+"$PSQL" -X -q -d bench -c "CREATE EXTENSION hangar_fdw" || exit 1
+declare -A MS
+for run in $(seq 1 "$RUNS"); do
+  DB=$RUN/app.db
+  cp "$SOURCE" "$DB"
+  schema=s$run
+  MS[migrate]+=" $(timed "SELECT count(*) FROM hangar_migrate('$DB', '$schema')")"
+  MS[first]+=" $(timed "SELECT count(*) FROM hangar_sync('$DB', '$schema')")"
+  [ "$run" -eq 1 ] && per_million=$("$PSQL" -X -At -d bench -c "SELECT pg_size_pretty((pg_total_relation_size('hangar.sync_state') * 1000000.0 / count(*))::bigint) FROM hangar.sync_state")
+  sqlite3 "$DB" "
+    UPDATE users SET full_name = coalesce(full_name, '') || '*' WHERE id % 100 = 0;
+    UPDATE products SET name = name || '*' WHERE id % 100 = 0;
+    UPDATE orders SET status = 'refunded' WHERE id % 100 = 0;
+    UPDATE order_items SET quantity = quantity + 1 WHERE id % 100 = 0;
+    UPDATE events SET event_type = 'changed' WHERE id % 100 = 0;
+    INSERT INTO events (user_id, event_type, session_id, created_at)
+      SELECT user_id, 'new', session_id, created_at FROM events WHERE id % 1000 = 1;
+    DELETE FROM order_items WHERE id % 1000 = 7;" || exit 1
+  MS[sync_1pct]+=" $(timed "SELECT count(*) FROM hangar_sync('$DB', '$schema')")"
+  MS[sync_none]+=" $(timed "SELECT count(*) FROM hangar_sync('$DB', '$schema')")"
+  hangar_log "round $run: ${MS[migrate]##* } / ${MS[first]##* } / ${MS[sync_1pct]##* } / ${MS[sync_none]##* } ms"
+  wrong=$("$PSQL" -X -At -d bench -c "SELECT count(*) FROM hangar_verify('$DB', '$schema') WHERE verified IS FALSE")
+  [ "$wrong" = 0 ] || { echo "FAILED: $wrong tables differ from SQLite after the sync" >&2; exit 1; }
+  [ "$run" -lt "$RUNS" ] && "$PSQL" -X -q -d bench -c "DROP SCHEMA $schema CASCADE; DELETE FROM hangar.sync_state WHERE target_schema = '$schema'"
+done
+
+echo
+echo "# hangar_sync benchmark: scale $SCALE, $RUNS rounds (median ms of psql \\timing)"
+echo
+echo "| step | ms | ratio to a fresh migration |"
+echo "|---|---:|---:|"
+# shellcheck disable=SC2086
+m=$(median ${MS[migrate]})
+for step in migrate first sync_1pct sync_none; do
+  # shellcheck disable=SC2086
+  v=$(median ${MS[$step]})
+  printf '| %s | %s | %s |\n' "$step" "$v" "$(awk -v a="$v" -v b="$m" 'BEGIN{printf "%.2f", a / b}')"
+done
+echo
+echo "hangar.sync_state after the first sync: $per_million per million rows (table and index)"
