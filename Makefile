@@ -3,14 +3,14 @@
 
 MODULE_big = hangar_fdw
 EXTENSION = hangar_fdw
-DATA = sql/hangar_fdw--0.1.sql
+DATA = sql/hangar_fdw--0.1.sql sql/hangar_fdw--0.1--0.2.sql sql/hangar_fdw--0.2.sql
 PGFILEDESC = "hangar_fdw - SQLite foreign-data wrapper and migration"
 
 SOURCES = $(sort $(wildcard src/*/*.cpp))
 OBJS = $(SOURCES:.cpp=.o)
 CORE_SOURCES = $(sort $(wildcard src/core/*.cpp))
 
-REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_schemas migrate_encoding verify sync progress
+REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_schemas migrate_encoding verify sync progress update
 
 PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
