@@ -47,3 +47,14 @@ bench:
 	bash bench/run.sh $(BENCH_SCALE) $(BENCH_RUNS)
 
 .PHONY: bench
+
+# The PGXN release (https://pgxn.org/spec/): $(EXTENSION)-<version>.zip of the commit HEAD
+# (git archive; uncommitted changes are not in it), everything under $(EXTENSION)-<version>/,
+# the version taken from META.json. test/dist.py builds and checks it.
+DIST_VERSION = $(shell sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' $(dir $(firstword $(MAKEFILE_LIST)))META.json)
+DIST_ZIP = $(EXTENSION)-$(DIST_VERSION).zip
+dist:
+	@git diff --quiet HEAD -- || echo "make dist: the working tree has uncommitted changes; the zip holds HEAD" >&2
+	git archive --format=zip --prefix=$(EXTENSION)-$(DIST_VERSION)/ --output=$(DIST_ZIP) HEAD
+
+.PHONY: dist
