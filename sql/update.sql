@@ -32,6 +32,10 @@ LANGUAGE sql AS $$
          END
   FROM pg_depend d JOIN pg_extension e ON d.refclassid = 'pg_extension'::regclass AND d.refobjid = e.oid
   WHERE e.extname = 'hangar_fdw' AND d.deptype = 'e'
+    -- the row types of its tables (and their arrays), members themselves from PostgreSQL 17 on
+    AND NOT (d.classid = 'pg_type'::regclass
+             AND EXISTS (SELECT FROM pg_type t LEFT JOIN pg_type el ON el.oid = t.typelem
+                         WHERE t.oid = d.objid AND (t.typrelid <> 0 OR el.typrelid <> 0)))
   ORDER BY pg_describe_object(d.classid, d.objid, d.objsubid) COLLATE "C"
 $$;
 
