@@ -57,13 +57,18 @@ hangar_chroot_bootstrap() {
   chmod 755 "$root/usr/sbin/policy-rc.d"
   echo 'Acquire::Check-Valid-Until "false";' >"$root/etc/apt/apt.conf.d/99hangar"
   cp /etc/resolv.conf "$root/etc/resolv.conf"
+  # postgresql-common's postinst needs /proc (systemd-tmpfiles, in sid): mounted for it alone.
+  hangar_chroot_mount -t proc proc "$root/proc"
+  local status=0
   {
     hangar_chroot_apt "$root" update &&
       hangar_chroot_apt "$root" install postgresql-common &&
       sed -i -E 's/^#?[[:space:]]*create_main_cluster.*/create_main_cluster = false/' \
         "$root/etc/postgresql-common/createcluster.conf" &&
       chroot "$root" apt-get clean
-  } >>"$root.log" 2>&1 || { tail -n 30 "$root.log" >&2; return 1; }
+  } >>"$root.log" 2>&1 || status=$?
+  umount "$root/proc" && unset 'hangar_chroot_mounts[${#hangar_chroot_mounts[@]}-1]'
+  [ "$status" -eq 0 ] || { tail -n 30 "$root.log" >&2; return 1; }
   : >"$root/.hangar-ready"
 }
 
