@@ -3,14 +3,14 @@
 
 MODULE_big = hangar_fdw
 EXTENSION = hangar_fdw
-DATA = sql/hangar_fdw--0.1.sql
+DATA = sql/hangar_fdw--0.1.sql sql/hangar_fdw--0.1--0.2.sql sql/hangar_fdw--0.2.sql
 PGFILEDESC = "hangar_fdw - SQLite foreign-data wrapper and migration"
 
 SOURCES = $(sort $(wildcard src/*/*.cpp))
 OBJS = $(SOURCES:.cpp=.o)
 CORE_SOURCES = $(sort $(wildcard src/core/*.cpp))
 
-REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_schemas migrate_encoding verify sync progress
+REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_schemas migrate_encoding verify sync progress update
 
 PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)
@@ -47,3 +47,14 @@ bench:
 	bash bench/run.sh $(BENCH_SCALE) $(BENCH_RUNS)
 
 .PHONY: bench
+
+# The PGXN release (https://pgxn.org/spec/): $(EXTENSION)-<version>.zip of the commit HEAD
+# (git archive; uncommitted changes are not in it), everything under $(EXTENSION)-<version>/,
+# the version taken from META.json. test/dist.py builds and checks it.
+DIST_VERSION = $(shell sed -n 's/^  "version": *"\([^"]*\)".*/\1/p' $(dir $(firstword $(MAKEFILE_LIST)))META.json)
+DIST_ZIP = $(EXTENSION)-$(DIST_VERSION).zip
+dist:
+	@git diff --quiet HEAD -- || echo "make dist: the working tree has uncommitted changes; the zip holds HEAD" >&2
+	git archive --format=zip --prefix=$(EXTENSION)-$(DIST_VERSION)/ --output=$(DIST_ZIP) HEAD
+
+.PHONY: dist

@@ -84,17 +84,26 @@ hangar_free_port() {
 hangar_cluster_start() {
   local dir=$1
   shift
-  local bindir port opts="" setting
+  local bindir port opts="" setting try
   bindir=$(hangar_pg_bindir)
-  port=$(hangar_free_port)
   mkdir -p "$dir"
-  hangar_log "starting a throwaway PostgreSQL cluster in $dir (port $port)"
   "$bindir/initdb" -D "$dir/data" -A trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 ||
     { cat "$dir/initdb.log" >&2; return 1; }
   for setting in "$@"; do opts="$opts -c $setting"; done
-  "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-    -o "-p $port -c listen_addresses=127.0.0.1 -k $dir $opts" start >/dev/null ||
-    { cat "$dir/server.log" >&2; return 1; }
+  # Another test run on the machine may take the free port first: then the next one.
+  for try in 1 2 3 4 5; do
+    port=$(hangar_free_port)
+    : >"$dir/server.log"
+    hangar_log "starting a throwaway PostgreSQL cluster in $dir (port $port)"
+    "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+      -o "-p $port -c listen_addresses=127.0.0.1 -k $dir $opts" start >/dev/null && break
+    if [ "$try" -eq 5 ] || ! grep -q 'could not bind IPv4 address .*Address already in use' "$dir/server.log"; then
+      cat "$dir/server.log" >&2
+      return 1
+    fi
+    hangar_log "port $port was taken meanwhile"
+    sleep 1
+  done
   export PGHOST=$dir PGPORT=$port PGUSER=$(id -un) PGDATA=$dir/data PGDATABASE=postgres
 }
 
