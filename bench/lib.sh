@@ -30,3 +30,11 @@ bench_database() {
   fi
   echo "$db"
 }
+
+# The median of the numbers given after the decimals to print it with: bench_median 2 3.1 2.9 4.0
+bench_median() {
+  local decimals=$1
+  shift
+  printf '%s\n' "$@" | sort -g |
+    awk -v f="%.${decimals}f" '{a[NR] = $1} END{printf f, (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'
+}

@@ -40,7 +40,6 @@ trap 'hangar_cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
 trap 'exit 130' INT TERM
 export PGOPTIONS="-c client_min_messages=warning"
 sql() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d bench "$@"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END{printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'; }
 
 DB=$(bench_database "$SCALE") || exit 1
 hangar_cluster_start "$RUN/cluster" shared_buffers=1GB || exit 1
@@ -95,6 +94,6 @@ echo "| query | pushdown on | pushdown off | ratio on/off |"
 echo "|---|---:|---:|---:|"
 for name in "${NAMES[@]}"; do
   # shellcheck disable=SC2086
-  on=$(median ${MS[$name-on]}) off=$(median ${MS[$name-off]})
+  on=$(bench_median 2 ${MS[$name-on]}) off=$(bench_median 2 ${MS[$name-off]})
   printf '| %s | %s | %s | %s |\n' "$name" "$on" "$off" "$(awk -v a="$on" -v b="$off" 'BEGIN{printf "%.4f", a / b}')"
 done

@@ -33,7 +33,6 @@ RUN=$(mkdir -p "$WORK/cache" && mktemp -d "$WORK/sync.XXXXXX") || exit 1
 trap 'hangar_cluster_stop "$RUN/cluster"; rm -rf "$RUN"' EXIT
 trap 'exit 130' INT TERM
 export PGOPTIONS="-c client_min_messages=warning"
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END{printf "%.2f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'; }
 timed() { "$PSQL" -X -q -v ON_ERROR_STOP=1 -d bench -c '\timing on' -c "\\o /dev/null" -c "$1" | awk '/^Time: /{print $2}'; }
 
 SOURCE=$(bench_database "$SCALE") || exit 1
@@ -71,10 +70,10 @@ echo
 echo "| step | ms | ratio to a fresh migration |"
 echo "|---|---:|---:|"
 # shellcheck disable=SC2086
-m=$(median ${MS[migrate]})
+m=$(bench_median 2 ${MS[migrate]})
 for step in migrate first sync_1pct sync_none; do
   # shellcheck disable=SC2086
-  v=$(median ${MS[$step]})
+  v=$(bench_median 2 ${MS[$step]})
   printf '| %s | %s | %s |\n' "$step" "$v" "$(awk -v a="$v" -v b="$m" 'BEGIN{printf "%.2f", a / b}')"
 done
 echo

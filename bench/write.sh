@@ -39,7 +39,6 @@ trap 'exit 130' INT TERM
 export PGOPTIONS="-c client_min_messages=warning"
 
 sql() { local db=$1; shift; "$PSQL" -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
-median() { printf '%s\n' "$@" | sort -g | awk '{a[NR] = $1} END{printf "%.3f", (a[int((NR + 1) / 2)] + a[int(NR / 2) + 1]) / 2}'; }
 SCHEMA="CREATE TABLE items (id INTEGER PRIMARY KEY, name VARCHAR(100) NOT NULL, price NUMERIC(12,2), qty INTEGER,
   active BOOLEAN, created_at DATETIME, note TEXT);"
 # A fresh SQLite file $1 with the items table in journal mode $2 (delete or wal, kept in the file).
@@ -138,7 +137,7 @@ echo "| journal mode | hangar median s | python median s | ratio hangar/python |
 echo "|---|---:|---:|---:|---|---|"
 for mode in delete wal; do
   # shellcheck disable=SC2086
-  h=$(median ${RES[hangar_$mode]}) p=$(median ${RES[python_$mode]})
+  h=$(bench_median 3 ${RES[hangar_$mode]}) p=$(bench_median 3 ${RES[python_$mode]})
   printf '| %s | %s | %s | %s | %s | %s |\n' "$mode" "$h" "$p" "$(awk -v a="$h" -v b="$p" 'BEGIN{printf "%.2f", a / b}')" \
     "$(echo "${RES[hangar_$mode]}" | xargs | tr ' ' /)" "$(echo "${RES[python_$mode]}" | xargs | tr ' ' /)"
 done

@@ -87,6 +87,18 @@ void bind_parameters(const ScanState *state, sqlite3_stmt *stmt, ExprContext *ec
   MemoryContextSwitchTo(old_context);
 }
 
+// Sets up the converter of a foreign table's attribute (its type and column options, for scans
+// without a scan relation: aggregations, joins, the aggregation guard); its SQLite column name.
+const char *attribute_converter(ColumnConverter *conv, Oid relid, AttrNumber attnum, const ServerOptions &server) {
+  Oid type;
+  int32 typmod;
+  Oid collation;
+  get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
+  ColumnOptions column = column_options(relid, attnum);
+  converter_init(conv, type, typmod, column, server);
+  return column.column_name;
+}
+
 // The outputs of an aggregation that read through a converter (grouping columns, min, max) are
 // its first result columns: they are converted as a scan's row is, into their output positions.
 void init_aggregate_outputs(ScanState *state, TupleDesc desc, Oid relid, const ServerOptions &server) {
@@ -130,13 +142,7 @@ void check_aggregate_guard(ScanState *state, sqlite3_stmt *probe, Oid relid, con
   ListCell *cell;
   foreach (cell, attnums) {
     AttrNumber attnum = static_cast<AttrNumber>(lfirst_int(cell));
-    Oid type;
-    int32 typmod;
-    Oid collation;
-    get_atttypetypmodcoll(relid, attnum, &type, &typmod, &collation);
-    ColumnOptions column = column_options(relid, attnum);
-    converter_init(&converters[i], type, typmod, column, server);
-    names[i] = column.column_name;
+    names[i] = attribute_converter(&converters[i], relid, attnum, server);
     positions[i] = static_cast<AttrNumber>(i + 1);
     ++i;
   }
@@ -173,13 +179,7 @@ void init_join_tables(ScanState *state, List *tables, const ServerOptions &serve
     int i = 0;
     ListCell *attnum;
     foreach (attnum, attnums) {
-      Oid type;
-      int32 typmod;
-      Oid collation;
-      get_atttypetypmodcoll(relid, static_cast<AttrNumber>(lfirst_int(attnum)), &type, &typmod, &collation);
-      ColumnOptions column = column_options(relid, static_cast<AttrNumber>(lfirst_int(attnum)));
-      converter_init(&join.converters[i], type, typmod, column, server);
-      names[i] = column.column_name;
+      names[i] = attribute_converter(&join.converters[i], relid, static_cast<AttrNumber>(lfirst_int(attnum)), server);
       join.positions[i] = static_cast<AttrNumber>(first + i + 1);
       ++i;
     }

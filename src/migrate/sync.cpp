@@ -40,6 +40,13 @@ int64 spi_write(const std::string &sql) {
   });
 }
 
+// ROW(alias.c1, alias.c2, ...) of quoted columns.
+std::string row_of(const char *alias, const std::vector<std::string> &columns) {
+  std::vector<std::string> qualified;
+  for (const std::string &c : columns) qualified.push_back(std::string(alias) + "." + c);
+  return "ROW(" + join(qualified, ", ") + ")";
+}
+
 std::string first_value(const std::vector<TextRow> &rows) {
   return rows.empty() || !rows[0][0] ? std::string() : *rows[0][0];
 }
@@ -58,7 +65,8 @@ class Sync {
     // the state the last sync wrote, with fresh statistics for the joins against it
     pg_guard([&] { spi_run_as_bookkeeping_owner("sync_state", "ANALYZE hangar.sync_state"); });
     std::vector<SyncReport> reports;
-    std::vector<size_t> synced;  // plan indexes of the tables with a temporary copy, parents first
+    std::vector<std::pair<size_t, size_t>> synced;  // (plan index, report index) of the tables with a
+                                                    // temporary copy, parents first
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
       const PlannedTable &pt = plan_.tables[t];
       if (pt.is_view) continue;
@@ -69,22 +77,22 @@ class Sync {
       INSTR_TIME_SET_CURRENT(start);
       if (prepare_table(t, &report)) {
         apply_changes(t, &report);
-        synced.push_back(t);
+        synced.push_back({t, reports.size()});
       }
       report.seconds = seconds_since(start);
       reports.push_back(std::move(report));
     }
     // deletions last, children first, so no foreign key sees a parent go before its children
-    for (auto it = synced.rbegin(); it != synced.rend(); ++it) {
-      SyncReport &report = report_for(reports, *it);
-      report.rows_deleted = spi_write("DELETE FROM " + target(*it) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
-                                      copy_name(*it) + " s WHERE " + key_match(*it) + ")");
-    }
-    for (size_t t : synced) {
-      remember_state(t);
+    for (auto it = synced.rbegin(); it != synced.rend(); ++it)
+      reports[it->second].rows_deleted = spi_write("DELETE FROM " + target(it->first) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
+                                                   copy_name(it->first) + " s WHERE " + key_match(it->first) + ")");
+    std::string state_owner = first_value(spi_text_rows(
+        "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = 'hangar' AND tablename = 'sync_state'", true));
+    for (const auto &[t, r] : synced) {
+      remember_state(t, state_owner);
       for (const PlanStep &step : plan_.steps)
         if (step.phase == Phase::Sequences && step.table == static_cast<int>(t)) spi_write(step.sql);
-      SyncReport &report = report_for(reports, t);
+      SyncReport &report = reports[r];
       ReportRow check = verify_table(db_->handle(), source_, plan_, plan_.tables[t]);
       report.verified = check.verified;
       if (!check.detail.empty()) report.detail += (report.detail.empty() ? "" : "; ") + ("not verified: " + check.detail);
@@ -101,22 +109,11 @@ class Sync {
     bool had_state = false;
   };
 
-  SyncReport &report_for(std::vector<SyncReport> &reports, size_t t) {
-    for (SyncReport &r : reports)
-      if (r.table_name == plan_.tables[t].sqlite_name) return r;
-    throw Error("XX000", "hangar_sync lost track of table \"" + plan_.tables[t].sqlite_name + "\"");
-  }
-
   std::string target(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }
   std::string copy_name(size_t t) const { return tables_.at(t).copy; }
-  std::string row_of(size_t, const char *alias, const std::vector<std::string> &cols) const {
-    std::vector<std::string> qualified;
-    for (const std::string &c : cols) qualified.push_back(std::string(alias) + "." + c);
-    return "ROW(" + join(qualified, ", ") + ")";
-  }
   std::string key_match(size_t t) const {
     const TableSync &ts = tables_.at(t);
-    return "(" + row_of(t, "t", ts.keys).substr(3) + " = " + row_of(t, "s", ts.keys).substr(3) + ")";
+    return "(" + row_of("t", ts.keys).substr(3) + " = " + row_of("s", ts.keys).substr(3) + ")";
   }
   std::string state_filter(size_t t) const {
     return "h.source_path = " + quote_.literal(source_.path) + " AND h.target_schema = " +
@@ -194,15 +191,15 @@ class Sync {
   // row the last sync left that PostgreSQL has deleted and SQLite still has.
   void refuse_changed_in_postgres(size_t t) {
     const TableSync &ts = tables_.at(t);
-    std::string key_text = row_of(t, "t", ts.keys) + "::text";
+    std::string key_text = row_of("t", ts.keys) + "::text";
     std::string sql =
         "SELECT min(k) FROM (SELECT " + key_text + " AS k FROM " + target(t) + " t LEFT JOIN " + ts.copy + " s ON " +
-        key_match(t) + " WHERE (s." + ts.keys[0] + " IS NULL OR " + row_of(t, "s", ts.columns) + "::text <> " +
-        row_of(t, "t", ts.columns) + "::text) AND NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
-        " AND h.key = " + key_text + " AND h.row_hash = md5(" + row_of(t, "t", ts.columns) + "::text)::uuid)" +
+        key_match(t) + " WHERE (s." + ts.keys[0] + " IS NULL OR " + row_of("s", ts.columns) + "::text <> " +
+        row_of("t", ts.columns) + "::text) AND NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
+        " AND h.key = " + key_text + " AND h.row_hash = md5(" + row_of("t", ts.columns) + "::text)::uuid)" +
         " UNION ALL SELECT h.key FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM " +
         target(t) + " t WHERE " + key_text + " = h.key) AND EXISTS (SELECT 1 FROM " + ts.copy + " s WHERE " +
-        row_of(t, "s", ts.keys) + "::text = h.key)) c";  // min(), not LIMIT 1: no fast-start nested loops
+        row_of("s", ts.keys) + "::text = h.key)) c";  // min(), not LIMIT 1: no fast-start nested loops
     std::string key = first_value(spi_text_rows(sql, false, "sync_state"));
     if (!key.empty())
       throw Error("55000", "row " + key + " of " + target(t) + " changed in PostgreSQL since the last sync",
@@ -213,22 +210,20 @@ class Sync {
   void apply_changes(size_t t, SyncReport *report) {
     const TableSync &ts = tables_.at(t);
     std::string list = join(ts.columns, ", ");
-    report->rows_updated = spi_write("UPDATE " + target(t) + " t SET (" + list + ") = " + row_of(t, "s", ts.columns) +
+    report->rows_updated = spi_write("UPDATE " + target(t) + " t SET (" + list + ") = " + row_of("s", ts.columns) +
                                      " FROM " + ts.copy + " s WHERE " + key_match(t) + " AND " +
-                                     row_of(t, "s", ts.columns) + "::text <> " + row_of(t, "t", ts.columns) + "::text");
+                                     row_of("s", ts.columns) + "::text <> " + row_of("t", ts.columns) + "::text");
     report->rows_inserted = spi_write("INSERT INTO " + target(t) + " (" + list + ") SELECT " + list + " FROM " + ts.copy +
                                       " s WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")");
   }
 
   // The state the next sync compares with: each row's key and content hash, as SQLite has them
   // now. Only what differs from the state the last sync left is written.
-  void remember_state(size_t t) {
+  void remember_state(size_t t, const std::string &state_owner) {
     const TableSync &ts = tables_.at(t);
-    std::string owner = first_value(spi_text_rows(
-        "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = 'hangar' AND tablename = 'sync_state'", true));
-    spi_write("GRANT SELECT ON " + ts.copy + " TO " + owner);
-    std::string key = row_of(t, "s", ts.keys) + "::text";
-    std::string hash = "md5(" + row_of(t, "s", ts.columns) + "::text)::uuid";
+    spi_write("GRANT SELECT ON " + ts.copy + " TO " + state_owner);  // it writes the state as that owner
+    std::string key = row_of("s", ts.keys) + "::text";
+    std::string hash = "md5(" + row_of("s", ts.columns) + "::text)::uuid";
     std::string current = "SELECT " + key + " AS key, " + hash + " AS row_hash FROM " + ts.copy + " s";
     std::string sql =
         "DELETE FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM (" + current +
