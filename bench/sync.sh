@@ -46,7 +46,7 @@ for run in $(seq 1 "$RUNS"); do
   schema=s$run
   MS[migrate]+=" $(timed "SELECT count(*) FROM hangar_migrate('$DB', '$schema')")"
   MS[first]+=" $(timed "SELECT count(*) FROM hangar_sync('$DB', '$schema')")"
-  [ "$run" -eq 1 ] && per_million=$("$PSQL" -X -At -d bench -c "SELECT pg_size_pretty((pg_total_relation_size('hangar.sync_state') * 1000000.0 / count(*))::bigint) FROM hangar.sync_state")
+  [ "$run" -eq 1 ] && per_million=$("$PSQL" -X -At -d bench -c "SELECT pg_size_pretty((pg_total_relation_size('hangar.sync_state') * 1000000.0 / sum(row_count))::bigint) FROM hangar.sync_state")
   sqlite3 "$DB" "
     UPDATE users SET full_name = coalesce(full_name, '') || '*' WHERE id % 100 = 0;
     UPDATE products SET name = name || '*' WHERE id % 100 = 0;

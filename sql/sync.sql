@@ -2,15 +2,22 @@
 -- through an updatable foreign table, as another writer would): rows inserted, changed and
 -- deleted by primary key, composite keys too, children deleted before parents, sequences moved
 -- on, every table verified, nothing written when nothing changed; a row changed in PostgreSQL
--- since is refused with nothing synced (overwrite => true replaces it), and so is a SQLite table
--- whose schema changed.
+-- since the migration or the last sync is refused with nothing synced (overwrite => true
+-- replaces it), and so is a SQLite table whose schema changed; rejects with on_error; the
+-- compact state; change capture (hangar_capture_start/stop): only logged rows read, the log
+-- cleared, a change the triggers missed found by the row count, a rebuilt table read in full.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set sync_db :abs_builddir '/results/fixtures/sync_app.db'
+\set capture_db :abs_builddir '/results/fixtures/sync_capture.db'
 \setenv SYNC_DB :sync_db
+\setenv CAPTURE_DB :capture_db
+\! cp "$SYNC_DB" "$CAPTURE_DB"
 SET client_min_messages = warning;
 SET datestyle = 'ISO, YMD';
 
 SELECT table_name, rows_copied FROM hangar_migrate(:'sync_db', 'sy') ORDER BY table_name;
+-- the migration left each keyed table's state: 24 bytes a row
+SELECT table_name, kind, row_count, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy');
 
 -- the app writes to SQLite
@@ -44,6 +51,37 @@ SELECT count(*) AS pairs FROM sy.pair;
 -- overwrite => true: SQLite's rows win (the child PostgreSQL added is deleted too)
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'sync_db', 'sy', overwrite => true);
 SELECT * FROM sy.parent ORDER BY id;
+-- a key that needs quoting is named as a row's text form
+UPDATE sw.pair SET b = 'x "y"' WHERE a = 1 AND b = 'x';
+SELECT count(*) FROM hangar_sync(:'sync_db', 'sy');
+UPDATE sy.pair SET note = 'pg' WHERE a = 1 AND b = 'x "y"';
+\set VERBOSITY terse
+SELECT * FROM hangar_sync(:'sync_db', 'sy');
+\set VERBOSITY default
+SELECT count(*) FROM hangar_sync(:'sync_db', 'sy', overwrite => true);
+SELECT * FROM sy.pair ORDER BY a, b;
+
+-- a value that does not convert: on_error => 'reject' records it and keeps PostgreSQL's row
+\! sqlite3 "$SYNC_DB" "UPDATE child SET v = 'not a number' WHERE id = 1; UPDATE parent SET name = 'ONE' WHERE id = 1"
+\set VERBOSITY terse
+SELECT * FROM hangar_sync(:'sync_db', 'sy');
+\set VERBOSITY default
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
+FROM hangar_sync(:'sync_db', 'sy', on_error => 'reject');
+SELECT table_name, rowid, column_name, raw_value, reason FROM hangar.rejects WHERE table_name = 'child' ORDER BY run_id DESC LIMIT 1;
+SELECT id, v FROM sy.child WHERE id = 1;
+SELECT name FROM sy.parent WHERE id = 1;
+\! sqlite3 "$SYNC_DB" "UPDATE child SET v = 7.25 WHERE id = 1"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy', on_error => 'reject') WHERE table_name = 'child';
+SELECT id, v FROM sy.child WHERE id = 1;
+
+-- a trigger of the user's that changes what the sync writes: the table does not verify
+CREATE FUNCTION sy.shout() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.name := upper(NEW.name); RETURN NEW; END $$;
+CREATE TRIGGER shout BEFORE UPDATE ON sy.parent FOR EACH ROW EXECUTE FUNCTION sy.shout();
+UPDATE sw.parent SET name = 'four again' WHERE id = 4;
+SELECT table_name, rows_updated, verified, detail FROM hangar_sync(:'sync_db', 'sy', overwrite => true) WHERE table_name = 'parent';
+DROP TRIGGER shout ON sy.parent;
+SELECT count(*) FROM hangar_sync(:'sync_db', 'sy', overwrite => true);
 
 -- a SQLite table whose schema changed since the migration
 \! sqlite3 "$SYNC_DB" "ALTER TABLE pair ADD COLUMN extra INTEGER"
@@ -51,7 +89,53 @@ SELECT * FROM hangar_sync(:'sync_db', 'sy');
 -- a schema the file was never migrated into
 \set VERBOSITY terse
 SELECT * FROM hangar_sync(:'sync_db', 'never_migrated');
+SELECT * FROM hangar_sync(:'sync_db', 'sy', on_error => 'skip');
 \set VERBOSITY default
 
-DROP SCHEMA sy, sw CASCADE;
+-- a row changed in PostgreSQL between the migration and the first sync is found too
+SELECT count(*) FROM hangar_migrate(:'capture_db', 'sy2');
+UPDATE sy2.tag SET label = 'green' WHERE id = 1;
+\set VERBOSITY terse
+SELECT * FROM hangar_sync(:'capture_db', 'sy2');
+\set VERBOSITY default
+UPDATE sy2.tag SET label = 'red' WHERE id = 1;
+
+-- change capture: the log and triggers in the file; the next sync reads every row once
+SELECT * FROM hangar_capture_start(:'capture_db');
+\! sqlite3 "$CAPTURE_DB" "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2');
+\! sqlite3 "$CAPTURE_DB" "INSERT INTO parent VALUES (5, 'five'); UPDATE pair SET note = 'captured' WHERE a = 1 AND b = 'y'; UPDATE pair SET b = 'moved' WHERE a = 2 AND b = 'x'; DELETE FROM child WHERE id = 3; DELETE FROM parent WHERE id = 3; INSERT INTO tag VALUES (3, 'green')"
+\! sqlite3 "$CAPTURE_DB" "SELECT tbl, k1, k2 FROM hangar_capture_log ORDER BY seq"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2');
+SELECT * FROM sy2.pair ORDER BY a, b;
+SELECT table_name, verified FROM hangar_verify(:'capture_db', 'sy2') ORDER BY table_name;
+-- the entries applied are deleted by the next sync, before it reads the file
+SELECT table_name, rows_inserted, rows_updated, rows_deleted FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'parent';
+\! sqlite3 "$CAPTURE_DB" "SELECT count(*) FROM hangar_capture_log"
+-- a state a capture sync changed is appended to, not written whole
+SELECT table_name, kind, row_count FROM hangar.sync_state WHERE target_schema = 'sy2' AND table_name = 'parent' ORDER BY chunk;
+-- INSERT OR REPLACE deletes the row holding the label without a DELETE trigger: the row
+-- count shows it, and that table is read in full
+\! sqlite3 "$CAPTURE_DB" "INSERT OR REPLACE INTO tag VALUES (4, 'blue')"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'tag';
+SELECT * FROM sy2.tag ORDER BY id;
+-- a table rebuilt (as Alembic's batch mode does) loses its triggers: read in full
+\! sqlite3 "$CAPTURE_DB" "CREATE TABLE tag_new (id INTEGER PRIMARY KEY, label TEXT NOT NULL UNIQUE); INSERT INTO tag_new SELECT * FROM tag; DROP TABLE tag; ALTER TABLE tag_new RENAME TO tag; UPDATE tag SET label = 'rebuilt' WHERE id = 2"
+\! sqlite3 "$CAPTURE_DB" "SELECT sql FROM sqlite_schema WHERE name = 'tag'"
+SELECT table_name, rows_updated, verified, detail FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name IN ('parent', 'tag');
+-- hangar_capture_stop leaves nothing of it in the file
+SELECT * FROM hangar_capture_stop(:'capture_db');
+\! sqlite3 "$CAPTURE_DB" "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'hangar%'"
+SELECT table_name, detail FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'parent';
+-- starting capture needs pg_write_server_files
+CREATE ROLE regress_sync_reader;
+GRANT pg_read_server_files TO regress_sync_reader;
+GRANT EXECUTE ON FUNCTION hangar_capture_start(text) TO regress_sync_reader;
+SET ROLE regress_sync_reader;
+SELECT * FROM hangar_capture_start(:'capture_db');
+RESET ROLE;
+REVOKE EXECUTE ON FUNCTION hangar_capture_start(text) FROM regress_sync_reader;
+DROP ROLE regress_sync_reader;
+
+DROP SCHEMA sy, sy2, sw CASCADE;
 DROP SERVER sync_w CASCADE;

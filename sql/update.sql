@@ -1,6 +1,7 @@
 -- The update path and hangar_checksum_query (0.2). In a database of its own: hangar_fdw 0.1,
--- then ALTER EXTENSION ... UPDATE TO '0.2', must hold the same objects, definitions and
--- privileges as a fresh 0.2 install; the query hangar_checksum_query prints runs with the
+-- then ALTER EXTENSION ... UPDATE (0.1 -> 0.2 -> 0.3), must hold the same objects, definitions
+-- and privileges as a fresh 0.3 install (0.2 with a hangar.sync_state row, which the update
+-- drops with its table); the query hangar_checksum_query prints runs with the
 -- extension dropped and gives the same answer, and a one-value change shows in it.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set app_db :abs_builddir '/results/fixtures/migrate_app.db'
@@ -44,6 +45,10 @@ SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
 SELECT to_regprocedure('hangar_checksum_query(name)') IS NULL AS no_checksum_query_in_0_1;
 ALTER EXTENSION hangar_fdw UPDATE TO '0.2';
 SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
+INSERT INTO hangar.sync_state VALUES ('/app.db', 'public', 't', '1', md5('1')::uuid);
+ALTER EXTENSION hangar_fdw UPDATE TO '0.3';
+SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
+SELECT count(*) AS state_rows_after_update FROM hangar.sync_state;
 SELECT md5(string_agg(member || ': ' || definition, E'\n')) AS updated_state FROM regress_extension_state() \gset
 SELECT count(*) AS members FROM regress_extension_state();
 

@@ -126,9 +126,10 @@ Table table_from_row(const Statement &stmt) {
   return t;
 }
 
+// hangar_capture_log is change capture's log (core/capture_sql.hpp), never one of the app's tables.
 constexpr const char *kListQuery =
     "SELECT type, name, coalesce(sql, '') FROM sqlite_schema "
-    "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+    "WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name <> 'hangar_capture_log'";
 
 // Fills a table's columns and rowid facts (kind: its PRAGMA table_list row, if any).
 void fill_table(const Database &db, TableReaders &readers, Table &t, const ListedKind *kind) {

@@ -270,6 +270,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     converter_init(&converters[i], att->atttypid, att->atttypmod, column, server);
     not_null[i] = att->attnotnull && spec.inserted[i];
   }
+  bool *failed = static_cast<bool *>(palloc0(sizeof(bool) * spec.ncolumns));
   Datum *values = static_cast<Datum *>(palloc0(sizeof(Datum) * desc->natts));
   bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   memset(nulls, true, sizeof(bool) * desc->natts);
@@ -307,6 +308,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         row.current_column = i;
         int a = spec.attnums[i] - 1;
         const SqliteValue &v = batch->value(r, i);
+        failed[i] = false;
         ConversionFailure failure;
         bool ok = spec.on_error == OnError::Reject ? convert_catching(&converters[i], v, &values[a], &nulls[a], &failure)
                                                    : convert_value(&converters[i], v, &values[a], &nulls[a], &failure);
@@ -319,7 +321,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         }
         if (ok) continue;
         if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
-        rejected = true;
+        rejected = failed[i] = true;
         if (spec.insert) {
           bool is_rowid;
           int64 id = current_rowid(row, &is_rowid);
@@ -332,10 +334,12 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       bool batch_full = false;
       if (rejected) {
         result.rows_rejected++;
+        if (spec.rejected_row) spec.rejected_row(spec.row_arg, desc, values, nulls, failed);
       } else {
-        result.source.add(row_hash(desc, spec.attnums, spec.ncolumns, values, nulls));
+        uint64 hash = row_hash(desc, spec.attnums, spec.ncolumns, values, nulls);
+        result.source.add(hash);
         result.rows_copied++;
-        if (inserter) {
+        if (inserter && (!spec.keep_row || spec.keep_row(spec.row_arg, desc, values, nulls, hash))) {
           TupleTableSlot *slot = inserter->next_slot();
           memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
           memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);

@@ -134,6 +134,8 @@ PG_FUNCTION_INFO_V1(hangar_plan);
 PG_FUNCTION_INFO_V1(hangar_verify);
 PG_FUNCTION_INFO_V1(hangar_export);
 PG_FUNCTION_INFO_V1(hangar_sync);
+PG_FUNCTION_INFO_V1(hangar_capture_start);
+PG_FUNCTION_INFO_V1(hangar_capture_stop);
 
 Datum hangar_migrate(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
@@ -241,16 +243,17 @@ Datum hangar_sync(PG_FUNCTION_ARGS) {
   return hangar::pg_entry([&] {
     InitMaterializedSRF(fcinfo, 0);
     ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
-    const char *names[] = {"source", "target_schema", "overwrite"};
-    for (int i = 0; i < 3; ++i)
+    const char *names[] = {"source", "target_schema", "overwrite", "on_error"};
+    for (int i = 0; i < 4; ++i)
       if (PG_ARGISNULL(i))
         ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("%s must not be null", names[i])));
     const char *source = text_to_cstring(PG_GETARG_TEXT_PP(0));
     const char *schema = pstrdup(NameStr(*PG_GETARG_NAME(1)));
-    bool overwrite = PG_GETARG_BOOL(2);
+    hangar::SyncRequest request{source, schema, PG_GETARG_BOOL(2),
+                                hangar::parse_on_error(text_to_cstring(PG_GETARG_TEXT_PP(3)))};
     if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
     {
-      std::vector<hangar::SyncReport> rows = hangar::sync_migration(source, schema, overwrite);
+      std::vector<hangar::SyncReport> rows = hangar::sync_migration(request);
       for (const hangar::SyncReport &row : rows)
         hangar::emit(rsinfo, [&](Datum *v, bool *n) {
           v[0] = hangar::text_datum(row.table_name), n[0] = false;
@@ -267,4 +270,29 @@ Datum hangar_sync(PG_FUNCTION_ARGS) {
     return (Datum)0;
   });
 }
+
+namespace {
+Datum capture_function(FunctionCallInfo fcinfo, std::vector<hangar::CaptureReport> (*work)(const char *)) {
+  return hangar::pg_entry([&] {
+    InitMaterializedSRF(fcinfo, 0);
+    ReturnSetInfo *rsinfo = reinterpret_cast<ReturnSetInfo *>(fcinfo->resultinfo);
+    const char *source = text_to_cstring(PG_GETARG_TEXT_PP(0));
+    if (SPI_connect() != SPI_OK_CONNECT) elog(ERROR, "SPI_connect failed");
+    {
+      std::vector<hangar::CaptureReport> rows = work(source);
+      for (const hangar::CaptureReport &row : rows)
+        hangar::emit(rsinfo, [&](Datum *v, bool *n) {
+          v[0] = hangar::text_datum(row.table_name), n[0] = false;
+          v[1] = hangar::text_datum(row.detail), n[1] = false;
+        });
+    }
+    SPI_finish();
+    return (Datum)0;
+  });
+}
+}  // namespace
+
+Datum hangar_capture_start(PG_FUNCTION_ARGS) { return capture_function(fcinfo, hangar::capture_start); }
+
+Datum hangar_capture_stop(PG_FUNCTION_ARGS) { return capture_function(fcinfo, hangar::capture_stop); }
 }

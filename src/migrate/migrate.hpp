@@ -7,6 +7,7 @@
 extern "C" {
 #include "portability/instr_time.h"
 #include "utils/jsonb.h"
+#include "executor/tuptable.h"
 #include "storage/itemptr.h"
 #include "utils/relcache.h"
 }
@@ -48,10 +49,26 @@ struct TableChecksum {
 uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls);
 // Whether two values of a column are the same stored bytes, as the checksum compares them.
 bool same_stored_value(Form_pg_attribute att, Datum a, bool a_null, Datum b, bool b_null);
+// Adds the rows of SPI_tuptable (SPI_processed of them), laid out as desc, to checksum.
+void add_spi_rows(TupleDesc desc, const AttrNumber *attnums, int count, TableChecksum *checksum);
 // Checksum of what a query returns, its columns laid out as desc (a view's, say).
 TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *attnums, int count);
 // Checksum of a table's current content over the listed attributes.
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count);
+// A row's identity for hangar_sync: two independent 64-bit hashes of its key attributes' stored
+// bytes (128 bits, so two keys of one table collide with odds of about n^2 / 2^129).
+struct RowKey {
+  uint64 hi, lo;
+  bool operator==(const RowKey &o) const { return hi == o.hi && lo == o.lo; }
+};
+RowKey row_key(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls);
+// Calls visit(arg, slot) for every row of rel this transaction sees now (its own writes too),
+// every attribute deformed, in a per-row memory context.
+void scan_table(Relation rel, void (*visit)(void *arg, TupleTableSlot *slot), void *arg);
+template <typename Visit>
+void for_each_row(Relation rel, Visit visit) {
+  scan_table(rel, [](void *v, TupleTableSlot *slot) { (*static_cast<Visit *>(v))(slot); }, &visit);
+}
 
 // rowid_map.cpp: the SQLite rowid of each copied row by its ctid, in a temporary file
 struct RowidMap;
@@ -78,6 +95,13 @@ struct CopySpec {
   // When PostgreSQL fails to compute the table's generated columns for a row, what failed is
   // written here (in the caller's memory context) before the error goes on.
   char **generated_failure;
+  // hangar_sync's view of the rows (all nullptr otherwise), called in PostgreSQL's zone (they
+  // may raise, never throw). keep_row gets every converted row with its content hash and says
+  // whether to insert it; rejected_row gets a rejected row (reject mode) with what converted,
+  // failed[i] set for the SQLite columns that did not.
+  bool (*keep_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash);
+  void (*rejected_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed);
+  void *row_arg;
 };
 struct CopyResult {
   int64 rows_copied = 0;        // rows converted (and inserted, when inserting)
@@ -217,7 +241,26 @@ struct SyncReport {
   double seconds = -1;
   std::string detail;
 };
-std::vector<SyncReport> sync_migration(const char *source, const char *target_schema, bool overwrite);
+struct SyncRequest {
+  const char *source;
+  const char *target_schema;
+  bool overwrite;    // replace rows PostgreSQL changed since the last sync
+  OnError on_error;  // as hangar_migrate's
+};
+std::vector<SyncReport> sync_migration(const SyncRequest &request);
+
+// capture.cpp: hangar_capture_start, hangar_capture_stop
+struct CaptureReport {
+  std::string table_name;
+  std::string detail;
+};
+std::vector<CaptureReport> capture_start(const char *source);
+std::vector<CaptureReport> capture_stop(const char *source);
+// Whether the file has capture's log, and whether a table has all three of its triggers.
+bool capture_log_present(sqlite3 *db);
+bool capture_triggers_present(sqlite3 *db, const std::string &table);
+// The primary key columns of a SQLite table, in key order; empty when it has none.
+std::vector<std::string> sqlite_primary_key(sqlite3 *db, const std::string &table);
 
 // verify.cpp: hangar_verify
 std::vector<ReportRow> verify_migration(const char *source, const MigrationOptions &options);

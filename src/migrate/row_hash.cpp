@@ -2,6 +2,7 @@
 // value (detoasted, without varlena headers, so a value hashes the same whether it came from the
 // converter or from disk), combined in column order; a table's checksum is the row count and
 // the sum of its row hashes, so it does not depend on row order and catches one changed value.
+// The same bytes, hashed twice with independent seeds, give hangar_sync its 128-bit row keys.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -21,24 +22,26 @@ namespace {
 
 constexpr uint64 kNullHash = UINT64CONST(0x9e3779b97f4a7c15);
 
-uint64 datum_hash(Datum value, Form_pg_attribute att) {
+constexpr uint64 kKeySeed = UINT64CONST(0x51ed270b27b6a5c3);
+
+uint64 datum_hash(Datum value, Form_pg_attribute att, uint64 seed = 0) {
   if (att->attbyval) {
     // The value's own bytes: a Datum narrower than 8 bytes may be sign- or zero-extended.
     uint64 bits = static_cast<uint64>(value);
     if (att->attlen < 8) bits &= (UINT64CONST(1) << (8 * att->attlen)) - 1;
-    return hash64_combine(bits, static_cast<uint64>(att->attlen));
+    return seed == 0 ? hash64_combine(bits, static_cast<uint64>(att->attlen)) : hash64(&bits, sizeof bits, seed);
   }
   if (att->attlen == -1) {
     struct varlena *v = PG_DETOAST_DATUM_PACKED(value);
-    uint64 h = hash64(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), 0);
+    uint64 h = hash64(VARDATA_ANY(v), VARSIZE_ANY_EXHDR(v), seed);
     if (v != reinterpret_cast<struct varlena *>(DatumGetPointer(value))) pfree(v);
     return h;
   }
   if (att->attlen == -2) {
     const char *s = DatumGetCString(value);
-    return hash64(s, strlen(s), 0);
+    return hash64(s, strlen(s), seed);
   }
-  return hash64(DatumGetPointer(value), static_cast<size_t>(att->attlen), 0);
+  return hash64(DatumGetPointer(value), static_cast<size_t>(att->attlen), seed);
 }
 
 }  // namespace
@@ -65,21 +68,41 @@ uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datu
   return hash64_combine(h, kNullHash);  // a final mix, so that sums of row hashes spread well
 }
 
+RowKey row_key(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
+  RowKey key{0, 0};
+  for (int i = 0; i < count; ++i) {
+    AttrNumber attnum = attnums[i];
+    bool null = nulls[attnum - 1];
+    Form_pg_attribute att = TupleDescAttr(desc, attnum - 1);
+    key.hi = hash64_combine(key.hi, null ? kNullHash : datum_hash(values[attnum - 1], att));
+    key.lo = hash64_combine(key.lo, null ? kKeySeed : datum_hash(values[attnum - 1], att, kKeySeed));
+  }
+  key.hi = hash64_combine(key.hi, kNullHash);
+  key.lo = hash64_combine(key.lo, kKeySeed);
+  return key;
+}
+
+void add_spi_rows(TupleDesc desc, const AttrNumber *attnums, int count, TableChecksum *checksum) {
+  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
+  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
+  for (uint64 r = 0; r < SPI_processed; ++r) {
+    CHECK_FOR_INTERRUPTS();
+    heap_deform_tuple(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, values, nulls);
+    checksum->add(row_hash(desc, attnums, count, values, nulls));
+  }
+  pfree(values);
+  pfree(nulls);
+}
+
 TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *attnums, int count) {
   TableChecksum checksum;
   SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
   if (!plan) elog(ERROR, "could not prepare \"%s\": %s", sql, SPI_result_code_string(SPI_result));
   Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, false);  // a fresh snapshot: this transaction's rows
-  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
-  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   for (;;) {
     SPI_cursor_fetch(portal, true, 1000);
     if (SPI_processed == 0) break;
-    for (uint64 r = 0; r < SPI_processed; ++r) {
-      CHECK_FOR_INTERRUPTS();
-      heap_deform_tuple(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, values, nulls);
-      checksum.add(row_hash(desc, attnums, count, values, nulls));
-    }
+    add_spi_rows(desc, attnums, count, &checksum);
     SPI_freetuptable(SPI_tuptable);
   }
   SPI_cursor_close(portal);
@@ -87,18 +110,17 @@ TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *
   return checksum;
 }
 
-TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count) {
-  TableChecksum checksum;
-  CommandCounterIncrement();  // see this transaction's own inserts
+void scan_table(Relation rel, void (*visit)(void *arg, TupleTableSlot *slot), void *arg) {
+  CommandCounterIncrement();  // see this transaction's own writes
   Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
   TupleTableSlot *slot = table_slot_create(rel, nullptr);
   TableScanDesc scan = table_beginscan(rel, snapshot, 0, nullptr);
-  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar checksum row", ALLOCSET_DEFAULT_SIZES);
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar row scan", ALLOCSET_DEFAULT_SIZES);
   MemoryContext old_context = MemoryContextSwitchTo(row_context);
   while (table_scan_getnextslot(scan, ForwardScanDirection, slot)) {
     CHECK_FOR_INTERRUPTS();
     slot_getallattrs(slot);
-    checksum.add(row_hash(RelationGetDescr(rel), attnums, count, slot->tts_values, slot->tts_isnull));
+    visit(arg, slot);
     MemoryContextReset(row_context);
   }
   MemoryContextSwitchTo(old_context);
@@ -106,6 +128,14 @@ TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count)
   table_endscan(scan);
   ExecDropSingleTupleTableSlot(slot);
   UnregisterSnapshot(snapshot);
+}
+
+TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count) {
+  TableChecksum checksum;
+  TupleDesc desc = RelationGetDescr(rel);
+  for_each_row(rel, [&](TupleTableSlot *slot) {
+    checksum.add(row_hash(desc, attnums, count, slot->tts_values, slot->tts_isnull));
+  });
   return checksum;
 }
 

@@ -20,6 +20,7 @@ extern "C" {
 
 #include "pg/error_bridge.hpp"
 #include "core/migration_planner.hpp"
+#include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
 
 namespace hangar {
@@ -66,6 +67,15 @@ class MigrationRun {
     int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
     for (const PlanStep &step : plan_.steps) execute(step);
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
+    // hangar_sync's starting point: no state of an earlier migration into this schema, and with
+    // change capture on in this snapshot, the first sync applies the whole log (again, for what
+    // the snapshot already holds); otherwise it reads every row.
+    const char *schema = palloc_string(plan_.schema);
+    int64 capture_from = capture_log_present(db_) ? 0 : -1;
+    pg_guard([&] {
+      forget_sync_state(source_.path, schema);
+      record_sync(source_.path, schema, capture_from);
+    });
     if (request_.verify) verify();
     record_migration(db_, run_id_, source_.path, plan_);
     for (TableOutcome &out : outcomes_)
@@ -325,7 +335,10 @@ class MigrationRun {
     });
   }
 
+  // Compares each copied table with the rows read from SQLite, and leaves its rows' keys and
+  // hashes for hangar_sync (hangar.sync_state).
   void verify() {
+    const char *schema = palloc_string(plan_.schema);
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
       TableOutcome &out = outcomes_[t];
       if (!out.copied) continue;
@@ -333,8 +346,9 @@ class MigrationRun {
       INSTR_TIME_SET_CURRENT(start);
       Relation rel = open(static_cast<int>(t), AccessShareLock);
       TableChecksum target;
+      StateTable state{source_.path, schema, palloc_string(plan_.tables[t].pg_name)};
       pg_guard([&] {
-        target = table_checksum(rel, out.attnums, out.nattnums);
+        target = checksum_recording_state(rel, out.attnums, out.nattnums, state);
         table_close(rel, NoLock);
       });
       out.verified = target == out.copy.source ? 1 : 0;

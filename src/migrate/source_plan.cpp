@@ -45,6 +45,9 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.run_id = run_id;
   spec.rowids = nullptr;
   spec.generated_failure = nullptr;
+  spec.keep_row = nullptr;
+  spec.rejected_row = nullptr;
+  spec.row_arg = nullptr;
   spec.sqlite_columns = palloc_items<const char *>(static_cast<size_t>(n));
   spec.attnums = palloc_items<AttrNumber>(static_cast<size_t>(n));
   spec.inserted = palloc_items<bool>(static_cast<size_t>(n));

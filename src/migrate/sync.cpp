@@ -1,30 +1,34 @@
 // hangar_sync(): catches a migrated schema up with what the app wrote to SQLite since the
-// migration (or the last sync). Each table with a primary key is read whole from SQLite (one
-// snapshot) into a temporary table through the migration's own copy and conversion, then
-// compared with the target by key: rows SQLite added are inserted, changed ones updated, removed
-// ones deleted (children before parents); only those rows are written. hangar.sync_state keeps,
-// per target row, its key and the hash of its content after the last sync (16 bytes and the key
-// a row: never a copy), so a row changed in PostgreSQL since then is found and refused, unless
-// overwrite. Rows are compared by their text form (every type has one; json has no equality),
-// under the fixed settings the function runs with (its SET clauses), so hashes stay comparable
-// from one sync to the next. A SQLite table whose CREATE statement differs from the migrated
-// one is refused.
-// Sequences move past the new ids; every table is verified as hangar_verify does.
+// migration or the last sync, in the caller's transaction, against one SQLite snapshot. For
+// each table with a primary key, parents first: checks that its SQLite schema is the one
+// migrated, locks the target against other writers, and compares state, target and SQLite row by
+// row (sync_compare.cpp), which leaves the rows to write in a temporary table and the keys to
+// delete in another. Then it writes: updates and inserts parents first, deletes children first,
+// so no foreign key sees a parent go before its children; sequences move past the new ids; and
+// each table is verified (row count and checksum, as hangar_verify) against the SQLite rows the
+// comparison read.
 #include "migrate/migrate.hpp"
 
 extern "C" {
 #include "access/table.h"
 #include "executor/spi.h"
+#include "catalog/pg_authid.h"
+#include "utils/acl.h"
+#include "utils/guc.h"
 #include "utils/lsyscache.h"
 }
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
 
 #include "pg/error_bridge.hpp"
 #include "core/join.hpp"
+#include "core/capture_sql.hpp"
 #include "core/migration_planner.hpp"
+#include "core/sqlite_query.hpp"
+#include "migrate/sync_compare.hpp"
 #include "pg/quoting.hpp"
 
 namespace hangar {
@@ -47,77 +51,101 @@ std::string row_of(const char *alias, const std::vector<std::string> &columns) {
   return "ROW(" + join(qualified, ", ") + ")";
 }
 
+constexpr int kClearWaitMs = 200;
+
+// A CREATE TABLE statement from its column list on: SQLite rewrites the name when a table is
+// renamed (a rebuilt table is renamed into place), which changes nothing a sync depends on.
+std::string table_body(const std::string &create) {
+  size_t open = create.find('(');
+  return open == std::string::npos ? create : create.substr(open);
+}
+// Writes of at most this many rows return them for verification; more are read back in batches.
+constexpr int64 kReturnedRows = 100000;
+
 std::string first_value(const std::vector<TextRow> &rows) {
   return rows.empty() || !rows[0][0] ? std::string() : *rows[0][0];
 }
 
 class Sync {
  public:
-  Sync(const char *source, const char *schema, bool overwrite) : source_text_(source), overwrite_(overwrite) {
-    options_.target_schema = schema;
-  }
+  Sync(const SyncRequest &request) : request_(request) { options_.target_schema = request.target_schema; }
 
   std::vector<SyncReport> run() {
-    source_ = pg_guard([&] { return resolve_source(source_text_); });
+    source_ = pg_guard([&] { return resolve_source(request_.source); });
+    const char *schema = request_.target_schema;
+    applied_ = pg_guard([&] { return capture_applied(source_.path, schema); });
+    clear_applied_log_entries();  // before anything reads the file: it writes on a connection of its own
     build_plan(source_, options_, &plan_);
     db_ = pg_guard([&] { return &connection_acquire(source_.path, source_.server.busy_timeout_ms); });
+    if (capture_log_present(db_->handle()))
+      upto_ = db_->query_int64(std::string("SELECT coalesce(max(seq), 0) FROM ") + kCaptureLog);
     run_id_ = last_migration();
-    // the state the last sync wrote, with fresh statistics for the joins against it
-    pg_guard([&] { spi_run_as_bookkeeping_owner("sync_state", "ANALYZE hangar.sync_state"); });
+    sync_run_id_ = pg_guard([] { return next_run_id(); });
     std::vector<SyncReport> reports;
-    std::vector<std::pair<size_t, size_t>> synced;  // (plan index, report index) of the tables with a
-                                                    // temporary copy, parents first
+    std::vector<std::pair<size_t, size_t>> synced;  // (plan index, report index), parents first
+    // every table checked before any is read, so a schema change stops the sync at once
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
       const PlannedTable &pt = plan_.tables[t];
       if (pt.is_view) continue;
       SyncReport report;
       report.table_name = pt.sqlite_name;
       report.target_table = quote_.qualified(plan_.schema, pt.pg_name);
-      instr_time start;
-      INSTR_TIME_SET_CURRENT(start);
-      if (prepare_table(t, &report)) {
-        apply_changes(t, &report);
-        synced.push_back({t, reports.size()});
-      }
-      report.seconds = seconds_since(start);
+      report.seconds = 0;
+      time(&report, [&] {
+        if (prepare_table(t, &report)) synced.push_back({t, reports.size()});
+      });
       reports.push_back(std::move(report));
     }
-    // deletions last, children first, so no foreign key sees a parent go before its children
-    for (auto it = synced.rbegin(); it != synced.rend(); ++it)
-      reports[it->second].rows_deleted = spi_write("DELETE FROM " + target(it->first) + " t WHERE NOT EXISTS (SELECT 1 FROM " +
-                                                   copy_name(it->first) + " s WHERE " + key_match(it->first) + ")");
-    std::string state_owner = first_value(spi_text_rows(
-        "SELECT quote_ident(tableowner) FROM pg_tables WHERE schemaname = 'hangar' AND tablename = 'sync_state'", true));
-    for (const auto &[t, r] : synced) {
-      remember_state(t, state_owner);
-      for (const PlanStep &step : plan_.steps)
-        if (step.phase == Phase::Sequences && step.table == static_cast<int>(t)) spi_write(step.sql);
-      SyncReport &report = reports[r];
-      ReportRow check = verify_table(db_->handle(), source_, plan_, plan_.tables[t]);
-      report.verified = check.verified;
-      if (!check.detail.empty()) report.detail += (report.detail.empty() ? "" : "; ") + ("not verified: " + check.detail);
-      spi_write("DROP TABLE " + copy_name(t));  // a second sync in the same transaction makes them again
-    }
+    for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r]); });
+    write_all(synced, &reports);
+    for (const auto &[t, r] : synced) time(&reports[r], [&] { few_rows(t, [&] { finish_table(t, &reports[r]); }); });
+    pg_guard([&] { record_sync(source_.path, schema, upto_); });
     return reports;
   }
 
  private:
   struct TableSync {
-    std::string copy;                 // the temporary table SQLite's rows were copied into
+    std::string changes;              // temporary table of the SQLite rows to write
+    std::string gone;                 // temporary table of the keys to delete
+    std::string logged;               // temporary table of the keys the change log holds
     std::vector<std::string> keys;    // quoted primary key columns
-    std::vector<std::string> columns; // quoted columns compared and written (not generated ones)
-    bool had_state = false;
+    std::vector<std::string> columns; // quoted columns written (not generated ones)
+    CompareResult compared;
+    bool few = false;                 // few rows change (see few_rows)
+    bool incremental = false;         // only this sync writes the table (only_sync_writes)
+    bool returned = false;            // the writes returned what they stored (write_rows)
+    TableChecksum stored;             // the rows they returned
   };
 
+  // Runs work with hash and merge joins off when few rows of table t change, so the statements
+  // look the keys up by the primary key's index: the planner, costing those reads as reads from
+  // disk, would read the whole target to hash-join a few thousand keys. An error ends the
+  // transaction, which restores the settings too.
+  template <typename Work>
+  void few_rows(size_t t, Work work) {
+    if (!tables_.at(t).few) return work();
+    int level = pg_guard([] {
+      int nest = NewGUCNestLevel();
+      for (const char *name : {"enable_hashjoin", "enable_mergejoin"})
+        set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+      return nest;
+    });
+    work();
+    pg_guard([&] { AtEOXact_GUC(true, level); });
+  }
+
+  template <typename Work>
+  static void time(SyncReport *report, Work work) {
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
+    work();
+    report->seconds += seconds_since(start);
+  }
+
   std::string target(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }
-  std::string copy_name(size_t t) const { return tables_.at(t).copy; }
   std::string key_match(size_t t) const {
     const TableSync &ts = tables_.at(t);
     return "(" + row_of("t", ts.keys).substr(3) + " = " + row_of("s", ts.keys).substr(3) + ")";
-  }
-  std::string state_filter(size_t t) const {
-    return "h.source_path = " + quote_.literal(source_.path) + " AND h.target_schema = " +
-           quote_.literal(plan_.schema) + " AND h.table_name = " + quote_.literal(plan_.tables[t].pg_name);
   }
 
   // The migration this sync continues: the newest of this file into this schema.
@@ -133,8 +161,8 @@ class Sync {
     return run;
   }
 
-  // Checks the table can be synced, copies SQLite's rows into a temporary table, and refuses
-  // rows PostgreSQL changed since the last sync. false: the table is reported, not synced.
+  // Checks the table can be synced and makes its two temporary tables. false: the table is
+  // reported, not synced.
   bool prepare_table(size_t t, SyncReport *report) {
     const PlannedTable &pt = plan_.tables[t];
     Oid relid = target_relid(plan_, pt);
@@ -148,7 +176,7 @@ class Sync {
     }
     Statement current = db_->prepare("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?1");
     current.bind_text(1, pt.sqlite_name);
-    if (!current.step() || current.column_text(0) != migrated_sql)
+    if (!current.step() || table_body(current.column_text(0)) != table_body(migrated_sql))
       throw Error("55000", "SQLite table \"" + pt.sqlite_name + "\" changed since it was migrated",
                   "Its CREATE TABLE statement is not the one hangar_migrate read; columns may have been added, "
                   "removed or retyped.",
@@ -168,89 +196,303 @@ class Sync {
                                               " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
                                           true))
       ts.columns.push_back(*r[0]);
-    ts.copy = "pg_temp." + quote_.ident("hangar_sync_" + std::to_string(t));
-    spi_write("CREATE TEMPORARY TABLE " + ts.copy + " ON COMMIT DROP AS SELECT * FROM " + target(t) + " WITH NO DATA");
-    Oid copy_relid =
-        static_cast<Oid>(std::stoul(first_value(spi_text_rows("SELECT " + quote_.literal(ts.copy) + "::regclass::oid", false))));
-    Relation copy_rel = pg_guard([&] { return table_open(copy_relid, RowExclusiveLock); });
-    CopySpec spec = copy_spec(pt, copy_rel, true, OnError::Stop, 0);
-    pg_guard([&] {
-      copy_table(db_->handle(), spec, copy_rel, source_.server);
-      table_close(copy_rel, NoLock);
-    });
-    spi_write("ANALYZE " + ts.copy);  // else the planner takes it for empty and joins it in nested loops
-    ts.had_state = first_value(spi_text_rows("SELECT count(*) FROM hangar.sync_state h WHERE " + state_filter(t),
-                                             true, "sync_state")) != "0";
+    std::string suffix = std::to_string(t);
+    ts.changes = "pg_temp." + quote_.ident("hangar_sync_changes_" + suffix);
+    ts.gone = "pg_temp." + quote_.ident("hangar_sync_gone_" + suffix);
+    spi_write("CREATE TEMPORARY TABLE " + ts.changes + " ON COMMIT DROP AS SELECT * FROM " + target(t) + " WITH NO DATA");
+    ts.logged = "pg_temp." + quote_.ident("hangar_sync_logged_" + suffix);
+    for (const std::string *keys_table : {&ts.gone, &ts.logged})
+      spi_write("CREATE TEMPORARY TABLE " + *keys_table + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
+                target(t) + " WITH NO DATA");
     tables_[t] = ts;
-    if (ts.had_state && !overwrite_) refuse_changed_in_postgres(t);
-    if (!ts.had_state) report->detail = "first sync: PostgreSQL's rows taken as the migration left them";
     return true;
   }
 
-  // A row the sync would update or delete whose content is not the one the last sync left, or a
-  // row the last sync left that PostgreSQL has deleted and SQLite still has.
-  void refuse_changed_in_postgres(size_t t) {
-    const TableSync &ts = tables_.at(t);
-    std::string key_text = row_of("t", ts.keys) + "::text";
-    std::string sql =
-        "SELECT min(k) FROM (SELECT " + key_text + " AS k FROM " + target(t) + " t LEFT JOIN " + ts.copy + " s ON " +
-        key_match(t) + " WHERE (s." + ts.keys[0] + " IS NULL OR " + row_of("s", ts.columns) + "::text <> " +
-        row_of("t", ts.columns) + "::text) AND NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
-        " AND h.key = " + key_text + " AND h.row_hash = md5(" + row_of("t", ts.columns) + "::text)::uuid)" +
-        " UNION ALL SELECT h.key FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM " +
-        target(t) + " t WHERE " + key_text + " = h.key) AND EXISTS (SELECT 1 FROM " + ts.copy + " s WHERE " +
-        row_of("s", ts.keys) + "::text = h.key)) c";  // min(), not LIMIT 1: no fast-start nested loops
-    std::string key = first_value(spi_text_rows(sql, false, "sync_state"));
-    if (!key.empty())
-      throw Error("55000", "row " + key + " of " + target(t) + " changed in PostgreSQL since the last sync",
-                  "The app must not write to both sides; nothing was synced.",
-                  "Give overwrite => true to replace PostgreSQL's rows with SQLite's.");
+  Oid relid_of(const std::string &name) {
+    return static_cast<Oid>(std::stoul(first_value(spi_text_rows("SELECT " + quote_.literal(name) + "::regclass::oid", false))));
   }
 
-  void apply_changes(size_t t, SyncReport *report) {
+  // Compares state, target and SQLite (sync_compare.cpp); nothing is written to the target yet.
+  void compare(size_t t, SyncReport *report) {
+    const PlannedTable &pt = plan_.tables[t];
+    TableSync &ts = tables_.at(t);
+    Oid target_oid = target_relid(plan_, pt), changes_oid = relid_of(ts.changes), gone_oid = relid_of(ts.gone);
+    // Other writers wait until this transaction ends; readers do not.
+    Relation target_rel = pg_guard([&] { return table_open(target_oid, ShareRowExclusiveLock); });
+    Relation changes_rel = pg_guard([&] { return table_open(changes_oid, RowExclusiveLock); });
+    Relation gone_rel = pg_guard([&] { return table_open(gone_oid, RowExclusiveLock); });
+    CompareInput in;
+    in.target = target_rel;
+    in.changes = changes_rel;
+    in.gone = gone_rel;
+    CopySpec target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
+    CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+    in.target_spec = &target_spec;
+    in.changes_spec = &changes_spec;
+    int nkeys = 0;
+    AttrNumber *target_keys = pg_guard([&] { return primary_key_attnums(target_rel, &nkeys); });
+    AttrNumber *changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
+    for (int k = 0; k < nkeys; ++k)
+      changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
+    in.nkeys = nkeys;
+    in.target_keys = target_keys;
+    in.changes_keys = changes_keys;
+    in.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
+    in.overwrite = request_.overwrite;
+    in.target_name = palloc_string(target(t));
+    in.db = db_->handle();
+    in.server = &source_.server;
+    in.capture = nullptr;
+    CaptureRead capture{};
+    std::string why_full = capture_plan(t, &capture, &changes_spec, &in);
+    ts.few = in.capture != nullptr;
+    few_rows(t, [&] { ts.compared = pg_guard([&] { return compare_table(in); }); });
+    if (ts.compared.escaped) {
+      why_full = ts.compared.had_state ? "its SQLite row count is not the one the change log explains"
+                                       : "no state to take the rows not logged from";
+      for (const std::string *table : {&ts.changes, &ts.gone, &ts.logged}) spi_write("DELETE FROM " + *table);
+      changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+      in.capture = nullptr;
+      ts.compared = pg_guard([&] { return compare_table(in); });
+    }
+    ts.incremental = only_sync_writes(target_oid);
+    int64 changed = ts.compared.inserts + ts.compared.updates + ts.compared.deletes;
+    ts.few = static_cast<double>(changed) < 0.05 * std::max<double>(target_rel->rd_rel->reltuples, 0);
+    pg_guard([&] {
+      if (capture.logged) table_close(capture.logged, NoLock);
+      table_close(gone_rel, NoLock);
+      table_close(changes_rel, NoLock);
+      table_close(target_rel, NoLock);
+    });
+    std::vector<std::string> notes;
+    if (!ts.compared.had_state)
+      notes.push_back("no state from the migration: PostgreSQL's rows were taken as the last sync left them");
+    if (in.capture)
+      notes.push_back("capture: read the " + std::to_string(ts.compared.logged) + " logged keys");
+    else if (!why_full.empty())
+      notes.push_back("read in full: " + why_full);
+    if (ts.compared.rejected > 0)
+      notes.push_back(std::to_string(ts.compared.rejected) + (ts.compared.rejected == 1 ? " SQLite row" : " SQLite rows") +
+                      " rejected (hangar.rejects, run_id " + std::to_string(sync_run_id_) +
+                      "); PostgreSQL keeps the version it has");
+    report->detail = join(notes, "; ");
+  }
+
+  // With the change log on, sets in->capture to read only the logged rows of table t, unless
+  // that cannot be trusted: then why the table is read in full ("" when capture is off).
+  std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
+    const PlannedTable &pt = plan_.tables[t];
     const TableSync &ts = tables_.at(t);
+    if (upto_ < 0) return "";
+    if (applied_ < 0) return "the first sync since capture started";
+    if (!capture_triggers_present(db_->handle(), pt.sqlite_name))
+      return "its capture triggers are gone (was the table rebuilt? run hangar_capture_start again)";
+    std::vector<std::string> keys = sqlite_primary_key(db_->handle(), pt.sqlite_name);
+    std::vector<std::string> names;
+    for (const PlannedColumn &c : pt.columns) names.push_back(c.sqlite_name);
+    changes_spec->select_sql =
+        palloc_string(select_sql(pt.sqlite_name, names, pt.rowid_name, {captured_rows_condition(pt.sqlite_name, keys, applied_, upto_)}));
+    Relation logged_rel = pg_guard([&] { return table_open(relid_of(ts.logged), RowExclusiveLock); });
+    CopySpec *spec = palloc_items<CopySpec>(1);
+    int n = static_cast<int>(keys.size());
+    spec->sqlite_table = kCaptureLog;
+    spec->select_sql = palloc_string(captured_keys_sql(pt.sqlite_name, keys.size(), applied_, upto_));
+    spec->ncolumns = n;
+    spec->sqlite_columns = palloc_items<const char *>(keys.size());
+    spec->attnums = palloc_items<AttrNumber>(keys.size());
+    spec->inserted = palloc_items<bool>(keys.size());
+    for (int i = 0; i < n; ++i) {
+      spec->sqlite_columns[i] = palloc_string(capture_key_column(i));
+      spec->attnums[i] = static_cast<AttrNumber>(i + 1);
+      spec->inserted[i] = true;
+    }
+    spec->insert = true;
+    spec->on_error = request_.on_error;
+    spec->run_id = sync_run_id_;
+    capture->logged = logged_rel;
+    capture->logged_spec = spec;
+    capture->analyze_sql = palloc_string("ANALYZE " + ts.logged);
+    capture->pg_rows_sql = palloc_string("SELECT t.ctid FROM " + target(t) + " t WHERE EXISTS (SELECT 1 FROM " +
+                                         ts.logged + " s WHERE " + key_match(t) + ")");
+    capture->count_sql = palloc_string("SELECT count(*) FROM " + quote_sqlite_identifier(pt.sqlite_name));
+    in->capture = capture;
+    return "";
+  }
+
+  // Deletes the change-log entries a committed sync applied, in a short write of its own before
+  // this sync's snapshot, when the caller may write the file. Best effort, waiting at most
+  // kClearWaitMs for the file's lock: an entry left is applied again, which changes nothing.
+  void clear_applied_log_entries() {
+    if (applied_ <= 0) return;
+    bool may_write = pg_guard([] { return has_privs_of_role(GetUserId(), ROLE_PG_WRITE_SERVER_FILES); });
+    if (!may_write) return;
+    try {
+      Database::OpenOptions options;
+      options.read_only = false;
+      options.busy_timeout_ms = kClearWaitMs;
+      Database file(source_.path, options);
+      if (capture_log_present(file.handle()))
+        file.exec(std::string("DELETE FROM ") + kCaptureLog + " WHERE seq <= " + std::to_string(applied_));
+    } catch (const Error &) {
+    }
+  }
+
+  // Writes every table: updates and inserts parents first, then deletes children first, so a
+  // child can move to a new parent before its old one goes. Should that meet a unique key (a
+  // row deleted and another inserted with its value, as SQLite's INSERT OR REPLACE does), it is
+  // undone and done again deleting first, children first, unless a foreign key's action would
+  // then change rows the sync has yet to write.
+  void write_all(const std::vector<std::pair<size_t, size_t>> &synced, std::vector<SyncReport> *reports) {
+    ErrorData *error = in_subtransaction([&] {
+      ErrorData *failed = nullptr;
+      bool other = false;
+      try {
+        write_in_order(synced, reports, false);
+      } catch (const PgError &e) {
+        failed = e.data();
+      } catch (...) {
+        other = true;
+      }
+      if (failed) ReThrowError(failed);
+      if (other) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("hangar_sync failed writing its rows")));
+    });
+    if (!error) return;
+    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || fk_actions_in_schema()) ReThrowError(error);
+    for (const auto &[t, r] : synced) tables_.at(t).stored = TableChecksum();
+    write_in_order(synced, reports, true);
+  }
+
+  void write_in_order(const std::vector<std::pair<size_t, size_t>> &synced, std::vector<SyncReport> *reports,
+                      bool deletes_first) {
+    auto deletes = [&] {
+      for (auto it = synced.rbegin(); it != synced.rend(); ++it)
+        time(&(*reports)[it->second], [&] { few_rows(it->first, [&] { delete_rows(it->first, &(*reports)[it->second]); }); });
+    };
+    if (deletes_first) deletes();
+    for (const auto &[t, r] : synced) time(&(*reports)[r], [&] { few_rows(t, [&] { write_rows(t, &(*reports)[r]); }); });
+    if (!deletes_first) deletes();
+  }
+
+  bool fk_actions_in_schema() {
+    return first_value(spi_text_rows("SELECT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
+                                     "WHERE r.relnamespace = " + quote_.literal(plan_.schema) + "::regnamespace AND "
+                                     "c.contype = 'f' AND (c.confdeltype NOT IN ('a', 'r') OR c.confupdtype NOT IN ('a', 'r')))",
+                                     false)) == "t";
+  }
+
+  void delete_rows(size_t t, SyncReport *report) {
+    const TableSync &ts = tables_.at(t);
+    report->rows_deleted = ts.compared.deletes == 0
+                               ? 0
+                               : spi_write("DELETE FROM " + target(t) + " t USING " + ts.gone + " s WHERE " + key_match(t));
+  }
+
+  // Updates and inserts from the comparison's rows. When they are few and only this sync writes
+  // the table, they return what they stored, which verification adds to the rows they left alone.
+  void write_rows(size_t t, SyncReport *report) {
+    TableSync &ts = tables_.at(t);
     std::string list = join(ts.columns, ", ");
-    report->rows_updated = spi_write("UPDATE " + target(t) + " t SET (" + list + ") = " + row_of("s", ts.columns) +
-                                     " FROM " + ts.copy + " s WHERE " + key_match(t) + " AND " +
-                                     row_of("s", ts.columns) + "::text <> " + row_of("t", ts.columns) + "::text");
-    report->rows_inserted = spi_write("INSERT INTO " + target(t) + " (" + list + ") SELECT " + list + " FROM " + ts.copy +
-                                      " s WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")");
+    int64 rows = ts.compared.inserts + ts.compared.updates;
+    if (rows > 0) spi_write("ANALYZE " + ts.changes);
+    ts.returned = ts.incremental && rows <= kReturnedRows;
+    std::string returning = ts.returned ? " RETURNING t.*" : "";
+    report->rows_updated = ts.compared.updates == 0
+                               ? 0
+                               : write_returning(t, "UPDATE " + target(t) + " t SET (" + list + ") = " +
+                                                        row_of("s", ts.columns) + " FROM " + ts.changes + " s WHERE " +
+                                                        key_match(t) + returning);
+    report->rows_inserted = ts.compared.inserts == 0
+                                ? 0
+                                : write_returning(t, "INSERT INTO " + target(t) + " AS t (" + list + ") SELECT " + list +
+                                                         " FROM " + ts.changes + " s WHERE NOT EXISTS (SELECT 1 FROM " +
+                                                         target(t) + " t WHERE " + key_match(t) + ")" + returning);
   }
 
-  // The state the next sync compares with: each row's key and content hash, as SQLite has them
-  // now. Only what differs from the state the last sync left is written.
-  void remember_state(size_t t, const std::string &state_owner) {
-    const TableSync &ts = tables_.at(t);
-    spi_write("GRANT SELECT ON " + ts.copy + " TO " + state_owner);  // it writes the state as that owner
-    std::string key = row_of("s", ts.keys) + "::text";
-    std::string hash = "md5(" + row_of("s", ts.columns) + "::text)::uuid";
-    std::string current = "SELECT " + key + " AS key, " + hash + " AS row_hash FROM " + ts.copy + " s";
-    std::string sql =
-        "DELETE FROM hangar.sync_state h WHERE " + state_filter(t) + " AND NOT EXISTS (SELECT 1 FROM (" + current +
-        ") c WHERE c.key = h.key AND c.row_hash = h.row_hash); INSERT INTO hangar.sync_state (source_path, target_schema, "
-        "table_name, key, row_hash) SELECT " + quote_.literal(source_.path) + ", " + quote_.literal(plan_.schema) + ", " +
-        quote_.literal(plan_.tables[t].pg_name) + ", c.key, c.row_hash FROM (" + current +
-        ") c WHERE NOT EXISTS (SELECT 1 FROM hangar.sync_state h WHERE " + state_filter(t) +
-        " AND h.key = c.key AND h.row_hash = c.row_hash)";
+  // Runs a statement that writes table t; the rows it wrote. What it returns is summed as the
+  // rows the sync stored (ts.stored).
+  int64 write_returning(size_t t, const std::string &sql) {
+    TableSync &ts = tables_.at(t);
     const char *text = palloc_string(sql);
-    pg_guard([&] { spi_run_as_bookkeeping_owner("sync_state", text); });
+    Relation rel = ts.returned ? pg_guard([&] { return table_open(target_relid(plan_, plan_.tables[t]), AccessShareLock); }) : nullptr;
+    CopySpec spec = rel ? copy_spec(plan_.tables[t], rel, false, OnError::Stop, 0) : CopySpec{};
+    return pg_guard([&] {
+      spi_run(text);
+      int64 written = static_cast<int64>(SPI_processed);
+      if (rel) {
+        add_spi_rows(RelationGetDescr(rel), spec.attnums, spec.ncolumns, &ts.stored);
+        table_close(rel, NoLock);
+      }
+      return written;
+    });
   }
 
-  const char *source_text_;
-  bool overwrite_;
+  // Whether only this sync's own statements can have changed the table since the comparison read
+  // it (it has been locked against other writers since): no trigger or rule of the user's, and
+  // no foreign key whose action changes it when a parent row goes. Also no dropped column, so
+  // a row read back with SQL lines up with the table's attributes.
+  bool only_sync_writes(Oid relid) {
+    std::string r = std::to_string(relid);
+    return first_value(spi_text_rows(
+               "SELECT NOT EXISTS (SELECT 1 FROM pg_attribute WHERE attrelid = " + r + " AND attisdropped) "
+               "AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE tgrelid = " + r + " AND NOT tgisinternal) "
+               "AND NOT EXISTS (SELECT 1 FROM pg_rewrite WHERE ev_class = " + r + ") "
+               "AND NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = " + r + " AND contype = 'f' "
+               "AND (confdeltype NOT IN ('a', 'r') OR confupdtype NOT IN ('a', 'r')))",
+               true)) == "t";
+  }
+
+  // Sequences, verification, and the temporary tables dropped (a second sync in the same
+  // transaction makes them again). The target is verified against the rows SQLite gave: the
+  // rows the comparison read and the sync left alone, plus the written rows as the writes
+  // returned them or read back, or, when something else may have written to it
+  // (only_sync_writes), a scan of the whole table.
+  void finish_table(size_t t, SyncReport *report) {
+    const TableSync &ts = tables_.at(t);
+    for (const PlanStep &step : plan_.steps)
+      if (step.phase == Phase::Sequences && step.table == static_cast<int>(t)) spi_write(step.sql);
+    Oid relid = target_relid(plan_, plan_.tables[t]);
+    const char *written = palloc_string("SELECT t.* FROM " + target(t) + " t WHERE EXISTS (SELECT 1 FROM " +
+                                        ts.changes + " s WHERE " + key_match(t) + ")");
+    bool any_written = ts.compared.inserts + ts.compared.updates > 0;
+    Relation rel = pg_guard([&] { return table_open(relid, AccessShareLock); });
+    CopySpec spec = copy_spec(plan_.tables[t], rel, false, OnError::Stop, 0);
+    TableChecksum now = pg_guard([&] {
+      TableChecksum checksum = ts.compared.untouched;
+      TableChecksum written_rows = ts.stored;
+      if (!ts.incremental)
+        checksum = table_checksum(rel, spec.attnums, spec.ncolumns);
+      else if (any_written && !ts.returned)
+        written_rows = query_checksum(written, RelationGetDescr(rel), spec.attnums, spec.ncolumns);
+      if (ts.incremental) {
+        checksum.rows += written_rows.rows;
+        checksum.sum += written_rows.sum;
+      }
+      table_close(rel, NoLock);
+      return checksum;
+    });
+    report->verified = now == ts.compared.expected ? 1 : 0;
+    if (!report->verified)
+      report->detail += std::string(report->detail.empty() ? "" : "; ") + "not verified: " +
+                        std::to_string(ts.compared.expected.rows) + " rows expected, " + std::to_string(now.rows) +
+                        " in the table" + (now.rows == ts.compared.expected.rows ? ", contents differ" : "");
+    spi_write("DROP TABLE " + ts.changes + ", " + ts.gone + ", " + ts.logged);
+  }
+
+  const SyncRequest &request_;
   MigrationOptions options_;
   MigrationSource source_{};
   MigrationPlan plan_;
   Database *db_ = nullptr;
   std::string run_id_;
+  int64 sync_run_id_ = 0;
+  int64 applied_ = -1;  // the change-log entries applied by the last committed sync (-1: none)
+  int64 upto_ = -1;     // the last entry of the change log in this sync's snapshot (-1: no log)
   std::map<size_t, TableSync> tables_;
   PostgresQuoter quote_;
 };
 
 }  // namespace
 
-std::vector<SyncReport> sync_migration(const char *source, const char *target_schema, bool overwrite) {
-  return Sync(source, target_schema, overwrite).run();
-}
+std::vector<SyncReport> sync_migration(const SyncRequest &request) { return Sync(request).run(); }
 
 }  // namespace hangar

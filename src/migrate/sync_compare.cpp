@@ -1,0 +1,325 @@
+// compare_table (sync_compare.hpp): three versions of each row by key, in one SyncMap: the
+// state (S) from hangar.sync_state, the target's row (P) from a scan of its heap, and SQLite's
+// row (Q) converted by the migration's own copy, each as a content hash.
+//   - Q with no P, or P != Q: the row goes to `changes` (an insert or an update).
+//   - P with no Q: its key goes to `gone` (a delete), unless SQLite's row was rejected.
+//   - P != S, and P != Q: PostgreSQL changed the row since the last sync (a missing row counts
+//     as a value), which is refused unless overwrite. Without a stored state P is taken as S.
+// The new state is Q for every key SQLite has (S again for a rejected row) and is written here,
+// unless it is the stored one; the caller's transaction keeps it only if the whole sync commits.
+// The target rows neither written nor deleted are summed (`untouched`), so verification needs
+// to read again only the rows the sync writes.
+// With change capture only the logged keys are read on either side (P by index, Q through a
+// WHERE on the log); every other key counts as its state on both sides, and SQLite's row count
+// must be the one the state and the log explain, else the table is read whole after all.
+#include "migrate/sync_compare.hpp"
+
+#include <algorithm>
+
+extern "C" {
+#include "access/tableam.h"
+#include "access/xact.h"
+#include "executor/spi.h"
+#include "executor/tuptable.h"
+#include "lib/stringinfo.h"
+#include "utils/lsyscache.h"
+#include "utils/snapmgr.h"
+}
+
+namespace hangar {
+
+namespace {
+
+struct Comparison {
+  const CompareInput *in;
+  SyncMap *map;
+  CompareResult result;
+};
+
+// "(1)", "(2, y)": the key as a row's text form, for messages.
+char *key_text(TupleDesc desc, const AttrNumber *keys, int nkeys, const Datum *values, const bool *nulls) {
+  StringInfoData out;
+  initStringInfo(&out);
+  appendStringInfoChar(&out, '(');
+  for (int i = 0; i < nkeys; ++i) {
+    int a = keys[i] - 1;
+    if (i) appendStringInfoString(&out, ", ");
+    if (nulls[a]) continue;
+    Oid output;
+    bool varlena;
+    getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &output, &varlena);
+    char *text = OidOutputFunctionCall(output, values[a]);
+    // quoted as record_out quotes a field
+    bool quote = *text == '\0' || strpbrk(text, ",()\"\\ ") != nullptr;
+    if (quote) appendStringInfoChar(&out, '"');
+    for (const char *p = text; *p; ++p) {
+      if (quote && (*p == '"' || *p == '\\')) appendStringInfoChar(&out, *p);
+      appendStringInfoChar(&out, *p);
+    }
+    if (quote) appendStringInfoChar(&out, '"');
+  }
+  appendStringInfoChar(&out, ')');
+  return out.data;
+}
+
+[[noreturn]] void refuse(const CompareInput &in, const char *key) {
+  ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                  errmsg("row %s of %s changed in PostgreSQL since the last sync", key, in.target_name),
+                  errdetail("The app must not write to both sides; nothing was synced."),
+                  errhint("Give overwrite => true to replace PostgreSQL's rows with SQLite's.")));
+}
+
+// P and S agree: the target holds the row (or its absence) as the last sync left it.
+bool unchanged_in_postgres(const SyncEntry &e) {
+  bool has_pg = e.flags & SyncEntry::HasPg, has_state = e.flags & SyncEntry::HasState;
+  return has_pg == has_state && (!has_pg || e.pg_hash == e.state_hash);
+}
+
+bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
+  Comparison *c = static_cast<Comparison *>(arg);
+  const CompareInput &in = *c->in;
+  SyncEntry *e = c->map->upsert(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  if (in.capture) e->flags |= SyncEntry::Logged;
+  if (e->flags & SyncEntry::HasSqlite)
+    ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                    errmsg("SQLite table \"%s\" has two rows with key %s", in.changes_spec->sqlite_table,
+                           key_text(desc, in.changes_keys, in.nkeys, values, nulls)),
+                    errdetail("Its primary key is not enforced in SQLite; PostgreSQL's is.")));
+  bool has_pg = e->flags & SyncEntry::HasPg;
+  bool same_as_pg = has_pg && e->pg_hash == hash;
+  if (!in.overwrite && !same_as_pg && !unchanged_in_postgres(*e))
+    refuse(in, key_text(desc, in.changes_keys, in.nkeys, values, nulls));
+  if (!(e->flags & SyncEntry::HasState) || e->state_hash != hash) e->flags |= SyncEntry::NewState;
+  e->sqlite_hash = hash;
+  e->flags |= SyncEntry::HasSqlite;
+  if (same_as_pg) return false;
+  ++(has_pg ? c->result.updates : c->result.inserts);
+  return true;
+}
+
+// A SQLite row that did not convert keeps the target's previous version, when its key did.
+void rejected_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed) {
+  Comparison *c = static_cast<Comparison *>(arg);
+  const CompareInput &in = *c->in;
+  ++c->result.rejected;
+  for (int i = 0; i < in.changes_spec->ncolumns; ++i)
+    for (int k = 0; k < in.nkeys; ++k)
+      if (failed[i] && in.changes_spec->attnums[i] == in.changes_keys[k]) return;
+  SyncEntry *e = c->map->find(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  if (e) e->flags |= SyncEntry::Held;
+}
+
+// P of a target row.
+void add_target_row(Comparison *c, TupleTableSlot *slot) {
+  const CompareInput &in = *c->in;
+  TupleDesc desc = RelationGetDescr(in.target);
+  bool baseline = !c->result.had_state;
+  SyncEntry *e = c->map->upsert(row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull));
+  if (in.capture) e->flags |= SyncEntry::Logged;
+  e->pg_hash = row_hash(desc, in.target_spec->attnums, in.target_spec->ncolumns, slot->tts_values, slot->tts_isnull);
+  e->tid = slot->tts_tid;
+  e->flags |= SyncEntry::HasPg;
+  c->result.untouched.add(e->pg_hash);
+  if (baseline) {
+    e->state_hash = e->pg_hash;
+    e->flags |= SyncEntry::HasState;
+  }
+}
+
+void scan_target(Comparison *c) {
+  for_each_row(c->in->target, [&](TupleTableSlot *slot) { add_target_row(c, slot); });
+}
+
+bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64) {
+  Comparison *c = static_cast<Comparison *>(arg);
+  const CopySpec &spec = *c->in->capture->logged_spec;
+  c->map->upsert(row_key(desc, spec.attnums, spec.ncolumns, values, nulls))->flags |= SyncEntry::Logged;
+  return true;
+}
+
+// Capture: the logged keys, into the map and (converted) into `logged`.
+void read_logged_keys(Comparison *c) {
+  const CompareInput &in = *c->in;
+  in.capture->logged_spec->keep_row = mark_logged;
+  in.capture->logged_spec->row_arg = c;
+  CopyResult keys = copy_table(in.db, *in.capture->logged_spec, in.capture->logged, *in.server);
+  c->result.logged = keys.rows_copied;
+}
+
+// Capture: the target's rows with a logged key.
+void read_logged_target_rows(Comparison *c) {
+  const CompareInput &in = *c->in;
+  int rc = SPI_execute(in.capture->analyze_sql, false, 0);
+  if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+  rc = SPI_execute(in.capture->pg_rows_sql, true, 0);
+  if (rc != SPI_OK_SELECT) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+  SPITupleTable *rows = SPI_tuptable;
+  uint64 n = SPI_processed;
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  TupleTableSlot *slot = table_slot_create(in.target, nullptr);
+  for (uint64 r = 0; r < n; ++r) {
+    bool isnull;
+    ItemPointer tid = reinterpret_cast<ItemPointer>(DatumGetPointer(SPI_getbinval(rows->vals[r], rows->tupdesc, 1, &isnull)));
+    if (!table_tuple_fetch_row_version(in.target, tid, snapshot, slot))
+      elog(ERROR, "could not read back a row of %s", in.target_name);
+    slot_getallattrs(slot);
+    add_target_row(c, slot);
+  }
+  ExecDropSingleTupleTableSlot(slot);
+  UnregisterSnapshot(snapshot);
+  SPI_freetuptable(rows);
+}
+
+int64 sqlite_count(sqlite3 *db, const char *sql) {
+  sqlite3_stmt *stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr);
+  int64 n = -1;
+  if (rc == SQLITE_OK && sqlite3_step(stmt) == SQLITE_ROW) n = sqlite3_column_int64(stmt, 0);
+  rc = sqlite3_finalize(stmt);
+  if (n < 0) report_sqlite_error(db, rc, "could not count a SQLite table's rows");
+  return n;
+}
+
+// The keys of the target rows SQLite no longer has, into gone; refuses any PostgreSQL changed.
+void collect_deletions(Comparison *c) {
+  const CompareInput &in = *c->in;
+  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
+  TupleTableSlot *row = table_slot_create(in.target, nullptr);
+  TupleTableSlot *key = table_slot_create(in.gone, nullptr);
+  CommandId cid = GetCurrentCommandId(true);
+  TupleDesc desc = RelationGetDescr(in.target);
+  c->map->for_each([&](SyncEntry *e) {
+    if ((e->flags & (SyncEntry::HasPg | SyncEntry::HasSqlite | SyncEntry::Held)) != SyncEntry::HasPg) return;
+    if (!table_tuple_fetch_row_version(in.target, &e->tid, snapshot, row))
+      elog(ERROR, "could not read back a row of %s", in.target_name);
+    slot_getallattrs(row);
+    if (!in.overwrite && !unchanged_in_postgres(*e))
+      refuse(in, key_text(desc, in.target_keys, in.nkeys, row->tts_values, row->tts_isnull));
+    ExecClearTuple(key);
+    for (int k = 0; k < in.nkeys; ++k) {
+      key->tts_values[k] = row->tts_values[in.target_keys[k] - 1];
+      key->tts_isnull[k] = row->tts_isnull[in.target_keys[k] - 1];
+    }
+    ExecStoreVirtualTuple(key);
+    table_tuple_insert(in.gone, key, cid, 0, nullptr);
+    ++c->result.deletes;
+  });
+  ExecDropSingleTupleTableSlot(key);
+  ExecDropSingleTupleTableSlot(row);
+  UnregisterSnapshot(snapshot);
+}
+
+// Whether the sync read the key's rows: every key, or with capture the logged ones.
+bool was_read(const Comparison &c, const SyncEntry &e) { return !c.in->capture || (e.flags & SyncEntry::Logged); }
+
+// What the target must hold once written, and the rows the writes leave alone. A key not read
+// (capture) counts as its state on both sides.
+void sum_outcome(Comparison *c, const TableChecksum &sqlite_rows, const StateSummary &state) {
+  CompareResult &r = c->result;
+  r.expected = sqlite_rows;
+  TableChecksum unread;
+  if (c->in->capture) {
+    unread.rows = state.rows;
+    unread.sum = state.sum;
+  }
+  c->map->for_each([&](SyncEntry *e) {
+    if (!was_read(*c, *e)) return;
+    bool has_pg = e->flags & SyncEntry::HasPg, has_sqlite = e->flags & SyncEntry::HasSqlite;
+    if (c->in->capture && (e->flags & SyncEntry::HasState)) unread.remove(e->state_hash);
+    if (e->flags & SyncEntry::Held)
+      r.expected.add(e->pg_hash);
+    else if (has_pg && (!has_sqlite || e->pg_hash != e->sqlite_hash))
+      r.untouched.remove(e->pg_hash);  // updated or deleted
+  });
+  r.expected.rows += unread.rows;
+  r.expected.sum += unread.sum;
+  r.untouched.rows += unread.rows;
+  r.untouched.sum += unread.sum;
+}
+
+// The new state: a key read gets SQLite's row (none when SQLite deleted it, the stored one when
+// SQLite's row was rejected); a key not read keeps the stored one. Written whole when every key
+// is in the map, else appended as changed and deleted keys; not written when unchanged.
+void write_state(Comparison *c, bool whole, int next_chunk) {
+  int64 changed = 0, deleted = 0;
+  auto deleted_now = [](const SyncEntry &e) {
+    return (e.flags & SyncEntry::HasState) && !(e.flags & (SyncEntry::HasSqlite | SyncEntry::Held));
+  };
+  c->map->for_each([&](SyncEntry *e) {
+    if (!was_read(*c, *e)) return;
+    if (deleted_now(*e)) ++deleted;
+    if ((e->flags & SyncEntry::HasSqlite) && (e->flags & SyncEntry::NewState)) ++changed;
+  });
+  c->result.state_changed = changed + deleted > 0;
+  // whole with capture: the appended entries have grown, rewrite them
+  if (c->result.had_state && !c->result.state_changed && !(whole && c->in->capture)) return;
+  StateWriter writer(c->in->state, whole ? StateWriter::Replace : StateWriter::Append, next_chunk);
+  c->map->for_each([&](SyncEntry *e) {
+    bool read = was_read(*c, *e);
+    if (whole) {
+      bool kept = (e->flags & SyncEntry::HasState) && (!read || (e->flags & SyncEntry::Held));
+      if (read && (e->flags & SyncEntry::HasSqlite))
+        writer.add(e->key, e->sqlite_hash);
+      else if (kept)
+        writer.add(e->key, e->state_hash);
+    } else if (read && (e->flags & SyncEntry::HasSqlite) && (e->flags & SyncEntry::NewState)) {
+      writer.add(e->key, e->sqlite_hash);
+    } else if (read && deleted_now(*e)) {
+      writer.remove(e->key);
+    }
+  });
+  writer.finish();
+}
+
+// Capture: whether SQLite's row count is the one the state and the logged keys explain.
+bool log_explains_count(Comparison *c, const StateSummary &state, int64 sqlite_rows) {
+  int64 explained = state.rows + c->result.rejected;
+  c->map->for_each([&](SyncEntry *e) {
+    if (!was_read(*c, *e)) return;
+    if (e->flags & SyncEntry::HasState) --explained;
+    if (e->flags & SyncEntry::HasSqlite) ++explained;
+  });
+  return explained == sqlite_rows;
+}
+
+}  // namespace
+
+CompareResult compare_table(const CompareInput &in) {
+  Comparison c;
+  c.in = &in;
+  // With capture the map holds the logged keys (and the state's newer entries), unless the
+  // stored state has grown a quarter past the table with appended entries: then every key, to
+  // write the state whole again.
+  StateSummary stored = sync_state_size(in.state);
+  double rows = std::max<double>(in.target->rd_rel->reltuples, 0);
+  bool whole = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 1000;
+  SyncMap map(CurrentMemoryContext, whole ? static_cast<int64>(rows * 1.1) : 1024);
+  c.map = &map;
+  if (in.capture) {
+    if (!stored.found) {  // nothing to take the rows not logged from
+      c.result.escaped = true;
+      return c.result;
+    }
+    read_logged_keys(&c);
+  }
+  StateSummary state = load_sync_state(in.state, &map, whole);
+  c.result.had_state = state.found;
+  if (in.capture)
+    read_logged_target_rows(&c);
+  else
+    scan_target(&c);
+  in.changes_spec->keep_row = keep_row;
+  in.changes_spec->rejected_row = rejected_row;
+  in.changes_spec->row_arg = &c;
+  CopyResult copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server);
+  if (in.capture && !log_explains_count(&c, state, sqlite_count(in.db, in.capture->count_sql))) {
+    c.result.escaped = true;
+    return c.result;
+  }
+  collect_deletions(&c);
+  sum_outcome(&c, copied.source, state);
+  write_state(&c, whole, stored.next_chunk);
+  return c.result;
+}
+
+}  // namespace hangar

@@ -1,0 +1,57 @@
+// hangar_sync's comparison of one table (sync_compare.cpp): the state the last migration or sync
+// left, the target table now and SQLite's table now, by row key. PostgreSQL zone: call inside
+// pg_guard.
+#pragma once
+
+#include "migrate/sync_state.hpp"
+
+namespace hangar {
+
+// With change capture, only the rows of the keys the file's log holds are read.
+struct CaptureRead {
+  Relation logged;           // a temporary table of target's key columns: gets the logged keys
+  CopySpec *logged_spec;     // the copy of the log's distinct keys into logged
+  const char *analyze_sql;   // ANALYZE of logged, so the planner looks its keys up by index
+  const char *pg_rows_sql;   // SELECT of the ctids of the target's rows with a logged key
+  const char *count_sql;     // SQLite: SELECT count(*) of the table
+};
+
+struct CompareInput {
+  Relation target;           // locked against other writers until the transaction ends
+  Relation changes;          // a temporary copy of target's columns: gets the SQLite rows to write
+  Relation gone;             // a temporary table of target's key columns: gets the keys to delete
+  const CopySpec *target_spec;  // the target's attributes, in SQLite column order
+  CopySpec *changes_spec;       // the copy of SQLite's table into changes
+  const AttrNumber *target_keys;   // the primary key's attributes in target
+  const AttrNumber *changes_keys;  // and in changes
+  int nkeys;
+  StateTable state;
+  bool overwrite;            // replace rows PostgreSQL changed since the last sync
+  const char *target_name;   // quoted and qualified, for messages
+  sqlite3 *db;
+  const ServerOptions *server;
+  const CaptureRead *capture;  // nullptr: read the whole table (changes_spec reads only the
+                               // logged rows otherwise)
+};
+
+struct CompareResult {
+  int64 inserts = 0;         // SQLite rows with a key the target lacks
+  int64 updates = 0;         // SQLite rows the target holds otherwise
+  int64 deletes = 0;         // target rows whose key SQLite no longer has
+  int64 rejected = 0;        // SQLite rows that do not convert (reject mode)
+  bool had_state = false;    // false: the target's rows were taken as the last state
+  TableChecksum expected;    // what the target must hold once written: SQLite's rows, and the
+                             // previous version of each rejected one
+  TableChecksum untouched;   // the target's rows this sync leaves as they are
+  bool state_changed = false;  // the new state differs from the stored one (else not rewritten)
+  int64 logged = 0;          // capture: the keys the log held
+  bool escaped = false;      // capture: SQLite's row count is not the one the log explains (a
+                             // change escaped the triggers); nothing was written, read it whole
+};
+
+// Fills changes and gone, refuses (ERROR 55000) a row PostgreSQL changed since the last state
+// unless overwrite, and writes the new state. Nothing is written to target. With capture, the
+// rows whose key was not logged are taken as the state has them, on both sides.
+CompareResult compare_table(const CompareInput &in);
+
+}  // namespace hangar

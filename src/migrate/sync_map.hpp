@@ -1,0 +1,49 @@
+// hangar_sync's per-table comparison of three versions of every row, by row key: the state the
+// last migration or sync left (S), the row in PostgreSQL now (P) and the row in SQLite now (Q),
+// each as a 64-bit content hash. An open-addressing hash table in a memory context of its own
+// (48 bytes a row, at most 70% full), so an error frees it with the context.
+#pragma once
+
+#include "migrate/migrate.hpp"
+
+namespace hangar {
+
+struct SyncEntry {
+  RowKey key;
+  uint64 pg_hash;      // P, when HasPg
+  uint64 state_hash;   // S, when HasState
+  uint64 sqlite_hash;  // Q, when HasSqlite
+  ItemPointerData tid; // where P is
+  uint16 flags;
+  // Logged: the key is in the file's change log (capture), so P and Q were read for it.
+  // StateSeen: the state's newest entry of the key was read (sync_state.cpp).
+  // NewState: SQLite's row is not the stored state (Q != S).
+  enum : uint16 { HasState = 1, HasPg = 2, HasSqlite = 4, Held = 8, Logged = 16, StateSeen = 32, NewState = 64 };
+};
+
+class SyncMap {
+ public:
+  // expected_rows sizes the table; it grows past it when needed.
+  SyncMap(MemoryContext parent, int64 expected_rows);
+  ~SyncMap();
+  // The entry of key, made (flags 0) when missing.
+  SyncEntry *upsert(const RowKey &key);
+  SyncEntry *find(const RowKey &key) const;
+  int64 size() const { return used_; }
+  template <typename Visit>
+  void for_each(Visit visit) {
+    for (uint64 i = 0; i < capacity_; ++i)
+      if (occupied(slots_[i])) visit(&slots_[i]);
+  }
+
+ private:
+  static bool occupied(const SyncEntry &e) { return e.key.hi != 0 || e.key.lo != 0; }
+  static RowKey stored(const RowKey &key) { return key.hi == 0 && key.lo == 0 ? RowKey{0, 1} : key; }
+  void grow();
+  MemoryContext context_;
+  SyncEntry *slots_ = nullptr;
+  uint64 capacity_ = 0;  // a power of two
+  int64 used_ = 0;
+};
+
+}  // namespace hangar

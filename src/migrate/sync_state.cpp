@@ -1,0 +1,216 @@
+// hangar.sync_state: what hangar_migrate and hangar_sync left in a target table, for the next
+// hangar_sync. Per row 24 bytes, its key (RowKey, 16) and content hash (8), packed into bytea
+// chunks of at most kChunkRows rows, so a million rows take 24 MB and one read; a sync with
+// change capture appends only the keys it changed or deleted. Written and read as the table's
+// owner (bookkeeping.cpp). PostgreSQL zone: everything here may raise.
+#include "migrate/sync_state.hpp"
+
+extern "C" {
+#include "access/genam.h"
+#include "catalog/pg_type.h"
+#include "utils/rel.h"
+#include "utils/relcache.h"
+#include "executor/spi.h"
+#include "utils/builtins.h"
+}
+
+namespace hangar {
+
+namespace {
+
+constexpr int kChunkRows = 1 << 20;
+constexpr int kEntryBytes = 24;
+
+struct Packed {
+  uint64 key_hi, key_lo, hash;
+};
+static_assert(sizeof(Packed) == kEntryBytes, "a state entry is 24 bytes");
+
+const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
+
+void run_with_args(const char *sql, int nargs, Oid *types, Datum *values, bool read_only) {
+  int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, read_only, 0);
+  if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+}
+
+}  // namespace
+
+StateSummary sync_state_size(const StateTable &table) {
+  StateSummary summary;
+  as_bookkeeping_owner("sync_state", [&] {
+    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
+    Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
+                     CStringGetTextDatum(table.table)};
+    run_with_args(psprintf("SELECT count(*), coalesce(sum(row_count), 0)::bigint, coalesce(max(chunk) + 1, 0)::integer "
+                           "FROM hangar.sync_state WHERE %s", kWhereTable),
+                  3, types, args, true);
+    bool isnull;
+    summary.found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0;
+    summary.stored_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+    summary.next_chunk = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+    SPI_freetuptable(SPI_tuptable);
+  });
+  return summary;
+}
+
+StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_keys) {
+  StateSummary summary = sync_state_size(table);
+  as_bookkeeping_owner("sync_state", [&] {
+    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
+    Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
+                     CStringGetTextDatum(table.table)};
+    // newest first: the first entry of a key decides it
+    run_with_args(psprintf("SELECT kind, entries FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable), 3,
+                  types, args, true);
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+      bool isnull;
+      char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+      bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+      bool whole = strcmp(kind, "rows") == 0, deleted = strcmp(kind, "deleted") == 0;
+      const char *data = VARDATA_ANY(chunk);
+      size_t n = VARSIZE_ANY_EXHDR(chunk) / kEntryBytes;
+      for (size_t i = 0; i < n; ++i) {
+        Packed p;
+        memcpy(&p, data + i * kEntryBytes, kEntryBytes);
+        RowKey key{p.key_hi, p.key_lo};
+        // a key of a "rows" chunk is in it once: only keys some newer entry decided need looking up
+        SyncEntry *e = (all_keys || !whole) ? map->upsert(key) : map->find(key);
+        if (e && (e->flags & SyncEntry::StateSeen)) continue;
+        if (e) e->flags |= SyncEntry::StateSeen;
+        if (deleted) continue;
+        summary.rows++;
+        summary.sum += p.hash;
+        if (e) {
+          e->state_hash = p.hash;
+          e->flags |= SyncEntry::HasState;
+        }
+      }
+    }
+    SPI_freetuptable(SPI_tuptable);
+  });
+  return summary;
+}
+
+StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk) : table_(table), chunk_(next_chunk) {
+  if (mode == Replace) {
+    chunk_ = 0;
+    as_bookkeeping_owner("sync_state", [&] {
+      Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
+      Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
+                       CStringGetTextDatum(table.table)};
+      run_with_args(psprintf("DELETE FROM hangar.sync_state WHERE %s", kWhereTable), 3, types, args, false);
+    });
+  }
+  rows_.kind = mode == Replace ? "rows" : "changed";
+  deleted_.kind = "deleted";
+  for (Buffer *b : {&rows_, &deleted_})
+    b->data = static_cast<bytea *>(MemoryContextAllocHuge(CurrentMemoryContext, VARHDRSZ + static_cast<Size>(kChunkRows) * kEntryBytes));
+}
+
+void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash) {
+  Packed p{key.hi, key.lo, hash};
+  memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &p, kEntryBytes);
+  if (++buffer->rows == kChunkRows) flush(buffer);
+}
+
+void StateWriter::add(const RowKey &key, uint64 hash) { put(&rows_, key, hash); }
+
+void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0); }
+
+void StateWriter::flush(Buffer *buffer) {
+  if (buffer->rows == 0) return;
+  SET_VARSIZE(buffer->data, VARHDRSZ + static_cast<Size>(buffer->rows) * kEntryBytes);
+  as_bookkeeping_owner("sync_state", [&] {
+    Oid types[7] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID};
+    Datum args[7] = {CStringGetTextDatum(table_.source_path), CStringGetTextDatum(table_.schema),
+                     CStringGetTextDatum(table_.table), Int32GetDatum(chunk_), CStringGetTextDatum(buffer->kind),
+                     Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data)};
+    run_with_args("INSERT INTO hangar.sync_state (source_path, target_schema, table_name, chunk, kind, row_count, "
+                  "entries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                  7, types, args, false);
+  });
+  ++chunk_;
+  buffer->rows = 0;
+}
+
+void StateWriter::finish() {
+  for (Buffer *b : {&rows_, &deleted_}) {
+    flush(b);
+    pfree(b->data);
+  }
+}
+
+AttrNumber *primary_key_attnums(Relation rel, int *nkeys) {
+  *nkeys = 0;
+  list_free(RelationGetIndexList(rel));  // sets rd_pkindex
+  if (!OidIsValid(rel->rd_pkindex)) return nullptr;
+  Relation index = index_open(rel->rd_pkindex, AccessShareLock);
+  int n = index->rd_index->indnkeyatts;
+  AttrNumber *keys = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * n));
+  for (int k = 0; k < n; ++k) keys[k] = index->rd_index->indkey.values[k];
+  index_close(index, AccessShareLock);
+  *nkeys = n;
+  return keys;
+}
+
+TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, int count, const StateTable &table) {
+  int nkeys;
+  AttrNumber *keys = primary_key_attnums(rel, &nkeys);
+  if (!keys) return table_checksum(rel, attnums, count);
+  TableChecksum checksum;
+  TupleDesc desc = RelationGetDescr(rel);
+  StateWriter writer(table, StateWriter::Replace);
+  for_each_row(rel, [&](TupleTableSlot *slot) {
+    uint64 hash = row_hash(desc, attnums, count, slot->tts_values, slot->tts_isnull);
+    checksum.add(hash);
+    writer.add(row_key(desc, keys, nkeys, slot->tts_values, slot->tts_isnull), hash);
+  });
+  writer.finish();
+  return checksum;
+}
+
+void forget_sync_state(const char *source_path, const char *schema) {
+  as_bookkeeping_owner("sync_state", [&] {
+    Oid types[2] = {TEXTOID, TEXTOID};
+    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
+    run_with_args("DELETE FROM hangar.sync_state WHERE source_path = $1 AND target_schema = $2", 2, types, args,
+                  false);
+  });
+  as_bookkeeping_owner("syncs", [&] {
+    Oid types[2] = {TEXTOID, TEXTOID};
+    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
+    run_with_args("DELETE FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2", 2, types, args, false);
+  });
+}
+
+int64 capture_applied(const char *source_path, const char *schema) {
+  int64 applied = -1;
+  as_bookkeeping_owner("syncs", [&] {
+    Oid types[2] = {TEXTOID, TEXTOID};
+    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
+    run_with_args("SELECT capture_applied FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2", 2, types,
+                  args, true);
+    bool isnull = true;
+    if (SPI_processed > 0) {
+      Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+      if (!isnull) applied = DatumGetInt64(d);
+    }
+    SPI_freetuptable(SPI_tuptable);
+  });
+  return applied;
+}
+
+void record_sync(const char *source_path, const char *schema, int64 applied) {
+  as_bookkeeping_owner("syncs", [&] {
+    Oid types[3] = {TEXTOID, TEXTOID, INT8OID};
+    Datum args[3] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema), Int64GetDatum(applied)};
+    char nulls[4] = {' ', ' ', applied < 0 ? 'n' : ' ', '\0'};
+    int rc = SPI_execute_with_args("INSERT INTO hangar.syncs (source_path, target_schema, synced_at, capture_applied) "
+                  "VALUES ($1, $2, statement_timestamp(), $3) ON CONFLICT (source_path, target_schema) DO UPDATE "
+                  "SET synced_at = excluded.synced_at, capture_applied = excluded.capture_applied",
+                  3, types, args, nulls, false, 0);
+    if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+  });
+}
+
+}  // namespace hangar
