@@ -1,5 +1,5 @@
 -- hangar_fdw 0.2 -> 0.3 (ALTER EXTENSION hangar_fdw UPDATE): hangar_sync's state becomes
--- compact (24 bytes a row in chunks), hangar_sync gains on_error, and change capture arrives
+-- compact (32 bytes a row in chunks), hangar_sync gains on_error, and change capture arrives
 -- (hangar_capture_start, hangar_capture_stop). The same definitions are in hangar_fdw--0.3.sql;
 -- the update test checks that both give the same objects. The old per-row state is dropped: the
 -- next hangar_sync of each schema takes PostgreSQL's rows as they are as its starting point
@@ -10,8 +10,8 @@ ALTER EXTENSION hangar_fdw DROP TABLE hangar.sync_state;
 DROP TABLE hangar.sync_state;
 -- What hangar_migrate and hangar_sync left in each target table with a primary key, for the next
 -- hangar_sync to tell what SQLite and what PostgreSQL changed since: per row a 16-byte hash of
--- its key and an 8-byte hash of its content (never a copy of the row), packed 24 bytes a row
--- into chunks of at most 1048576 rows. kind 'rows': the table's rows as a migration or sync
+-- its key, an 8-byte hash of its content and an 8-byte hash of the SQLite values it came from
+-- (never a copy of the row), packed 32 bytes a row into chunks of at most 1048576 rows. kind 'rows': the table's rows as a migration or sync
 -- wrote them whole; then, in chunk order, 'changed' and 'deleted' keys a sync with change
 -- capture appended.
 CREATE TABLE hangar.sync_state (

@@ -16,7 +16,7 @@ SET client_min_messages = warning;
 SET datestyle = 'ISO, YMD';
 
 SELECT table_name, rows_copied FROM hangar_migrate(:'sync_db', 'sy') ORDER BY table_name;
--- the migration left each keyed table's state: 24 bytes a row
+-- the migration left each keyed table's state: 32 bytes a row
 SELECT table_name, kind, row_count, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy');
 

@@ -21,6 +21,10 @@ struct SqliteValue {
   std::string_view content() const { return std::string_view(bytes ? bytes : "", static_cast<size_t>(length)); }
 };
 
+// A hash of the value as SQLite stores it: its storage class and its bytes (an integer's or a
+// real's 8 bytes), so two values hash alike only when SQLite holds the same thing.
+uint64_t sqlite_value_hash(const SqliteValue &v);
+
 inline SqliteValue read_sqlite_value(sqlite3_stmt *stmt, int col) {
   SqliteValue v;
   v.type = sqlite3_column_type(stmt, col);

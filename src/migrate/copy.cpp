@@ -3,7 +3,9 @@
 // backend converts each value with the same conversion as the foreign scan and inserts rows in
 // batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
 // columns are computed by PostgreSQL from the copied values. While copying, each row's content
-// hash is summed, so verification needs no second read of SQLite.
+// hash is summed, so verification needs no second read of SQLite. hangar_sync's hooks
+// (CopySpec::keep_row and friends) choose the rows inserted and may skip converting a row
+// whose raw values it has seen before.
 //
 // In stop mode the first value that cannot arrive exactly raises an error naming table, column,
 // rowid, value and reason. In reject mode the row is recorded in hangar.rejects and skipped;
@@ -30,6 +32,7 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
+#include "core/hash64.hpp"
 #include "core/row_reader.hpp"
 
 namespace hangar {
@@ -226,6 +229,24 @@ int generated_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *slo
   return -1;
 }
 
+// The raw hash of row r and its key columns converted, then spec.skip_unchanged's answer. A key
+// value that does not convert is left to the full conversion, which reports it.
+bool unchanged_row(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
+                   TupleDesc desc, Datum *values, bool *nulls, uint64 *hash) {
+  uint64 raw = spec.raw_seed;
+  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
+  for (int k = 0; k < spec.nkey_columns; ++k) {
+    int i = spec.key_columns[k];
+    int a = spec.attnums[i] - 1;
+    ConversionFailure failure;
+    bool ok = spec.on_error == OnError::Reject
+                  ? convert_catching(&converters[i], batch->value(r, i), &values[a], &nulls[a], &failure)
+                  : convert_value(&converters[i], batch->value(r, i), &values[a], &nulls[a], &failure);
+    if (!ok) return false;
+  }
+  return spec.skip_unchanged(spec.row_arg, desc, values, nulls, raw, hash);
+}
+
 char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
   if (isnull) return pstrdup("NULL");
   Oid output;
@@ -303,8 +324,11 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       row.row_number++;
       row.rowid = spec.has_rowid ? &batch->value(r, spec.ncolumns) : nullptr;
       MemoryContextSwitchTo(batch_context);
+      uint64 unchanged_hash = 0;
+      bool unchanged = spec.skip_unchanged &&
+                       unchanged_row(spec, converters, batch, r, desc, values, nulls, &unchanged_hash);
       bool rejected = false;
-      for (int i = 0; i < spec.ncolumns; ++i) {
+      for (int i = 0; i < (unchanged ? 0 : spec.ncolumns); ++i) {
         row.current_column = i;
         int a = spec.attnums[i] - 1;
         const SqliteValue &v = batch->value(r, i);
@@ -332,7 +356,10 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       row.current_column = -1;
       MemoryContextSwitchTo(copy_context);
       bool batch_full = false;
-      if (rejected) {
+      if (unchanged) {
+        result.source.add(unchanged_hash);
+        result.rows_copied++;
+      } else if (rejected) {
         result.rows_rejected++;
         if (spec.rejected_row) spec.rejected_row(spec.row_arg, desc, values, nulls, failed);
       } else {

@@ -100,6 +100,13 @@ struct CopySpec {
   // whether to insert it; rejected_row gets a rejected row (reject mode) with what converted,
   // failed[i] set for the SQLite columns that did not.
   bool (*keep_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash);
+  // When set, called first for every row with a hash of its raw SQLite values (raw_seed folded
+  // in) and only its key columns (key_columns, indexes into the SQLite columns) converted; true
+  // skips converting the rest, the row counted with *hash as its content hash.
+  bool (*skip_unchanged)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 raw, uint64 *hash);
+  const int *key_columns;
+  int nkey_columns;
+  uint64 raw_seed;
   void (*rejected_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed);
   void *row_arg;
 };

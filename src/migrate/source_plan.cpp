@@ -47,6 +47,10 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.generated_failure = nullptr;
   spec.keep_row = nullptr;
   spec.rejected_row = nullptr;
+  spec.skip_unchanged = nullptr;
+  spec.key_columns = nullptr;
+  spec.nkey_columns = 0;
+  spec.raw_seed = 0;
   spec.row_arg = nullptr;
   spec.sqlite_columns = palloc_items<const char *>(static_cast<size_t>(n));
   spec.attnums = palloc_items<AttrNumber>(static_cast<size_t>(n));

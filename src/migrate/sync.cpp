@@ -14,6 +14,7 @@ extern "C" {
 #include "executor/spi.h"
 #include "catalog/pg_authid.h"
 #include "utils/acl.h"
+#include "pgtime.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 }
@@ -26,6 +27,7 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "core/join.hpp"
 #include "core/capture_sql.hpp"
+#include "core/hash64.hpp"
 #include "core/migration_planner.hpp"
 #include "core/sqlite_query.hpp"
 #include "migrate/sync_compare.hpp"
@@ -237,6 +239,7 @@ class Sync {
     in.nkeys = nkeys;
     in.target_keys = target_keys;
     in.changes_keys = changes_keys;
+    set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
     in.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
     in.overwrite = request_.overwrite;
     in.target_name = palloc_string(target(t));
@@ -252,6 +255,7 @@ class Sync {
                                        : "no state to take the rows not logged from";
       for (const std::string *table : {&ts.changes, &ts.gone, &ts.logged}) spi_write("DELETE FROM " + *table);
       changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+      set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
       in.capture = nullptr;
       ts.compared = pg_guard([&] { return compare_table(in); });
     }
@@ -276,6 +280,24 @@ class Sync {
                       " rejected (hangar.rejects, run_id " + std::to_string(sync_run_id_) +
                       "); PostgreSQL keeps the version it has");
     report->detail = join(notes, "; ");
+  }
+
+  // What the copy needs to skip converting rows unchanged since the last sync: where the key
+  // columns are, and a seed for the raw hash folding in what the conversion depends on (each
+  // column's type and the server's time zone), so a change there converts every row again.
+  void set_raw_comparison(CopySpec *spec, TupleDesc desc, const AttrNumber *keys, int nkeys) {
+    int *key_columns = palloc_items<int>(static_cast<size_t>(nkeys));
+    std::string conversion = "hangar_sync 1";
+    for (int i = 0; i < spec->ncolumns; ++i) {
+      Form_pg_attribute att = TupleDescAttr(desc, spec->attnums[i] - 1);
+      conversion += " " + std::to_string(att->atttypid) + "/" + std::to_string(att->atttypmod);
+      for (int k = 0; k < nkeys; ++k)
+        if (spec->attnums[i] == keys[k]) key_columns[k] = i;
+    }
+    if (source_.server.timezone) conversion += std::string(" ") + pg_get_timezone_name(source_.server.timezone);
+    spec->key_columns = key_columns;
+    spec->nkey_columns = nkeys;
+    spec->raw_seed = hash64(conversion.data(), conversion.size(), 0);
   }
 
   // With the change log on, sets in->capture to read only the logged rows of table t, unless

@@ -75,6 +75,26 @@ bool unchanged_in_postgres(const SyncEntry &e) {
   return has_pg == has_state && (!has_pg || e.pg_hash == e.state_hash);
 }
 
+// A row unchanged on both sides since the last sync: SQLite's raw values hash as they did then,
+// and the target holds what the state says. Its content hash is the state's; it is not
+// converted. Otherwise the row's raw hash is kept for the new state and the row converted.
+bool skip_unchanged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 raw, uint64 *hash) {
+  Comparison *c = static_cast<Comparison *>(arg);
+  const CompareInput &in = *c->in;
+  SyncEntry *e = c->map->upsert(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  const uint16 both = SyncEntry::HasState | SyncEntry::HasPg;
+  bool unchanged = (e->flags & both) == both && !(e->flags & SyncEntry::HasSqlite) && e->raw != 0 &&
+                   e->raw == raw && e->pg_hash == e->state_hash;
+  if (e->raw != raw) e->flags |= SyncEntry::NewRaw;
+  e->raw = raw;
+  if (!unchanged) return false;
+  if (in.capture) e->flags |= SyncEntry::Logged;
+  e->flags |= SyncEntry::HasSqlite;
+  e->sqlite_hash = e->state_hash;
+  *hash = e->state_hash;
+  return true;
+}
+
 bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
@@ -240,7 +260,7 @@ void sum_outcome(Comparison *c, const TableChecksum &sqlite_rows, const StateSum
 // The new state: a key read gets SQLite's row (none when SQLite deleted it, the stored one when
 // SQLite's row was rejected); a key not read keeps the stored one. Written whole when every key
 // is in the map, else appended as changed and deleted keys; not written when unchanged.
-void write_state(Comparison *c, bool whole, int next_chunk) {
+void write_state(Comparison *c, bool all_keys, const StateSummary &state, const StateSummary &stored) {
   int64 changed = 0, deleted = 0;
   auto deleted_now = [](const SyncEntry &e) {
     return (e.flags & SyncEntry::HasState) && !(e.flags & (SyncEntry::HasSqlite | SyncEntry::Held));
@@ -248,22 +268,25 @@ void write_state(Comparison *c, bool whole, int next_chunk) {
   c->map->for_each([&](SyncEntry *e) {
     if (!was_read(*c, *e)) return;
     if (deleted_now(*e)) ++deleted;
-    if ((e->flags & SyncEntry::HasSqlite) && (e->flags & SyncEntry::NewState)) ++changed;
+    if ((e->flags & SyncEntry::HasSqlite) && (e->flags & (SyncEntry::NewState | SyncEntry::NewRaw))) ++changed;
   });
   c->result.state_changed = changed + deleted > 0;
-  // whole with capture: the appended entries have grown, rewrite them
-  if (c->result.had_state && !c->result.state_changed && !(whole && c->in->capture)) return;
-  StateWriter writer(c->in->state, whole ? StateWriter::Replace : StateWriter::Append, next_chunk);
+  // Written whole when there is none, when appended entries have grown past a quarter of the
+  // rows, or when an eighth of the rows changed; else only the changes are appended.
+  bool grown = static_cast<double>(stored.stored_rows) > 1.25 * static_cast<double>(state.rows) + 1000;
+  bool whole = all_keys && (!c->result.had_state || grown || changed + deleted > state.rows / 8);
+  if (c->result.had_state && !c->result.state_changed && !whole) return;
+  StateWriter writer(c->in->state, whole ? StateWriter::Replace : StateWriter::Append, stored.next_chunk);
   c->map->for_each([&](SyncEntry *e) {
     bool read = was_read(*c, *e);
     if (whole) {
       bool kept = (e->flags & SyncEntry::HasState) && (!read || (e->flags & SyncEntry::Held));
       if (read && (e->flags & SyncEntry::HasSqlite))
-        writer.add(e->key, e->sqlite_hash);
-      else if (kept)
-        writer.add(e->key, e->state_hash);
-    } else if (read && (e->flags & SyncEntry::HasSqlite) && (e->flags & SyncEntry::NewState)) {
-      writer.add(e->key, e->sqlite_hash);
+        writer.add(e->key, e->sqlite_hash, e->raw);
+      else if (kept)  // a rejected row is converted again next time: its raw hash is dropped
+        writer.add(e->key, e->state_hash, (e->flags & SyncEntry::Held) ? 0 : e->raw);
+    } else if (read && (e->flags & SyncEntry::HasSqlite) && (e->flags & (SyncEntry::NewState | SyncEntry::NewRaw))) {
+      writer.add(e->key, e->sqlite_hash, e->raw);
     } else if (read && deleted_now(*e)) {
       writer.remove(e->key);
     }
@@ -292,8 +315,8 @@ CompareResult compare_table(const CompareInput &in) {
   // write the state whole again.
   StateSummary stored = sync_state_size(in.state);
   double rows = std::max<double>(in.target->rd_rel->reltuples, 0);
-  bool whole = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 1000;
-  SyncMap map(CurrentMemoryContext, whole ? static_cast<int64>(rows * 1.1) : 1024);
+  bool all_keys = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 1000;
+  SyncMap map(CurrentMemoryContext, all_keys ? static_cast<int64>(rows * 1.1) : 1024);
   c.map = &map;
   if (in.capture) {
     if (!stored.found) {  // nothing to take the rows not logged from
@@ -302,13 +325,14 @@ CompareResult compare_table(const CompareInput &in) {
     }
     read_logged_keys(&c);
   }
-  StateSummary state = load_sync_state(in.state, &map, whole);
+  StateSummary state = load_sync_state(in.state, &map, all_keys);
   c.result.had_state = state.found;
   if (in.capture)
     read_logged_target_rows(&c);
   else
     scan_target(&c);
   in.changes_spec->keep_row = keep_row;
+  in.changes_spec->skip_unchanged = skip_unchanged;
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
   CopyResult copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server);
@@ -318,7 +342,7 @@ CompareResult compare_table(const CompareInput &in) {
   }
   collect_deletions(&c);
   sum_outcome(&c, copied.source, state);
-  write_state(&c, whole, stored.next_chunk);
+  write_state(&c, all_keys, state, stored);
   return c.result;
 }
 

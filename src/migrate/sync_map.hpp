@@ -1,7 +1,7 @@
 // hangar_sync's per-table comparison of three versions of every row, by row key: the state the
 // last migration or sync left (S), the row in PostgreSQL now (P) and the row in SQLite now (Q),
 // each as a 64-bit content hash. An open-addressing hash table in a memory context of its own
-// (48 bytes a row, at most 70% full), so an error frees it with the context.
+// (56 bytes a row, at most 70% full), so an error frees it with the context.
 #pragma once
 
 #include "migrate/migrate.hpp"
@@ -13,12 +13,15 @@ struct SyncEntry {
   uint64 pg_hash;      // P, when HasPg
   uint64 state_hash;   // S, when HasState
   uint64 sqlite_hash;  // Q, when HasSqlite
+  uint64 raw;          // the hash of SQLite's raw values: the state's, then (once seen) SQLite's now
   ItemPointerData tid; // where P is
   uint16 flags;
   // Logged: the key is in the file's change log (capture), so P and Q were read for it.
   // StateSeen: the state's newest entry of the key was read (sync_state.cpp).
-  // NewState: SQLite's row is not the stored state (Q != S).
-  enum : uint16 { HasState = 1, HasPg = 2, HasSqlite = 4, Held = 8, Logged = 16, StateSeen = 32, NewState = 64 };
+  // NewState: SQLite's row is not the stored state (Q != S). NewRaw: nor are its raw values.
+  enum : uint16 {
+    HasState = 1, HasPg = 2, HasSqlite = 4, Held = 8, Logged = 16, StateSeen = 32, NewState = 64, NewRaw = 128
+  };
 };
 
 class SyncMap {

@@ -1,6 +1,7 @@
 // hangar.sync_state: what hangar_migrate and hangar_sync left in a target table, for the next
-// hangar_sync. Per row 24 bytes, its key (RowKey, 16) and content hash (8), packed into bytea
-// chunks of at most kChunkRows rows, so a million rows take 24 MB and one read; a sync with
+// hangar_sync. Per row 32 bytes: its key (RowKey, 16), content hash (8) and the hash of the raw
+// SQLite values it came from (8; 0 when unknown, as after a migration), packed into bytea
+// chunks of at most kChunkRows rows, so a million rows take 32 MB and one read; a sync with
 // change capture appends only the keys it changed or deleted. Written and read as the table's
 // owner (bookkeeping.cpp). PostgreSQL zone: everything here may raise.
 #include "migrate/sync_state.hpp"
@@ -19,12 +20,12 @@ namespace hangar {
 namespace {
 
 constexpr int kChunkRows = 1 << 20;
-constexpr int kEntryBytes = 24;
+constexpr int kEntryBytes = 32;
 
 struct Packed {
-  uint64 key_hi, key_lo, hash;
+  uint64 key_hi, key_lo, hash, raw;
 };
-static_assert(sizeof(Packed) == kEntryBytes, "a state entry is 24 bytes");
+static_assert(sizeof(Packed) == kEntryBytes, "a state entry is 32 bytes");
 
 const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
 
@@ -82,6 +83,7 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
         summary.sum += p.hash;
         if (e) {
           e->state_hash = p.hash;
+          e->raw = p.raw;
           e->flags |= SyncEntry::HasState;
         }
       }
@@ -107,15 +109,15 @@ StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk) : t
     b->data = static_cast<bytea *>(MemoryContextAllocHuge(CurrentMemoryContext, VARHDRSZ + static_cast<Size>(kChunkRows) * kEntryBytes));
 }
 
-void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash) {
-  Packed p{key.hi, key.lo, hash};
+void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw) {
+  Packed p{key.hi, key.lo, hash, raw};
   memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &p, kEntryBytes);
   if (++buffer->rows == kChunkRows) flush(buffer);
 }
 
-void StateWriter::add(const RowKey &key, uint64 hash) { put(&rows_, key, hash); }
+void StateWriter::add(const RowKey &key, uint64 hash, uint64 raw) { put(&rows_, key, hash, raw); }
 
-void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0); }
+void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0, 0); }
 
 void StateWriter::flush(Buffer *buffer) {
   if (buffer->rows == 0) return;
@@ -163,7 +165,7 @@ TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, 
   for_each_row(rel, [&](TupleTableSlot *slot) {
     uint64 hash = row_hash(desc, attnums, count, slot->tts_values, slot->tts_isnull);
     checksum.add(hash);
-    writer.add(row_key(desc, keys, nkeys, slot->tts_values, slot->tts_isnull), hash);
+    writer.add(row_key(desc, keys, nkeys, slot->tts_values, slot->tts_isnull), hash, 0);
   });
   writer.finish();
   return checksum;

@@ -36,7 +36,9 @@ class StateWriter {
  public:
   enum Mode { Replace, Append };
   StateWriter(const StateTable &table, Mode mode, int next_chunk = 0);
-  void add(const RowKey &key, uint64 hash);  // a row (Replace) or a changed row (Append)
+  // a row (Replace) or a changed row (Append): its content hash and the hash of the raw SQLite
+  // values it came from (0: unknown)
+  void add(const RowKey &key, uint64 hash, uint64 raw);
   void remove(const RowKey &key);            // Append: a deleted row
   void finish();
 
@@ -46,7 +48,7 @@ class StateWriter {
     bytea *data;
     int rows = 0;
   };
-  void put(Buffer *buffer, const RowKey &key, uint64 hash);
+  void put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw);
   void flush(Buffer *buffer);
   StateTable table_;
   Buffer rows_;
