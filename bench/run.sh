@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: hangar_migrate() side by side with PostgreSQL's COPY, pgloader, the sqlite3 CLI and a
-# sqlite3 | psql \copy pipeline, on one throwaway cluster, each contender RUNS times (median).
+# sqlite3 | psql \copy pipeline, on two throwaway clusters in turn (one with the distribution's
+# default settings, one tuned for bulk loads; both with fsync on), each contender RUNS times
+# (median) on each.
 #
 #   bash bench/run.sh [SCALE] [RUNS]     defaults: SCALE 1 (1.26 M rows), RUNS 3
 #
 # HANGAR_BENCH_ONLY="migrate copy ..." runs only the named contenders (keys: migrate, copy,
 # pgloader, sqlite, pipeline, ftscan), e.g. HANGAR_BENCH_ONLY=migrate for a very large scale.
+# HANGAR_BENCH_CLUSTERS="default tuned" (the default) names the clusters, in the order they run.
 #
 # As root it installs what is missing (pgloader, sqlite3, time, postgresql-15) and re-runs itself as
 # the postgres user (initdb refuses root). Work files go to $HANGAR_BENCH_WORK (default
@@ -43,6 +46,7 @@ if [ "$unprivileged" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
   rm -rf "$outdir"; mkdir -p "$outdir"; chown postgres: "$outdir"
   trap 'rm -rf "$outdir"' EXIT
   runuser -u postgres -- env PATH="$PATH" HOME=/tmp HANGAR_BENCH_WORK="$WORK" HANGAR_BENCH_ONLY="${HANGAR_BENCH_ONLY:-}" \
+    HANGAR_BENCH_CLUSTERS="${HANGAR_BENCH_CLUSTERS:-}" \
     HANGAR_BENCH_RESULTS="$outdir" bash "$bench/run.sh" --unprivileged "$SCALE" "$RUNS"
   rc=$?
   if compgen -G "$outdir/*.md" >/dev/null; then
@@ -60,7 +64,7 @@ RUN=$(mktemp -d "$WORK/run.XXXXXX") || exit 1
 sampler_pid=""
 cleanup() {
   [ -n "$sampler_pid" ] && kill "$sampler_pid" 2>/dev/null
-  hangar_cluster_stop "$RUN/cluster"
+  [ -n "${CLUSTER_DIR:-}" ] && hangar_cluster_stop "$CLUSTER_DIR"
   rm -rf "$RUN"
 }
 trap cleanup EXIT
@@ -97,13 +101,32 @@ done
 hangar_log "$TOTAL rows in ${#TABLES[@]} tables ($(du -h "$DB" | cut -f1))"
 cat "$DB" >/dev/null   # every contender reads the file from the page cache
 
-# ---- the cluster ----
-SETTINGS=(shared_buffers=1GB max_wal_size=4GB checkpoint_timeout=30min maintenance_work_mem=512MB fsync=on)
-hangar_cluster_start "$RUN/cluster" "${SETTINGS[@]}" || exit 1
+# ---- the clusters ----
+# "tuned": what a DBA sets for a bulk load; "default": the distribution's defaults (initdb's, which
+# are Debian's pg_createcluster's for every setting that matters here), fsync on, nothing tuned.
+# Every contender runs on each cluster in turn; each cluster gets its own report section.
+declare -A CLUSTER_SETTINGS=(
+  [tuned]="shared_buffers=1GB max_wal_size=4GB checkpoint_timeout=30min maintenance_work_mem=512MB fsync=on"
+  [default]="fsync=on"
+)
+read -ra CLUSTERS <<<"${HANGAR_BENCH_CLUSTERS:-default tuned}"
+for c in "${CLUSTERS[@]}"; do
+  [ -n "${CLUSTER_SETTINGS[$c]:-}" ] || { echo "unknown cluster \"$c\" in HANGAR_BENCH_CLUSTERS (tuned, default)" >&2; exit 2; }
+done
+declare -A SUMMARY   # SUMMARY[cluster.key] = median or ratio, for the closing table
+: >"$RUN/report.md"
+for CLUSTER in "${CLUSTERS[@]}"; do
+read -ra SETTINGS <<<"${CLUSTER_SETTINGS[$CLUSTER]}"
+CLUSTER_DIR=$RUN/cluster-$CLUSTER
+hangar_log "cluster \"$CLUSTER\": ${SETTINGS[*]}"
+hangar_cluster_start "$CLUSTER_DIR" "${SETTINGS[@]}" || exit 1
 fsync=$(sql postgres -Atc "SHOW fsync")
 [ "$fsync" = on ] || { echo "fsync is $fsync, expected on" >&2; exit 1; }
 sql postgres -c "CREATE DATABASE bench" || exit 1
 PG_VERSION=$(sql postgres -Atc "SELECT version()")
+SHOWN=$(sql postgres -Atc "SELECT string_agg(name || '=' || current_setting(name), ' ' ORDER BY name) FROM pg_settings
+  WHERE name IN ('shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'maintenance_work_mem', 'work_mem',
+                 'max_parallel_maintenance_workers', 'max_worker_processes', 'wal_buffers', 'fsync', 'synchronous_commit')")
 
 FDW_OK=0
 if sql bench -c "CREATE EXTENSION hangar_fdw" 2>"$RUN/ext.err"; then
@@ -113,6 +136,7 @@ else
 fi
 
 # Results: RES[key]="t1 t2 ..." (seconds per run); NOTE[key]=text.
+unset RES NOTE MED H_PEAK_MB
 declare -A RES NOTE
 add() { RES[$1]="${RES[$1]:-} $2"; }
 
@@ -332,7 +356,7 @@ else
   echo "foreign table scan: skipped, hangar_fdw is not installed"
 fi
 
-# ---- report ----
+# ---- report of this cluster ----
 declare -A MED
 for k in migrate copyphase copy pgloader sqlite pipeline ftscan; do
   # shellcheck disable=SC2086
@@ -360,7 +384,7 @@ row() {  # key label
 DATE=$(date +%Y-%m-%d)
 CPU=$(awk -F': ' '/^model name/{print $2; exit}' /proc/cpuinfo)
 MEM=$(awk '/^MemTotal/{printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)
-report() {
+report_header() {
   echo "# hangar_fdw benchmark, scale $SCALE"
   echo
   echo "- date: $(date '+%Y-%m-%d %H:%M %Z')"
@@ -368,8 +392,15 @@ report() {
   echo "- machine: $(nproc) CPUs ($CPU), $MEM RAM"
   echo "- PostgreSQL: $PG_VERSION"
   echo "- SQLite: $(sqlite3 --version | cut -d' ' -f1) (CLI), $("$PY" -c 'import sqlite3; print(sqlite3.sqlite_version)') (Python); pgloader: $(pgloader --version 2>/dev/null | head -n1 | sed 's/pgloader version //; s/"//g')"
-  echo "- settings: ${SETTINGS[*]}; other settings default"
+  echo "- clusters: ${CLUSTERS[*]} (one section each, every contender on each)"
   echo "- runs: $RUNS per contender, median shown (all runs in the runs column, seconds)"
+}
+report() {
+  echo
+  echo "## cluster \"$CLUSTER\""
+  echo
+  echo "- settings given: ${SETTINGS[*]}; other settings default"
+  echo "- in effect: $SHOWN"
   echo
   printf '| %-52s | %9s | %10s | %-22s | %s |\n' "measurement" "median s" "rows/s" "runs" "notes"
   printf '|%s|%s|%s|%s|%s|\n' "$(printf -- '-%.0s' {1..54})" "----------:" "-----------:" "$(printf -- '-%.0s' {1..24})" "-------"
@@ -397,8 +428,38 @@ report() {
                      printf "\n"}' "$RUN/migrate.last"
   fi
 }
+for k in migrate copyphase copy pgloader pipeline; do SUMMARY[$CLUSTER.$k]=${MED[$k]:-n/a}; done
+SUMMARY[$CLUSTER.r14]=$(ratio migrate pgloader)
+SUMMARY[$CLUSTER.r23]=$(ratio copyphase copy)
+SUMMARY[$CLUSTER.r16]=$(ratio migrate pipeline)
+SUMMARY[$CLUSTER.peak]=${H_PEAK_MB:-n/a}
+report >>"$RUN/report.md"
+hangar_cluster_stop "$CLUSTER_DIR"
+done   # for CLUSTER
+
+# ---- the whole report: header, both clusters side by side, then each cluster's section ----
+{
+  report_header
+  echo
+  printf '| %-44s |' "cluster"; for c in "${CLUSTERS[@]}"; do printf ' %s |' "$c"; done; echo
+  printf '|---|'; for c in "${CLUSTERS[@]}"; do printf -- '---:|'; done; echo
+  summary_row() {  # key label
+    printf '| %-44s |' "$2"; for c in "${CLUSTERS[@]}"; do printf ' %s |' "${SUMMARY[$c.$1]:-n/a}"; done; echo
+  }
+  summary_row migrate   "(1) hangar_migrate(), whole call, s"
+  summary_row copyphase "(2) its copy phase, s"
+  summary_row copy      "(3) COPY FROM csv, s"
+  summary_row pgloader  "(4) pgloader, s"
+  summary_row pipeline  "(6) sqlite3 -csv | psql, PKs, idx, FKs, s"
+  summary_row r14       "(1)/(4) vs pgloader (target <= 0.25)"
+  summary_row r16       "(1)/(6) vs the pipeline (target <= 1.0)"
+  summary_row r23       "(2)/(3) copy vs COPY (target <= 0.9)"
+  summary_row peak      "backend peak RssAnon of (1), MB"
+  cat "$RUN/report.md"
+} >"$RUN/report.full.md"
 echo
-report | tee "$RUN/report.md"
+cat "$RUN/report.full.md"
+mv "$RUN/report.full.md" "$RUN/report.md"
 mkdir -p "$RESULTS" 2>/dev/null && cp "$RUN/report.md" "$RESULTS/$DATE-scale$SCALE.md" ||
   hangar_log "could not write $RESULTS/$DATE-scale$SCALE.md"
 exit 0

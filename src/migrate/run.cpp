@@ -5,7 +5,8 @@
 // data: in stop mode an orphan row stops the migration with its SQLite rowid, in reject mode
 // orphans are removed and recorded first. Verification compares the checksum computed while
 // copying with a scan of each finished table. Index builds and foreign-key checks run with a
-// fixed maintenance_work_mem, so the backend's memory does not grow with the tables. What was
+// bounded maintenance_work_mem (set_memory_for_call), so the backend's memory does not grow with
+// the tables beyond it. What was
 // migrated is recorded in the extension's catalog (record.cpp) for hangar_export.
 #include "migrate/migrate.hpp"
 
@@ -23,12 +24,21 @@ extern "C" {
 #include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+
 namespace hangar {
 
 namespace {
 
-// Sorts for index builds and the hash tables of foreign-key checks beyond this spill to disk.
-constexpr const char *kMaintenanceWorkMem = "32MB";
+// maintenance_work_mem for the call when the session has PostgreSQL's built-in default (64MB):
+// 1/16 of the machine's memory, at least the default and at most this ceiling (in kB). Index
+// builds and foreign-key checks sort and hash within it; PostgreSQL shares it among the processes
+// of a parallel index build (each gets at least 32MB, so 64MB allows no second process and 96MB
+// two), and it bounds the backend's memory whatever the tables' size.
+constexpr int kMaintenanceWorkMemCeilingKb = 256 * 1024;
+constexpr int kMaintenanceWorkMemDefaultKb = 64 * 1024;
 
 struct TableOutcome {
   bool copied = false;
@@ -64,7 +74,7 @@ class MigrationRun {
     check_lock_budget(relations_created(plan_), plan_.tables.size());
     db_ = pg_guard([&] { return connection_acquire(source_.path, source_.server.busy_timeout_ms).handle(); });
     outcomes_.resize(plan_.tables.size());
-    int memory_level = set_for_call("maintenance_work_mem", kMaintenanceWorkMem);
+    int memory_level = set_memory_for_call();
     for (const PlanStep &step : plan_.steps) execute(step);
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     // hangar_sync's starting point: no state of an earlier migration into this schema, and with
@@ -77,7 +87,10 @@ class MigrationRun {
       record_sync(source_.path, schema, capture_from);
     });
     if (request_.verify) verify();
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
     record_migration(db_, run_id_, source_.path, plan_);
+    log_time("record", -1, seconds_since(start));
     for (TableOutcome &out : outcomes_)
       if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
     return report();
@@ -146,7 +159,15 @@ class MigrationRun {
         else
           pg_guard([&] { spi_run(step.sql.c_str()); });
     }
-    if (step.table >= 0) outcomes_[static_cast<size_t>(step.table)].seconds += seconds_since(start);
+    double seconds = seconds_since(start);
+    if (step.table >= 0) outcomes_[static_cast<size_t>(step.table)].seconds += seconds;
+    log_time(phase_name(step.phase), step.table, seconds);
+  }
+
+  // Each step's time at DEBUG1, for measuring where a migration spends it.
+  void log_time(const char *what, int table, double seconds) {
+    const char *name = table >= 0 ? palloc_string(plan_.tables[static_cast<size_t>(table)].sqlite_name) : "";
+    pg_guard([&] { elog(DEBUG1, "hangar_migrate: %s %s %.3f s", what, name, seconds); });
   }
 
   // A table with generated columns is copied in a subtransaction: should PostgreSQL compute a
@@ -335,6 +356,23 @@ class MigrationRun {
     });
   }
 
+  // Honours a maintenance_work_mem the session has from anywhere (postgresql.conf, ALTER ROLE or
+  // DATABASE, SET); raises PostgreSQL's built-in default for the call (kMaintenanceWorkMemCeilingKb).
+  // Returns the GUC nest level to restore.
+  static int set_memory_for_call() {
+    std::vector<TextRow> rows =
+        spi_text_rows("SELECT source FROM pg_catalog.pg_settings WHERE name = 'maintenance_work_mem'", true);
+    bool built_in = !rows.empty() && rows[0][0] && *rows[0][0] == "default";
+    int kb = pg_guard([] { return maintenance_work_mem; });
+    if (built_in) {
+      long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+      long ram_kb = pages > 0 && page_size > 0 ? pages / 1024 * page_size : 0;
+      kb = static_cast<int>(std::clamp<long>(ram_kb / 16, kMaintenanceWorkMemDefaultKb, kMaintenanceWorkMemCeilingKb));
+    }
+    std::string value = std::to_string(kb) + "kB";
+    return set_for_call("maintenance_work_mem", value.c_str());
+  }
+
   // Compares each copied table with the rows read from SQLite, and leaves its rows' keys and
   // hashes for hangar_sync (hangar.sync_state).
   void verify() {
@@ -363,7 +401,9 @@ class MigrationRun {
                       "Run hangar_migrate with verify => false to keep the tables and compare them yourself.");
         out.notes.push_back("verification failed: " + what);
       }
-      out.seconds += seconds_since(start);
+      double seconds = seconds_since(start);
+      out.seconds += seconds;
+      log_time("verify", static_cast<int>(t), seconds);
     }
   }
 
