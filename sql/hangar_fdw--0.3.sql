@@ -83,7 +83,7 @@ SELECT pg_catalog.pg_extension_config_dump('hangar.migrated_columns', '');
 -- What hangar_migrate and hangar_sync left in each target table with a primary key, for the next
 -- hangar_sync to tell what SQLite and what PostgreSQL changed since: per row a 16-byte hash of
 -- its key, an 8-byte hash of its content and an 8-byte hash of the SQLite values it came from
--- (never a copy of the row), packed 32 bytes a row into chunks of at most 1048576 rows. kind 'rows': the table's rows as a migration or sync
+-- (never a copy of the row), packed 32 bytes a row into chunks of at most 262144 rows. kind 'rows': the table's rows as a migration or sync
 -- wrote them whole; then, in chunk order, 'changed' and 'deleted' keys a sync with change
 -- capture appended.
 CREATE TABLE hangar.sync_state (

@@ -9,9 +9,11 @@
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set sync_db :abs_builddir '/results/fixtures/sync_app.db'
 \set capture_db :abs_builddir '/results/fixtures/sync_capture.db'
+\set caps_db :abs_builddir '/results/fixtures/sync_caps.db'
 \setenv SYNC_DB :sync_db
 \setenv CAPTURE_DB :capture_db
-\! cp "$SYNC_DB" "$CAPTURE_DB"
+\setenv CAPS_DB :caps_db
+\! cp "$SYNC_DB" "$CAPTURE_DB"; cp "$SYNC_DB" "$CAPS_DB"
 SET client_min_messages = warning;
 SET datestyle = 'ISO, YMD';
 
@@ -92,6 +94,13 @@ SELECT * FROM hangar_sync(:'sync_db', 'never_migrated');
 SELECT * FROM hangar_sync(:'sync_db', 'sy', on_error => 'skip');
 \set VERBOSITY default
 
+-- a row deleted and its unique value taken by a new row (INSERT OR REPLACE): the writes are
+-- done again deleting first, in a schema whose name needs quoting too
+SELECT count(*) FROM hangar_migrate(:'caps_db', 'Sync Caps');
+\! sqlite3 "$CAPS_DB" "INSERT OR REPLACE INTO tag VALUES (4, 'blue')"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'caps_db', 'Sync Caps') WHERE table_name = 'tag';
+SELECT * FROM "Sync Caps".tag ORDER BY id;
+
 -- a row changed in PostgreSQL between the migration and the first sync is found too
 SELECT count(*) FROM hangar_migrate(:'capture_db', 'sy2');
 UPDATE sy2.tag SET label = 'green' WHERE id = 1;
@@ -137,5 +146,5 @@ RESET ROLE;
 REVOKE EXECUTE ON FUNCTION hangar_capture_start(text) FROM regress_sync_reader;
 DROP ROLE regress_sync_reader;
 
-DROP SCHEMA sy, sy2, sw CASCADE;
+DROP SCHEMA sy, sy2, sw, "Sync Caps" CASCADE;
 DROP SERVER sync_w CASCADE;

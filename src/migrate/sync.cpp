@@ -1,12 +1,13 @@
 // hangar_sync(): catches a migrated schema up with what the app wrote to SQLite since the
-// migration or the last sync, in the caller's transaction, against one SQLite snapshot. For
-// each table with a primary key, parents first: checks that its SQLite schema is the one
-// migrated, locks the target against other writers, and compares state, target and SQLite row by
-// row (sync_compare.cpp), which leaves the rows to write in a temporary table and the keys to
-// delete in another. Then it writes: updates and inserts parents first, deletes children first,
-// so no foreign key sees a parent go before its children; sequences move past the new ids; and
-// each table is verified (row count and checksum, as hangar_verify) against the SQLite rows the
-// comparison read.
+// migration or the last sync, in the caller's transaction, against one SQLite snapshot. First
+// every table with a primary key is checked (its SQLite schema is the one migrated) and gets its
+// temporary tables; then, parents first, each is locked against other writers and its state,
+// target and SQLite rows compared by key (sync_compare.cpp), reading only the keys the change
+// log holds when capture is on and can be trusted (capture_plan), which leaves the rows to
+// write in one temporary table and the keys to delete in another. Then it writes (write_all):
+// updates and inserts parents first, deletes children first; sequences move past the new ids;
+// and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
+// the comparison read.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -53,6 +54,7 @@ std::string row_of(const char *alias, const std::vector<std::string> &columns) {
   return "ROW(" + join(qualified, ", ") + ")";
 }
 
+// How long the write that deletes applied change-log entries waits for the file's lock.
 constexpr int kClearWaitMs = 200;
 
 // A CREATE TABLE statement from its column list on: SQLite rewrites the name when a table is
@@ -397,7 +399,7 @@ class Sync {
 
   bool fk_actions_in_schema() {
     return first_value(spi_text_rows("SELECT EXISTS (SELECT 1 FROM pg_constraint c JOIN pg_class r ON r.oid = c.conrelid "
-                                     "WHERE r.relnamespace = " + quote_.literal(plan_.schema) + "::regnamespace AND "
+                                     "JOIN pg_namespace n ON n.oid = r.relnamespace WHERE n.nspname = " + quote_.literal(plan_.schema) + " AND "
                                      "c.contype = 'f' AND (c.confdeltype NOT IN ('a', 'r') OR c.confupdtype NOT IN ('a', 'r')))",
                                      false)) == "t";
   }

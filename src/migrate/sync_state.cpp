@@ -6,6 +6,8 @@
 // owner (bookkeeping.cpp). PostgreSQL zone: everything here may raise.
 #include "migrate/sync_state.hpp"
 
+#include <algorithm>
+
 extern "C" {
 #include "access/genam.h"
 #include "catalog/pg_type.h"
@@ -19,7 +21,7 @@ namespace hangar {
 
 namespace {
 
-constexpr int kChunkRows = 1 << 20;
+constexpr int kChunkRows = 1 << 18;
 constexpr int kEntryBytes = 32;
 
 struct Packed {
@@ -93,7 +95,8 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
   return summary;
 }
 
-StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk) : table_(table), chunk_(next_chunk) {
+StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk)
+    : table_(table), chunk_(next_chunk), context_(CurrentMemoryContext) {
   if (mode == Replace) {
     chunk_ = 0;
     as_bookkeeping_owner("sync_state", [&] {
@@ -105,11 +108,17 @@ StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk) : t
   }
   rows_.kind = mode == Replace ? "rows" : "changed";
   deleted_.kind = "deleted";
-  for (Buffer *b : {&rows_, &deleted_})
-    b->data = static_cast<bytea *>(MemoryContextAllocHuge(CurrentMemoryContext, VARHDRSZ + static_cast<Size>(kChunkRows) * kEntryBytes));
 }
 
 void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw) {
+  // grown by doubling up to a chunk, so a small state or change takes little memory
+  if (buffer->rows == buffer->capacity) {
+    int capacity = std::min(kChunkRows, std::max(4096, buffer->capacity * 2));
+    Size bytes = VARHDRSZ + static_cast<Size>(capacity) * kEntryBytes;
+    buffer->data = static_cast<bytea *>(buffer->data ? repalloc_huge(buffer->data, bytes)
+                                                     : MemoryContextAllocHuge(context_, bytes));
+    buffer->capacity = capacity;
+  }
   Packed p{key.hi, key.lo, hash, raw};
   memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &p, kEntryBytes);
   if (++buffer->rows == kChunkRows) flush(buffer);
@@ -138,7 +147,8 @@ void StateWriter::flush(Buffer *buffer) {
 void StateWriter::finish() {
   for (Buffer *b : {&rows_, &deleted_}) {
     flush(b);
-    pfree(b->data);
+    if (b->data) pfree(b->data);
+    b->data = nullptr;
   }
 }
 

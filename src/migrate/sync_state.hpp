@@ -45,8 +45,9 @@ class StateWriter {
  private:
   struct Buffer {
     const char *kind;
-    bytea *data;
+    bytea *data = nullptr;
     int rows = 0;
+    int capacity = 0;
   };
   void put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw);
   void flush(Buffer *buffer);
@@ -54,6 +55,7 @@ class StateWriter {
   Buffer rows_;
   Buffer deleted_;
   int chunk_;
+  MemoryContext context_;  // where the buffers live: a writer may be fed from a per-row context
 };
 
 // The attributes of rel's primary key in key order (palloc'd), or nullptr when it has none.
