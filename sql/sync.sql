@@ -112,6 +112,14 @@ UPDATE sy2.tag SET label = 'red' WHERE id = 1;
 -- change capture: the log and triggers in the file; the next sync reads every row once
 SELECT * FROM hangar_capture_start(:'capture_db');
 \! sqlite3 "$CAPTURE_DB" "SELECT name FROM sqlite_schema WHERE type = 'trigger' ORDER BY name"
+-- the log is never taken for one of the app's tables
+SELECT count(*) AS log_planned FROM hangar_plan(:'capture_db', 'elsewhere') WHERE table_name = 'hangar_capture_log';
+CREATE SERVER sync_c FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'capture_db');
+CREATE SCHEMA sc;
+IMPORT FOREIGN SCHEMA main FROM SERVER sync_c INTO sc;
+SELECT foreign_table_name FROM information_schema.foreign_tables WHERE foreign_table_schema = 'sc' ORDER BY 1;
+DROP SERVER sync_c CASCADE;
+DROP SCHEMA sc;
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2');
 \! sqlite3 "$CAPTURE_DB" "INSERT INTO parent VALUES (5, 'five'); UPDATE pair SET note = 'captured' WHERE a = 1 AND b = 'y'; UPDATE pair SET b = 'moved' WHERE a = 2 AND b = 'x'; DELETE FROM child WHERE id = 3; DELETE FROM parent WHERE id = 3; INSERT INTO tag VALUES (3, 'green')"
 \! sqlite3 "$CAPTURE_DB" "SELECT tbl, k1, k2 FROM hangar_capture_log ORDER BY seq"
