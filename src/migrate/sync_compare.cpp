@@ -273,7 +273,7 @@ void write_state(Comparison *c, bool all_keys, const StateSummary &state, const 
   c->result.state_changed = changed + deleted > 0;
   // Written whole when there is none, when appended entries have grown past a quarter of the
   // rows, or when an eighth of the rows changed; else only the changes are appended.
-  bool grown = static_cast<double>(stored.stored_rows) > 1.25 * static_cast<double>(state.rows) + 1000;
+  bool grown = static_cast<double>(stored.stored_rows) > 1.25 * static_cast<double>(state.rows) + 64;
   bool whole = all_keys && (!c->result.had_state || grown || changed + deleted > state.rows / 8);
   if (c->result.had_state && !c->result.state_changed && !whole) return;
   StateWriter writer(c->in->state, whole ? StateWriter::Replace : StateWriter::Append, stored.next_chunk);
@@ -315,7 +315,7 @@ CompareResult compare_table(const CompareInput &in) {
   // write the state whole again.
   StateSummary stored = sync_state_size(in.state);
   double rows = std::max<double>(in.target->rd_rel->reltuples, 0);
-  bool all_keys = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 1000;
+  bool all_keys = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 64;
   SyncMap map(CurrentMemoryContext, all_keys ? static_cast<int64>(rows * 1.1) : 1024);
   c.map = &map;
   if (in.capture) {
