@@ -272,7 +272,8 @@ void write_state(Comparison *c, bool all_keys, const StateSummary &state, const 
   });
   c->result.state_changed = changed + deleted > 0;
   // Written whole when there is none, when appended entries have grown past a quarter of the
-  // rows, or when an eighth of the rows changed; else only the changes are appended.
+  // rows (plus 64, so a small table is not rewritten at each change), or when an eighth of the
+  // rows changed; else only the changes are appended.
   bool grown = static_cast<double>(stored.stored_rows) > 1.25 * static_cast<double>(state.rows) + 64;
   bool whole = all_keys && (!c->result.had_state || grown || changed + deleted > state.rows / 8);
   if (c->result.had_state && !c->result.state_changed && !whole) return;
