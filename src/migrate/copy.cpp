@@ -366,7 +366,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         uint64 hash = row_hash(desc, spec.attnums, spec.ncolumns, values, nulls);
         result.source.add(hash);
         result.rows_copied++;
-        if (inserter && (!spec.keep_row || spec.keep_row(spec.row_arg, desc, values, nulls, hash))) {
+        bool keep = !spec.keep_row || spec.keep_row(spec.row_arg, desc, values, nulls, hash);
+        if (inserter && keep) {
           TupleTableSlot *slot = inserter->next_slot();
           memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
           memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);

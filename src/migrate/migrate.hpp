@@ -97,7 +97,7 @@ struct CopySpec {
   char **generated_failure;
   // hangar_sync's view of the rows (all nullptr otherwise), called in PostgreSQL's zone (they
   // may raise, never throw). keep_row gets every converted row with its content hash and says
-  // whether to insert it; rejected_row gets a rejected row (reject mode) with what converted,
+  // whether to insert it (it is called when not inserting too); rejected_row gets a rejected row (reject mode) with what converted,
   // failed[i] set for the SQLite columns that did not.
   bool (*keep_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash);
   // When set, called first for every row with a hash of its raw SQLite values (raw_seed folded

@@ -111,7 +111,6 @@ class Sync {
   struct TableSync {
     std::string changes;              // temporary table of the SQLite rows to write
     std::string gone;                 // temporary table of the keys to delete
-    std::string logged;               // temporary table of the keys the change log holds
     std::vector<std::string> keys;    // quoted primary key columns
     std::vector<std::string> columns; // quoted columns written (not generated ones)
     CompareResult compared;
@@ -204,10 +203,8 @@ class Sync {
     ts.changes = "pg_temp." + quote_.ident("hangar_sync_changes_" + suffix);
     ts.gone = "pg_temp." + quote_.ident("hangar_sync_gone_" + suffix);
     spi_write("CREATE TEMPORARY TABLE " + ts.changes + " ON COMMIT DROP AS SELECT * FROM " + target(t) + " WITH NO DATA");
-    ts.logged = "pg_temp." + quote_.ident("hangar_sync_logged_" + suffix);
-    for (const std::string *keys_table : {&ts.gone, &ts.logged})
-      spi_write("CREATE TEMPORARY TABLE " + *keys_table + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
-                target(t) + " WITH NO DATA");
+    spi_write("CREATE TEMPORARY TABLE " + ts.gone + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
+              target(t) + " WITH NO DATA");
     tables_[t] = ts;
     return true;
   }
@@ -249,13 +246,13 @@ class Sync {
     in.server = &source_.server;
     in.capture = nullptr;
     CaptureRead capture{};
-    std::string why_full = capture_plan(t, &capture, &changes_spec, &in);
+    std::string why_full = capture_plan(t, &capture, &changes_spec, target_keys, &in);
     ts.few = in.capture != nullptr;
     few_rows(t, [&] { ts.compared = pg_guard([&] { return compare_table(in); }); });
     if (ts.compared.escaped) {
       why_full = ts.compared.had_state ? "its SQLite row count is not the one the change log explains"
                                        : "no state to take the rows not logged from";
-      for (const std::string *table : {&ts.changes, &ts.gone, &ts.logged}) spi_write("DELETE FROM " + *table);
+      for (const std::string *table : {&ts.changes, &ts.gone}) spi_write("DELETE FROM " + *table);
       changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
       set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
       in.capture = nullptr;
@@ -265,7 +262,6 @@ class Sync {
     int64 changed = ts.compared.inserts + ts.compared.updates + ts.compared.deletes;
     ts.few = static_cast<double>(changed) < 0.05 * std::max<double>(target_rel->rd_rel->reltuples, 0);
     pg_guard([&] {
-      if (capture.logged) table_close(capture.logged, NoLock);
       table_close(gone_rel, NoLock);
       table_close(changes_rel, NoLock);
       table_close(target_rel, NoLock);
@@ -304,9 +300,9 @@ class Sync {
 
   // With the change log on, sets in->capture to read only the logged rows of table t, unless
   // that cannot be trusted: then why the table is read in full ("" when capture is off).
-  std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
+  std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, const AttrNumber *target_keys,
+                           CompareInput *in) {
     const PlannedTable &pt = plan_.tables[t];
-    const TableSync &ts = tables_.at(t);
     if (upto_ < 0) return "";
     if (applied_ < 0) return "the first sync since capture started";
     if (!capture_triggers_present(db_->handle(), pt.sqlite_name))
@@ -316,7 +312,7 @@ class Sync {
     for (const PlannedColumn &c : pt.columns) names.push_back(c.sqlite_name);
     changes_spec->select_sql =
         palloc_string(select_sql(pt.sqlite_name, names, pt.rowid_name, {captured_rows_condition(pt.sqlite_name, keys, applied_, upto_)}));
-    Relation logged_rel = pg_guard([&] { return table_open(relid_of(ts.logged), RowExclusiveLock); });
+    // the log's keys, converted to the target's key columns' types, read into nothing
     CopySpec *spec = palloc_items<CopySpec>(1);
     int n = static_cast<int>(keys.size());
     spec->sqlite_table = kCaptureLog;
@@ -327,17 +323,13 @@ class Sync {
     spec->inserted = palloc_items<bool>(keys.size());
     for (int i = 0; i < n; ++i) {
       spec->sqlite_columns[i] = palloc_string(capture_key_column(i));
-      spec->attnums[i] = static_cast<AttrNumber>(i + 1);
+      spec->attnums[i] = target_keys[i];
       spec->inserted[i] = true;
     }
-    spec->insert = true;
+    spec->insert = false;
     spec->on_error = request_.on_error;
     spec->run_id = sync_run_id_;
-    capture->logged = logged_rel;
     capture->logged_spec = spec;
-    capture->analyze_sql = palloc_string("ANALYZE " + ts.logged);
-    capture->pg_rows_sql = palloc_string("SELECT t.ctid FROM " + target(t) + " t WHERE EXISTS (SELECT 1 FROM " +
-                                         ts.logged + " s WHERE " + key_match(t) + ")");
     capture->count_sql = palloc_string("SELECT count(*) FROM " + quote_sqlite_identifier(pt.sqlite_name));
     in->capture = capture;
     return "";
@@ -499,7 +491,7 @@ class Sync {
       report->detail += std::string(report->detail.empty() ? "" : "; ") + "not verified: " +
                         std::to_string(ts.compared.expected.rows) + " rows expected, " + std::to_string(now.rows) +
                         " in the table" + (now.rows == ts.compared.expected.rows ? ", contents differ" : "");
-    spi_write("DROP TABLE " + ts.changes + ", " + ts.gone + ", " + ts.logged);
+    spi_write("DROP TABLE " + ts.changes + ", " + ts.gone);
   }
 
   const SyncRequest &request_;

@@ -9,14 +9,18 @@
 // unless it is the stored one; the caller's transaction keeps it only if the whole sync commits.
 // The target rows neither written nor deleted are summed (`untouched`), so verification needs
 // to read again only the rows the sync writes.
-// With change capture only the logged keys are read on either side (P by index, Q through a
-// WHERE on the log); every other key counts as its state on both sides, and SQLite's row count
+// With change capture only the logged keys are read on either side (P through the primary key's
+// index, Q through a WHERE on the log); every other key counts as its state on both sides, and SQLite's row count
 // must be the one the state and the log explain, else the table is read whole after all.
 #include "migrate/sync_compare.hpp"
 
 #include <algorithm>
 
 extern "C" {
+#include "access/genam.h"
+#include "access/nbtree.h"
+#include "access/relscan.h"
+#include "access/skey.h"
 #include "access/tableam.h"
 #include "access/xact.h"
 #include "executor/spi.h"
@@ -30,10 +34,13 @@ namespace hangar {
 
 namespace {
 
+struct KeyProbe;
+
 struct Comparison {
   const CompareInput *in;
   SyncMap *map;
   CompareResult result;
+  KeyProbe *probe = nullptr;  // capture: while the logged keys are read
 };
 
 // "(1)", "(2, y)": the key as a row's text form, for messages.
@@ -150,44 +157,67 @@ void scan_target(Comparison *c) {
   for_each_row(c->in->target, [&](TupleTableSlot *slot) { add_target_row(c, slot); });
 }
 
+// Capture: the primary key's index of the target, searched for each logged key.
+struct KeyProbe {
+  Relation index;
+  IndexScanDesc scan;
+  ScanKeyData *keys;
+  RegProcedure *equal;   // each key column's equality function in the index's operator family
+  TupleTableSlot *slot;
+  Snapshot snapshot;
+};
+
+// A logged key: marked in the map, and the target's row with it, if any, taken as P.
 bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64) {
   Comparison *c = static_cast<Comparison *>(arg);
-  const CopySpec &spec = *c->in->capture->logged_spec;
-  c->map->upsert(row_key(desc, spec.attnums, spec.ncolumns, values, nulls))->flags |= SyncEntry::Logged;
-  return true;
+  const CompareInput &in = *c->in;
+  c->map->upsert(row_key(desc, in.target_keys, in.nkeys, values, nulls))->flags |= SyncEntry::Logged;
+  KeyProbe &probe = *c->probe;
+  for (int k = 0; k < in.nkeys; ++k) {
+    int a = in.target_keys[k] - 1;
+    if (nulls[a]) return false;  // no key of the target is NULL
+    ScanKeyEntryInitialize(&probe.keys[k], 0, static_cast<AttrNumber>(k + 1), BTEqualStrategyNumber, InvalidOid,
+                           probe.index->rd_indcollation[k], probe.equal[k], values[a]);
+  }
+  index_rescan(probe.scan, probe.keys, in.nkeys, nullptr, 0);
+  if (index_getnext_slot(probe.scan, ForwardScanDirection, probe.slot)) {
+    slot_getallattrs(probe.slot);
+    add_target_row(c, probe.slot);
+  }
+  return false;
 }
 
-// Capture: the logged keys, into the map and (converted) into `logged`.
-void read_logged_keys(Comparison *c) {
+// Capture: the logged keys into the map, and the target's rows with them, found by index.
+void read_logged_rows(Comparison *c) {
   const CompareInput &in = *c->in;
+  KeyProbe probe;
+  list_free(RelationGetIndexList(in.target));  // sets rd_pkindex
+  probe.index = index_open(in.target->rd_pkindex, AccessShareLock);
+  probe.keys = static_cast<ScanKeyData *>(palloc(sizeof(ScanKeyData) * in.nkeys));
+  probe.equal = static_cast<RegProcedure *>(palloc(sizeof(RegProcedure) * in.nkeys));
+  for (int k = 0; k < in.nkeys; ++k) {
+    Oid type = probe.index->rd_opcintype[k];
+    Oid op = get_opfamily_member(probe.index->rd_opfamily[k], type, type, BTEqualStrategyNumber);
+    if (!OidIsValid(op)) elog(ERROR, "no equality operator for column %d of the primary key of %s", k + 1, in.target_name);
+    probe.equal[k] = get_opcode(op);
+  }
+  probe.snapshot = RegisterSnapshot(GetLatestSnapshot());
+  probe.slot = table_slot_create(in.target, nullptr);
+#if PG_VERSION_NUM >= 180000
+  probe.scan = index_beginscan(in.target, probe.index, probe.snapshot, nullptr, in.nkeys, 0);
+#else
+  probe.scan = index_beginscan(in.target, probe.index, probe.snapshot, in.nkeys, 0);
+#endif
+  c->probe = &probe;
   in.capture->logged_spec->keep_row = mark_logged;
   in.capture->logged_spec->row_arg = c;
-  CopyResult keys = copy_table(in.db, *in.capture->logged_spec, in.capture->logged, *in.server);
+  CopyResult keys = copy_table(in.db, *in.capture->logged_spec, in.target, *in.server);
   c->result.logged = keys.rows_copied;
-}
-
-// Capture: the target's rows with a logged key.
-void read_logged_target_rows(Comparison *c) {
-  const CompareInput &in = *c->in;
-  int rc = SPI_execute(in.capture->analyze_sql, false, 0);
-  if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
-  rc = SPI_execute(in.capture->pg_rows_sql, true, 0);
-  if (rc != SPI_OK_SELECT) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
-  SPITupleTable *rows = SPI_tuptable;
-  uint64 n = SPI_processed;
-  Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
-  TupleTableSlot *slot = table_slot_create(in.target, nullptr);
-  for (uint64 r = 0; r < n; ++r) {
-    bool isnull;
-    ItemPointer tid = reinterpret_cast<ItemPointer>(DatumGetPointer(SPI_getbinval(rows->vals[r], rows->tupdesc, 1, &isnull)));
-    if (!table_tuple_fetch_row_version(in.target, tid, snapshot, slot))
-      elog(ERROR, "could not read back a row of %s", in.target_name);
-    slot_getallattrs(slot);
-    add_target_row(c, slot);
-  }
-  ExecDropSingleTupleTableSlot(slot);
-  UnregisterSnapshot(snapshot);
-  SPI_freetuptable(rows);
+  c->probe = nullptr;
+  index_endscan(probe.scan);
+  ExecDropSingleTupleTableSlot(probe.slot);
+  UnregisterSnapshot(probe.snapshot);
+  index_close(probe.index, AccessShareLock);
 }
 
 int64 sqlite_count(sqlite3 *db, const char *sql) {
@@ -319,19 +349,16 @@ CompareResult compare_table(const CompareInput &in) {
   bool all_keys = !in.capture || static_cast<double>(stored.stored_rows) > 1.25 * rows + 64;
   SyncMap map(CurrentMemoryContext, all_keys ? static_cast<int64>(rows * 1.1) : 1024);
   c.map = &map;
+  c.result.had_state = stored.found;
   if (in.capture) {
     if (!stored.found) {  // nothing to take the rows not logged from
       c.result.escaped = true;
       return c.result;
     }
-    read_logged_keys(&c);
+    read_logged_rows(&c);  // first: the state is then read for the logged keys only
   }
   StateSummary state = load_sync_state(in.state, &map, all_keys);
-  c.result.had_state = state.found;
-  if (in.capture)
-    read_logged_target_rows(&c);
-  else
-    scan_target(&c);
+  if (!in.capture) scan_target(&c);
   in.changes_spec->keep_row = keep_row;
   in.changes_spec->skip_unchanged = skip_unchanged;
   in.changes_spec->rejected_row = rejected_row;

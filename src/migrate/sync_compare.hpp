@@ -9,10 +9,8 @@ namespace hangar {
 
 // With change capture, only the rows of the keys the file's log holds are read.
 struct CaptureRead {
-  Relation logged;           // a temporary table of target's key columns: gets the logged keys
-  CopySpec *logged_spec;     // the copy of the log's distinct keys into logged
-  const char *analyze_sql;   // ANALYZE of logged, so the planner looks its keys up by index
-  const char *pg_rows_sql;   // SELECT of the ctids of the target's rows with a logged key
+  CopySpec *logged_spec;     // reads the log's distinct keys, converted to the target's key
+                             // columns (attnums are target's), inserting nothing
   const char *count_sql;     // SQLite: SELECT count(*) of the table
 };
 
