@@ -8,12 +8,6 @@
 // after they were gone, are in no log.
 #include "migrate/migrate.hpp"
 
-extern "C" {
-#include "catalog/pg_type.h"
-#include "executor/spi.h"
-#include "utils/builtins.h"
-}
-
 #include <algorithm>
 
 #include "core/capture_sql.hpp"
@@ -26,24 +20,10 @@ namespace hangar {
 
 namespace {
 
-bool log_exists(const Database &db) { return capture_log_present(db.handle()); }
-
 Database &writable_source(const char *source_text, MigrationSource *source, const char *what) {
   pg_guard([&] { check_write_server_files_privilege(what); });
   *source = pg_guard([&] { return resolve_source(source_text); });
   return *pg_guard([&] { return &connection_acquire_for_write(source->path, source->server.busy_timeout_ms); });
-}
-
-void forget_applied(const char *path) {
-  pg_guard([&] {
-    as_bookkeeping_owner("syncs", [&] {
-      Oid types[1] = {TEXTOID};
-      Datum args[1] = {CStringGetTextDatum(path)};
-      if (SPI_execute_with_args("UPDATE hangar.syncs SET capture_applied = NULL WHERE source_path = $1", 1, types, args,
-                                nullptr, false, 0) < 0)
-        elog(ERROR, "could not update hangar.syncs");
-    });
-  });
 }
 
 }  // namespace
@@ -89,9 +69,9 @@ std::vector<CaptureReport> capture_start(const char *source_text) {
     widest = std::max(widest, keys.size());
     captured.push_back({t.sqlite_name, keys});
   }
-  if (!log_exists(db)) {
+  if (!capture_log_present(db.handle())) {
     db.exec(capture_log_ddl(static_cast<int>(widest)));
-    forget_applied(source.path);
+    pg_guard([&] { forget_capture_applied(source.path); });
   } else {
     int64_t have = db.query_int64(std::string("SELECT count(*) FROM pragma_table_info('") + kCaptureLog +
                                   "') WHERE name GLOB 'k[0-9]*'");
@@ -119,11 +99,11 @@ std::vector<CaptureReport> capture_stop(const char *source_text) {
     db.exec("DROP TRIGGER " + quote_sqlite_identifier(name));
     if (reports.empty() || reports.back().table_name != table) reports.push_back({table, "capture stopped"});
   }
-  if (log_exists(db)) {
+  if (capture_log_present(db.handle())) {
     int64_t entries = db.query_int64(std::string("SELECT count(*) FROM ") + kCaptureLog);
     db.exec(std::string("DROP TABLE ") + kCaptureLog);
     reports.push_back({kCaptureLog, "dropped, with " + std::to_string(entries) + (entries == 1 ? " entry" : " entries")});
-    forget_applied(source.path);
+    pg_guard([&] { forget_capture_applied(source.path); });
   }
   return reports;
 }

@@ -125,6 +125,14 @@ bool convert_catching(const ColumnConverter *conv, const SqliteValue &v, Datum *
   return false;
 }
 
+// One value converted as the copy's mode wants: in reject mode errors raised by input functions
+// become failures (convert_catching); in stop mode they are raised.
+bool convert_column(const CopySpec &spec, const ColumnConverter *conv, const SqliteValue &v, Datum *value, bool *isnull,
+                    ConversionFailure *failure) {
+  return spec.on_error == OnError::Reject ? convert_catching(conv, v, value, isnull, failure)
+                                          : convert_value(conv, v, value, isnull, failure);
+}
+
 class BatchInserter {
  public:
   BatchInserter(Relation rel) : rel_(rel) {
@@ -239,10 +247,7 @@ bool unchanged_row(const CopySpec &spec, const ColumnConverter *converters, cons
     int i = spec.key_columns[k];
     int a = spec.attnums[i] - 1;
     ConversionFailure failure;
-    bool ok = spec.on_error == OnError::Reject
-                  ? convert_catching(&converters[i], batch->value(r, i), &values[a], &nulls[a], &failure)
-                  : convert_value(&converters[i], batch->value(r, i), &values[a], &nulls[a], &failure);
-    if (!ok) return false;
+    if (!convert_column(spec, &converters[i], batch->value(r, i), &values[a], &nulls[a], &failure)) return false;
   }
   return spec.skip_unchanged(spec.row_arg, desc, values, nulls, raw, hash);
 }
@@ -334,8 +339,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         const SqliteValue &v = batch->value(r, i);
         failed[i] = false;
         ConversionFailure failure;
-        bool ok = spec.on_error == OnError::Reject ? convert_catching(&converters[i], v, &values[a], &nulls[a], &failure)
-                                                   : convert_value(&converters[i], v, &values[a], &nulls[a], &failure);
+        bool ok = convert_column(spec, &converters[i], v, &values[a], &nulls[a], &failure);
         if (ok && nulls[a] && not_null[i]) {
           ok = false;
           failure = {ERRCODE_NOT_NULL_VIOLATION,

@@ -4,6 +4,9 @@
 
 #include "pg/common.hpp"
 
+#include <initializer_list>
+#include <utility>
+
 extern "C" {
 #include "portability/instr_time.h"
 #include "utils/jsonb.h"
@@ -177,6 +180,9 @@ ErrorData *in_subtransaction(Work work) {
   return run_in_subtransaction([](void *w) { (*static_cast<Work *>(w))(); }, &work);
 }
 double seconds_since(instr_time start);
+// Sets configuration parameters (name, value) until AtEOXact_GUC(true, level) with the returned
+// level, or the transaction's end, restores the caller's values, as a function's SET clause does.
+int set_config_for_call(std::initializer_list<std::pair<const char *, const char *>> settings);
 
 // orphans.cpp: rows whose foreign key points nowhere (SQLite apps often run with foreign_keys off)
 struct OrphanQuery {

@@ -346,16 +346,6 @@ class MigrationRun {
     return q;
   }
 
-  // Sets a configuration parameter until AtEOXact_GUC(true, level) with the returned level (or
-  // the transaction's end) restores the caller's value, as a function's SET clause does.
-  static int set_for_call(const char *name, const char *value) {
-    return pg_guard([&] {
-      int level = NewGUCNestLevel();
-      set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-      return level;
-    });
-  }
-
   // Honours a maintenance_work_mem the session has from anywhere (postgresql.conf, ALTER ROLE or
   // DATABASE, SET); raises PostgreSQL's built-in default for the call (kMaintenanceWorkMemCeilingKb).
   // Returns the GUC nest level to restore.
@@ -370,7 +360,7 @@ class MigrationRun {
       kb = static_cast<int>(std::clamp<long>(ram_kb / 16, kMaintenanceWorkMemDefaultKb, kMaintenanceWorkMemCeilingKb));
     }
     std::string value = std::to_string(kb) + "kB";
-    return set_for_call("maintenance_work_mem", value.c_str());
+    return pg_guard([&] { return set_config_for_call({{"maintenance_work_mem", value.c_str()}}); });
   }
 
   // Compares each copied table with the rows read from SQLite, and leaves its rows' keys and

@@ -1,7 +1,8 @@
 // Running the migration's generated statements through SPI, plainly or inside a subtransaction
 // for the optional steps whose failure is reported rather than fatal, and the subtransaction
 // runner itself (as a PL/pgSQL EXCEPTION block does it), which the copy's reject mode uses too;
-// and reading catalog queries' rows as text (the record of a migration, the export).
+// and reading catalog queries' rows as text (the record of a migration, the export); and
+// configuration set for the rest of a call, as a function's SET clause sets it.
 // Only errors about a statement's own SQL are ever reported instead of raised: a cut (cancel,
 // statement_timeout, shutdown), a full disk, out of memory or an internal error always fail
 // the migration, leaving nothing behind.
@@ -12,6 +13,7 @@
 extern "C" {
 #include "access/xact.h"
 #include "executor/spi.h"
+#include "utils/guc.h"
 #include "utils/resowner.h"
 }
 
@@ -101,6 +103,13 @@ double seconds_since(instr_time start) {
   INSTR_TIME_SET_CURRENT(now);
   INSTR_TIME_SUBTRACT(now, start);
   return INSTR_TIME_GET_DOUBLE(now);
+}
+
+int set_config_for_call(std::initializer_list<std::pair<const char *, const char *>> settings) {
+  int level = NewGUCNestLevel();
+  for (const auto &[name, value] : settings)
+    set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+  return level;
 }
 
 }  // namespace hangar

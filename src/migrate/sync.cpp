@@ -112,7 +112,9 @@ class Sync {
     std::string changes;              // temporary table of the SQLite rows to write
     std::string gone;                 // temporary table of the keys to delete
     std::vector<std::string> keys;    // quoted primary key columns
+    AttrNumber *key_attnums = nullptr;  // and their attributes in the target, in key order
     std::vector<std::string> columns; // quoted columns written (not generated ones)
+    CopySpec target_spec{};           // the target's attributes, in SQLite column order
     CompareResult compared;
     bool few = false;                 // few rows change (see few_rows)
     bool incremental = false;         // only this sync writes the table (only_sync_writes)
@@ -127,12 +129,7 @@ class Sync {
   template <typename Work>
   void few_rows(size_t t, Work work) {
     if (!tables_.at(t).few) return work();
-    int level = pg_guard([] {
-      int nest = NewGUCNestLevel();
-      for (const char *name : {"enable_hashjoin", "enable_mergejoin"})
-        set_config_option(name, "off", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-      return nest;
-    });
+    int level = pg_guard([] { return set_config_for_call({{"enable_hashjoin", "off"}, {"enable_mergejoin", "off"}}); });
     work();
     pg_guard([&] { AtEOXact_GUC(true, level); });
   }
@@ -185,17 +182,21 @@ class Sync {
                   "removed or retyped.",
                   "Migrate that table again (drop it in PostgreSQL and run hangar_migrate).");
     TableSync ts;
-    std::string rel = std::to_string(relid);
-    for (const TextRow &r : spi_text_rows("SELECT quote_ident(a.attname) FROM pg_index i JOIN pg_attribute a ON "
-                                          "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indrelid = " +
-                                              rel + " AND i.indisprimary ORDER BY array_position(i.indkey::int2[], a.attnum)",
-                                          true))
-      ts.keys.push_back(*r[0]);
+    int nkeys = 0;
+    ts.key_attnums = pg_guard([&] {
+      Relation target_rel = table_open(relid, AccessShareLock);
+      AttrNumber *attnums = primary_key_attnums(target_rel, &nkeys);
+      table_close(target_rel, NoLock);
+      return attnums;
+    });
+    for (int k = 0; k < nkeys; ++k)
+      ts.keys.push_back(quote_.ident(pg_guard([&] { return get_attname(relid, ts.key_attnums[k], false); })));
     if (ts.keys.empty()) {
       report->detail = "not synced: it has no primary key to match rows by";
       return false;
     }
-    for (const TextRow &r : spi_text_rows("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = " + rel +
+    for (const TextRow &r : spi_text_rows("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = " +
+                                              std::to_string(relid) +
                                               " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
                                           true))
       ts.columns.push_back(*r[0]);
@@ -226,12 +227,12 @@ class Sync {
     in.target = target_rel;
     in.changes = changes_rel;
     in.gone = gone_rel;
-    CopySpec target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
+    ts.target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
     CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
-    in.target_spec = &target_spec;
+    in.target_spec = &ts.target_spec;
     in.changes_spec = &changes_spec;
-    int nkeys = 0;
-    AttrNumber *target_keys = pg_guard([&] { return primary_key_attnums(target_rel, &nkeys); });
+    int nkeys = static_cast<int>(ts.keys.size());
+    const AttrNumber *target_keys = ts.key_attnums;
     AttrNumber *changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
     for (int k = 0; k < nkeys; ++k)
       changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
@@ -246,15 +247,15 @@ class Sync {
     in.server = &source_.server;
     in.capture = nullptr;
     CaptureRead capture{};
-    std::string why_full = capture_plan(t, &capture, &changes_spec, target_keys, &in);
+    const char *whole_table = changes_spec.select_sql;
+    std::string why_full = capture_plan(t, &capture, &changes_spec, &in);
     ts.few = in.capture != nullptr;
     few_rows(t, [&] { ts.compared = pg_guard([&] { return compare_table(in); }); });
     if (ts.compared.escaped) {
       why_full = ts.compared.had_state ? "its SQLite row count is not the one the change log explains"
                                        : "no state to take the rows not logged from";
       for (const std::string *table : {&ts.changes, &ts.gone}) spi_write("DELETE FROM " + *table);
-      changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
-      set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
+      changes_spec.select_sql = whole_table;
       in.capture = nullptr;
       ts.compared = pg_guard([&] { return compare_table(in); });
     }
@@ -298,10 +299,20 @@ class Sync {
     spec->raw_seed = hash64(conversion.data(), conversion.size(), 0);
   }
 
+  // The target attribute of a SQLite column of table pt.
+  AttrNumber target_attnum(const PlannedTable &pt, const std::string &sqlite_column) {
+    for (const PlannedColumn &c : pt.columns)
+      if (c.sqlite_name == sqlite_column) {
+        Oid relid = target_relid(plan_, pt);
+        const char *name = palloc_string(c.pg_name);
+        return pg_guard([&] { return get_attnum(relid, name); });
+      }
+    throw Error("42703", "SQLite column \"" + sqlite_column + "\" of table \"" + pt.sqlite_name + "\" was not migrated");
+  }
+
   // With the change log on, sets in->capture to read only the logged rows of table t, unless
   // that cannot be trusted: then why the table is read in full ("" when capture is off).
-  std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, const AttrNumber *target_keys,
-                           CompareInput *in) {
+  std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
     const PlannedTable &pt = plan_.tables[t];
     if (upto_ < 0) return "";
     if (applied_ < 0) return "the first sync since capture started";
@@ -312,7 +323,8 @@ class Sync {
     for (const PlannedColumn &c : pt.columns) names.push_back(c.sqlite_name);
     changes_spec->select_sql =
         palloc_string(select_sql(pt.sqlite_name, names, pt.rowid_name, {captured_rows_condition(pt.sqlite_name, keys, applied_, upto_)}));
-    // the log's keys, converted to the target's key columns' types, read into nothing
+    // the log's keys (in SQLite's key order), converted to their target columns' types, read into
+    // nothing
     CopySpec *spec = palloc_items<CopySpec>(1);
     int n = static_cast<int>(keys.size());
     spec->sqlite_table = kCaptureLog;
@@ -323,7 +335,7 @@ class Sync {
     spec->inserted = palloc_items<bool>(keys.size());
     for (int i = 0; i < n; ++i) {
       spec->sqlite_columns[i] = palloc_string(capture_key_column(i));
-      spec->attnums[i] = target_keys[i];
+      spec->attnums[i] = target_attnum(pt, keys[static_cast<size_t>(i)]);
       spec->inserted[i] = true;
     }
     spec->insert = false;
@@ -429,13 +441,13 @@ class Sync {
   int64 write_returning(size_t t, const std::string &sql) {
     TableSync &ts = tables_.at(t);
     const char *text = palloc_string(sql);
-    Relation rel = ts.returned ? pg_guard([&] { return table_open(target_relid(plan_, plan_.tables[t]), AccessShareLock); }) : nullptr;
-    CopySpec spec = rel ? copy_spec(plan_.tables[t], rel, false, OnError::Stop, 0) : CopySpec{};
+    Oid relid = target_relid(plan_, plan_.tables[t]);
     return pg_guard([&] {
       spi_run(text);
       int64 written = static_cast<int64>(SPI_processed);
-      if (rel) {
-        add_spi_rows(RelationGetDescr(rel), spec.attnums, spec.ncolumns, &ts.stored);
+      if (ts.returned) {
+        Relation rel = table_open(relid, AccessShareLock);
+        add_spi_rows(RelationGetDescr(rel), ts.target_spec.attnums, ts.target_spec.ncolumns, &ts.stored);
         table_close(rel, NoLock);
       }
       return written;
@@ -470,9 +482,9 @@ class Sync {
     const char *written = palloc_string("SELECT t.* FROM " + target(t) + " t WHERE EXISTS (SELECT 1 FROM " +
                                         ts.changes + " s WHERE " + key_match(t) + ")");
     bool any_written = ts.compared.inserts + ts.compared.updates > 0;
-    Relation rel = pg_guard([&] { return table_open(relid, AccessShareLock); });
-    CopySpec spec = copy_spec(plan_.tables[t], rel, false, OnError::Stop, 0);
+    const CopySpec &spec = ts.target_spec;
     TableChecksum now = pg_guard([&] {
+      Relation rel = table_open(relid, AccessShareLock);
       TableChecksum checksum = ts.compared.untouched;
       TableChecksum written_rows = ts.stored;
       if (!ts.incremental)

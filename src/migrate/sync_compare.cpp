@@ -191,8 +191,7 @@ bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nul
 void read_logged_rows(Comparison *c) {
   const CompareInput &in = *c->in;
   KeyProbe probe;
-  list_free(RelationGetIndexList(in.target));  // sets rd_pkindex
-  probe.index = index_open(in.target->rd_pkindex, AccessShareLock);
+  probe.index = index_open(primary_key_index(in.target), AccessShareLock);
   probe.keys = static_cast<ScanKeyData *>(palloc(sizeof(ScanKeyData) * in.nkeys));
   probe.equal = static_cast<RegProcedure *>(palloc(sizeof(RegProcedure) * in.nkeys));
   for (int k = 0; k < in.nkeys; ++k) {

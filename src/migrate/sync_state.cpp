@@ -7,6 +7,7 @@
 #include "migrate/sync_state.hpp"
 
 #include <algorithm>
+#include <initializer_list>
 
 extern "C" {
 #include "access/genam.h"
@@ -31,67 +32,76 @@ static_assert(sizeof(Packed) == kEntryBytes, "a state entry is 32 bytes");
 
 const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
 
-void run_with_args(const char *sql, int nargs, Oid *types, Datum *values, bool read_only) {
-  int rc = SPI_execute_with_args(sql, nargs, types, values, nullptr, read_only, 0);
+void run_with_args(const char *sql, int nargs, Oid *types, Datum *values, const char *nulls, bool read_only) {
+  int rc = SPI_execute_with_args(sql, nargs, types, values, nulls, read_only, 0);
   if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+}
+
+// Runs sql as the owner of hangar.<table> with text parameters $1, $2, ... bound to args; its
+// rows are in SPI_tuptable after.
+void run_as_owner(const char *table, const char *sql, std::initializer_list<const char *> args, bool read_only) {
+  Oid *types = static_cast<Oid *>(palloc(sizeof(Oid) * args.size()));
+  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * args.size()));
+  int n = 0;
+  for (const char *arg : args) {
+    types[n] = TEXTOID;
+    values[n++] = CStringGetTextDatum(arg);
+  }
+  as_bookkeeping_owner(table, [&] { run_with_args(sql, n, types, values, nullptr, read_only); });
+}
+
+// The same on one table's state: $1, $2 and $3 are its file, schema and table (kWhereTable).
+void run_on_state(const StateTable &table, const char *sql, bool read_only) {
+  run_as_owner("sync_state", sql, {table.source_path, table.schema, table.table}, read_only);
 }
 
 }  // namespace
 
 StateSummary sync_state_size(const StateTable &table) {
   StateSummary summary;
-  as_bookkeeping_owner("sync_state", [&] {
-    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-    Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
-                     CStringGetTextDatum(table.table)};
-    run_with_args(psprintf("SELECT count(*), coalesce(sum(row_count), 0)::bigint, coalesce(max(chunk) + 1, 0)::integer "
-                           "FROM hangar.sync_state WHERE %s", kWhereTable),
-                  3, types, args, true);
-    bool isnull;
-    summary.found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0;
-    summary.stored_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
-    summary.next_chunk = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
-    SPI_freetuptable(SPI_tuptable);
-  });
+  run_on_state(table,
+               psprintf("SELECT count(*), coalesce(sum(row_count), 0)::bigint, coalesce(max(chunk) + 1, 0)::integer "
+                        "FROM hangar.sync_state WHERE %s", kWhereTable),
+               true);
+  bool isnull;
+  summary.found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0;
+  summary.stored_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
+  summary.next_chunk = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &isnull));
+  SPI_freetuptable(SPI_tuptable);
   return summary;
 }
 
 StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_keys) {
   StateSummary summary = sync_state_size(table);
-  as_bookkeeping_owner("sync_state", [&] {
-    Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-    Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
-                     CStringGetTextDatum(table.table)};
-    // newest first: the first entry of a key decides it
-    run_with_args(psprintf("SELECT kind, entries FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable), 3,
-                  types, args, true);
-    for (uint64 r = 0; r < SPI_processed; ++r) {
-      bool isnull;
-      char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-      bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
-      bool whole = strcmp(kind, "rows") == 0, deleted = strcmp(kind, "deleted") == 0;
-      const char *data = VARDATA_ANY(chunk);
-      size_t n = VARSIZE_ANY_EXHDR(chunk) / kEntryBytes;
-      for (size_t i = 0; i < n; ++i) {
-        Packed p;
-        memcpy(&p, data + i * kEntryBytes, kEntryBytes);
-        RowKey key{p.key_hi, p.key_lo};
-        // a key of a "rows" chunk is in it once: only keys some newer entry decided need looking up
-        SyncEntry *e = (all_keys || !whole) ? map->upsert(key) : map->find(key);
-        if (e && (e->flags & SyncEntry::StateSeen)) continue;
-        if (e) e->flags |= SyncEntry::StateSeen;
-        if (deleted) continue;
-        summary.rows++;
-        summary.sum += p.hash;
-        if (e) {
-          e->state_hash = p.hash;
-          e->raw = p.raw;
-          e->flags |= SyncEntry::HasState;
-        }
+  // newest first: the first entry of a key decides it
+  run_on_state(table, psprintf("SELECT kind, entries FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable),
+               true);
+  for (uint64 r = 0; r < SPI_processed; ++r) {
+    bool isnull;
+    char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+    bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+    bool whole = strcmp(kind, "rows") == 0, deleted = strcmp(kind, "deleted") == 0;
+    const char *data = VARDATA_ANY(chunk);
+    size_t n = VARSIZE_ANY_EXHDR(chunk) / kEntryBytes;
+    for (size_t i = 0; i < n; ++i) {
+      Packed p;
+      memcpy(&p, data + i * kEntryBytes, kEntryBytes);
+      RowKey key{p.key_hi, p.key_lo};
+      // a key of a "rows" chunk is in it once: only keys some newer entry decided need looking up
+      SyncEntry *e = (all_keys || !whole) ? map->upsert(key) : map->find(key);
+      if (e && (e->flags & SyncEntry::StateSeen)) continue;
+      if (e) e->flags |= SyncEntry::StateSeen;
+      if (deleted) continue;
+      summary.rows++;
+      summary.sum += p.hash;
+      if (e) {
+        e->state_hash = p.hash;
+        e->raw = p.raw;
+        e->flags |= SyncEntry::HasState;
       }
     }
-    SPI_freetuptable(SPI_tuptable);
-  });
+  }
+  SPI_freetuptable(SPI_tuptable);
   return summary;
 }
 
@@ -99,12 +109,7 @@ StateWriter::StateWriter(const StateTable &table, Mode mode, int next_chunk)
     : table_(table), chunk_(next_chunk), context_(CurrentMemoryContext) {
   if (mode == Replace) {
     chunk_ = 0;
-    as_bookkeeping_owner("sync_state", [&] {
-      Oid types[3] = {TEXTOID, TEXTOID, TEXTOID};
-      Datum args[3] = {CStringGetTextDatum(table.source_path), CStringGetTextDatum(table.schema),
-                       CStringGetTextDatum(table.table)};
-      run_with_args(psprintf("DELETE FROM hangar.sync_state WHERE %s", kWhereTable), 3, types, args, false);
-    });
+    run_on_state(table, psprintf("DELETE FROM hangar.sync_state WHERE %s", kWhereTable), false);
   }
   rows_.kind = mode == Replace ? "rows" : "changed";
   deleted_.kind = "deleted";
@@ -138,7 +143,7 @@ void StateWriter::flush(Buffer *buffer) {
                      Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data)};
     run_with_args("INSERT INTO hangar.sync_state (source_path, target_schema, table_name, chunk, kind, row_count, "
                   "entries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                  7, types, args, false);
+                  7, types, args, nullptr, false);
   });
   ++chunk_;
   buffer->rows = 0;
@@ -152,11 +157,16 @@ void StateWriter::finish() {
   }
 }
 
+Oid primary_key_index(Relation rel) {
+  list_free(RelationGetIndexList(rel));  // sets rd_pkindex
+  return rel->rd_pkindex;
+}
+
 AttrNumber *primary_key_attnums(Relation rel, int *nkeys) {
   *nkeys = 0;
-  list_free(RelationGetIndexList(rel));  // sets rd_pkindex
-  if (!OidIsValid(rel->rd_pkindex)) return nullptr;
-  Relation index = index_open(rel->rd_pkindex, AccessShareLock);
+  Oid pkindex = primary_key_index(rel);
+  if (!OidIsValid(pkindex)) return nullptr;
+  Relation index = index_open(pkindex, AccessShareLock);
   int n = index->rd_index->indnkeyatts;
   AttrNumber *keys = static_cast<AttrNumber *>(palloc(sizeof(AttrNumber) * n));
   for (int k = 0; k < n; ++k) keys[k] = index->rd_index->indkey.values[k];
@@ -182,33 +192,26 @@ TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, 
 }
 
 void forget_sync_state(const char *source_path, const char *schema) {
-  as_bookkeeping_owner("sync_state", [&] {
-    Oid types[2] = {TEXTOID, TEXTOID};
-    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
-    run_with_args("DELETE FROM hangar.sync_state WHERE source_path = $1 AND target_schema = $2", 2, types, args,
-                  false);
-  });
-  as_bookkeeping_owner("syncs", [&] {
-    Oid types[2] = {TEXTOID, TEXTOID};
-    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
-    run_with_args("DELETE FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2", 2, types, args, false);
-  });
+  run_as_owner("sync_state", "DELETE FROM hangar.sync_state WHERE source_path = $1 AND target_schema = $2",
+               {source_path, schema}, false);
+  run_as_owner("syncs", "DELETE FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2", {source_path, schema},
+               false);
+}
+
+void forget_capture_applied(const char *source_path) {
+  run_as_owner("syncs", "UPDATE hangar.syncs SET capture_applied = NULL WHERE source_path = $1", {source_path}, false);
 }
 
 int64 capture_applied(const char *source_path, const char *schema) {
   int64 applied = -1;
-  as_bookkeeping_owner("syncs", [&] {
-    Oid types[2] = {TEXTOID, TEXTOID};
-    Datum args[2] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema)};
-    run_with_args("SELECT capture_applied FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2", 2, types,
-                  args, true);
-    bool isnull = true;
-    if (SPI_processed > 0) {
-      Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
-      if (!isnull) applied = DatumGetInt64(d);
-    }
-    SPI_freetuptable(SPI_tuptable);
-  });
+  run_as_owner("syncs", "SELECT capture_applied FROM hangar.syncs WHERE source_path = $1 AND target_schema = $2",
+               {source_path, schema}, true);
+  bool isnull = true;
+  if (SPI_processed > 0) {
+    Datum d = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull);
+    if (!isnull) applied = DatumGetInt64(d);
+  }
+  SPI_freetuptable(SPI_tuptable);
   return applied;
 }
 
@@ -217,11 +220,10 @@ void record_sync(const char *source_path, const char *schema, int64 applied) {
     Oid types[3] = {TEXTOID, TEXTOID, INT8OID};
     Datum args[3] = {CStringGetTextDatum(source_path), CStringGetTextDatum(schema), Int64GetDatum(applied)};
     char nulls[4] = {' ', ' ', applied < 0 ? 'n' : ' ', '\0'};
-    int rc = SPI_execute_with_args("INSERT INTO hangar.syncs (source_path, target_schema, synced_at, capture_applied) "
+    run_with_args("INSERT INTO hangar.syncs (source_path, target_schema, synced_at, capture_applied) "
                   "VALUES ($1, $2, statement_timestamp(), $3) ON CONFLICT (source_path, target_schema) DO UPDATE "
                   "SET synced_at = excluded.synced_at, capture_applied = excluded.capture_applied",
-                  3, types, args, nulls, false, 0);
-    if (rc < 0) elog(ERROR, "SPI_execute_with_args failed: %s", SPI_result_code_string(rc));
+                  3, types, args, nulls, false);
   });
 }
 

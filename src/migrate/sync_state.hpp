@@ -58,6 +58,8 @@ class StateWriter {
   MemoryContext context_;  // where the buffers live: a writer may be fed from a per-row context
 };
 
+// rel's primary key index; InvalidOid when it has none.
+Oid primary_key_index(Relation rel);
 // The attributes of rel's primary key in key order (palloc'd), or nullptr when it has none.
 AttrNumber *primary_key_attnums(Relation rel, int *nkeys);
 // table_checksum, also recording each row as the table's state when it has a primary key: the
@@ -66,6 +68,9 @@ TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, 
 
 // Drops every table's state of a file in a schema, and its record of syncs (a new migration).
 void forget_sync_state(const char *source_path, const char *schema);
+// Forgets which change-log entries the syncs of a file applied, in every schema: the next sync
+// of each reads every row (capture started or stopped).
+void forget_capture_applied(const char *source_path);
 // The last change-log entry (hangar_capture_start) that the migration or a committed sync
 // applied into the schema; -1 when none has been since capture started (or it is off), so the
 // next sync reads every row.
