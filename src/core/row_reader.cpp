@@ -1,5 +1,6 @@
-// The read-ahead thread (see row_reader.hpp). The thread fills batch A while the caller holds
-// batch B; next() hands over the filled one and gives the held one back to be refilled.
+// The read-ahead thread (see row_reader.hpp). The thread fills a spare batch (made when there
+// is none) and queues it; next() hands the oldest queued one over and takes the held one back as
+// a spare.
 #include "core/row_reader.hpp"
 
 #include <signal.h>
@@ -11,12 +12,16 @@
 
 namespace hangar {
 
-RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded)
-    : stmt_(stmt), columns_(columns), batch_rows_(batch_rows), batch_bytes_(batch_bytes) {
-  for (RowBatch &b : batches_) {
+RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded,
+                     size_t ahead_bytes)
+    : stmt_(stmt), columns_(columns), batch_rows_(batch_rows), batch_bytes_(batch_bytes), ahead_bytes_(ahead_bytes) {
+  for (int i = 0; i < 2; ++i) {
+    batches_.push_back(std::make_unique<RowBatch>());
+    RowBatch &b = *batches_.back();
     b.columns_ = columns;
     b.values_.reserve(batch_rows * static_cast<size_t>(columns));
     b.arena_.reserve(batch_bytes + batch_bytes / 4);
+    spare_.push_back(&b);
   }
   if (!threaded) return;
   // The thread inherits this mask: no signal is ever delivered to it. The caller's own mask is
@@ -49,50 +54,70 @@ RowReader::~RowReader() {
   thread_.join();
 }
 
-const RowBatch *RowReader::next() {
-  if (!thread_.joinable()) {
-    if (finished_) return nullptr;
-    try {
-      fill(batches_[0]);
-    } catch (const std::bad_alloc &) {
-      batches_[0].rows_ = 0;
-      result_ = SQLITE_NOMEM;
-    }
-    finished_ = result_ != SQLITE_ROW;
-    return batches_[0].rows_ > 0 ? &batches_[0] : nullptr;
-  }
-  std::unique_lock<std::mutex> lock(mutex_);
-  consumed_ = -1;  // give the held batch back
-  changed_.notify_all();
-  changed_.wait(lock, [this] { return filled_ >= 0 || finished_; });
-  if (filled_ < 0) return nullptr;
-  consumed_ = filled_;
-  filled_ = -1;
-  changed_.notify_all();
-  const RowBatch &batch = batches_[consumed_];
-  if (batch.rows_ == 0) return nullptr;
-  return &batch;
+size_t RowReader::footprint(const RowBatch &batch) {
+  return batch.values_.capacity() * sizeof(SqliteValue) + batch.arena_.capacity();
 }
 
-void RowReader::run() {
-  for (int index = 0;; index = 1 - index) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [&] { return stopping_ || (consumed_ != index && filled_ != index); });
-      if (stopping_) break;
-    }
-    RowBatch &batch = batches_[index];
+const RowBatch *RowReader::next() {
+  if (!thread_.joinable()) {
+    RowBatch &batch = *batches_[0];
+    if (finished_) return nullptr;
     try {
       fill(batch);
     } catch (const std::bad_alloc &) {
       batch.rows_ = 0;
       result_ = SQLITE_NOMEM;
     }
-    std::unique_lock<std::mutex> lock(mutex_);
-    changed_.wait(lock, [this] { return stopping_ || filled_ < 0; });  // the caller took the last one
-    if (stopping_) break;
+    finished_ = result_ != SQLITE_ROW;
+    return batch.rows_ > 0 ? &batch : nullptr;
+  }
+  std::unique_lock<std::mutex> lock(mutex_);
+  if (held_) spare_.push_back(held_);  // give the held batch back
+  held_ = nullptr;
+  changed_.notify_all();
+  changed_.wait(lock, [this] { return !filled_.empty() || finished_; });
+  if (filled_.empty()) return nullptr;
+  held_ = filled_.front();
+  filled_.pop_front();
+  waiting_bytes_ -= footprint(*held_);
+  changed_.notify_all();
+  return held_;
+}
+
+void RowReader::run() {
+  for (;;) {
+    RowBatch *batch = nullptr;
+    {
+      std::unique_lock<std::mutex> lock(mutex_);
+      changed_.wait(lock, [this] { return stopping_ || may_fill(); });
+      if (stopping_) break;
+      if (spare_.empty()) {
+        try {
+          batches_.push_back(std::make_unique<RowBatch>());
+          batches_.back()->columns_ = columns_;
+          spare_.push_back(batches_.back().get());
+        } catch (const std::bad_alloc &) {
+          result_ = SQLITE_NOMEM;
+          break;
+        }
+      }
+      batch = spare_.back();
+      spare_.pop_back();
+    }
+    try {
+      fill(*batch);
+    } catch (const std::bad_alloc &) {
+      batch->rows_ = 0;
+      result_ = SQLITE_NOMEM;
+    }
+    std::lock_guard<std::mutex> lock(mutex_);
     bool last = result_ != SQLITE_ROW;  // the end or a failure: the rows read before it still count
-    if (batch.rows_ > 0) filled_ = index;
+    if (batch->rows_ > 0) {
+      filled_.push_back(batch);
+      waiting_bytes_ += footprint(*batch);
+    } else {
+      spare_.push_back(batch);
+    }
     finished_ = last;
     changed_.notify_all();
     if (last) return;

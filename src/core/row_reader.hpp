@@ -1,7 +1,9 @@
 // Reads the rows of a prepared SQLite statement on a background thread, ahead of their
-// conversion, into two batches that the caller and the thread swap (double buffering). Reading
-// SQLite's pages and decoding its records then runs on the second core while the caller converts
-// and inserts the previous batch.
+// conversion, into batches handed to the caller in order. By default the thread fills one batch
+// while the caller holds the previous one (double buffering): reading SQLite's pages and
+// decoding its records then runs on the second core while the caller converts and inserts. A
+// reader may be allowed to run further ahead, up to a number of bytes of waiting batches, so
+// that SQLite is read while the caller does other work first (hangar_sync scans its target).
 //
 // The thread touches nothing but SQLite and its own buffers: it never calls PostgreSQL, and it
 // starts with every signal blocked so that PostgreSQL's signal handlers keep running on the
@@ -14,6 +16,8 @@
 
 #include <condition_variable>
 #include <cstddef>
+#include <deque>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -42,8 +46,10 @@ class RowBatch {
 class RowReader {
  public:
   // Reads `columns` columns of stmt; a batch ends after batch_rows rows or batch_bytes of text
-  // and blobs, whichever comes first. threaded: read ahead on a thread of its own.
-  RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded = true);
+  // and blobs, whichever comes first. threaded: read ahead on a thread of its own, by one batch,
+  // or while the batches waiting take less than ahead_bytes.
+  RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded = true,
+            size_t ahead_bytes = 0);
   ~RowReader();  // stops the thread and waits for it
   RowReader(const RowReader &) = delete;
   RowReader &operator=(const RowReader &) = delete;
@@ -59,16 +65,22 @@ class RowReader {
  private:
   void run();
   void fill(RowBatch &batch);
+  // The thread may fill another batch (called with mutex_ held).
+  bool may_fill() const { return filled_.empty() || waiting_bytes_ < ahead_bytes_; }
+  static size_t footprint(const RowBatch &batch);
 
   sqlite3_stmt *stmt_;
   int columns_;
   size_t batch_rows_;
   size_t batch_bytes_;
-  RowBatch batches_[2];
+  size_t ahead_bytes_;
+  std::vector<std::unique_ptr<RowBatch>> batches_;  // every batch made; the others point into it
   std::mutex mutex_;
   std::condition_variable changed_;
-  int filled_ = -1;     // index of a batch ready for the caller, -1 when none
-  int consumed_ = -1;   // index of the batch the caller holds, -1 when none
+  std::deque<RowBatch *> filled_;  // ready for the caller, in order
+  size_t waiting_bytes_ = 0;       // their footprint
+  std::vector<RowBatch *> spare_;  // free to be filled again
+  RowBatch *held_ = nullptr;       // the batch the caller holds
   bool finished_ = false;  // the thread filled its last batch
   bool stopping_ = false;
   int result_ = SQLITE_DONE;

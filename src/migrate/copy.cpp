@@ -44,17 +44,21 @@ constexpr int kBatchRows = 1000;
 // (large text or blobs) keep memory bounded per row, not per batch.
 constexpr Size kBatchBytes = 4 * 1024 * 1024;
 
+}  // namespace
+
 // The statement and its reader thread, released by a memory-context reset callback so that an
 // error anywhere in the copy stops the thread before the statement is finalized.
-struct StatementOwner {
+struct SqliteRead {
   sqlite3_stmt *stmt;
   RowReader *reader;
   MemoryContextCallback cleanup;
 };
 
+namespace {
+
 void release_statement(void *arg) {
   pg_nothrow("stop its SQLite reader thread", [&] {
-    StatementOwner *owner = static_cast<StatementOwner *>(arg);
+    SqliteRead *owner = static_cast<SqliteRead *>(arg);
     if (owner->reader && owner->reader->threaded()) connection_set_reader(nullptr, nullptr, nullptr);
     delete owner->reader;
     owner->reader = nullptr;
@@ -65,10 +69,10 @@ void release_statement(void *arg) {
 
 // Starts the reader (a read-ahead thread unless `threaded` is false); a failure to start it is
 // raised as an ERROR.
-void start_reader(StatementOwner *owner, int columns, bool threaded) {
+void start_reader(SqliteRead *owner, int columns, bool threaded, size_t ahead_bytes) {
   char message[256] = "";
   try {
-    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded);
+    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded, ahead_bytes);
   } catch (const std::exception &e) {
     snprintf(message, sizeof message, "%s", e.what());
   } catch (...) {
@@ -273,19 +277,32 @@ char *describe_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *sl
                   is_rowid ? "rowid" : "row", id);
 }
 
+// The spec's SELECT prepared and its reader started, owned by the current memory context.
+SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, TupleDesc desc, size_t ahead_bytes) {
+  SqliteRead *owner = static_cast<SqliteRead *>(palloc0(sizeof(SqliteRead)));
+  owner->cleanup.func = release_statement;
+  owner->cleanup.arg = owner;
+  MemoryContextRegisterResetCallback(CurrentMemoryContext, &owner->cleanup);
+  int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
+  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
+  int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
+  start_reader(owner, read_columns, conversions_run_no_queries(spec, desc), ahead_bytes);
+  return owner;
+}
+
 }  // namespace
 
-CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server) {
+SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec &spec, Relation rel, size_t ahead_bytes) {
+  if (!conversions_run_no_queries(spec, RelationGetDescr(rel))) return nullptr;  // no thread to read ahead on
+  return open_read(db, spec, RelationGetDescr(rel), ahead_bytes);
+}
+
+CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server, SqliteRead *ahead) {
   CopyResult result;
   instr_time start;
   INSTR_TIME_SET_CURRENT(start);
   MemoryContext copy_context = AllocSetContextCreate(CurrentMemoryContext, "hangar copy", ALLOCSET_DEFAULT_SIZES);
   MemoryContext old_context = MemoryContextSwitchTo(copy_context);
-  StatementOwner *owner = static_cast<StatementOwner *>(palloc0(sizeof(StatementOwner)));
-  owner->cleanup.func = release_statement;
-  owner->cleanup.arg = owner;
-  MemoryContextRegisterResetCallback(copy_context, &owner->cleanup);
-
   TupleDesc desc = RelationGetDescr(rel);
   ColumnConverter *converters = static_cast<ColumnConverter *>(palloc(sizeof(ColumnConverter) * spec.ncolumns));
   bool *not_null = static_cast<bool *>(palloc(sizeof(bool) * spec.ncolumns));
@@ -301,10 +318,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   memset(nulls, true, sizeof(bool) * desc->natts);
 
-  int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
-  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
-  int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
-  start_reader(owner, read_columns, conversions_run_no_queries(spec, desc));
+  SqliteRead *owner = ahead ? ahead : open_read(db, spec, desc, 0);
 
   RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
   ErrorContextCallback error_context;
@@ -406,7 +420,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     }
   }
   row.rowid = nullptr;
-  rc = owner->reader->result_code();
+  int rc = owner->reader->result_code();
   if (rc != SQLITE_DONE && result.generated_mismatch < 0)
     report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   if (inserter) {
@@ -417,6 +431,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   MemoryContextSwitchTo(old_context);
   if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
   MemoryContextDelete(copy_context);
+  if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);
   return result;
 }

@@ -123,7 +123,14 @@ struct CopyResult {
   int generated_mismatch = -1;
   char *mismatch = nullptr;     // what differed, for the report
 };
-CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server);
+// A copy's SQLite read started before copy_table, so that SQLite is read on the second core
+// while the caller does other work first: the rows wait, up to ahead_bytes of them, for
+// copy_table(..., ahead), which releases it. Owned by the current memory context until then.
+// nullptr when the spec's rows must be read on the backend's own thread.
+struct SqliteRead;
+SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec &spec, Relation rel, size_t ahead_bytes);
+CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server,
+                      SqliteRead *ahead = nullptr);
 
 // view_check.cpp: a created view's rows against the SQLite view's, up to limit rows
 struct ViewComparison {

@@ -101,8 +101,9 @@ class Sync {
       reports.push_back(std::move(report));
     }
     for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r]); });
-    write_all(synced, &reports);
-    for (const auto &[t, r] : synced) time(&reports[r], [&] { few_rows(t, [&] { finish_table(t, &reports[r]); }); });
+    logged_step("writes", "", [&] { write_all(synced, &reports); });
+    for (const auto &[t, r] : synced)
+      time(&reports[r], [&] { logged_step("finish", reports[r].table_name.c_str(), [&] { few_rows(t, [&] { finish_table(t, &reports[r]); }); }); });
     pg_guard([&] { record_sync(source_.path, schema, upto_); });
     return reports;
   }
@@ -140,6 +141,16 @@ class Sync {
     INSTR_TIME_SET_CURRENT(start);
     work();
     report->seconds += seconds_since(start);
+  }
+
+  // Runs work and logs its time at DEBUG1, for measuring where a sync spends it.
+  template <typename Work>
+  static void logged_step(const char *what, const char *table, Work work) {
+    instr_time start;
+    INSTR_TIME_SET_CURRENT(start);
+    work();
+    double seconds = seconds_since(start);
+    pg_guard([&] { elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, table, seconds); });
   }
 
   std::string target(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }

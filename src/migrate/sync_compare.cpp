@@ -34,6 +34,9 @@ namespace hangar {
 
 namespace {
 
+// How far SQLite's rows may be read ahead while the target is scanned.
+constexpr size_t kReadAheadBytes = 64 * 1024 * 1024;
+
 struct KeyProbe;
 
 struct Comparison {
@@ -136,25 +139,48 @@ void rejected_row(void *arg, TupleDesc desc, const Datum *values, const bool *nu
   if (e) e->flags |= SyncEntry::Held;
 }
 
-// P of a target row.
-void add_target_row(Comparison *c, TupleTableSlot *slot) {
-  const CompareInput &in = *c->in;
+// A target row as the comparison needs it: its key, its content hash (P) and where it is.
+struct TargetRow {
+  RowKey key;
+  uint64 hash;
+  ItemPointerData tid;
+};
+
+TargetRow target_row(const CompareInput &in, TupleTableSlot *slot) {
   TupleDesc desc = RelationGetDescr(in.target);
-  bool baseline = !c->result.had_state;
-  SyncEntry *e = c->map->upsert(row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull));
+  return {row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull),
+          row_hash(desc, in.target_spec->attnums, in.target_spec->ncolumns, slot->tts_values, slot->tts_isnull),
+          slot->tts_tid};
+}
+
+// P of a target row.
+void add_target_row(Comparison *c, const TargetRow &row) {
+  const CompareInput &in = *c->in;
+  SyncEntry *e = c->map->upsert(row.key);
   if (in.capture) e->flags |= SyncEntry::Logged;
-  e->pg_hash = row_hash(desc, in.target_spec->attnums, in.target_spec->ncolumns, slot->tts_values, slot->tts_isnull);
-  e->tid = slot->tts_tid;
+  e->pg_hash = row.hash;
+  e->tid = row.tid;
   e->flags |= SyncEntry::HasPg;
   c->result.untouched.add(e->pg_hash);
-  if (baseline) {
+  if (!c->result.had_state) {  // the baseline: the target as the last state
     e->state_hash = e->pg_hash;
     e->flags |= SyncEntry::HasState;
   }
 }
 
+// Every target row, each added kPrefetchDistance rows after its slot in the map was prefetched.
 void scan_target(Comparison *c) {
-  for_each_row(c->in->target, [&](TupleTableSlot *slot) { add_target_row(c, slot); });
+  constexpr size_t kPrefetchDistance = 16;
+  TargetRow pending[kPrefetchDistance];
+  size_t seen = 0;
+  for_each_row(c->in->target, [&](TupleTableSlot *slot) {
+    TargetRow &next = pending[seen++ % kPrefetchDistance];
+    if (seen > kPrefetchDistance) add_target_row(c, next);
+    next = target_row(*c->in, slot);
+    c->map->prefetch(next.key);
+  });
+  for (size_t i = seen > kPrefetchDistance ? seen - kPrefetchDistance : 0; i < seen; ++i)
+    add_target_row(c, pending[i % kPrefetchDistance]);
 }
 
 // Capture: the primary key's index of the target, searched for each logged key.
@@ -182,7 +208,7 @@ bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nul
   index_rescan(probe.scan, probe.keys, in.nkeys, nullptr, 0);
   if (index_getnext_slot(probe.scan, ForwardScanDirection, probe.slot)) {
     slot_getallattrs(probe.slot);
-    add_target_row(c, probe.slot);
+    add_target_row(c, target_row(in, probe.slot));
   }
   return false;
 }
@@ -335,6 +361,15 @@ bool log_explains_count(Comparison *c, const StateSummary &state, int64 sqlite_r
   return explained == sqlite_rows;
 }
 
+// Runs a step of the comparison and logs its time at DEBUG1, for measuring where a sync spends it.
+template <typename Work>
+void timed_step(const CompareInput &in, const char *what, Work work) {
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  work();
+  elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, in.target_name, seconds_since(start));
+}
+
 }  // namespace
 
 CompareResult compare_table(const CompareInput &in) {
@@ -354,22 +389,28 @@ CompareResult compare_table(const CompareInput &in) {
       c.result.escaped = true;
       return c.result;
     }
-    read_logged_rows(&c);  // first: the state is then read for the logged keys only
+    timed_step(in, "logged keys", [&] { read_logged_rows(&c); });  // first: the state is then read for the logged keys only
   }
-  StateSummary state = load_sync_state(in.state, &map, all_keys);
-  if (!in.capture) scan_target(&c);
+  StateSummary state;
+  timed_step(in, "state", [&] { state = load_sync_state(in.state, &map, all_keys); });
   in.changes_spec->keep_row = keep_row;
   in.changes_spec->skip_unchanged = skip_unchanged;
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
-  CopyResult copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server);
+  SqliteRead *ahead = nullptr;  // SQLite is read on the second core while the target is scanned
+  if (!in.capture) {
+    ahead = start_read_ahead(in.db, *in.changes_spec, in.changes, kReadAheadBytes);
+    timed_step(in, "target", [&] { scan_target(&c); });
+  }
+  CopyResult copied;
+  timed_step(in, "sqlite", [&] { copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server, ahead); });
   if (in.capture && !log_explains_count(&c, state, sqlite_count(in.db, in.capture->count_sql))) {
     c.result.escaped = true;
     return c.result;
   }
-  collect_deletions(&c);
+  timed_step(in, "deletions", [&] { collect_deletions(&c); });
   sum_outcome(&c, copied.source, state);
-  write_state(&c, all_keys, state, stored);
+  timed_step(in, "state write", [&] { write_state(&c, all_keys, state, stored); });
   return c.result;
 }
 

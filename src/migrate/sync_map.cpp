@@ -3,6 +3,10 @@
 // stored as {0, 1}, a collision with odds of 2^-128.
 #include "migrate/sync_map.hpp"
 
+#include <sys/mman.h>
+
+#include <cstring>
+
 namespace hangar {
 
 namespace {
@@ -13,9 +17,18 @@ uint64 capacity_for(int64 rows) {
   return capacity;
 }
 
+constexpr uintptr_t kHugePage = 2 * 1024 * 1024;
+
+// The slots, zeroed. A large table asks the kernel for 2 MB pages before it first touches them:
+// each lookup lands on a random slot, and with 4 kB pages nearly every one also misses the TLB.
 SyncEntry *allocate_slots(MemoryContext context, uint64 capacity) {
-  return static_cast<SyncEntry *>(
-      MemoryContextAllocExtended(context, sizeof(SyncEntry) * capacity, MCXT_ALLOC_HUGE | MCXT_ALLOC_ZERO));
+  size_t bytes = sizeof(SyncEntry) * capacity;
+  char *slots = static_cast<char *>(MemoryContextAllocExtended(context, bytes, MCXT_ALLOC_HUGE));
+  uintptr_t first = (reinterpret_cast<uintptr_t>(slots) + kHugePage - 1) & ~(kHugePage - 1);
+  uintptr_t last = (reinterpret_cast<uintptr_t>(slots) + bytes) & ~(kHugePage - 1);
+  if (!getenv("HANGAR_NO_THP") && last > first) (void)madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);  // advice only
+  memset(slots, 0, bytes);
+  return reinterpret_cast<SyncEntry *>(slots);
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
 // Unit tests of core/row_reader: every value of every row arrives through the read-ahead thread,
-// batches end by rows and by bytes, failures are reported, and destroying a reader early stops it.
+// batches end by rows and by bytes, a reader allowed to run ahead does so within its bound,
+// failures are reported, and destroying a reader early stops it.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <string>
+#include <thread>
 
 #include "core/row_reader.hpp"
 #include "core/sqlite_db.hpp"
@@ -31,17 +35,18 @@ class RowReaderTest : public ::testing::Test {
 
 }  // namespace
 
-TEST_F(RowReaderTest, DeliversEveryRowInOrder) {
-  Database db(path_, Database::OpenOptions{});
-  Statement stmt = db.prepare("SELECT i, r, s, b, n FROM t ORDER BY i");
-  RowReader reader(stmt.handle(), 5, 64, 1 << 20);
+namespace {
+
+// Every row of t, in order, with every value; the number of batches.
+size_t check_every_row(RowReader &reader, size_t batch_rows) {
   int64_t expected = 1;
   size_t batches = 0;
   while (const RowBatch *batch = reader.next()) {
     ++batches;
-    EXPECT_LE(batch->rows(), 64u);
+    EXPECT_LE(batch->rows(), batch_rows);
     for (size_t r = 0; r < batch->rows(); ++r, ++expected) {
-      ASSERT_EQ(batch->value(r, 0).type, SQLITE_INTEGER);
+      EXPECT_EQ(batch->value(r, 0).type, SQLITE_INTEGER);
+      if (batch->value(r, 0).type != SQLITE_INTEGER) return batches;
       EXPECT_EQ(batch->value(r, 0).integer, expected);
       EXPECT_EQ(batch->value(r, 1).real, static_cast<double>(expected) / 4.0);
       EXPECT_EQ(batch->value(r, 2).content(), "row " + std::to_string(expected));
@@ -52,9 +57,44 @@ TEST_F(RowReaderTest, DeliversEveryRowInOrder) {
     }
   }
   EXPECT_EQ(expected, 5001);
-  EXPECT_EQ(batches, (5000u + 63) / 64);
   EXPECT_EQ(reader.result_code(), SQLITE_DONE);
   EXPECT_EQ(reader.next(), nullptr);
+  return batches;
+}
+
+// SQLite function counted(x): x, counting the rows SQLite produced so far.
+std::atomic<int> produced{0};
+void counted(sqlite3_context *context, int, sqlite3_value **args) {
+  ++produced;
+  sqlite3_result_value(context, args[0]);
+}
+
+}  // namespace
+
+TEST_F(RowReaderTest, DeliversEveryRowInOrder) {
+  Database db(path_, Database::OpenOptions{});
+  Statement stmt = db.prepare("SELECT i, r, s, b, n FROM t ORDER BY i");
+  RowReader reader(stmt.handle(), 5, 64, 1 << 20);
+  EXPECT_EQ(check_every_row(reader, 64), (5000u + 63) / 64);
+}
+
+TEST_F(RowReaderTest, ReadsAheadWithinItsBound) {
+  Database db(path_, Database::OpenOptions{});
+  ASSERT_EQ(sqlite3_create_function(db.handle(), "counted", 1, SQLITE_UTF8, nullptr, counted, nullptr, nullptr), SQLITE_OK);
+  auto rows_read_while_waiting = [&](size_t ahead_bytes) {
+    Statement stmt = db.prepare("SELECT counted(i), r, s, b, n FROM t");
+    produced = 0;
+    RowReader reader(stmt.handle(), 5, 16, 4096, true, ahead_bytes);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the caller busy elsewhere
+    int read = produced;
+    check_every_row(reader, 16);
+    return read;
+  };
+  EXPECT_LE(rows_read_while_waiting(0), 2 * 16);     // double buffering: one batch ahead, one filling
+  EXPECT_EQ(rows_read_while_waiting(1 << 30), 5000);  // the whole table waits
+  int bounded = rows_read_while_waiting(64 * 1024);  // a batch of 16 rows takes about 6 kB
+  EXPECT_GT(bounded, 2 * 16);
+  EXPECT_LT(bounded, 5000);
 }
 
 TEST_F(RowReaderTest, EndsBatchesByBytes) {
