@@ -1,21 +1,21 @@
 // SyncMap (sync_map.hpp): linear probing on the key's own bits (already a hash), grown by
-// doubling when 70% full. The all-zero key marks an empty slot; a key that hashes to it is
-// stored as {0, 1}, a collision with odds of 2^-128.
+// doubling when 70% full. A key's first slot scales its low 64 bits to the capacity (any size,
+// not only powers of two, so the table is no larger than its rows need), which also keeps the
+// slots in the order of those bits: a state written in slot order is read back nearly
+// sequentially. The all-zero key marks an empty slot; a key that hashes to it is stored as
+// {0, 1}, a collision with odds of 2^-128.
 #include "migrate/sync_map.hpp"
 
 #include <sys/mman.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace hangar {
 
 namespace {
 
-uint64 capacity_for(int64 rows) {
-  uint64 capacity = 1024;
-  while (static_cast<double>(capacity) * 0.7 < static_cast<double>(rows)) capacity *= 2;
-  return capacity;
-}
+uint64 capacity_for(int64 rows) { return std::max<uint64>(1024, static_cast<uint64>(static_cast<double>(rows) / 0.7) + 1); }
 
 constexpr uintptr_t kHugePage = 2 * 1024 * 1024;
 
@@ -26,7 +26,7 @@ SyncEntry *allocate_slots(MemoryContext context, uint64 capacity) {
   char *slots = static_cast<char *>(MemoryContextAllocExtended(context, bytes, MCXT_ALLOC_HUGE));
   uintptr_t first = (reinterpret_cast<uintptr_t>(slots) + kHugePage - 1) & ~(kHugePage - 1);
   uintptr_t last = (reinterpret_cast<uintptr_t>(slots) + bytes) & ~(kHugePage - 1);
-  if (!getenv("HANGAR_NO_THP") && last > first) (void)madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);  // advice only
+  if (last > first) (void)madvise(reinterpret_cast<void *>(first), last - first, MADV_HUGEPAGE);  // advice only
   memset(slots, 0, bytes);
   return reinterpret_cast<SyncEntry *>(slots);
 }
@@ -43,7 +43,7 @@ SyncMap::~SyncMap() { MemoryContextDelete(context_); }
 
 SyncEntry *SyncMap::find(const RowKey &key) const {
   RowKey k = stored(key);
-  for (uint64 i = k.lo & (capacity_ - 1);; i = (i + 1) & (capacity_ - 1)) {
+  for (uint64 i = home(k);; i = next(i)) {
     SyncEntry *e = &slots_[i];
     if (!occupied(*e)) return nullptr;
     if (e->key == k) return e;
@@ -53,7 +53,7 @@ SyncEntry *SyncMap::find(const RowKey &key) const {
 SyncEntry *SyncMap::upsert(const RowKey &key) {
   if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) grow();
   RowKey k = stored(key);
-  for (uint64 i = k.lo & (capacity_ - 1);; i = (i + 1) & (capacity_ - 1)) {
+  for (uint64 i = home(k);; i = next(i)) {
     SyncEntry *e = &slots_[i];
     if (e->key == k) return e;
     if (!occupied(*e)) {
@@ -71,8 +71,8 @@ void SyncMap::grow() {
   slots_ = allocate_slots(context_, capacity_);
   for (uint64 j = 0; j < old_capacity; ++j) {
     if (!occupied(old[j])) continue;
-    uint64 i = old[j].key.lo & (capacity_ - 1);
-    while (occupied(slots_[i])) i = (i + 1) & (capacity_ - 1);
+    uint64 i = home(old[j].key);
+    while (occupied(slots_[i])) i = next(i);
     slots_[i] = old[j];
   }
   pfree(old);

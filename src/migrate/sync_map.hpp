@@ -35,7 +35,7 @@ class SyncMap {
   // Starts loading key's slot into the cache, for an upsert or find soon after: the slots are
   // far larger than the cache, so each lookup otherwise waits for memory.
   void prefetch(const RowKey &key) const {
-    const char *slot = reinterpret_cast<const char *>(&slots_[stored(key).lo & (capacity_ - 1)]);
+    const char *slot = reinterpret_cast<const char *>(&slots_[home(stored(key))]);
     __builtin_prefetch(slot);
     __builtin_prefetch(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
   }
@@ -49,10 +49,15 @@ class SyncMap {
  private:
   static bool occupied(const SyncEntry &e) { return e.key.hi != 0 || e.key.lo != 0; }
   static RowKey stored(const RowKey &key) { return key.hi == 0 && key.lo == 0 ? RowKey{0, 1} : key; }
+  // A key's first slot, and the slot after i.
+  uint64 home(const RowKey &k) const {
+    return static_cast<uint64>((static_cast<unsigned __int128>(k.lo) * capacity_) >> 64);
+  }
+  uint64 next(uint64 i) const { return i + 1 == capacity_ ? 0 : i + 1; }
   void grow();
   MemoryContext context_;
   SyncEntry *slots_ = nullptr;
-  uint64 capacity_ = 0;  // a power of two
+  uint64 capacity_ = 0;
   int64 used_ = 0;
 };
 
