@@ -243,17 +243,31 @@ int generated_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *slo
 
 // The raw hash of row r and its key columns converted, then spec.skip_unchanged's answer. A key
 // value that does not convert is left to the full conversion, which reports it.
-bool unchanged_row(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
-                   TupleDesc desc, Datum *values, bool *nulls, uint64 *hash) {
-  uint64 raw = spec.raw_seed;
-  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
+// Converts row r's key columns only; false when one does not convert.
+bool convert_key(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
+                 Datum *values, bool *nulls) {
   for (int k = 0; k < spec.nkey_columns; ++k) {
     int i = spec.key_columns[k];
     int a = spec.attnums[i] - 1;
     ConversionFailure failure;
     if (!convert_column(spec, &converters[i], batch->value(r, i), &values[a], &nulls[a], &failure)) return false;
   }
+  return true;
+}
+
+bool unchanged_row(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
+                   TupleDesc desc, Datum *values, bool *nulls, uint64 *hash) {
+  uint64 raw = spec.raw_seed;
+  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
+  if (!convert_key(spec, converters, batch, r, values, nulls)) return false;
   return spec.skip_unchanged(spec.row_arg, desc, values, nulls, raw, hash);
+}
+
+// Hands every row's key to spec.prefetch_key before the batch's rows are looked at one by one.
+void prefetch_keys(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, TupleDesc desc,
+                   Datum *values, bool *nulls) {
+  for (size_t r = 0; r < batch->rows(); ++r)
+    if (convert_key(spec, converters, batch, r, values, nulls)) spec.prefetch_key(spec.row_arg, desc, values, nulls);
 }
 
 char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
@@ -338,6 +352,11 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       AllocSetContextCreate(copy_context, "hangar copy batch", kBatchBytes, kBatchBytes, ALLOCSET_DEFAULT_MAXSIZE);
   const RowBatch *batch;
   while (result.generated_mismatch < 0 && (batch = owner->reader->next())) {
+    if (spec.skip_unchanged && spec.prefetch_key) {
+      MemoryContextSwitchTo(batch_context);
+      prefetch_keys(spec, converters, batch, desc, values, nulls);
+      MemoryContextSwitchTo(copy_context);
+    }
     for (size_t r = 0; r < batch->rows(); ++r) {
       CHECK_FOR_INTERRUPTS();
       row.row_number++;

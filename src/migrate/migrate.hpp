@@ -107,6 +107,10 @@ struct CopySpec {
   // in) and only its key columns (key_columns, indexes into the SQLite columns) converted; true
   // skips converting the rest, the row counted with *hash as its content hash.
   bool (*skip_unchanged)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 raw, uint64 *hash);
+  // When set with skip_unchanged, called for every row of a batch of SQLite rows, with only its
+  // key columns converted, before skip_unchanged sees the first of them: a lookup by key can
+  // then start loading what it will need.
+  void (*prefetch_key)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls);
   const int *key_columns;
   int nkey_columns;
   uint64 raw_seed;

@@ -105,6 +105,12 @@ bool skip_unchanged(void *arg, TupleDesc desc, const Datum *values, const bool *
   return true;
 }
 
+void prefetch_key(void *arg, TupleDesc desc, const Datum *values, const bool *nulls) {
+  Comparison *c = static_cast<Comparison *>(arg);
+  const CompareInput &in = *c->in;
+  c->map->prefetch(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+}
+
 bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
@@ -391,17 +397,17 @@ CompareResult compare_table(const CompareInput &in) {
     }
     timed_step(in, "logged keys", [&] { read_logged_rows(&c); });  // first: the state is then read for the logged keys only
   }
-  StateSummary state;
-  timed_step(in, "state", [&] { state = load_sync_state(in.state, &map, all_keys); });
   in.changes_spec->keep_row = keep_row;
   in.changes_spec->skip_unchanged = skip_unchanged;
+  in.changes_spec->prefetch_key = prefetch_key;
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
-  SqliteRead *ahead = nullptr;  // SQLite is read on the second core while the target is scanned
-  if (!in.capture) {
-    ahead = start_read_ahead(in.db, *in.changes_spec, in.changes, kReadAheadBytes);
-    timed_step(in, "target", [&] { scan_target(&c); });
-  }
+  // Reading every row, SQLite is read on the second core while the state is loaded and the
+  // target scanned.
+  SqliteRead *ahead = in.capture ? nullptr : start_read_ahead(in.db, *in.changes_spec, in.changes, kReadAheadBytes);
+  StateSummary state;
+  timed_step(in, "state", [&] { state = load_sync_state(in.state, &map, all_keys); });
+  if (!in.capture) timed_step(in, "target", [&] { scan_target(&c); });
   CopyResult copied;
   timed_step(in, "sqlite", [&] { copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server, ahead); });
   if (in.capture && !log_explains_count(&c, state, sqlite_count(in.db, in.capture->count_sql))) {

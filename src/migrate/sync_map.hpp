@@ -36,8 +36,8 @@ class SyncMap {
   // far larger than the cache, so each lookup otherwise waits for memory.
   void prefetch(const RowKey &key) const {
     const char *slot = reinterpret_cast<const char *>(&slots_[home(stored(key))]);
-    __builtin_prefetch(slot);
-    __builtin_prefetch(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
+    prefetch_line(slot);
+    prefetch_line(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
   }
   int64 size() const { return used_; }
   template <typename Visit>
@@ -49,6 +49,15 @@ class SyncMap {
  private:
   static bool occupied(const SyncEntry &e) { return e.key.hi != 0 || e.key.lo != 0; }
   static RowKey stored(const RowKey &key) { return key.hi == 0 && key.lo == 0 ? RowKey{0, 1} : key; }
+  // GCC 12 drops a __builtin_prefetch whose address it computes from these members, so x86 asks
+  // for the line itself.
+  static void prefetch_line(const char *p) {
+#if defined(__x86_64__) || defined(__i386__)
+    __asm__ volatile("prefetcht0 %0" : : "m"(*p));
+#else
+    __builtin_prefetch(p);
+#endif
+  }
   // A key's first slot, and the slot after i.
   uint64 home(const RowKey &k) const {
     return static_cast<uint64>((static_cast<unsigned __int128>(k.lo) * capacity_) >> 64);
