@@ -432,7 +432,7 @@ class Sync {
     TableSync &ts = tables_.at(t);
     std::string list = join(ts.columns, ", ");
     int64 rows = ts.compared.inserts + ts.compared.updates;
-    if (rows > 0) spi_write("ANALYZE " + ts.changes);
+    if (rows > 0 && !ts.few) spi_write("ANALYZE " + ts.changes);  // few rows are joined by index whatever their count
     ts.returned = ts.incremental && rows <= kReturnedRows;
     std::string returning = ts.returned ? " RETURNING t.*" : "";
     report->rows_updated = ts.compared.updates == 0

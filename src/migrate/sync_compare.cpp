@@ -396,6 +396,7 @@ CompareResult compare_table(const CompareInput &in) {
       return c.result;
     }
     timed_step(in, "logged keys", [&] { read_logged_rows(&c); });  // first: the state is then read for the logged keys only
+    if (!all_keys) map.spread(0.25);  // most of the state's keys are looked up in vain
   }
   in.changes_spec->keep_row = keep_row;
   in.changes_spec->skip_unchanged = skip_unchanged;

@@ -51,7 +51,7 @@ SyncEntry *SyncMap::find(const RowKey &key) const {
 }
 
 SyncEntry *SyncMap::upsert(const RowKey &key) {
-  if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) grow();
+  if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) grow(2 * capacity_);
   RowKey k = stored(key);
   for (uint64 i = home(k);; i = next(i)) {
     SyncEntry *e = &slots_[i];
@@ -64,10 +64,15 @@ SyncEntry *SyncMap::upsert(const RowKey &key) {
   }
 }
 
-void SyncMap::grow() {
+void SyncMap::spread(double max_load) {
+  uint64 wanted = capacity_for(static_cast<int64>(static_cast<double>(used_) * 0.7 / max_load));
+  if (wanted > capacity_) grow(wanted);
+}
+
+void SyncMap::grow(uint64 capacity) {
   SyncEntry *old = slots_;
   uint64 old_capacity = capacity_;
-  capacity_ *= 2;
+  capacity_ = capacity;
   slots_ = allocate_slots(context_, capacity_);
   for (uint64 j = 0; j < old_capacity; ++j) {
     if (!occupied(old[j])) continue;

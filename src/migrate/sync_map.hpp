@@ -40,6 +40,9 @@ class SyncMap {
     prefetch_line(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
   }
   int64 size() const { return used_; }
+  // Grows the table until at most max_load of it is used, so that looking up keys it lacks (a
+  // full state read against the few keys a change log names) stops after fewer slots.
+  void spread(double max_load);
   template <typename Visit>
   void for_each(Visit visit) {
     for (uint64 i = 0; i < capacity_; ++i)
@@ -63,7 +66,7 @@ class SyncMap {
     return static_cast<uint64>((static_cast<unsigned __int128>(k.lo) * capacity_) >> 64);
   }
   uint64 next(uint64 i) const { return i + 1 == capacity_ ? 0 : i + 1; }
-  void grow();
+  void grow(uint64 capacity);
   MemoryContext context_;
   SyncEntry *slots_ = nullptr;
   uint64 capacity_ = 0;
