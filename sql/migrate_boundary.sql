@@ -49,6 +49,9 @@ CREATE DOMAIN regress_tag AS varchar(30) CHECK (regress_known_tag(VALUE));
 SELECT table_name, rows_copied, verified FROM hangar_migrate(:'app_db', 'checked',
   column_types => '{"post_tags.tag_name": "public.regress_tag"}') WHERE table_name = 'post_tags';
 SELECT pg_typeof(tag_name), count(*) FROM checked.post_tags GROUP BY 1;
+-- and a sync of it, which reads SQLite ahead on a thread only where no conversion queries
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'app_db', 'checked')
+WHERE table_name IN ('post_tags', 'posts') ORDER BY 1;
 
 DROP SCHEMA fresh, older_snapshot, rejecting, checked CASCADE;
 DROP DOMAIN regress_tag;
