@@ -7,6 +7,7 @@
 \set fk_db :abs_builddir '/results/fixtures/fk_copy.db'
 \set orphan_db :abs_builddir '/results/fixtures/fk_orphan.db'
 \set norowid_db :abs_builddir '/results/fixtures/fk_orphan_norowid.db'
+\set sparse_db :abs_builddir '/results/fixtures/fk_orphan_sparse.db'
 SET client_min_messages = warning;
 
 -- the order the steps run in: each parent's primary key right after its copy, the checked
@@ -50,23 +51,29 @@ SELECT count(*) AS orphans FROM fkc.books b
 WHERE (b.author_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fkc.authors a WHERE a.id = b.author_id))
    OR (b.publisher_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fkc.publishers p WHERE p.id = b.publisher_id))
    OR (b.region_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM fkc.regions r WHERE r.id = b.region_id));
+SELECT * FROM fkc.volumes ORDER BY id;
 INSERT INTO fkc.books (id, author_id) VALUES (9999, 3001);  -- ERROR
 DELETE FROM fkc.publishers WHERE id = 1000003;
 SELECT count(*) AS books_without_publisher FROM fkc.books WHERE publisher_id IS NULL;
 
--- an orphan after 5000 valid rows stops the migration as soon as its table is copied (the bad
--- value of a later table is not reached), naming the rowids as the check after the data does
+-- orphans after 2967 and 5000 valid rows stop the migration as soon as their table is copied
+-- (the bad value of a later table is not reached), naming the rowids as the check after the
+-- data does
 SELECT * FROM hangar_migrate(:'orphan_db', 'stopped');  -- ERROR
 SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'stopped';
 -- with the later table converting, the same error
 SELECT * FROM hangar_migrate(:'orphan_db', 'stopped', column_types => '{"late.score": "text"}');  -- ERROR
--- the keys of a parent that do not fit a quarter of maintenance_work_mem (20000 keys, 1MB) are
--- not kept: its foreign key waits for the data, so the later table's bad value stops it first;
--- with that table converting, PostgreSQL's own check after the data finds the orphans, and the
--- error is the one the check during the copy gave
+-- an orphan between two of 20000 sparse keys (a sorted array)
+SELECT * FROM hangar_migrate(:'sparse_db', 'stopped');  -- ERROR
+-- the keys of a parent that do not fit a quarter of maintenance_work_mem (20000 sparse keys, 1MB)
+-- are not kept: its foreign key waits for the data, so the later table's bad value stops it
+-- first; with that table converting, PostgreSQL's own check after the data finds the orphan, and
+-- the error is the one the check during the copy gave
 SET maintenance_work_mem = '1MB';
+SELECT * FROM hangar_migrate(:'sparse_db', 'stopped');  -- ERROR
+SELECT * FROM hangar_migrate(:'sparse_db', 'stopped', column_types => '{"late.score": "text"}');  -- ERROR
+-- 20000 dense keys fit there as a bitmap of 8 kB: checked during the copy
 SELECT * FROM hangar_migrate(:'orphan_db', 'stopped');  -- ERROR
-SELECT * FROM hangar_migrate(:'orphan_db', 'stopped', column_types => '{"late.score": "text"}');  -- ERROR
 RESET maintenance_work_mem;
 -- a child without an INTEGER PRIMARY KEY: its orphans are named by the rowids the copy kept
 SELECT * FROM hangar_migrate(:'norowid_db', 'stopped');  -- ERROR

@@ -84,17 +84,22 @@ bool rowid_map_find(RowidMap *map, ItemPointer tid, int64 *rowid);
 void rowid_map_close(RowidMap *map);
 
 // key_set.cpp: a parent's integer key values, collected as its copy inserts them, for checking
-// its children's foreign keys as they are copied (MATCH SIMPLE: a NULL is not checked). The
-// values are kept in a sorted int64 array, or a bitmap over their range when that is smaller.
-// Every set of a migration charges one budget (bytes): a set that would grow past what is left
-// is dropped (abandoned), and the caller adds that foreign key after the copy as before.
+// its children's foreign keys as they are copied (MATCH SIMPLE: a NULL is not checked). Values
+// arriving in ascending order without wide gaps (SQLite's rowids, usually) go straight into a
+// bitmap starting at the first value, one bit a possible value; any other order or a gap that
+// would make the bitmap larger than an array of the values turns it into an int64 array, sorted
+// at the end (and made a bitmap again if that is smaller). Every set of a migration charges one
+// budget (bytes): a set that would grow past what is left is dropped (abandoned), and the
+// caller adds that foreign key after the copy as before.
 struct KeySet {
   MemoryContext context;  // holds the values; deleted by key_set_free
-  int64 *values;          // while collecting, and after when sorted search is the smaller
-  size_t count, capacity;
-  bool ascending;         // the values arrived in ascending order
-  uint64 *bits;           // after key_set_finish when a bitmap of [low, high] is the smaller
-  int64 low, high;
+  uint64 *bits;           // bitmap form: bit i of word w is low + 64 * w + i
+  size_t words;
+  int64 *values;          // array form (bits is nullptr)
+  size_t capacity;
+  size_t count;           // values added
+  bool ascending;         // array form: the values arrived in ascending order
+  int64 low, high;        // the smallest and largest value (bitmap: low is its first bit)
   Size charged;           // bytes this set took from *budget
   Size *budget;           // what all sets may still take
   bool abandoned;
@@ -104,17 +109,25 @@ struct KeySet {
 KeySet *key_set_create(MemoryContext parent, Size *budget);
 // Empties the set for a new attempt at the copy (a generated column's retry).
 void key_set_reset(KeySet *set);
-void key_set_grow(KeySet *set);
+// key_set_add's slow path: the first value, a value outside the bitmap, a full array.
+void key_set_add_slow(KeySet *set, int64 value);
 inline void key_set_add(KeySet *set, int64 value) {
-  if (set->abandoned) return;
-  if (set->count == set->capacity) {
-    key_set_grow(set);
-    if (set->abandoned) return;
+  if (set->bits && value >= set->low) {
+    uint64 offset = static_cast<uint64>(value) - static_cast<uint64>(set->low);
+    if (offset / 64 < set->words) {
+      set->bits[offset / 64] |= uint64{1} << (offset % 64);
+      set->count++;
+      if (value > set->high) set->high = value;
+      return;
+    }
+  } else if (set->values && set->count < set->capacity) {
+    if (set->count > 0 && value <= set->values[set->count - 1]) set->ascending = false;
+    set->values[set->count++] = value;
+    return;
   }
-  if (set->count > 0 && value <= set->values[set->count - 1]) set->ascending = false;
-  set->values[set->count++] = value;
+  key_set_add_slow(set, value);
 }
-// Sorts and chooses the smaller form; lookups may follow.
+// Sorts an array and chooses the smaller form; lookups may follow.
 void key_set_finish(KeySet *set);
 bool key_set_contains(const KeySet *set, int64 value);
 // Frees the values and gives their bytes back to the budget.

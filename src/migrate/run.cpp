@@ -314,9 +314,12 @@ class MigrationRun {
       const KeySet *set = spec.collect;
       const char *name = palloc_string(plan_.tables[t].sqlite_name);
       pg_guard([&] {
-        elog(DEBUG1, "hangar_migrate: keys of \"%s\" for checking foreign keys: %zu values, %s of %zu kB", name,
-             set->count, set->abandoned ? "abandoned (over the budget)" : set->bits ? "a bitmap" : "a sorted array",
-             set->charged / 1024);
+        if (set->abandoned)
+          elog(DEBUG1, "hangar_migrate: keys of \"%s\" not kept for checking foreign keys: they need more than a "
+               "quarter of maintenance_work_mem", name);
+        else
+          elog(DEBUG1, "hangar_migrate: keys of \"%s\" for checking foreign keys: %zu values, %s of %zu bytes", name,
+               set->count, set->bits ? "a bitmap" : "a sorted array", set->charged);
       });
     }
     for (int k = 0; k < spec.nchecks; ++k) {
