@@ -23,9 +23,9 @@ struct MigrationOptions {
   bool enums = true;                                // enum CHECKs become enum types
   bool fulltext_tables = false;                     // FTS tables become tables with a tsvector column
   Framework framework = Framework::Auto;            // whose PostgreSQL schema to build; Auto: detected
-  // Foreign keys whose check during the copy is exact (see plan_in_copy_checks) are added to the
-  // empty child before its copy, after the parent's primary key, which follows the parent's copy.
-  // hangar_migrate and hangar_plan set it in stop mode.
+  // Foreign keys whose check during the copy is exact (Planner::checkable_in_copy) are added to
+  // the empty child before its copy, after the parent's primary key, which follows the parent's
+  // copy. hangar_migrate and hangar_plan set it in stop mode.
   bool foreign_keys_in_copy = false;
 };
 
