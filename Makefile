@@ -10,7 +10,7 @@ SOURCES = $(sort $(wildcard src/*/*.cpp))
 OBJS = $(SOURCES:.cpp=.o)
 CORE_SOURCES = $(sort $(wildcard src/core/*.cpp))
 
-REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_schemas migrate_encoding verify sync progress update
+REGRESS = setup options security import scan lateral pushdown types values errors snapshot write export cancel migrate migrate_options migrate_django migrate_errors migrate_security migrate_hostile_ddl migrate_cut migrate_boundary migrate_fk_copy migrate_schemas migrate_encoding verify sync progress update
 
 PG_CONFIG ?= pg_config
 PG_INCLUDEDIR_SERVER := $(shell $(PG_CONFIG) --includedir-server)

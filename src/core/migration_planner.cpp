@@ -2,7 +2,9 @@
 // type_map, then column_types, then enum CHECKs), PostgreSQL names (shortened to 63 bytes and
 // kept unique, with a note when changed), and the steps in the order that loads fastest and
 // fails earliest: tables without constraints, data, keys, checks, indexes, foreign keys,
-// sequences, views. Whatever cannot be translated is noted and skipped, never guessed.
+// sequences, views. With foreign_keys_in_copy, a foreign key whose check during the copy is
+// exact moves before its child's copy, and its parent's primary key right after the parent's
+// copy (order_in_copy_checks). Whatever cannot be translated is noted and skipped, never guessed.
 #include "core/migration_planner.hpp"
 
 #include <algorithm>
@@ -81,6 +83,7 @@ class Planner {
     for (size_t t = 0; t < order_.size(); ++t) foreign_keys(t);
     for (size_t t = 0; t < order_.size(); ++t) sequence(t);
     for (const SourceView &v : catalog_.views) view(v);
+    if (options_.foreign_keys_in_copy) order_in_copy_checks();
     return std::move(plan_);
   }
 
@@ -108,7 +111,7 @@ class Planner {
   std::string qualified(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }
 
   void add(Phase phase, int table, std::string sql, bool optional = false, std::string what = {}) {
-    plan_.steps.push_back({phase, table, std::move(sql), optional, std::move(what), -1});
+    plan_.steps.push_back({phase, table, std::move(sql), optional, std::move(what), -1, false});
   }
 
   int find_table(const std::string &sqlite_name) const {
@@ -421,6 +424,7 @@ class Planner {
                                    ") holds NULL in SQLite, which a rowid table's key may: it is a UNIQUE constraint");
       add(Phase::Keys, static_cast<int>(t),
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + kind + column_list(t, pk) + ")");
+      plan_.steps.back().primary_key = true;
     }
     for (const UniqueFact &unique : src.uniques) {
       std::string name = unique.name.empty() ? "" : named(unique.name, planned(t).notes, "unique constraint");
@@ -618,8 +622,66 @@ class Planner {
       if (ref.deferrable) sql += ref.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
       pt.foreign_keys.push_back(fk);
       plan_.steps.push_back({Phase::ForeignKeys, static_cast<int>(t), sql, false, fk.label,
-                             static_cast<int>(pt.foreign_keys.size()) - 1});
+                             static_cast<int>(pt.foreign_keys.size()) - 1, false});
     }
+  }
+
+  // Whether foreign key f of table t can be checked exactly during t's copy: the parent is
+  // copied before t (so not t itself), the key is one column on each side, both of an integer
+  // type (equality is then equality of the int64 value, whatever the mix of widths), neither
+  // generated, and the parent's column is its whole primary key, whose step is pk_step.
+  bool checkable_in_copy(size_t t, const PlannedForeignKey &fk, const PlanStep *pk_step) const {
+    if (!pk_step || fk.parent >= t || fk.columns.size() != 1) return false;
+    const PlannedColumn &child = plan_.tables[t].columns[fk.columns[0]];
+    const PlannedColumn &parent = plan_.tables[fk.parent].columns[fk.parent_columns[0]];
+    std::vector<std::string> pk = primary_key_columns(fk.parent);
+    return pk.size() == 1 && find_column(fk.parent, pk[0]) == static_cast<int>(fk.parent_columns[0]) &&
+           is_integer_type(child.pg_type) && is_integer_type(parent.pg_type) && !child.generated &&
+           !parent.generated && !child.is_enum && !parent.is_enum;
+  }
+
+  // Moves each foreign key checked during the copy before its child's copy, and the primary key
+  // of each parent of one right after the parent's copy; every other step keeps its place. The
+  // copy's description says which keys it checks.
+  void order_in_copy_checks() {
+    size_t n = plan_.tables.size();
+    std::vector<const PlanStep *> pk_step(n, nullptr);
+    for (const PlanStep &s : plan_.steps)
+      if (s.phase == Phase::Keys && s.primary_key) pk_step[static_cast<size_t>(s.table)] = &s;
+    std::vector<bool> parent_needed(n, false);
+    std::vector<std::vector<const PlanStep *>> before_copy(n);
+    for (PlanStep &s : plan_.steps) {
+      if (s.phase != Phase::ForeignKeys) continue;
+      size_t t = static_cast<size_t>(s.table);
+      PlannedForeignKey &fk = plan_.tables[t].foreign_keys[static_cast<size_t>(s.foreign_key)];
+      if (!checkable_in_copy(t, fk, pk_step[fk.parent])) continue;
+      fk.in_copy = true;
+      parent_needed[fk.parent] = true;
+      before_copy[t].push_back(&s);
+    }
+    std::vector<PlanStep> steps;
+    steps.reserve(plan_.steps.size());
+    for (const PlanStep &s : plan_.steps) {
+      bool moved = (s.phase == Phase::ForeignKeys && plan_.tables[static_cast<size_t>(s.table)]
+                                                         .foreign_keys[static_cast<size_t>(s.foreign_key)]
+                                                         .in_copy) ||
+                   (s.phase == Phase::Keys && s.primary_key && parent_needed[static_cast<size_t>(s.table)]);
+      if (moved) continue;
+      if (s.phase != Phase::Copy) {
+        steps.push_back(s);
+        continue;
+      }
+      size_t t = static_cast<size_t>(s.table);
+      std::vector<std::string> checked;
+      for (const PlanStep *fk : before_copy[t]) {
+        steps.push_back(*fk);
+        checked.push_back(fk->what);
+      }
+      steps.push_back(s);
+      if (!checked.empty()) steps.back().sql += ", checking " + join(checked, " and ") + " row by row";
+      if (parent_needed[t]) steps.push_back(*pk_step[t]);
+    }
+    plan_.steps = std::move(steps);
   }
 
   // Restart the id sequence after every id SQLite has used (deleted ones and, with

@@ -23,6 +23,10 @@ struct MigrationOptions {
   bool enums = true;                                // enum CHECKs become enum types
   bool fulltext_tables = false;                     // FTS tables become tables with a tsvector column
   Framework framework = Framework::Auto;            // whose PostgreSQL schema to build; Auto: detected
+  // Foreign keys whose check during the copy is exact (Planner::checkable_in_copy) are added to
+  // the empty child before its copy, after the parent's primary key, which follows the parent's
+  // copy. hangar_migrate and hangar_plan set it in stop mode.
+  bool foreign_keys_in_copy = false;
 };
 
 struct PlannedColumn {
@@ -39,6 +43,10 @@ struct PlannedForeignKey {
   size_t parent = 0;                           // index of the parent in MigrationPlan::tables
   std::vector<size_t> columns;                 // child column indexes
   std::vector<size_t> parent_columns;          // parent column indexes
+  // Checked row by row as the child is copied, against the parent's key values collected as
+  // the parent was copied: one integer column on each side (smallint, integer or bigint), the
+  // parent's primary key, the parent copied first. Its step comes before the child's copy.
+  bool in_copy = false;
 };
 
 struct PlannedTable {
@@ -63,6 +71,7 @@ struct PlanStep {
   bool optional = false;   // a failure is reported in the table's detail and skipped
   std::string what;        // what the step makes, for reports: "default of column x"
   int foreign_key = -1;    // ForeignKeys: index into the table's foreign_keys
+  bool primary_key = false;  // Keys: the table's primary key (or the UNIQUE constraint standing for it)
 };
 
 struct MigrationPlan {

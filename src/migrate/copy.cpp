@@ -3,7 +3,10 @@
 // backend converts each value with the same conversion as the foreign scan and inserts rows in
 // batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
 // columns are computed by PostgreSQL from the copied values. While copying, each row's content
-// hash is summed, so verification needs no second read of SQLite. hangar_sync's hooks
+// hash is summed, so verification needs no second read of SQLite. For a foreign key checked
+// during the copy, the parent's key values are kept in a KeySet as they are inserted, and each
+// child row's value is looked up there (a miss is counted; the caller names the orphans once
+// the table is complete). hangar_sync's hooks
 // (CopySpec::keep_row and friends) choose the rows inserted and may skip converting a row
 // whose raw values it has seen before.
 //
@@ -405,6 +408,14 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         result.rows_copied++;
         bool keep = !spec.keep_row || spec.keep_row(spec.row_arg, desc, values, nulls, hash);
         if (inserter && keep) {
+          // Foreign keys checked during the copy: the parent's key values kept, the child's looked up.
+          if (spec.collect && !nulls[spec.collect_attnum - 1])
+            key_set_add(spec.collect, integer_datum(spec.collect_type, values[spec.collect_attnum - 1]));
+          for (int k = 0; k < spec.nchecks; ++k) {
+            int a = spec.check_attnums[k] - 1;
+            if (!nulls[a] && !key_set_contains(spec.check_sets[k], integer_datum(spec.check_types[k], values[a])))
+              spec.missing[k]++;
+          }
           TupleTableSlot *slot = inserter->next_slot();
           memcpy(slot->tts_values, values, sizeof(Datum) * desc->natts);
           memcpy(slot->tts_isnull, nulls, sizeof(bool) * desc->natts);

@@ -83,6 +83,9 @@ Arguments parse_arguments(const RawArguments &raw, MigrationOptions *options) {
   options->enums = raw.enums;
   options->fulltext_tables = raw.fulltext_tables;
   options->framework = raw.framework;
+  // In stop mode foreign keys are checked during the copy where that is exact (hangar_plan
+  // shows the order hangar_migrate runs); reject mode removes orphans after the data instead.
+  options->foreign_keys_in_copy = raw.on_error == OnError::Stop;
   parse_type_options(raw.column_types, raw.type_map, options);
   return {raw.source, raw.on_error, raw.verify, raw.verify_view_rows};
 }

@@ -9,6 +9,7 @@
 
 extern "C" {
 #include "portability/instr_time.h"
+#include "catalog/pg_type.h"
 #include "utils/jsonb.h"
 #include "executor/tuptable.h"
 #include "storage/itemptr.h"
@@ -82,6 +83,60 @@ bool rowid_map_find(RowidMap *map, ItemPointer tid, int64 *rowid);
 // WARNING about a leaked temporary file at commit).
 void rowid_map_close(RowidMap *map);
 
+// key_set.cpp: a parent's integer key values, collected as its copy inserts them, for checking
+// its children's foreign keys as they are copied (MATCH SIMPLE: a NULL is not checked). Values
+// arriving in ascending order without wide gaps (SQLite's rowids, usually) go straight into a
+// bitmap starting at the first value, one bit a possible value; any other order or a gap that
+// would make the bitmap larger than an array of the values turns it into an int64 array, sorted
+// at the end (and made a bitmap again if that is smaller). Every set of a migration charges one
+// budget (bytes): a set that would grow past what is left is dropped (abandoned), and the
+// caller adds that foreign key after the copy as before.
+struct KeySet {
+  MemoryContext context;  // holds the values; deleted by key_set_free
+  uint64 *bits;           // bitmap form: bit i of word w is low + 64 * w + i
+  size_t words;
+  int64 *values;          // array form (bits is nullptr)
+  size_t capacity;
+  size_t count;           // values added
+  bool ascending;         // array form: the values arrived in ascending order
+  int64 low, high;        // the smallest and largest value (bitmap: low is its first bit)
+  Size charged;           // bytes this set took from *budget
+  Size *budget;           // what all sets may still take
+  bool abandoned;
+  bool finished;
+};
+// A set in its own memory context under parent, charging budget.
+KeySet *key_set_create(MemoryContext parent, Size *budget);
+// Empties the set for a new attempt at the copy (a generated column's retry).
+void key_set_reset(KeySet *set);
+// key_set_add's slow path: the first value, a value outside the bitmap, a full array.
+void key_set_add_slow(KeySet *set, int64 value);
+inline void key_set_add(KeySet *set, int64 value) {
+  if (set->bits && value >= set->low) {
+    uint64 offset = static_cast<uint64>(value) - static_cast<uint64>(set->low);
+    if (offset / 64 < set->words) {
+      set->bits[offset / 64] |= uint64{1} << (offset % 64);
+      set->count++;
+      if (value > set->high) set->high = value;
+      return;
+    }
+  } else if (set->values && set->count < set->capacity) {
+    if (set->count > 0 && value <= set->values[set->count - 1]) set->ascending = false;
+    set->values[set->count++] = value;
+    return;
+  }
+  key_set_add_slow(set, value);
+}
+// Sorts an array and chooses the smaller form; lookups may follow.
+void key_set_finish(KeySet *set);
+bool key_set_contains(const KeySet *set, int64 value);
+// Frees the values and gives their bytes back to the budget.
+void key_set_free(KeySet *set);
+// An integer Datum of type int2, int4 or int8 as int64.
+inline int64 integer_datum(Oid type, Datum d) {
+  return type == INT8OID ? DatumGetInt64(d) : type == INT4OID ? DatumGetInt32(d) : DatumGetInt16(d);
+}
+
 // copy.cpp: the bulk copy of one SQLite table into its new PostgreSQL table
 struct CopySpec {
   const char *sqlite_table;
@@ -116,6 +171,17 @@ struct CopySpec {
   uint64 raw_seed;
   void (*rejected_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed);
   void *row_arg;
+  // hangar_migrate's foreign keys checked during the copy (stop mode): the parent's key column
+  // collected into collect (collect_attnum, nullptr when none); each inserted row's checks[i]
+  // column, when not NULL, looked up in its parent's set, a miss counted in missing[i].
+  KeySet *collect;
+  AttrNumber collect_attnum;
+  Oid collect_type;
+  int nchecks;
+  AttrNumber *check_attnums;
+  Oid *check_types;
+  const KeySet **check_sets;
+  int64 *missing;
 };
 struct CopyResult {
   int64 rows_copied = 0;        // rows converted (and inserted, when inserting)

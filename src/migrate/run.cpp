@@ -3,7 +3,11 @@
 // views) run in subtransactions so a failure is reported in the table's detail instead of
 // aborting; the copy goes straight to the heap (copy.cpp). Foreign keys are added after the
 // data: in stop mode an orphan row stops the migration with its SQLite rowid, in reject mode
-// orphans are removed and recorded first. Verification compares the checksum computed while
+// orphans are removed and recorded first. In stop mode a foreign key the plan checks during the
+// copy (PlannedForeignKey::in_copy) is added to the child while it is empty, and the copy looks
+// up every child row's key in the parent's key values, collected as the parent was copied
+// (KeySet, within a quarter of the call's maintenance_work_mem for all sets at once); a parent
+// whose keys do not fit leaves its foreign keys to be added after the data, as before. Verification compares the checksum computed while
 // copying with a scan of each finished table. Index builds and foreign-key checks run with a
 // bounded maintenance_work_mem (set_memory_for_call), so the backend's memory does not grow with
 // the tables beyond it. What was
@@ -17,6 +21,7 @@ extern "C" {
 #include "access/twophase.h"
 #include "storage/lock.h"
 #include "utils/lsyscache.h"
+#include "utils/rel.h"
 }
 
 #include "pg/error_bridge.hpp"
@@ -39,6 +44,8 @@ namespace {
 // two), and it bounds the backend's memory whatever the tables' size.
 constexpr int kMaintenanceWorkMemCeilingKb = 256 * 1024;
 constexpr int kMaintenanceWorkMemDefaultKb = 64 * 1024;
+// The share of the call's maintenance_work_mem that the parents' key sets may take together.
+constexpr int kKeySetShare = 4;
 
 struct TableOutcome {
   bool copied = false;
@@ -75,7 +82,14 @@ class MigrationRun {
     db_ = pg_guard([&] { return connection_acquire(source_.path, source_.server.busy_timeout_ms).handle(); });
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_memory_for_call();
-    for (const PlanStep &step : plan_.steps) execute(step);
+    prepare_key_sets();
+    for (const PlanStep &step : plan_.steps) {
+      if (after_the_data(step)) add_deferred_foreign_keys();
+      execute(step);
+    }
+    add_deferred_foreign_keys();
+    for (KeySet *set : key_sets_)
+      if (set) pg_guard([&] { key_set_free(set); });
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
     // hangar_sync's starting point: no state of an earlier migration into this schema, and with
     // change capture on in this snapshot, the first sync applies the whole log (again, for what
@@ -150,6 +164,10 @@ class MigrationRun {
         if (optional(step) && request_.verify_view_rows > 0) compare_view_rows(static_cast<size_t>(step.table));
         break;
       case Phase::ForeignKeys:
+        if (fk_of(step).in_copy) {
+          add_before_copy(step);
+          break;
+        }
         if (request_.on_error == OnError::Reject && !orphans_removed_) remove_orphans();
         foreign_key(step);
         break;
@@ -170,6 +188,150 @@ class MigrationRun {
     pg_guard([&] { elog(DEBUG1, "hangar_migrate: %s %s %.3f s", what, name, seconds); });
   }
 
+  const PlannedForeignKey &fk_of(const PlanStep &step) const {
+    return plan_.tables[static_cast<size_t>(step.table)].foreign_keys[static_cast<size_t>(step.foreign_key)];
+  }
+
+  // Counts, for each parent, the foreign keys the plan checks during their child's copy; the
+  // budget is a share of maintenance_work_mem as set for the call.
+  void prepare_key_sets() {
+    size_t n = plan_.tables.size();
+    key_sets_.assign(n, nullptr);
+    key_set_users_.assign(n, 0);
+    key_column_.assign(n, -1);
+    checks_.assign(n, {});
+    key_memory_ = CurrentMemoryContext;
+    key_budget_ = pg_guard([] { return static_cast<Size>(maintenance_work_mem) * 1024 / kKeySetShare; });
+    for (const PlannedTable &pt : plan_.tables)
+      for (const PlannedForeignKey &fk : pt.foreign_keys)
+        if (fk.in_copy) {
+          key_set_users_[fk.parent]++;
+          key_column_[fk.parent] = static_cast<int>(fk.parent_columns[0]);
+        }
+  }
+
+  // Whether a step comes after every copy, where a foreign key the copy could not check is added.
+  bool after_the_data(const PlanStep &step) const {
+    return (step.phase == Phase::ForeignKeys && !fk_of(step).in_copy) || step.phase == Phase::Sequences ||
+           step.phase == Phase::Views;
+  }
+
+  // The attribute type of a planned column in the target table: int2, int4, int8 or other.
+  Oid column_type(int table, size_t column) {
+    Relation rel = open(table, AccessShareLock);
+    const char *name = palloc_string(plan_.tables[static_cast<size_t>(table)].columns[column].pg_name);
+    return pg_guard([&] {
+      AttrNumber a = get_attnum(RelationGetRelid(rel), name);
+      Oid type = a == InvalidAttrNumber ? InvalidOid : TupleDescAttr(RelationGetDescr(rel), a - 1)->atttypid;
+      table_close(rel, NoLock);
+      return type;
+    });
+  }
+
+  static bool integer_type(Oid type) { return type == INT2OID || type == INT4OID || type == INT8OID; }
+
+  // A foreign key checked during the copy is added now, to the empty child (PostgreSQL's check
+  // of no rows is instant), when the parent's key values are all in its set; otherwise it waits
+  // until after the data, as every other foreign key.
+  void add_before_copy(const PlanStep &step) {
+    const PlannedForeignKey &fk = fk_of(step);
+    size_t t = static_cast<size_t>(step.table);
+    const KeySet *set = key_sets_[fk.parent];
+    bool usable = set && set->finished && !set->abandoned &&
+                  integer_type(column_type(step.table, fk.columns[0]));
+    if (!usable) {
+      deferred_.push_back(&step);
+      release_key_set(fk.parent);
+      const char *label = palloc_string(fk.label);
+      const char *child = palloc_string(plan_.tables[t].sqlite_name);
+      pg_guard([&] {
+        elog(DEBUG1, "hangar_migrate: %s of \"%s\" is checked after the copy: the parent's keys are not in memory",
+             label, child);
+      });
+      return;
+    }
+    foreign_key(step);
+    checks_[t].push_back(step.foreign_key);
+  }
+
+  // The foreign keys that wait for the data, added where the plan's other foreign keys are.
+  void add_deferred_foreign_keys() {
+    for (const PlanStep *step : deferred_) {
+      instr_time start;
+      INSTR_TIME_SET_CURRENT(start);
+      foreign_key(*step);
+      double seconds = seconds_since(start);
+      outcomes_[static_cast<size_t>(step->table)].seconds += seconds;
+      log_time(phase_name(step->phase), step->table, seconds);
+    }
+    deferred_.clear();
+  }
+
+  // One fewer child needs the parent's set; the last frees it.
+  void release_key_set(size_t parent) {
+    if (key_set_users_[parent] > 0 && --key_set_users_[parent] == 0 && key_sets_[parent])
+      pg_guard([&] { key_set_free(key_sets_[parent]); });
+  }
+
+  // Sets up spec to collect table's key values and check the foreign keys added before its copy.
+  void add_key_checks(int table, Relation rel, CopySpec *spec) {
+    size_t t = static_cast<size_t>(table);
+    const PlannedTable &pt = plan_.tables[t];
+    if (key_set_users_[t] > 0 && key_column_[t] >= 0) {
+      AttrNumber a = spec->attnums[key_column_[t]];
+      Oid type = pg_guard([&] { return TupleDescAttr(RelationGetDescr(rel), a - 1)->atttypid; });
+      if (integer_type(type)) {
+        if (!key_sets_[t]) key_sets_[t] = pg_guard([&] { return key_set_create(key_memory_, &key_budget_); });
+        pg_guard([&] { key_set_reset(key_sets_[t]); });
+        spec->collect = key_sets_[t];
+        spec->collect_attnum = a;
+        spec->collect_type = type;
+      }
+    }
+    int n = static_cast<int>(checks_[t].size());
+    if (n == 0) return;
+    spec->nchecks = n;
+    spec->check_attnums = palloc_items<AttrNumber>(static_cast<size_t>(n));
+    spec->check_types = palloc_items<Oid>(static_cast<size_t>(n));
+    spec->check_sets = palloc_items<const KeySet *>(static_cast<size_t>(n));
+    spec->missing = palloc_items<int64>(static_cast<size_t>(n));
+    for (int k = 0; k < n; ++k) {
+      const PlannedForeignKey &fk = pt.foreign_keys[static_cast<size_t>(checks_[t][static_cast<size_t>(k)])];
+      AttrNumber a = spec->attnums[fk.columns[0]];
+      spec->check_attnums[k] = a;
+      spec->check_types[k] = pg_guard([&] { return TupleDescAttr(RelationGetDescr(rel), a - 1)->atttypid; });
+      spec->check_sets[k] = key_sets_[fk.parent];
+      spec->missing[k] = 0;
+    }
+  }
+
+  // After the copy: the parent's set made ready for lookups, the sets this child used released,
+  // and a miss raised as the foreign key's error, naming the orphans as after the data.
+  void finish_key_checks(int table, const CopySpec &spec) {
+    size_t t = static_cast<size_t>(table);
+    if (spec.collect) {
+      pg_guard([&] { key_set_finish(spec.collect); });
+      const KeySet *set = spec.collect;
+      const char *name = palloc_string(plan_.tables[t].sqlite_name);
+      pg_guard([&] {
+        if (set->abandoned)
+          elog(DEBUG1, "hangar_migrate: keys of \"%s\" not kept for checking foreign keys: they need more than a "
+               "quarter of maintenance_work_mem", name);
+        else
+          elog(DEBUG1, "hangar_migrate: keys of \"%s\" for checking foreign keys: %zu values, %s of %zu bytes", name,
+               set->count, set->bits ? "a bitmap" : "a sorted array", set->charged);
+      });
+    }
+    for (int k = 0; k < spec.nchecks; ++k) {
+      size_t f = static_cast<size_t>(checks_[t][static_cast<size_t>(k)]);
+      if (spec.missing[k] > 0) {
+        OrphanQuery q = orphan_query(t, f);
+        pg_guard([&] { raise_orphans(q); });
+      }
+      release_key_set(plan_.tables[t].foreign_keys[f].parent);
+    }
+  }
+
   // A table with generated columns is copied in a subtransaction: should PostgreSQL compute a
   // generated value differently from the one SQLite stored, the attempt is rolled back, the
   // column becomes a plain column holding SQLite's values, and the table is copied again.
@@ -180,6 +342,7 @@ class MigrationRun {
     for (;;) {
       Relation rel = open(table, RowExclusiveLock);
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
+      add_key_checks(table, rel, &spec);
       // Orphans are named by their SQLite rowid: kept aside when no column holds it.
       if (!pt.foreign_keys.empty() && pt.rowid_alias < 0 && !pt.rowid_name.empty())
         spec.rowids = out.rowids = pg_guard([] { return rowid_map_create(); });
@@ -230,6 +393,7 @@ class MigrationRun {
                                      static_cast<unsigned long>(rows), name, rows, rejected, seconds,
                                      seconds > 0 ? rows / seconds : 0.0)));
     });
+    finish_key_checks(table, spec);
   }
 
   // Runs an optional step; false (and a note) when it failed for a reason about its own SQL.
@@ -430,6 +594,16 @@ class MigrationRun {
   sqlite3 *db_ = nullptr;
   std::vector<TableOutcome> outcomes_;
   bool orphans_removed_ = false;
+  // Foreign keys checked during the copy: each parent's key set (by table), how many planned
+  // checks still need it, its key column, the foreign keys each child checks as it is copied,
+  // the budget left for all sets, and the foreign keys left to after the data.
+  std::vector<KeySet *> key_sets_;
+  std::vector<int> key_set_users_;
+  std::vector<int> key_column_;
+  std::vector<std::vector<int>> checks_;
+  MemoryContext key_memory_ = nullptr;
+  Size key_budget_ = 0;
+  std::vector<const PlanStep *> deferred_;
   PostgresQuoter quote_;
 };
 

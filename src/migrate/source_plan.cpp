@@ -53,6 +53,14 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.nkey_columns = 0;
   spec.raw_seed = 0;
   spec.row_arg = nullptr;
+  spec.collect = nullptr;
+  spec.collect_attnum = InvalidAttrNumber;
+  spec.collect_type = InvalidOid;
+  spec.nchecks = 0;
+  spec.check_attnums = nullptr;
+  spec.check_types = nullptr;
+  spec.check_sets = nullptr;
+  spec.missing = nullptr;
   spec.sqlite_columns = palloc_items<const char *>(static_cast<size_t>(n));
   spec.attnums = palloc_items<AttrNumber>(static_cast<size_t>(n));
   spec.inserted = palloc_items<bool>(static_cast<size_t>(n));

@@ -108,4 +108,37 @@ TEST_F(PlannerTest, FactsAloneGiveTheSameStructure) {
   EXPECT_EQ(phase_sql(facts_plan, Phase::ForeignKeys).find("pets_owner"), std::string::npos);
 }
 
+// Where each step of the two tables is, as "phase table" in order.
+std::vector<std::string> step_order(const MigrationPlan &plan) {
+  std::vector<std::string> out;
+  for (const PlanStep &step : plan.steps)
+    if (step.phase == Phase::Copy || step.phase == Phase::Keys || step.phase == Phase::ForeignKeys)
+      out.push_back(std::string(phase_name(step.phase)) + " " + plan.tables[static_cast<size_t>(step.table)].sqlite_name);
+  return out;
+}
+
+TEST_F(PlannerTest, ForeignKeysCheckedInCopyMoveBeforeTheChildsCopy) {
+  SourceCatalog catalog = read();
+  MigrationOptions options;
+  MigrationPlan after_data = plan_migration(catalog, options, quote);
+  EXPECT_EQ(step_order(after_data),
+            (std::vector<std::string>{"copy owners", "copy pets", "key owners", "key owners", "key pets",
+                                      "foreign key pets"}));
+  EXPECT_FALSE(after_data.tables[1].foreign_keys[0].in_copy);
+
+  options.foreign_keys_in_copy = true;
+  MigrationPlan in_copy = plan_migration(catalog, options, quote);
+  // The parent's primary key right after its copy, the foreign key before the child's copy; the
+  // UNIQUE key and the child's own key stay after every copy. Same statements, same count.
+  EXPECT_EQ(step_order(in_copy),
+            (std::vector<std::string>{"copy owners", "key owners", "foreign key pets", "copy pets", "key owners",
+                                      "key pets"}));
+  EXPECT_TRUE(in_copy.tables[1].foreign_keys[0].in_copy);
+  ASSERT_EQ(in_copy.steps.size(), after_data.steps.size());
+  for (const PlanStep &step : in_copy.steps)
+    if (step.phase == Phase::Copy && step.table == 1) {
+      EXPECT_NE(step.sql.find(", checking foreign key \"pets_owner\" row by row"), std::string::npos) << step.sql;
+    }
+}
+
 }  // namespace
