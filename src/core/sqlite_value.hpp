@@ -13,10 +13,10 @@ namespace hangar {
 
 struct SqliteValue {
   int type = SQLITE_NULL;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
+  int length = 0;          // of text or blob content (beside type: 32 bytes a value, not 40)
   int64_t integer = 0;
   double real = 0;
   const char *bytes = nullptr;  // text or blob content
-  int length = 0;
 
   std::string_view content() const { return std::string_view(bytes ? bytes : "", static_cast<size_t>(length)); }
 };

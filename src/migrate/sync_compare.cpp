@@ -35,7 +35,7 @@ namespace hangar {
 namespace {
 
 // How far SQLite's rows may be read ahead while the target is scanned.
-constexpr size_t kReadAheadBytes = 64 * 1024 * 1024;
+constexpr size_t kReadAheadBytes = 128 * 1024 * 1024;
 
 struct KeyProbe;
 
