@@ -244,8 +244,6 @@ int generated_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *slo
   return -1;
 }
 
-// The raw hash of row r and its key columns converted, then spec.skip_unchanged's answer. A key
-// value that does not convert is left to the full conversion, which reports it.
 // Converts row r's key columns only; false when one does not convert.
 bool convert_key(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
                  Datum *values, bool *nulls) {
@@ -258,19 +256,21 @@ bool convert_key(const CopySpec &spec, const ColumnConverter *converters, const 
   return true;
 }
 
-bool unchanged_row(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, size_t r,
-                   TupleDesc desc, Datum *values, bool *nulls, uint64 *hash) {
-  uint64 raw = spec.raw_seed;
-  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
-  if (!convert_key(spec, converters, batch, r, values, nulls)) return false;
-  return spec.skip_unchanged(spec.row_arg, desc, values, nulls, raw, hash);
+// The key of every row of a batch (spec.key_of), before its rows are looked at one by one;
+// has_key[r] false when row r's key does not convert.
+void batch_keys(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, TupleDesc desc,
+                Datum *values, bool *nulls, RowKey *keys, bool *has_key) {
+  for (size_t r = 0; r < batch->rows(); ++r) {
+    has_key[r] = convert_key(spec, converters, batch, r, values, nulls);
+    if (has_key[r]) keys[r] = spec.key_of(spec.row_arg, desc, values, nulls);
+  }
 }
 
-// Hands every row's key to spec.prefetch_key before the batch's rows are looked at one by one.
-void prefetch_keys(const CopySpec &spec, const ColumnConverter *converters, const RowBatch *batch, TupleDesc desc,
-                   Datum *values, bool *nulls) {
-  for (size_t r = 0; r < batch->rows(); ++r)
-    if (convert_key(spec, converters, batch, r, values, nulls)) spec.prefetch_key(spec.row_arg, desc, values, nulls);
+// spec.skip_unchanged's answer for row r, given the hash of its raw values.
+bool unchanged_row(const CopySpec &spec, const RowBatch *batch, size_t r, const RowKey &key, uint64 *hash) {
+  uint64 raw = spec.raw_seed;
+  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
+  return spec.skip_unchanged(spec.row_arg, key, raw, hash);
 }
 
 char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
@@ -354,10 +354,13 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   MemoryContext batch_context =
       AllocSetContextCreate(copy_context, "hangar copy batch", kBatchBytes, kBatchBytes, ALLOCSET_DEFAULT_MAXSIZE);
   const RowBatch *batch;
+  bool skipping = spec.skip_unchanged && spec.key_of;
+  RowKey *keys = skipping ? palloc_items<RowKey>(kBatchRows) : nullptr;
+  bool *has_key = skipping ? palloc_items<bool>(kBatchRows) : nullptr;
   while (result.generated_mismatch < 0 && (batch = owner->reader->next())) {
-    if (spec.skip_unchanged && spec.prefetch_key) {
+    if (skipping) {
       MemoryContextSwitchTo(batch_context);
-      prefetch_keys(spec, converters, batch, desc, values, nulls);
+      batch_keys(spec, converters, batch, desc, values, nulls, keys, has_key);
       MemoryContextSwitchTo(copy_context);
     }
     for (size_t r = 0; r < batch->rows(); ++r) {
@@ -366,8 +369,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       row.rowid = spec.has_rowid ? &batch->value(r, spec.ncolumns) : nullptr;
       MemoryContextSwitchTo(batch_context);
       uint64 unchanged_hash = 0;
-      bool unchanged = spec.skip_unchanged &&
-                       unchanged_row(spec, converters, batch, r, desc, values, nulls, &unchanged_hash);
+      bool unchanged = skipping && has_key[r] && unchanged_row(spec, batch, r, keys[r], &unchanged_hash);
       bool rejected = false;
       for (int i = 0; i < (unchanged ? 0 : spec.ncolumns); ++i) {
         row.current_column = i;

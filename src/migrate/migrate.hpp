@@ -158,14 +158,14 @@ struct CopySpec {
   // whether to insert it (it is called when not inserting too); rejected_row gets a rejected row (reject mode) with what converted,
   // failed[i] set for the SQLite columns that did not.
   bool (*keep_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash);
-  // When set, called first for every row with a hash of its raw SQLite values (raw_seed folded
-  // in) and only its key columns (key_columns, indexes into the SQLite columns) converted; true
-  // skips converting the rest, the row counted with *hash as its content hash.
-  bool (*skip_unchanged)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 raw, uint64 *hash);
-  // When set with skip_unchanged, called for every row of a batch of SQLite rows, with only its
-  // key columns converted, before skip_unchanged sees the first of them: a lookup by key can
-  // then start loading what it will need.
-  void (*prefetch_key)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls);
+  // When set (both), key_of is called for every row of a batch of SQLite rows with only its key
+  // columns (key_columns, indexes into the SQLite columns) converted, and gives the row's key (a
+  // lookup by it can start loading what it will need); then skip_unchanged is called for each
+  // row with that key and a hash of its raw SQLite values (raw_seed folded in): true skips
+  // converting the row, counted with *hash as its content hash. A row whose key does not convert
+  // is converted in full, which reports it.
+  RowKey (*key_of)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls);
+  bool (*skip_unchanged)(void *arg, const RowKey &key, uint64 raw, uint64 *hash);
   const int *key_columns;
   int nkey_columns;
   uint64 raw_seed;

@@ -48,7 +48,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.keep_row = nullptr;
   spec.rejected_row = nullptr;
   spec.skip_unchanged = nullptr;
-  spec.prefetch_key = nullptr;
+  spec.key_of = nullptr;
   spec.key_columns = nullptr;
   spec.nkey_columns = 0;
   spec.raw_seed = 0;

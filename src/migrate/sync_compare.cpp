@@ -88,10 +88,10 @@ bool unchanged_in_postgres(const SyncEntry &e) {
 // A row unchanged on both sides since the last sync: SQLite's raw values hash as they did then,
 // and the target holds what the state says. Its content hash is the state's; it is not
 // converted. Otherwise the row's raw hash is kept for the new state and the row converted.
-bool skip_unchanged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 raw, uint64 *hash) {
+bool skip_unchanged(void *arg, const RowKey &key, uint64 raw, uint64 *hash) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
-  SyncEntry *e = c->map->upsert(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  SyncEntry *e = c->map->upsert(key);
   const uint16 both = SyncEntry::HasState | SyncEntry::HasPg;
   bool unchanged = (e->flags & both) == both && !(e->flags & SyncEntry::HasSqlite) && e->raw != 0 &&
                    e->raw == raw && e->pg_hash == e->state_hash;
@@ -105,10 +105,13 @@ bool skip_unchanged(void *arg, TupleDesc desc, const Datum *values, const bool *
   return true;
 }
 
-void prefetch_key(void *arg, TupleDesc desc, const Datum *values, const bool *nulls) {
+// A SQLite row's key, its slot in the map prefetched.
+RowKey key_of(void *arg, TupleDesc desc, const Datum *values, const bool *nulls) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
-  c->map->prefetch(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  RowKey key = row_key(desc, in.changes_keys, in.nkeys, values, nulls);
+  c->map->prefetch(key);
+  return key;
 }
 
 bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
@@ -400,7 +403,7 @@ CompareResult compare_table(const CompareInput &in) {
   }
   in.changes_spec->keep_row = keep_row;
   in.changes_spec->skip_unchanged = skip_unchanged;
-  in.changes_spec->prefetch_key = prefetch_key;
+  in.changes_spec->key_of = key_of;
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
   // Reading every row, SQLite is read on the second core while the state is loaded and the
