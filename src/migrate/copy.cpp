@@ -294,8 +294,9 @@ char *describe_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *sl
                   is_rowid ? "rowid" : "row", id);
 }
 
-// The spec's SELECT prepared and its reader started, owned by the current memory context.
-SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, TupleDesc desc, size_t ahead_bytes) {
+// The spec's SELECT prepared and its reader started (on a thread of its own when threaded),
+// owned by the current memory context.
+SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, bool threaded, size_t ahead_bytes) {
   SqliteRead *owner = static_cast<SqliteRead *>(palloc0(sizeof(SqliteRead)));
   owner->cleanup.func = release_statement;
   owner->cleanup.arg = owner;
@@ -303,7 +304,7 @@ SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, TupleDesc desc, size_t 
   int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
   if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
-  start_reader(owner, read_columns, conversions_run_no_queries(spec, desc), ahead_bytes);
+  start_reader(owner, read_columns, threaded, ahead_bytes);
   return owner;
 }
 
@@ -311,7 +312,7 @@ SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, TupleDesc desc, size_t 
 
 SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec &spec, Relation rel, size_t ahead_bytes) {
   if (!conversions_run_no_queries(spec, RelationGetDescr(rel))) return nullptr;  // no thread to read ahead on
-  return open_read(db, spec, RelationGetDescr(rel), ahead_bytes);
+  return open_read(db, spec, true, ahead_bytes);
 }
 
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server, SqliteRead *ahead) {
@@ -335,7 +336,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   memset(nulls, true, sizeof(bool) * desc->natts);
 
-  SqliteRead *owner = ahead ? ahead : open_read(db, spec, desc, 0);
+  SqliteRead *owner = ahead ? ahead : open_read(db, spec, conversions_run_no_queries(spec, desc), 0);
 
   RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
   ErrorContextCallback error_context;

@@ -257,6 +257,14 @@ ErrorData *in_subtransaction(Work work) {
   return run_in_subtransaction([](void *w) { (*static_cast<Work *>(w))(); }, &work);
 }
 double seconds_since(instr_time start);
+// Runs work; the seconds it took.
+template <typename Work>
+double seconds_of(Work work) {
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
+  work();
+  return seconds_since(start);
+}
 // Sets configuration parameters (name, value) until AtEOXact_GUC(true, level) with the returned
 // level, or the transaction's end, restores the caller's values, as a function's SET clause does.
 int set_config_for_call(std::initializer_list<std::pair<const char *, const char *>> settings);

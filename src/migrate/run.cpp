@@ -101,10 +101,7 @@ class MigrationRun {
       record_sync(source_.path, schema, capture_from);
     });
     if (request_.verify) verify();
-    instr_time start;
-    INSTR_TIME_SET_CURRENT(start);
-    record_migration(db_, run_id_, source_.path, plan_);
-    log_time("record", -1, seconds_since(start));
+    log_time("record", -1, seconds_of([&] { record_migration(db_, run_id_, source_.path, plan_); }));
     for (TableOutcome &out : outcomes_)
       if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
     return report();
@@ -151,8 +148,10 @@ class MigrationRun {
   }
 
   void execute(const PlanStep &step) {
-    instr_time start;
-    INSTR_TIME_SET_CURRENT(start);
+    count_time(step, seconds_of([&] { run_step(step); }));
+  }
+
+  void run_step(const PlanStep &step) {
     switch (step.phase) {
       case Phase::Schema:
         if (!schema_exists()) pg_guard([&] { spi_run(step.sql.c_str()); });
@@ -177,7 +176,10 @@ class MigrationRun {
         else
           pg_guard([&] { spi_run(step.sql.c_str()); });
     }
-    double seconds = seconds_since(start);
+  }
+
+  // A step's time, added to its table's and logged.
+  void count_time(const PlanStep &step, double seconds) {
     if (step.table >= 0) outcomes_[static_cast<size_t>(step.table)].seconds += seconds;
     log_time(phase_name(step.phase), step.table, seconds);
   }
@@ -256,14 +258,7 @@ class MigrationRun {
 
   // The foreign keys that wait for the data, added where the plan's other foreign keys are.
   void add_deferred_foreign_keys() {
-    for (const PlanStep *step : deferred_) {
-      instr_time start;
-      INSTR_TIME_SET_CURRENT(start);
-      foreign_key(*step);
-      double seconds = seconds_since(start);
-      outcomes_[static_cast<size_t>(step->table)].seconds += seconds;
-      log_time(phase_name(step->phase), step->table, seconds);
-    }
+    for (const PlanStep *step : deferred_) count_time(*step, seconds_of([&] { foreign_key(*step); }));
     deferred_.clear();
   }
 

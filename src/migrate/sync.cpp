@@ -137,19 +137,13 @@ class Sync {
 
   template <typename Work>
   static void time(SyncReport *report, Work work) {
-    instr_time start;
-    INSTR_TIME_SET_CURRENT(start);
-    work();
-    report->seconds += seconds_since(start);
+    report->seconds += seconds_of(work);
   }
 
   // Runs work and logs its time at DEBUG1, for measuring where a sync spends it.
   template <typename Work>
   static void logged_step(const char *what, const char *table, Work work) {
-    instr_time start;
-    INSTR_TIME_SET_CURRENT(start);
-    work();
-    double seconds = seconds_since(start);
+    double seconds = seconds_of(work);
     pg_guard([&] { elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, table, seconds); });
   }
 

@@ -373,10 +373,8 @@ bool log_explains_count(Comparison *c, const StateSummary &state, int64 sqlite_r
 // Runs a step of the comparison and logs its time at DEBUG1, for measuring where a sync spends it.
 template <typename Work>
 void timed_step(const CompareInput &in, const char *what, Work work) {
-  instr_time start;
-  INSTR_TIME_SET_CURRENT(start);
-  work();
-  elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, in.target_name, seconds_since(start));
+  double seconds = seconds_of(work);
+  elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, in.target_name, seconds);
 }
 
 }  // namespace

@@ -65,7 +65,7 @@ SyncEntry *SyncMap::upsert(const RowKey &key) {
 }
 
 void SyncMap::spread(double max_load) {
-  uint64 wanted = capacity_for(static_cast<int64>(static_cast<double>(used_) * 0.7 / max_load));
+  uint64 wanted = std::max<uint64>(1024, static_cast<uint64>(static_cast<double>(used_) / max_load) + 1);
   if (wanted > capacity_) grow(wanted);
 }
 
