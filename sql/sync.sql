@@ -20,6 +20,18 @@ SET datestyle = 'ISO, YMD';
 SELECT table_name, rows_copied FROM hangar_migrate(:'sync_db', 'sy') ORDER BY table_name;
 -- the migration left each keyed table's state: 32 bytes a row
 SELECT table_name, kind, row_count, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
+-- with every row's raw hash (the last 8 bytes of its entry), recorded as the copy stored it, so
+-- the first sync converts only what changed; in reject mode the state is taken from the table
+-- after the copy (rows may be removed with their orphans), where the raw hashes are unknown: 0
+SELECT count(*) FROM hangar_migrate(:'sync_db', 'sy_reject', on_error => 'reject');
+SELECT target_schema, table_name,
+       count(*) FILTER (WHERE substring(entries FROM 32 * i + 25 FOR 8) <> '\x0000000000000000'::bytea) AS raw_known,
+       count(*) AS entries
+FROM hangar.sync_state, generate_series(0, row_count - 1) AS i
+WHERE target_schema IN ('sy', 'sy_reject') GROUP BY 1, 2 ORDER BY 1, 2;
+DROP SCHEMA sy_reject CASCADE;
+DELETE FROM hangar.sync_state WHERE target_schema = 'sy_reject';
+DELETE FROM hangar.syncs WHERE target_schema = 'sy_reject';
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy');
 
 -- the app writes to SQLite

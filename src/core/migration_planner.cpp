@@ -425,6 +425,12 @@ class Planner {
       add(Phase::Keys, static_cast<int>(t),
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + kind + column_list(t, pk) + ")");
       plan_.steps.back().primary_key = true;
+      if (!src.primary_key_has_nulls)
+        for (const std::string &n : pk) {
+          int c = find_column(t, n);
+          if (c >= 0) planned(t).primary_key.push_back(static_cast<size_t>(c));
+        }
+      if (planned(t).primary_key.size() != pk.size()) planned(t).primary_key.clear();
     }
     for (const UniqueFact &unique : src.uniques) {
       std::string name = unique.name.empty() ? "" : named(unique.name, planned(t).notes, "unique constraint");

@@ -57,6 +57,9 @@ struct PlannedTable {
   std::string rowid_name;                      // how to select the SQLite rowid; empty when none
   int rowid_alias = -1;                        // index of the INTEGER PRIMARY KEY column
   std::vector<PlannedForeignKey> foreign_keys;
+  // The columns of its PRIMARY KEY in key order (indexes into columns); empty when it has none
+  // or a UNIQUE constraint stands for it.
+  std::vector<size_t> primary_key;
   std::string fulltext_column;                 // the tsvector column of an FTS table; empty otherwise
   std::vector<std::string> notes;              // what the report's detail says about this table
 };

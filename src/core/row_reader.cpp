@@ -9,12 +9,18 @@
 #include <new>
 
 #include "core/cpp_only.hpp"
+#include "core/hash64.hpp"
 
 namespace hangar {
 
 RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded,
-                     size_t ahead_bytes)
-    : stmt_(stmt), columns_(columns), batch_rows_(batch_rows), batch_bytes_(batch_bytes), ahead_bytes_(ahead_bytes) {
+                     size_t ahead_bytes, RawHashing hashing)
+    : stmt_(stmt),
+      columns_(columns),
+      batch_rows_(batch_rows),
+      batch_bytes_(batch_bytes),
+      ahead_bytes_(ahead_bytes),
+      hashing_(hashing) {
   for (int i = 0; i < 2; ++i) {
     batches_.push_back(std::make_unique<RowBatch>());
     RowBatch &b = *batches_.back();
@@ -55,7 +61,8 @@ RowReader::~RowReader() {
 }
 
 size_t RowReader::footprint(const RowBatch &batch) {
-  return batch.values_.capacity() * sizeof(SqliteValue) + batch.arena_.capacity();
+  return batch.values_.capacity() * sizeof(SqliteValue) + batch.arena_.capacity() +
+         batch.raw_hashes_.capacity() * sizeof(uint64_t);
 }
 
 const RowBatch *RowReader::next() {
@@ -155,6 +162,14 @@ void RowReader::fill(RowBatch &batch) {
     ++batch.rows_;
   }
   for (const auto &[index, at] : placed) batch.values_[index].bytes = batch.arena_.data() + at;
+  batch.raw_hashes_.clear();
+  if (hashing_.columns == 0) return;
+  batch.raw_hashes_.resize(batch.rows_);
+  for (size_t r = 0; r < batch.rows_; ++r) {
+    uint64_t raw = hashing_.seed;
+    for (int c = 0; c < hashing_.columns; ++c) raw = hash64_combine(raw, sqlite_value_hash(batch.value(r, c)));
+    batch.raw_hashes_[r] = raw;
+  }
 }
 
 }  // namespace hangar

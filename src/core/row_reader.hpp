@@ -10,6 +10,8 @@
 // backend's own thread. While a threaded reader exists, nothing else may use the statement's
 // connection; a caller whose conversions may run queries on the same file (a domain's CHECK)
 // asks for a reader without a thread, which steps SQLite in next() on the caller's thread.
+// A reader may also hash each row's raw values as it reads them (RawHashing), so that work runs
+// on the thread too.
 #pragma once
 
 #include <sqlite3.h>
@@ -33,6 +35,8 @@ class RowBatch {
   const SqliteValue &value(size_t row, int column) const {
     return values_[row * static_cast<size_t>(columns_) + static_cast<size_t>(column)];
   }
+  // The row's raw hash when the reader computes them (RawHashing), else 0.
+  uint64_t raw_hash(size_t row) const { return raw_hashes_.empty() ? 0 : raw_hashes_[row]; }
 
  private:
   friend class RowReader;
@@ -41,6 +45,14 @@ class RowBatch {
   std::vector<SqliteValue> values_;
   std::vector<char> arena_;  // text and blob bytes, each text followed by a NUL
   std::vector<std::pair<size_t, size_t>> placed_;  // while filling: (value index, arena offset)
+  std::vector<uint64_t> raw_hashes_;
+};
+
+// Each row's first `columns` values hashed in order, starting from seed: seed combined with
+// sqlite_value_hash of each value (core/hash64's hash64_combine). columns 0: no hashing.
+struct RawHashing {
+  uint64_t seed = 0;
+  int columns = 0;
 };
 
 class RowReader {
@@ -49,7 +61,7 @@ class RowReader {
   // and blobs, whichever comes first. threaded: read ahead on a thread of its own, by one batch,
   // or while the batches waiting take less than ahead_bytes.
   RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded = true,
-            size_t ahead_bytes = 0);
+            size_t ahead_bytes = 0, RawHashing hashing = {});
   ~RowReader();  // stops the thread and waits for it
   RowReader(const RowReader &) = delete;
   RowReader &operator=(const RowReader &) = delete;
@@ -74,6 +86,7 @@ class RowReader {
   size_t batch_rows_;
   size_t batch_bytes_;
   size_t ahead_bytes_;
+  RawHashing hashing_;
   std::vector<std::unique_ptr<RowBatch>> batches_;  // every batch made; the others point into it
   std::mutex mutex_;
   std::condition_variable changed_;

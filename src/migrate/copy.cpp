@@ -3,7 +3,8 @@
 // backend converts each value with the same conversion as the foreign scan and inserts rows in
 // batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
 // columns are computed by PostgreSQL from the copied values. While copying, each row's content
-// hash is summed, so verification needs no second read of SQLite. For a foreign key checked
+// hash is summed, so verification needs no second read of SQLite; a migration may also be given
+// each stored row with its hashes (CopySpec::row_stored) to record hangar_sync's state. For a foreign key checked
 // during the copy, the parent's key values are kept in a KeySet as they are inserted, and each
 // child row's value is looked up there (a miss is counted; the caller names the orphans once
 // the table is complete). hangar_sync's hooks
@@ -72,10 +73,10 @@ void release_statement(void *arg) {
 
 // Starts the reader (a read-ahead thread unless `threaded` is false); a failure to start it is
 // raised as an ERROR.
-void start_reader(SqliteRead *owner, int columns, bool threaded, size_t ahead_bytes) {
+void start_reader(SqliteRead *owner, int columns, bool threaded, size_t ahead_bytes, RawHashing hashing) {
   char message[256] = "";
   try {
-    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded, ahead_bytes);
+    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded, ahead_bytes, hashing);
   } catch (const std::exception &e) {
     snprintf(message, sizeof message, "%s", e.what());
   } catch (...) {
@@ -304,7 +305,10 @@ SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, bool threaded, size_t a
   int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
   if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
-  start_reader(owner, read_columns, threaded, ahead_bytes);
+  // The raw hashes a migration records for hangar_sync are computed on the reader's thread.
+  RawHashing hashing;
+  if (spec.row_stored) hashing = {spec.raw_seed, spec.ncolumns};
+  start_reader(owner, read_columns, threaded, ahead_bytes, hashing);
   return owner;
 }
 
@@ -430,6 +434,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
             batch_full = store_noting_failure(inserter, slot, rowid, is_rowid, old_context, spec.generated_failure);
           else
             batch_full = inserter->store(slot, rowid);
+          if (spec.row_stored) spec.row_stored(spec.row_arg, desc, values, nulls, hash, batch->raw_hash(r));
           result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
           if (result.generated_mismatch >= 0) {
             result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);

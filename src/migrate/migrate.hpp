@@ -170,6 +170,10 @@ struct CopySpec {
   int nkey_columns;
   uint64 raw_seed;
   void (*rejected_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed);
+  // hangar_migrate's state for hangar_sync (nullptr otherwise): called for every row inserted,
+  // with its content hash and the hash of its raw SQLite values (raw_seed folded in), which the
+  // reader's thread computes.
+  void (*row_stored)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash, uint64 raw);
   void *row_arg;
   // hangar_migrate's foreign keys checked during the copy (stop mode): the parent's key column
   // collected into collect (collect_attnum, nullptr when none); each inserted row's checks[i]
@@ -218,6 +222,10 @@ void build_plan(const MigrationSource &source, const MigrationOptions &options, 
 Oid target_relid(const MigrationPlan &plan, const PlannedTable &table);
 // The copy of a planned table into rel (palloc'd; attributes found by name).
 CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError on_error, int64 run_id);
+// The seed of a copy's raw hashes (CopySpec::raw_seed): what the conversion of its columns into
+// desc depends on (each column's type and the server's time zone), so that a change there makes
+// every raw hash differ and every row is converted again.
+uint64 raw_hash_seed(const CopySpec &spec, TupleDesc desc, const ServerOptions &server);
 
 // bookkeeping.cpp: the extension's own tables in schema hangar
 int64 next_run_id();

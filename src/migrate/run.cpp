@@ -10,8 +10,9 @@
 // whose keys do not fit leaves its foreign keys to be added after the data, as before. Verification compares the checksum computed while
 // copying with a scan of each finished table. Index builds and foreign-key checks run with a
 // bounded maintenance_work_mem (set_memory_for_call), so the backend's memory does not grow with
-// the tables beyond it. What was
-// migrated is recorded in the extension's catalog (record.cpp) for hangar_export.
+// the tables beyond it. In stop mode with verification, the copy also records hangar_sync's
+// state (each row's key, content hash and raw hash); otherwise verification records it from the
+// table. What was migrated is recorded in the extension's catalog (record.cpp) for hangar_export.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -53,6 +54,9 @@ struct TableOutcome {
   CopyResult copy;
   AttrNumber *attnums = nullptr;  // the copied SQLite columns' attributes (palloc'd)
   int nattnums = 0;
+  // hangar_sync's state recorded during the copy under these key attributes (nullptr: not)
+  const AttrNumber *state_keys = nullptr;
+  int nstate_keys = 0;
   double seconds = 0;
   int verified = -1;
   std::vector<std::string> notes;
@@ -60,6 +64,19 @@ struct TableOutcome {
 
 // "1 row", "2 rows".
 std::string row_count(int64 n) { return std::to_string(n) + (n == 1 ? " row" : " rows"); }
+
+// hangar_sync's state written as a table is copied: each stored row's key, content hash and raw
+// hash.
+struct StateRecording {
+  StateWriter *writer;
+  const AttrNumber *keys;
+  int nkeys;
+};
+
+void record_stored_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash, uint64 raw) {
+  StateRecording *r = static_cast<StateRecording *>(arg);
+  r->writer->add(row_key(desc, r->keys, r->nkeys, values, nulls), hash, raw);
+}
 
 std::string join_notes(const std::vector<std::string> &a, const std::vector<std::string> &b) {
   std::string out;
@@ -83,6 +100,8 @@ class MigrationRun {
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_memory_for_call();
     prepare_key_sets();
+    const char *schema = palloc_string(plan_.schema);
+    pg_guard([&] { forget_sync_state(source_.path, schema); });  // the copy may record the new state
     for (const PlanStep &step : plan_.steps) {
       if (after_the_data(step)) add_deferred_foreign_keys();
       execute(step);
@@ -91,15 +110,11 @@ class MigrationRun {
     for (KeySet *set : key_sets_)
       if (set) pg_guard([&] { key_set_free(set); });
     pg_guard([&] { AtEOXact_GUC(true, memory_level); });
-    // hangar_sync's starting point: no state of an earlier migration into this schema, and with
-    // change capture on in this snapshot, the first sync applies the whole log (again, for what
-    // the snapshot already holds); otherwise it reads every row.
-    const char *schema = palloc_string(plan_.schema);
+    // hangar_sync's starting point: with change capture on in this snapshot, the first sync
+    // applies the whole log (again, for what the snapshot already holds); otherwise it reads
+    // every row.
     int64 capture_from = capture_log_present(db_) ? 0 : -1;
-    pg_guard([&] {
-      forget_sync_state(source_.path, schema);
-      record_sync(source_.path, schema, capture_from);
-    });
+    pg_guard([&] { record_sync(source_.path, schema, capture_from); });
     if (request_.verify) verify();
     log_time("record", -1, seconds_of([&] { record_migration(db_, run_id_, source_.path, plan_); }));
     for (TableOutcome &out : outcomes_)
@@ -345,9 +360,11 @@ class MigrationRun {
       for (const PlannedColumn &pc : pt.columns) generated = generated || pc.generated;
       char *failure = nullptr;  // PostgreSQL could not compute the generated columns of some row
       if (generated) spec.generated_failure = &failure;
+      StateRecording *state = records_state(pt, generated) ? start_state(table, rel, &spec) : nullptr;
       pg_guard([&] {
         if (!generated) {
           out.copy = copy_table(db_, spec, rel, source_.server);
+          if (state) state->writer->finish();
         } else {
           ErrorData *error = in_subtransaction([&] {
             out.copy = copy_table(db_, spec, rel, source_.server);
@@ -358,6 +375,10 @@ class MigrationRun {
         }
         table_close(rel, NoLock);
       });
+      if (state) {
+        out.state_keys = state->keys;
+        out.nstate_keys = state->nkeys;
+      }
       if (out.copy.generated_mismatch < 0 && !failure) break;
       // The differing column, or when computing failed every generated column, becomes plain.
       for (size_t c = 0; c < pt.columns.size(); ++c) {
@@ -389,6 +410,42 @@ class MigrationRun {
                                      seconds > 0 ? rows / seconds : 0.0)));
     });
     finish_key_checks(table, spec);
+  }
+
+  // Whether the copy records hangar_sync's state as it stores the rows, so that the state knows
+  // each row's raw hash (the first sync then converts only what changed): when verification
+  // will show the table holds exactly the rows stored (verify, stop mode: no row is removed
+  // after the copy, no generated column to copy again), and the table gets a primary key.
+  // Otherwise verification records the state from the table, without raw hashes.
+  bool records_state(const PlannedTable &pt, bool generated) const {
+    return request_.verify && request_.on_error == OnError::Stop && !generated && !pt.primary_key.empty();
+  }
+
+  StateTable state_table(size_t t) {
+    return {source_.path, palloc_string(plan_.schema), palloc_string(plan_.tables[t].pg_name)};
+  }
+
+  // Sets up spec to record the table's state as its rows are stored.
+  StateRecording *start_state(int table, Relation rel, CopySpec *spec) {
+    const PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
+    StateRecording *r = palloc_items<StateRecording>(1);
+    AttrNumber *keys = palloc_items<AttrNumber>(pt.primary_key.size());
+    for (size_t k = 0; k < pt.primary_key.size(); ++k) keys[k] = spec->attnums[pt.primary_key[k]];
+    r->keys = keys;
+    r->nkeys = static_cast<int>(pt.primary_key.size());
+    StateTable st = state_table(static_cast<size_t>(table));
+    r->writer = pg_guard([&] { return new (palloc(sizeof(StateWriter))) StateWriter(st, StateWriter::Replace); });
+    spec->raw_seed = raw_hash_seed(*spec, RelationGetDescr(rel), source_.server);
+    spec->row_stored = record_stored_row;
+    spec->row_arg = r;
+    return r;
+  }
+
+  // Whether rel's primary key is on exactly these attributes, in this order.
+  static bool primary_key_is(Relation rel, const AttrNumber *keys, int nkeys) {
+    int n;
+    AttrNumber *actual = primary_key_attnums(rel, &n);
+    return actual && n == nkeys && memcmp(actual, keys, sizeof(AttrNumber) * static_cast<size_t>(n)) == 0;
   }
 
   // Runs an optional step; false (and a note) when it failed for a reason about its own SQL.
@@ -523,9 +580,8 @@ class MigrationRun {
   }
 
   // Compares each copied table with the rows read from SQLite, and leaves its rows' keys and
-  // hashes for hangar_sync (hangar.sync_state).
+  // hashes for hangar_sync (hangar.sync_state) when the copy did not.
   void verify() {
-    const char *schema = palloc_string(plan_.schema);
     for (size_t t = 0; t < plan_.tables.size(); ++t) {
       TableOutcome &out = outcomes_[t];
       if (!out.copied) continue;
@@ -533,9 +589,14 @@ class MigrationRun {
       INSTR_TIME_SET_CURRENT(start);
       Relation rel = open(static_cast<int>(t), AccessShareLock);
       TableChecksum target;
-      StateTable state{source_.path, schema, palloc_string(plan_.tables[t].pg_name)};
+      StateTable state = state_table(t);
       pg_guard([&] {
-        target = checksum_recording_state(rel, out.attnums, out.nattnums, state);
+        if (out.state_keys && primary_key_is(rel, out.state_keys, out.nstate_keys)) {
+          target = table_checksum(rel, out.attnums, out.nattnums);
+        } else {
+          if (out.state_keys) StateWriter(state, StateWriter::Replace).finish();  // recorded under another key
+          target = checksum_recording_state(rel, out.attnums, out.nattnums, state);
+        }
         table_close(rel, NoLock);
       });
       out.verified = target == out.copy.source ? 1 : 0;

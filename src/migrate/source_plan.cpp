@@ -5,6 +5,7 @@
 
 extern "C" {
 #include "catalog/namespace.h"
+#include "pgtime.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
 }
@@ -13,6 +14,7 @@ extern "C" {
 #include <vector>
 
 #include "pg/error_bridge.hpp"
+#include "core/hash64.hpp"
 #include "core/migration_planner.hpp"
 #include "core/sqlite_query.hpp"
 #include "pg/quoting.hpp"
@@ -47,6 +49,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.generated_failure = nullptr;
   spec.keep_row = nullptr;
   spec.rejected_row = nullptr;
+  spec.row_stored = nullptr;
   spec.skip_unchanged = nullptr;
   spec.key_of = nullptr;
   spec.key_columns = nullptr;
@@ -78,6 +81,16 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   }
   spec.select_sql = palloc_string(select_sql(table.sqlite_name, names, table.rowid_name, {}));
   return spec;
+}
+
+uint64 raw_hash_seed(const CopySpec &spec, TupleDesc desc, const ServerOptions &server) {
+  std::string conversion = "hangar_sync 1";
+  for (int i = 0; i < spec.ncolumns; ++i) {
+    Form_pg_attribute att = TupleDescAttr(desc, spec.attnums[i] - 1);
+    conversion += " " + std::to_string(att->atttypid) + "/" + std::to_string(att->atttypmod);
+  }
+  if (server.timezone) conversion += std::string(" ") + pg_get_timezone_name(server.timezone);
+  return hash64(conversion.data(), conversion.size(), 0);
 }
 
 }  // namespace hangar

@@ -15,7 +15,6 @@ extern "C" {
 #include "executor/spi.h"
 #include "catalog/pg_authid.h"
 #include "utils/acl.h"
-#include "pgtime.h"
 #include "utils/guc.h"
 #include "utils/lsyscache.h"
 }
@@ -28,7 +27,6 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "core/join.hpp"
 #include "core/capture_sql.hpp"
-#include "core/hash64.hpp"
 #include "core/migration_planner.hpp"
 #include "core/sqlite_query.hpp"
 #include "migrate/sync_compare.hpp"
@@ -287,21 +285,15 @@ class Sync {
   }
 
   // What the copy needs to skip converting rows unchanged since the last sync: where the key
-  // columns are, and a seed for the raw hash folding in what the conversion depends on (each
-  // column's type and the server's time zone), so a change there converts every row again.
+  // columns are, and the seed of the raw hashes (raw_hash_seed).
   void set_raw_comparison(CopySpec *spec, TupleDesc desc, const AttrNumber *keys, int nkeys) {
     int *key_columns = palloc_items<int>(static_cast<size_t>(nkeys));
-    std::string conversion = "hangar_sync 1";
-    for (int i = 0; i < spec->ncolumns; ++i) {
-      Form_pg_attribute att = TupleDescAttr(desc, spec->attnums[i] - 1);
-      conversion += " " + std::to_string(att->atttypid) + "/" + std::to_string(att->atttypmod);
+    for (int i = 0; i < spec->ncolumns; ++i)
       for (int k = 0; k < nkeys; ++k)
         if (spec->attnums[i] == keys[k]) key_columns[k] = i;
-    }
-    if (source_.server.timezone) conversion += std::string(" ") + pg_get_timezone_name(source_.server.timezone);
     spec->key_columns = key_columns;
     spec->nkey_columns = nkeys;
-    spec->raw_seed = hash64(conversion.data(), conversion.size(), 0);
+    spec->raw_seed = raw_hash_seed(*spec, desc, source_.server);
   }
 
   // The target attribute of a SQLite column of table pt.

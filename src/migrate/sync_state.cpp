@@ -1,6 +1,6 @@
 // hangar.sync_state: what hangar_migrate and hangar_sync left in a target table, for the next
 // hangar_sync. Per row 32 bytes: its key (RowKey, 16), content hash (8) and the hash of the raw
-// SQLite values it came from (8; 0 when unknown, as after a migration), packed into bytea
+// SQLite values it came from (8; 0 when unknown, as after a migration in reject mode), packed into bytea
 // chunks of at most kChunkRows rows, so a million rows take 32 MB and one read; a sync with
 // change capture appends only the keys it changed or deleted. Written and read as the table's
 // owner (bookkeeping.cpp). PostgreSQL zone: everything here may raise.

@@ -101,7 +101,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--dir", required=True)
     parser.add_argument("--seed", type=int, default=12)
-    parser.add_argument("--rounds", type=int, default=60)
+    parser.add_argument("--rounds", type=int, default=200)
     args = parser.parse_args()
     os.makedirs(args.dir, exist_ok=True)
     rng = random.Random(args.seed)

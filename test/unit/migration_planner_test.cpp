@@ -3,6 +3,8 @@
 // read) must agree on columns, keys, uniques and foreign keys; only what the text alone says (CHECKs,
 // constraint names) is missing from the second.
 #include <gtest/gtest.h>
+
+#include <map>
 #include <unistd.h>
 
 #include <string>
@@ -106,6 +108,24 @@ TEST_F(PlannerTest, FactsAloneGiveTheSameStructure) {
   EXPECT_EQ(phase_sql(facts_plan, Phase::Checks).find("age"), std::string::npos);
   EXPECT_NE(phase_sql(text_plan, Phase::ForeignKeys).find("\"pets_owner\""), std::string::npos);
   EXPECT_EQ(phase_sql(facts_plan, Phase::ForeignKeys).find("pets_owner"), std::string::npos);
+}
+
+TEST_F(PlannerTest, PrimaryKeyColumnsInKeyOrder) {
+  {
+    Database::OpenOptions writable;
+    writable.read_only = false;
+    Database db(path_, writable);
+    db.exec("CREATE TABLE pairs (a INT, b TEXT, note TEXT, PRIMARY KEY (b, a));"
+            "CREATE TABLE loose (k TEXT PRIMARY KEY, v);"
+            "INSERT INTO loose VALUES (NULL, 1);");  // a rowid table's key may hold NULL: UNIQUE
+  }
+  MigrationPlan plan = plan_migration(read(), MigrationOptions(), quote);
+  std::map<std::string, std::vector<size_t>> keys;
+  for (const PlannedTable &t : plan.tables) keys[t.sqlite_name] = t.primary_key;
+  EXPECT_EQ(keys["owners"], (std::vector<size_t>{0}));
+  EXPECT_EQ(keys["pairs"], (std::vector<size_t>{1, 0}));
+  EXPECT_TRUE(keys["loose"].empty());
+  EXPECT_NE(phase_sql(plan, Phase::Keys).find("UNIQUE (\"k\")"), std::string::npos);
 }
 
 // Where each step of the two tables is, as "phase table" in order.

@@ -1,6 +1,7 @@
 // Unit tests of core/row_reader: every value of every row arrives through the read-ahead thread,
 // batches end by rows and by bytes, a reader allowed to run ahead does so within its bound,
-// failures are reported, and destroying a reader early stops it.
+// rows' raw hashes are computed on the thread, failures are reported, and destroying a reader
+// early stops it.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -9,6 +10,7 @@
 #include <string>
 #include <thread>
 
+#include "core/hash64.hpp"
 #include "core/row_reader.hpp"
 #include "core/sqlite_db.hpp"
 
@@ -95,6 +97,31 @@ TEST_F(RowReaderTest, ReadsAheadWithinItsBound) {
   int bounded = rows_read_while_waiting(64 * 1024);  // a batch of 16 rows takes about 6 kB
   EXPECT_GT(bounded, 2 * 16);
   EXPECT_LT(bounded, 5000);
+}
+
+TEST_F(RowReaderTest, HashesEachRowsRawValues) {
+  Database db(path_, Database::OpenOptions{});
+  for (bool threaded : {true, false}) {
+    Statement stmt = db.prepare("SELECT i, r, s, b, n FROM t ORDER BY i");
+    RowReader reader(stmt.handle(), 5, 64, 1 << 20, threaded, 0, RawHashing{42, 4});
+    size_t rows = 0;
+    uint64_t previous = 0;
+    while (const RowBatch *batch = reader.next())
+      for (size_t r = 0; r < batch->rows(); ++r, ++rows) {
+        // the first 4 values as they arrive (text and blobs at their final place), seed first
+        uint64_t expected = 42;
+        for (int c = 0; c < 4; ++c) expected = hash64_combine(expected, sqlite_value_hash(batch->value(r, c)));
+        EXPECT_EQ(batch->raw_hash(r), expected);
+        EXPECT_NE(batch->raw_hash(r), previous);
+        previous = batch->raw_hash(r);
+      }
+    EXPECT_EQ(rows, 5000u);
+  }
+  Statement stmt = db.prepare("SELECT i, s FROM t ORDER BY i");
+  RowReader plain(stmt.handle(), 2, 64, 1 << 20);
+  const RowBatch *batch = plain.next();
+  ASSERT_NE(batch, nullptr);
+  EXPECT_EQ(batch->raw_hash(0), 0u);
 }
 
 TEST_F(RowReaderTest, EndsBatchesByBytes) {
