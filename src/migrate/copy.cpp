@@ -162,6 +162,9 @@ class BatchInserter {
     }
   }
 
+  // Whether storing a row computes the table's stored generated columns.
+  bool computes_generated() const { return rri_ != nullptr; }
+
   TupleTableSlot *next_slot() {
     ExecClearTuple(slots_[buffered_]);
     return slots_[buffered_];
@@ -435,7 +438,9 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           else
             batch_full = inserter->store(slot, rowid);
           if (spec.row_stored) spec.row_stored(spec.row_arg, desc, values, nulls, hash, batch->raw_hash(r));
-          result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
+          // Only where PostgreSQL computed the generated columns (a table of hangar_sync's has
+          // them as plain columns, left NULL) is each compared with the value SQLite stored.
+          if (inserter->computes_generated()) result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
           if (result.generated_mismatch >= 0) {
             result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);
             break;

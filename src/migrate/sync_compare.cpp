@@ -412,6 +412,8 @@ CompareResult compare_table(const CompareInput &in) {
   if (!in.capture) timed_step(in, "target", [&] { scan_target(&c); });
   CopyResult copied;
   timed_step(in, "sqlite", [&] { copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server, ahead); });
+  if (copied.generated_mismatch >= 0)  // a copy that stopped early would leave SQLite's other rows unseen
+    elog(ERROR, "hangar_sync stopped reading SQLite table \"%s\" at a generated column", in.changes_spec->sqlite_table);
   if (in.capture && !log_explains_count(&c, state, sqlite_count(in.db, in.capture->count_sql))) {
     c.result.escaped = true;
     return c.result;

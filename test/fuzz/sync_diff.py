@@ -5,7 +5,8 @@ Two copies of one SQLite app file are migrated: one synced reading every row, th
 change capture started before its migration. Each round applies the same random writes to both
 files with Python's sqlite3 (foreign keys on): inserts, updates of values and of keys (a
 composite key's part, an INTEGER PRIMARY KEY no row references), deletes, INSERT OR REPLACE that
-takes another row's unique value, NULLs, blobs, a row changed and changed back. Then both are
+takes another row's unique value, NULLs, blobs, a row changed and changed back; one table has a
+stored generated column (PostgreSQL computes it, and its state comes from the table). Then both are
 synced, and every table must be verified by hangar_sync and by hangar_verify (counts and
 checksums of every value against SQLite's own rows). Some rounds write nothing (the sync must
 write nothing), some sync twice, and every seventh round changes a row in PostgreSQL first: the
@@ -25,7 +26,8 @@ import psycopg2
 
 SCHEMA = """
     CREATE TABLE a (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, n REAL, b BLOB, ts DATETIME);
-    CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT, a_id INTEGER REFERENCES a (id), v TEXT);
+    CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT, a_id INTEGER REFERENCES a (id), v TEXT,
+                    vlen INTEGER GENERATED ALWAYS AS (length(v)) STORED);
     CREATE TABLE kv (k TEXT NOT NULL, j INTEGER NOT NULL, v TEXT, PRIMARY KEY (k, j)) WITHOUT ROWID;
 """
 
