@@ -1,7 +1,8 @@
 -- Where the migration meets the rest of PostgreSQL: rows are written frozen only under COPY
 -- FREEZE's own conditions; hangar.rejects is written through an ordinary INSERT, so its indexes
 -- and triggers see every rejected row; a conversion that queries the same SQLite file (a
--- domain's CHECK over a foreign table) works, in the same snapshot.
+-- domain's CHECK over a foreign table) works, in the same snapshot; a sequence restarts within
+-- its column's type.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set app_db :abs_builddir '/results/fixtures/migrate_app.db'
 \set bad_db :abs_builddir '/results/fixtures/migrate_bad.db'
@@ -53,7 +54,16 @@ SELECT pg_typeof(tag_name), count(*) FROM checked.post_tags GROUP BY 1;
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'app_db', 'checked')
 WHERE table_name IN ('post_tags', 'posts') ORDER BY 1;
 
-DROP SCHEMA fresh, older_snapshot, rejecting, checked CASCADE;
+-- ids SQLite used beyond the key's type (their rows rejected) are ids the sequence can never
+-- hand out: it restarts after the largest id copied, and says so, instead of failing the call
+\set ids_db :abs_builddir '/results/fixtures/big_ids.db'
+\setenv IDS_DB :ids_db
+\! rm -f "$IDS_DB"; sqlite3 "$IDS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3000000000, 'too big for integer')"
+SELECT table_name, rows_copied, rows_rejected, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
+FROM hangar_migrate(:'ids_db', 'big_ids', on_error => 'reject');
+SELECT last_value, is_called FROM big_ids.t_id_seq;
+
+DROP SCHEMA fresh, older_snapshot, rejecting, checked, big_ids CASCADE;
 DROP DOMAIN regress_tag;
 DROP FUNCTION regress_known_tag(text);
 DROP FOREIGN TABLE boundary_tags;

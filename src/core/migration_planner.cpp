@@ -8,6 +8,7 @@
 #include "core/migration_planner.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <optional>
 #include <queue>
 #include <set>
@@ -691,12 +692,21 @@ class Planner {
   }
 
   // Restart the id sequence after every id SQLite has used (deleted ones and, with
-  // AUTOINCREMENT, sqlite_sequence), so no id is handed out twice.
+  // AUTOINCREMENT, sqlite_sequence), so no id is handed out twice. SQLite's ids beyond the
+  // column's type (rows rejected in reject mode) are ids the sequence can never hand out: it
+  // then restarts after the largest id copied.
   void sequence(size_t t) {
     if (!has_sequence(t)) return;
-    const PlannedTable &pt = plan_.tables[t];
+    PlannedTable &pt = plan_.tables[t];
     const PlannedColumn &key = pt.columns[static_cast<size_t>(pt.rowid_alias)];
-    std::string floor = std::to_string(source(t).sequence_floor);
+    int64_t used = source(t).sequence_floor;
+    int64_t type_max = key.pg_type == "smallint" ? 32767 : key.pg_type == "integer" ? 2147483647 : INT64_MAX;
+    if (used > type_max) {
+      pt.notes.push_back("sequence of \"" + key.pg_name + "\" restarts after the largest id copied: SQLite has used ids up to " +
+                         std::to_string(used) + ", beyond " + key.pg_type);
+      used = 0;
+    }
+    std::string floor = std::to_string(used);
     std::string max = "pg_catalog.max(" + quote_.ident(key.pg_name) + ")";
     add(Phase::Sequences, static_cast<int>(t),
         "SELECT pg_catalog.setval(pg_catalog.pg_get_serial_sequence(" + quote_.literal(qualified(t)) + ", " +
