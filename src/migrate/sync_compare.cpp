@@ -310,9 +310,9 @@ void sum_outcome(Comparison *c, const TableChecksum &sqlite_rows, const StateSum
     if (!was_read(*c, *e)) return;
     bool has_pg = e->flags & SyncEntry::HasPg, has_sqlite = e->flags & SyncEntry::HasSqlite;
     if (c->in->capture && (e->flags & SyncEntry::HasState)) unread.remove(e->state_hash);
-    if (e->flags & SyncEntry::Held)
-      r.expected.add(e->pg_hash);
-    else if (has_pg && (!has_sqlite || e->pg_hash != e->sqlite_hash))
+    if (e->flags & SyncEntry::Held) {
+      if (has_pg) r.expected.add(e->pg_hash);  // the target keeps its version, when it has one
+    } else if (has_pg && (!has_sqlite || e->pg_hash != e->sqlite_hash))
       r.untouched.remove(e->pg_hash);  // updated or deleted
   });
   r.expected.rows += unread.rows;
