@@ -52,9 +52,30 @@ FROM hangar.sync_state, generate_series(0, row_count - 1) AS i WHERE target_sche
 \! sqlite3 "$GEN_DB" "UPDATE g SET a = 11 WHERE id = 1; INSERT INTO g (id, a) VALUES (3, 30)"
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'gen_db', 'sy_gen');
 SELECT * FROM sy_gen.g ORDER BY id;
-DROP SCHEMA sy_reject, sy_values, sy_gen CASCADE;
-DELETE FROM hangar.sync_state WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen');
-DELETE FROM hangar.syncs WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen');
+-- reject mode: rows left without their parent once the sync is written (the app runs with
+-- foreign keys off, SQLite's default) are rejected as the migration rejects them: a new child of
+-- no parent, and the children of a deleted parent, with their own children in turn
+\set orphan_db :abs_builddir '/results/fixtures/sync_orphans.db'
+\setenv ORPHAN_DB :orphan_db
+\! rm -f "$ORPHAN_DB"; sqlite3 "$ORPHAN_DB" "CREATE TABLE p (id INTEGER PRIMARY KEY, name TEXT); CREATE TABLE c (id INTEGER PRIMARY KEY, p_id INTEGER REFERENCES p (id), v TEXT); CREATE TABLE g (id INTEGER PRIMARY KEY, c_id INTEGER REFERENCES c (id)); INSERT INTO p VALUES (1, 'one'), (2, 'two'); INSERT INTO c VALUES (10, 1, 'a'), (20, 2, 'b'), (21, 2, 'c'); INSERT INTO g VALUES (100, 20), (101, 10)"
+SELECT table_name, rows_copied FROM hangar_migrate(:'orphan_db', 'sy_orphans', on_error => 'reject') ORDER BY 1;
+\! sqlite3 "$ORPHAN_DB" "INSERT INTO c VALUES (30, 9, 'no parent'); DELETE FROM p WHERE id = 2; UPDATE c SET v = 'A' WHERE id = 10"
+-- in stop mode the first one is PostgreSQL's foreign-key error, and nothing is written
+\set VERBOSITY terse
+SELECT * FROM hangar_sync(:'orphan_db', 'sy_orphans');
+\set VERBOSITY default
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, regexp_replace(detail, 'run_id \d+', 'run_id N', 'g') AS detail
+FROM hangar_sync(:'orphan_db', 'sy_orphans', on_error => 'reject') ORDER BY 1;
+SELECT * FROM sy_orphans.c ORDER BY id;
+SELECT * FROM sy_orphans.g ORDER BY id;
+SELECT table_name, rowid, column_name, raw_value, reason, sqlstate FROM hangar.rejects
+WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) ORDER BY 1, 2;
+-- nothing new: the same rows are rejected again, nothing is written, every table verifies
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'orphan_db', 'sy_orphans', on_error => 'reject') ORDER BY 1;
+
+DROP SCHEMA sy_reject, sy_values, sy_gen, sy_orphans CASCADE;
+DELETE FROM hangar.sync_state WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans');
+DELETE FROM hangar.syncs WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans');
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy');
 
 -- the app writes to SQLite

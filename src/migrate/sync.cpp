@@ -4,7 +4,8 @@
 // temporary tables; then, parents first, each is locked against other writers and its state,
 // target and SQLite rows compared by key (sync_compare.cpp), reading only the keys the change
 // log holds when capture is on and can be trusted (capture_plan), which leaves the rows to
-// write in one temporary table and the keys to delete in another. Then it writes (write_all):
+// write in one temporary table and the keys to delete in another. In reject mode the rows that
+// would be left without their parent are rejected then (sync_orphans.cpp). Then it writes (write_all):
 // updates and inserts parents first, deletes children first; sequences move past the new ids;
 // and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
 // the comparison read.
@@ -30,6 +31,7 @@ extern "C" {
 #include "core/migration_planner.hpp"
 #include "core/sqlite_query.hpp"
 #include "migrate/sync_compare.hpp"
+#include "migrate/sync_orphans.hpp"
 #include "pg/quoting.hpp"
 
 namespace hangar {
@@ -99,6 +101,7 @@ class Sync {
       reports.push_back(std::move(report));
     }
     for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r]); });
+    if (request_.on_error == OnError::Reject) logged_step("orphans", "", [&] { reject_orphans(synced, &reports); });
     logged_step("writes", "", [&] { write_all(synced, &reports); });
     for (const auto &[t, r] : synced)
       time(&reports[r], [&] { logged_step("finish", reports[r].table_name.c_str(), [&] { few_rows(t, [&] { finish_table(t, &reports[r]); }); }); });
@@ -112,6 +115,8 @@ class Sync {
     std::string gone;                 // temporary table of the keys to delete
     std::vector<std::string> keys;    // quoted primary key columns
     AttrNumber *key_attnums = nullptr;  // and their attributes in the target, in key order
+    AttrNumber *changes_keys = nullptr;     // in the temporary table of the rows to write
+    AttrNumber *changes_attnums = nullptr;  // its attributes, in SQLite column order
     std::vector<std::string> columns; // quoted columns written (not generated ones)
     CopySpec target_spec{};           // the target's attributes, in SQLite column order
     CompareResult compared;
@@ -239,6 +244,8 @@ class Sync {
     AttrNumber *changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
     for (int k = 0; k < nkeys; ++k)
       changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
+    ts.changes_keys = changes_keys;
+    ts.changes_attnums = changes_spec.attnums;
     in.nkeys = nkeys;
     in.target_keys = target_keys;
     in.changes_keys = changes_keys;
@@ -396,6 +403,65 @@ class Sync {
     if (deletes_first) deletes();
     for (const auto &[t, r] : synced) time(&(*reports)[r], [&] { few_rows(t, [&] { write_rows(t, &(*reports)[r]); }); });
     if (!deletes_first) deletes();
+  }
+
+  // Reject mode: the rows that would be left without their parent once written are rejected, as
+  // hangar_migrate rejects orphans (sync_orphans.cpp), and each table's detail says how many.
+  void reject_orphans(const std::vector<std::pair<size_t, size_t>> &synced, std::vector<SyncReport> *reports) {
+    std::vector<OrphanTable> tables(plan_.tables.size());
+    for (size_t t = 0; t < plan_.tables.size(); ++t) {
+      const PlannedTable &pt = plan_.tables[t];
+      OrphanTable &o = tables[t];
+      o.sqlite_name = pt.sqlite_name;
+      o.target = target(t);
+      o.target_relid = target_relid(plan_, pt);
+      if (pt.rowid_alias >= 0) o.rowid_column = palloc_string(pt.columns[static_cast<size_t>(pt.rowid_alias)].pg_name);
+      auto found = tables_.find(t);
+      if (found == tables_.end()) continue;
+      TableSync &ts = found->second;
+      o.changes = ts.changes;
+      o.gone = ts.gone;
+      o.changes_relid = relid_of(ts.changes);
+      o.keys = ts.keys;
+      o.target_keys = ts.key_attnums;
+      o.changes_keys = ts.changes_keys;
+      o.nkeys = static_cast<int>(ts.keys.size());
+      o.target_attnums = ts.target_spec.attnums;
+      o.changes_attnums = ts.changes_attnums;
+      o.ncolumns = ts.target_spec.ncolumns;
+      for (const PlannedColumn &pc : pt.columns) o.has_generated = o.has_generated || pc.generated;
+      o.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
+      o.compared = &ts.compared;
+    }
+    std::vector<OrphanForeignKey> keys;
+    for (size_t t = 0; t < plan_.tables.size(); ++t)
+      for (const PlannedForeignKey &fk : plan_.tables[t].foreign_keys) {
+        if (!OidIsValid(tables[t].target_relid) || !OidIsValid(tables[fk.parent].target_relid)) continue;
+        OrphanForeignKey o;
+        o.child = t;
+        o.parent = fk.parent;
+        o.label = fk.label;
+        for (size_t c : fk.columns) {
+          const PlannedColumn &pc = plan_.tables[t].columns[c];
+          o.child_columns.push_back(quote_.ident(pc.pg_name));
+          o.child_names.push_back(pc.pg_name);
+          o.child_sqlite_columns.push_back(pc.sqlite_name);
+        }
+        for (size_t c : fk.parent_columns) o.parent_columns.push_back(quote_.ident(plan_.tables[fk.parent].columns[c].pg_name));
+        keys.push_back(std::move(o));
+      }
+    pg_guard([&] { reject_sync_orphans(&tables, &keys, sync_run_id_); });
+    for (const OrphanForeignKey &fk : keys) {
+      if (fk.rejected == 0) continue;
+      for (const auto &[t, r] : synced)
+        if (t == fk.child) {
+          std::string &detail = (*reports)[r].detail;
+          detail += std::string(detail.empty() ? "" : "; ") + std::to_string(fk.rejected) +
+                    (fk.rejected == 1 ? " row" : " rows") + " rejected by " + fk.label + ": no parent row in \"" +
+                    plan_.tables[fk.parent].sqlite_name + "\" once written (hangar.rejects, run_id " +
+                    std::to_string(sync_run_id_) + ")";
+        }
+    }
   }
 
   bool fk_actions_in_schema() {

@@ -62,7 +62,7 @@ StateSummary sync_state_size(const StateTable &table) {
   run_on_state(table,
                psprintf("SELECT count(*), coalesce(sum(row_count), 0)::bigint, coalesce(max(chunk) + 1, 0)::integer "
                         "FROM hangar.sync_state WHERE %s", kWhereTable),
-               true);
+               false);  // a snapshot of its own: the chunks this transaction wrote count too
   bool isnull;
   summary.found = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull)) > 0;
   summary.stored_rows = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &isnull));
