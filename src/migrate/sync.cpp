@@ -237,6 +237,9 @@ class Sync {
     in.gone = gone_rel;
     ts.target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
     CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+    // The temporary table holds every column as SQLite has it, generated ones too (there they
+    // are plain columns, and the writes leave them to PostgreSQL): its rows hash as compared.
+    for (int i = 0; i < changes_spec.ncolumns; ++i) changes_spec.inserted[i] = true;
     in.target_spec = &ts.target_spec;
     in.changes_spec = &changes_spec;
     int nkeys = static_cast<int>(ts.keys.size());
@@ -429,7 +432,6 @@ class Sync {
       o.target_attnums = ts.target_spec.attnums;
       o.changes_attnums = ts.changes_attnums;
       o.ncolumns = ts.target_spec.ncolumns;
-      for (const PlannedColumn &pc : pt.columns) o.has_generated = o.has_generated || pc.generated;
       o.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
       o.compared = &ts.compared;
     }

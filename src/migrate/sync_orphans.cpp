@@ -265,7 +265,7 @@ void reject_sync_orphans(std::vector<OrphanTable> *tables, std::vector<OrphanFor
     for (OrphanForeignKey &fk : *keys) {
       OrphanTable &child = (*tables)[fk.child];
       const OrphanTable &parent = (*tables)[fk.parent];
-      if (child.changes.empty() || child.has_generated) continue;
+      if (child.changes.empty()) continue;
       char *condition = orphan_condition(fk, parent);
       CommandCounterIncrement();  // the comparison's rows in changes and gone are seen
       Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());

@@ -28,7 +28,6 @@ struct OrphanTable {
   const AttrNumber *target_attnums = nullptr;
   const AttrNumber *changes_attnums = nullptr;
   int ncolumns = 0;
-  bool has_generated = false;     // its changes hold NULL for generated columns: not checked
   const char *rowid_column = nullptr;  // the INTEGER PRIMARY KEY column (unquoted): names a row by its rowid
   StateTable state{};
   CompareResult *compared = nullptr;

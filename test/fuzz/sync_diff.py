@@ -12,6 +12,9 @@ checksums of every value against SQLite's own rows). Some rounds write nothing (
 write nothing), some sync twice, and every seventh round changes a row in PostgreSQL first: the
 sync must refuse it (SQLSTATE 55000, nothing written) and overwrite => true must then verify.
 Many small rounds make capture's appended state entries grow until the state is rewritten.
+A third copy gets the same writes with foreign keys off, plus rows of no parent and parents
+deleted under their children, and is synced in reject mode: its child table must hold exactly
+SQLite's rows that have a parent, and every other table verify.
 
 Usage: sync_diff.py --dir DIR [--seed N] [--rounds N]
 Connection settings come from PGHOST, PGPORT, PGUSER, PGDATABASE.
@@ -82,9 +85,36 @@ def writes(rng):
     return out
 
 
-def apply(path, statements):
+def orphan_writes(rng):
+    """Writes that leave rows of c without their parent, as an app with foreign keys off does."""
+    out = []
+    for _ in range(rng.randint(0, 3)):
+        if rng.random() < 0.5:
+            out.append(("INSERT INTO c (a_id, v) VALUES (?, ?)", (rng.randint(5000, 5010), f"orphan {rng.random()}")))
+        else:  # a parent deleted, its children left behind
+            out.append(("DELETE FROM a WHERE id = ?", (rng.randint(1, 320),)))
+    return out
+
+
+def check_orphans(cur, path, schema, round_no):
+    """The reject-mode copy: c holds exactly SQLite's rows of c whose parent exists (or NULL), every
+    other table verifies against SQLite."""
     db = sqlite3.connect(path)
-    db.execute("PRAGMA foreign_keys = ON")
+    expected = sorted(db.execute("SELECT id, a_id, v FROM c WHERE a_id IS NULL OR a_id IN (SELECT id FROM a)").fetchall())
+    db.close()
+    cur.execute(f"SELECT id, a_id, v FROM {schema}.c ORDER BY id")
+    if sorted(cur.fetchall()) != expected:
+        fail(f"round {round_no}, {schema}: c does not hold SQLite's rows that have a parent")
+    cur.execute("SELECT table_name, detail FROM hangar_verify(%s, %s) WHERE verified IS NOT TRUE AND table_name <> 'c'",
+                (path, schema))
+    wrong = cur.fetchall()
+    if wrong:
+        fail(f"round {round_no}, {schema}: hangar_verify finds {wrong}")
+
+
+def apply(path, statements, foreign_keys=True):
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     for sql, params in statements:
         try:
             db.execute(sql, params)
@@ -108,22 +138,25 @@ def main():
     os.makedirs(args.dir, exist_ok=True)
     rng = random.Random(args.seed)
     full, captured = os.path.join(args.dir, "full.db"), os.path.join(args.dir, "captured.db")
-    for path in (full, captured):
+    orphans = os.path.join(args.dir, "orphans.db")  # foreign keys off, synced in reject mode
+    orphan_rng = random.Random(args.seed + 1)
+    for path in (full, captured, orphans):
         if os.path.exists(path):
             os.remove(path)
-    build(full, random.Random(args.seed))
-    build(captured, random.Random(args.seed))
+        build(path, random.Random(args.seed))
     pg = psycopg2.connect("")
     pg.autocommit = True
     cur = pg.cursor()
     cur.execute("SET client_min_messages = warning")
-    cur.execute("DROP SCHEMA IF EXISTS sd_full, sd_captured CASCADE")
+    cur.execute("DROP SCHEMA IF EXISTS sd_full, sd_captured, sd_orphans CASCADE")
     cur.execute("SELECT count(*) FROM hangar_capture_start(%s)", (captured,))
     for path, schema in ((full, "sd_full"), (captured, "sd_captured")):
         cur.execute("SELECT count(*) FROM hangar_migrate(%s, %s) WHERE verified IS NOT TRUE AND rows_copied IS NOT NULL",
                     (path, schema))
         if cur.fetchone()[0]:
             fail(f"{schema}: the migration did not verify")
+    cur.execute("SELECT count(*) FROM hangar_migrate(%s, 'sd_orphans', on_error => 'reject')", (orphans,))
+    orphans_rejected = 0
     written = {"sd_full": 0, "sd_captured": 0}
     details = {}
     appended, rewritten = 0, 0  # the capture state's appended entries, and how often they were folded in
@@ -133,6 +166,14 @@ def main():
             statements.append(("UPDATE a SET n = 42 WHERE id = (SELECT min(id) FROM a)", ()))
         apply(full, statements)
         apply(captured, statements)
+        apply(orphans, statements + orphan_writes(orphan_rng), foreign_keys=False)
+        cur.execute("SELECT table_name, verified, detail FROM hangar_sync(%s, 'sd_orphans', on_error => 'reject') "
+                    "WHERE rows_inserted IS NOT NULL", (orphans,))
+        rows = cur.fetchall()
+        if any(r[1] is not True for r in rows):
+            fail(f"round {round_no}, sd_orphans: not verified: {rows}")
+        orphans_rejected += sum(int(d.split(" row")[0]) for _, _, d in rows if d and "rejected by" in d)
+        check_orphans(cur, orphans, "sd_orphans", round_no)
         for path, schema in ((full, "sd_full"), (captured, "sd_captured")):
             if round_no % 7 == 0:  # refused (with capture too: the key is logged), then overwritten
                 cur.execute(f"UPDATE {schema}.a SET n = -1 WHERE id = (SELECT min(id) FROM {schema}.a)")
@@ -175,7 +216,7 @@ def main():
                 if cur.fetchone()[0]:
                     fail(f"round {round_no}, {schema}: a second sync wrote rows")
     cur.execute("SELECT count(*) FROM hangar_capture_stop(%s)", (captured,))
-    cur.execute("DROP SCHEMA sd_full, sd_captured CASCADE")
+    cur.execute("DROP SCHEMA sd_full, sd_captured, sd_orphans CASCADE")
     # the test only proves something if it went through each path
     if written["sd_full"] < 200 or written["sd_full"] != written["sd_captured"]:
         fail(f"rows written: {written} (both should be the same, and many)")
@@ -184,10 +225,14 @@ def main():
             fail(f"no {schema} sync went through '{reason}': {details}")
     if not rewritten:
         fail("the capture state's appended entries never grew enough to be rewritten")
+    if orphans_rejected < 50:
+        fail(f"only {orphans_rejected} rows were rejected as orphans in reject mode")
     print(f"sync_diff: {args.rounds} rounds of random writes (seed {args.seed}) synced in full and with capture; "
           f"every table verified by hangar_sync and hangar_verify after each; {written['sd_full']} rows written "
           f"each way; capture syncs of a table by the log {details[('sd_captured', 'capture')]} times, in full "
-          f"after an INSERT OR REPLACE {details[('sd_captured', 'row count')]} times; the state rewritten {rewritten} times after appends; PostgreSQL's own changes refused and overwritten every seventh round")
+          f"after an INSERT OR REPLACE {details[('sd_captured', 'row count')]} times; the state rewritten {rewritten} times after appends; PostgreSQL's own changes refused and overwritten every seventh round; "
+          f"a third copy written with foreign keys off and synced in reject mode: {orphans_rejected} orphan rows rejected, "
+          f"its child table holding exactly SQLite's rows that have a parent after each round")
 
 
 if __name__ == "__main__":
