@@ -378,6 +378,10 @@ class MigrationRun {
       if (state) {
         out.state_keys = state->keys;
         out.nstate_keys = state->nkeys;
+        // copy_seconds is the copy's own time; writing the state is counted in the table's seconds
+        double writing = state->writer->seconds_writing();
+        out.copy.seconds -= writing;
+        log_time("state", table, writing);
       }
       if (out.copy.generated_mismatch < 0 && !failure) break;
       // The differing column, or when computing failed every generated column, becomes plain.

@@ -197,8 +197,10 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
   ItemPointerData *tids = tids_of(2);
   TidFetcher changes(child.changes_relid, pass.snapshot), target(child.target_relid, pass.snapshot);
   CompareResult &r = *child.compared;
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
   for (uint64 i = 0; i < n; ++i) {
     CHECK_FOR_INTERRUPTS();
+    MemoryContext outer = MemoryContextSwitchTo(row_context);
     TupleTableSlot *row = changes.fetch(&tids[2 * i]);
     r.expected.remove(row_hash(changes.desc(), child.changes_attnums, child.ncolumns, row->tts_values, row->tts_isnull));
     RowKey key = row_key(changes.desc(), child.changes_keys, child.nkeys, row->tts_values, row->tts_isnull);
@@ -214,7 +216,10 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
       r.inserts--;
       pass.state->remove(key);
     }
+    MemoryContextSwitchTo(outer);
+    MemoryContextReset(row_context);
   }
+  MemoryContextDelete(row_context);
   changes.close();
   target.close();
   run(psprintf("DELETE FROM %s r WHERE %s", child.changes.c_str(), pass.condition));
@@ -237,8 +242,10 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   ItemPointerData *tids = tids_of(1);
   TidFetcher target(child.target_relid, pass.snapshot);
   CompareResult &r = *child.compared;
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
   for (uint64 i = 0; i < n; ++i) {
     CHECK_FOR_INTERRUPTS();
+    MemoryContext outer = MemoryContextSwitchTo(row_context);
     TupleTableSlot *row = target.fetch(&tids[i]);
     uint64 hash = row_hash(target.desc(), child.target_attnums, child.ncolumns, row->tts_values, row->tts_isnull);
     r.expected.remove(hash);
@@ -246,7 +253,10 @@ int64 reject_rows_kept(const OrphanPass &pass) {
     r.deletes++;
     pass.state->remove(row_key(target.desc(), child.target_keys, child.nkeys, row->tts_values, row->tts_isnull));
     record_orphan(pass, target, row);
+    MemoryContextSwitchTo(outer);
+    MemoryContextReset(row_context);
   }
+  MemoryContextDelete(row_context);
   target.close();
   StringInfoData insert;
   initStringInfo(&insert);
@@ -255,6 +265,13 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   appendStringInfoString(&insert, kept.data);
   run(insert.data);
   return static_cast<int64>(n);
+}
+
+// Whether the target rows a sync keeps may lose their parent: PostgreSQL's foreign key holds for
+// them now, so only when the parent's rows go, or change the columns the key references.
+bool may_lose_keys(const OrphanTable &parent, const OrphanForeignKey &fk) {
+  if (parent.changes.empty()) return false;
+  return parent.compared->deletes > 0 || (parent.compared->updates > 0 && fk.parent_columns != parent.keys);
 }
 
 }  // namespace
@@ -271,8 +288,9 @@ void reject_sync_orphans(std::vector<OrphanTable> *tables, std::vector<OrphanFor
       Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
       StateWriter state(child.state, StateWriter::Append, sync_state_size(child.state).next_chunk);
       OrphanPass pass{child, parent, fk, condition, snapshot, &state, run_id};
-      int64 n = reject_rows_to_write(pass);
-      n += reject_rows_kept(pass);
+      int64 n = 0;
+      if (child.compared->inserts + child.compared->updates > 0) n += reject_rows_to_write(pass);
+      if (may_lose_keys(parent, fk)) n += reject_rows_kept(pass);
       state.finish();
       UnregisterSnapshot(snapshot);
       fk.rejected += n;

@@ -135,6 +135,8 @@ void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0, 0); }
 
 void StateWriter::flush(Buffer *buffer) {
   if (buffer->rows == 0) return;
+  instr_time start;
+  INSTR_TIME_SET_CURRENT(start);
   SET_VARSIZE(buffer->data, VARHDRSZ + static_cast<Size>(buffer->rows) * kEntryBytes);
   as_bookkeeping_owner("sync_state", [&] {
     Oid types[7] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID};
@@ -147,6 +149,7 @@ void StateWriter::flush(Buffer *buffer) {
   });
   ++chunk_;
   buffer->rows = 0;
+  seconds_writing_ += seconds_since(start);
 }
 
 void StateWriter::finish() {

@@ -41,6 +41,8 @@ class StateWriter {
   void add(const RowKey &key, uint64 hash, uint64 raw);
   void remove(const RowKey &key);            // Append: a deleted row
   void finish();
+  // The time spent writing chunks so far, in seconds.
+  double seconds_writing() const { return seconds_writing_; }
 
  private:
   struct Buffer {
@@ -55,6 +57,7 @@ class StateWriter {
   Buffer rows_;
   Buffer deleted_;
   int chunk_;
+  double seconds_writing_ = 0;
   MemoryContext context_;  // where the buffers live: a writer may be fed from a per-row context
 };
 
