@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "core/error.hpp"
+#include "core/sqlite_json.hpp"
 #include "core/sqlite_status.hpp"
 #include "core/cpp_only.hpp"
 
@@ -146,8 +147,11 @@ Database::Database(const std::string &path, const OpenOptions &options) : path_(
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  // SQLite's JSON functions have no side effects, but 3.40 does not say so: a schema calling one
+  // would not even load (core/sqlite_json).
+  rc = register_innocuous_json_functions(db_);
   // Reading the schema validates the header: a non-database file fails here with SQLITE_NOTADB.
-  rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr, nullptr, nullptr);
   if (rc != SQLITE_OK) {
     Error error = open_error(db_, rc, path);
     sqlite3_close_v2(db_);
