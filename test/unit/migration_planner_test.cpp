@@ -5,11 +5,10 @@
 #include <gtest/gtest.h>
 
 #include <map>
-#include <unistd.h>
-
 #include <string>
 
 #include "core/migration_planner.hpp"
+#include "temp_database.hpp"
 #include "test_quoter.hpp"
 
 using namespace hangar;
@@ -21,15 +20,7 @@ TestQuoter quote;
 class PlannerTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char name[] = "/tmp/hangar_planner_XXXXXX";
-    int fd = mkstemp(name);
-    ASSERT_GE(fd, 0);
-    close(fd);
-    path_ = name;
-    Database::OpenOptions writable;
-    writable.read_only = false;
-    writable.create = true;
-    Database db(path_, writable);
+    Database db = file_.open_writable();
     db.exec(
         "CREATE TABLE owners (id INTEGER PRIMARY KEY AUTOINCREMENT, email TEXT NOT NULL CONSTRAINT owners_email UNIQUE,"
         " age INT CONSTRAINT adult CHECK (age >= 18));"
@@ -38,15 +29,14 @@ class PlannerTest : public ::testing::Test {
         "CREATE INDEX pets_by_name ON pets (name);"
         "INSERT INTO owners (email, age) VALUES ('a@x', 30);");
   }
-  void TearDown() override { unlink(path_.c_str()); }
 
   SourceCatalog read() const {
     Database::OpenOptions read_only;
-    Database db(path_, read_only);
+    Database db(file_.path(), read_only);
     return read_source_catalog(db);
   }
 
-  std::string path_;
+  TempDatabase file_;
 };
 
 // All the plan's SQL for one phase, one statement a line.
@@ -112,9 +102,7 @@ TEST_F(PlannerTest, FactsAloneGiveTheSameStructure) {
 
 TEST_F(PlannerTest, PrimaryKeyColumnsInKeyOrder) {
   {
-    Database::OpenOptions writable;
-    writable.read_only = false;
-    Database db(path_, writable);
+    Database db = file_.open_writable();
     db.exec("CREATE TABLE pairs (a INT, b TEXT, note TEXT, PRIMARY KEY (b, a));"
             "CREATE TABLE loose (k TEXT PRIMARY KEY, v);"
             "INSERT INTO loose VALUES (NULL, 1);");  // a rowid table's key may hold NULL: UNIQUE

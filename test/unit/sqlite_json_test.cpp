@@ -5,14 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <sqlite3.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <string>
 #include <vector>
 
 #include "core/error.hpp"
 #include "core/sqlite_db.hpp"
+#include "temp_database.hpp"
 
 using namespace hangar;
 
@@ -21,22 +20,13 @@ namespace {
 class SqliteJsonTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char name[] = "/tmp/hangar_json_XXXXXX";
-    int fd = mkstemp(name);
-    ASSERT_GE(fd, 0);
-    close(fd);
-    path_ = name;
-    Database::OpenOptions writable;
-    writable.read_only = false;
-    writable.create = true;
-    Database db(path_, writable);
+    Database db = file_.open_writable();
     db.exec("CREATE TABLE doc (id INTEGER PRIMARY KEY,"
             " body TEXT NULL CHECK ((JSON_VALID(body) OR body IS NULL)),"
             " kind TEXT GENERATED ALWAYS AS (json_extract(body, '$.kind')) VIRTUAL,"
             " n INTEGER GENERATED ALWAYS AS (body ->> '$.n') STORED);"
             "INSERT INTO doc (body) VALUES ('{\"kind\": \"a\", \"n\": 1}'), (NULL), ('[1, 2]');");
   }
-  void TearDown() override { unlink(path_.c_str()); }
 
   // quote() of every row of a one-column query, joined by '|'.
   static std::string rows(const Database &db, const std::string &sql) {
@@ -46,7 +36,7 @@ class SqliteJsonTest : public ::testing::Test {
     return out;
   }
 
-  std::string path_;
+  TempDatabase file_;
 };
 
 }  // namespace
@@ -55,7 +45,7 @@ TEST_F(SqliteJsonTest, SchemaCallingJsonFunctionsOpens) {
   for (bool read_only : {true, false}) {
     Database::OpenOptions options;
     options.read_only = read_only;
-    Database db(path_, options);
+    Database db(file_.path(), options);
     EXPECT_EQ(rows(db, "SELECT quote(kind) || ',' || quote(n) FROM doc ORDER BY id"), "'a',1|NULL,NULL|NULL,NULL");
   }
 }
@@ -63,12 +53,12 @@ TEST_F(SqliteJsonTest, SchemaCallingJsonFunctionsOpens) {
 TEST_F(SqliteJsonTest, CheckStillRefusesBadJson) {
   Database::OpenOptions writable;
   writable.read_only = false;
-  Database db(path_, writable);
+  Database db(file_.path(), writable);
   db.exec("INSERT INTO doc (body) VALUES ('{\"kind\": \"b\"}')");
   EXPECT_EQ(rows(db, "SELECT kind FROM doc WHERE id = 4"), "b");
   // refused as SQLite itself refuses it, on a plain connection (trusted_schema on)
   sqlite3 *plain = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &plain), SQLITE_OK);
+  ASSERT_EQ(sqlite3_open(file_.path().c_str(), &plain), SQLITE_OK);
   for (const char *insert : {"INSERT INTO doc (body) VALUES ('{not json')", "INSERT INTO doc (id, body) VALUES (9, '')"}) {
     ASSERT_NE(sqlite3_exec(plain, insert, nullptr, nullptr, nullptr), SQLITE_OK) << insert;
     std::string theirs = sqlite3_errmsg(plain);
@@ -84,7 +74,7 @@ TEST_F(SqliteJsonTest, CheckStillRefusesBadJson) {
 }
 
 TEST_F(SqliteJsonTest, AnswersAsTheBuiltInFunctions) {
-  Database db(path_, Database::OpenOptions{});
+  Database db(file_.path(), Database::OpenOptions{});
   sqlite3 *plain = nullptr;
   ASSERT_EQ(sqlite3_open(":memory:", &plain), SQLITE_OK);
   const std::vector<std::string> docs = {"'{\"a\": [1, 2.5, \"x\"], \"b\": null, \"c\": {\"d\": true}}'", "'[]'",
