@@ -22,6 +22,7 @@ Connection settings come from PGHOST, PGPORT, PGUSER, PGDATABASE.
 import argparse
 import os
 import random
+import re
 import sqlite3
 import sys
 
@@ -172,7 +173,7 @@ def main():
         rows = cur.fetchall()
         if any(r[1] is not True for r in rows):
             fail(f"round {round_no}, sd_orphans: not verified: {rows}")
-        orphans_rejected += sum(int(d.split(" row")[0]) for _, _, d in rows if d and "rejected by" in d)
+        orphans_rejected += sum(int(n) for _, _, d in rows for n in re.findall(r"(\d+) rows? rejected by", d or ""))
         check_orphans(cur, orphans, "sd_orphans", round_no)
         for path, schema in ((full, "sd_full"), (captured, "sd_captured")):
             if round_no % 7 == 0:  # refused (with capture too: the key is logged), then overwritten
