@@ -7,7 +7,9 @@
 # with the old password, new objects get fresh ids, the app's next migration (0002: unique_together
 # changed, a db_index and a unique dropped, a max_length grown) applies, and pg_dump equals the
 # schema Django's own migrate builds on an empty database but for the two differences README
-# explains (column order after Django's SQLite table rebuilds; DecimalField's precision).
+# explains (column order after Django's SQLite table rebuilds; DecimalField's precision). A copy of
+# the file gets change capture before its migration, the app writes through the ORM, and
+# hangar_sync applies exactly that, every table verified.
 # Needs a running cluster (PGHOST, PGPORT, PGUSER) and Debian's python3-django and psycopg2.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -54,6 +56,28 @@ report=$(PGOPTIONS="-c client_min_messages=warning" psql -X -At -v ON_ERROR_STOP
 [ "$report" = "0 1" ] || fail "not every table was copied and verified, or the framework was not detected ($report)"
 echo "django: hangar_migrate detected Django, copied and verified every table"
 psql -X -q -d hangar_django -c "DROP EXTENSION hangar_fdw CASCADE"
+
+# Change capture on a copy (the JSONField's JSON_VALID CHECK once kept it from being written):
+# started before the migration, the app's ORM writes with it on, then hangar_sync applies them
+cp "$work/app.db" "$work/capture.db" && chmod 666 "$work/capture.db" && chmod 777 "$work"
+createdb hangar_django_capture
+qc() { PGOPTIONS="-c client_min_messages=warning" psql -X -At -v ON_ERROR_STOP=1 -d hangar_django_capture -c "$1"; }
+qc "CREATE EXTENSION hangar_fdw" >/dev/null
+[ "$(qc "SELECT count(*) FROM hangar_capture_start('$work/capture.db') WHERE detail LIKE 'capturing%'")" -ge 5 ] ||
+  fail "change capture did not start on the Django file"
+[ "$(qc "SELECT count(*) FROM hangar_migrate('$work/capture.db') WHERE rows_copied IS NOT NULL AND verified IS NOT TRUE")" = 0 ] ||
+  fail "the captured file did not migrate"
+(cd "$app" && HANGAR_DJANGO_SQLITE="$work/capture.db" "$py" data.py change -) || fail "the ORM's writes failed with capture on"
+synced=$(qc "SELECT count(*) FILTER (WHERE verified IS NOT TRUE) || ' ' || sum(rows_inserted + rows_updated + rows_deleted)
+             FROM hangar_sync('$work/capture.db') WHERE rows_inserted IS NOT NULL")
+[ "$synced" = "0 5" ] || fail "the sync did not apply the app's 5 row changes, every table verified ($synced)"
+[ "$(qc "SELECT count(*) FROM hangar_verify('$work/capture.db') WHERE verified IS NOT TRUE")" = 0 ] ||
+  fail "hangar_verify finds a difference after the sync"
+[ "$(qc "SELECT attributes->>'color' FROM public.shop_product WHERE attributes ? 'nested' ORDER BY id LIMIT 1")" = violet ] ||
+  fail "the changed JSONField did not arrive"
+qc "SELECT count(*) FROM hangar_capture_stop('$work/capture.db')" >/dev/null
+dropdb hangar_django_capture
+echo "django: change capture on the app's file: its ORM writes synced from the log, every table verified"
 
 export HANGAR_DJANGO_PG=hangar_django
 manage migrate --check >/dev/null || fail "Django finds unapplied migrations"

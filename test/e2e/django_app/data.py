@@ -6,6 +6,8 @@
                          DUMP (tz-aware datetimes, UUIDs, JSON, Decimals), lookups by UUID and by
                          JSON key work, the admin logs in with the old password, and new objects
                          get ids after the old ones
+    data.py change -     the app at work on SQLite (with change capture on): a JSONField and a
+                         user changed, a product and an order created, an order deleted
 """
 import datetime
 import decimal
@@ -64,6 +66,17 @@ def fill(path):
     return dump()
 
 
+def change():
+    product = Product.objects.exclude(attributes=None).order_by("pk").first()
+    product.attributes = {"color": "violet", "tags": ["changed"], "nested": {"x": None}}
+    product.save()
+    new = Product.objects.create(sku="SKU-NEW", name="made with capture on", category=product.category,
+                                 price=decimal.Decimal("9.99"), attributes={"k": "ü"})
+    Order.objects.create(product=new, quantity=2, placed_at=datetime.datetime(2025, 1, 1, tzinfo=PARIS), code="CAP")
+    Order.objects.filter(code="ORD00001").delete()
+    User.objects.filter(username="admin").update(email="admin@new.example.com")
+
+
 def same_decimals(objects):
     """Prices as Decimal values: SQLite keeps a DecimalField's 0.00 as the integer 0, and without
     its max_digits and decimal_places (which only the app's migrations hold) PostgreSQL's column
@@ -111,5 +124,7 @@ if __name__ == "__main__":
     mode, path = sys.argv[1], sys.argv[2]
     if mode == "fill":
         json.dump(fill(path), open(path, "w"))
+    elif mode == "change":
+        change()
     else:
         check(path)
