@@ -71,7 +71,8 @@ char *orphan_condition(const OrphanForeignKey &fk, const OrphanTable &parent) {
   append_parent_rows(&sql, parent, fk.parent_columns);
   appendStringInfoString(&sql, " p WHERE ");
   for (size_t i = 0; i < fk.child_columns.size(); ++i)
-    appendStringInfo(&sql, "%sp.%s = r.%s", i ? " AND " : "", fk.parent_columns[i].c_str(), fk.child_columns[i].c_str());
+    appendStringInfo(&sql, "%sp.%s = r.%s", i ? " AND " : "", fk.parent_columns[i].c_str(),
+                     fk.child_columns[i].c_str());
   appendStringInfoChar(&sql, ')');
   return sql.data;
 }
@@ -126,7 +127,8 @@ class TidFetcher {
   Snapshot snapshot_;
 };
 
-// "user_id = 7, org = 'x'": the foreign key's values in a row, for the reject's record.
+// "user_id = 7, org = x" (or "7, x" without names): the foreign key's values in a row, for the
+// reject's record.
 char *foreign_key_values(const OrphanForeignKey &fk, TidFetcher &reader, TupleTableSlot *slot, bool with_names) {
   StringInfoData out;
   initStringInfo(&out);
@@ -177,7 +179,8 @@ void record_orphan(const OrphanPass &pass, TidFetcher &reader, TupleTableSlot *s
   for (size_t i = 0; i < fk.child_sqlite_columns.size(); ++i)
     appendStringInfo(&columns, "%s%s", i ? ", " : "", fk.child_sqlite_columns[i].c_str());
   char *values = foreign_key_values(fk, reader, slot, true);
-  record_reject(pass.run_id, child.sqlite_name.c_str(), has_rowid, rowid, columns.data, foreign_key_values(fk, reader, slot, false),
+  record_reject(pass.run_id, child.sqlite_name.c_str(), has_rowid, rowid, columns.data,
+                foreign_key_values(fk, reader, slot, false),
                 ERRCODE_FOREIGN_KEY_VIOLATION,
                 psprintf("%s: no row of \"%s\" matches %s once the sync is written", fk.label.c_str(),
                          pass.parent.sqlite_name.c_str(), values));
@@ -188,7 +191,8 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
   OrphanTable &child = pass.child;
   StringInfoData sql;
   initStringInfo(&sql);
-  appendStringInfo(&sql, "SELECT r.ctid, t.ctid FROM %s r LEFT JOIN %s t ON ", child.changes.c_str(), child.target.c_str());
+  appendStringInfo(&sql, "SELECT r.ctid, t.ctid FROM %s r LEFT JOIN %s t ON ", child.changes.c_str(),
+                   child.target.c_str());
   append_key_match(&sql, child, "t", "r");
   appendStringInfo(&sql, " WHERE %s", pass.condition);
   run(sql.data);
@@ -202,7 +206,8 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
     CHECK_FOR_INTERRUPTS();
     MemoryContext outer = MemoryContextSwitchTo(row_context);
     TupleTableSlot *row = changes.fetch(&tids[2 * i]);
-    r.expected.remove(row_hash(changes.desc(), child.changes_attnums, child.ncolumns, row->tts_values, row->tts_isnull));
+    r.expected.remove(
+        row_hash(changes.desc(), child.changes_attnums, child.ncolumns, row->tts_values, row->tts_isnull));
     RowKey key = row_key(changes.desc(), child.changes_keys, child.nkeys, row->tts_values, row->tts_isnull);
     record_orphan(pass, changes, row);
     if (ItemPointerIsValid(&tids[2 * i + 1])) {
@@ -231,7 +236,8 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   OrphanTable &child = pass.child;
   StringInfoData kept;
   initStringInfo(&kept);
-  appendStringInfo(&kept, " FROM %s r WHERE NOT EXISTS (SELECT 1 FROM %s g WHERE ", child.target.c_str(), child.gone.c_str());
+  appendStringInfo(&kept, " FROM %s r WHERE NOT EXISTS (SELECT 1 FROM %s g WHERE ", child.target.c_str(),
+                   child.gone.c_str());
   append_key_match(&kept, child, "g", "r");
   appendStringInfo(&kept, ") AND NOT EXISTS (SELECT 1 FROM %s s WHERE ", child.changes.c_str());
   append_key_match(&kept, child, "s", "r");
@@ -261,7 +267,8 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   StringInfoData insert;
   initStringInfo(&insert);
   appendStringInfo(&insert, "INSERT INTO %s SELECT ", child.gone.c_str());
-  for (size_t i = 0; i < child.keys.size(); ++i) appendStringInfo(&insert, "%sr.%s", i ? ", " : "", child.keys[i].c_str());
+  for (size_t i = 0; i < child.keys.size(); ++i)
+    appendStringInfo(&insert, "%sr.%s", i ? ", " : "", child.keys[i].c_str());
   appendStringInfoString(&insert, kept.data);
   run(insert.data);
   return static_cast<int64>(n);
