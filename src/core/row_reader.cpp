@@ -165,11 +165,13 @@ void RowReader::fill(RowBatch &batch) {
   batch.raw_hashes_.clear();
   if (hashing_.columns == 0) return;
   batch.raw_hashes_.resize(batch.rows_);
-  for (size_t r = 0; r < batch.rows_; ++r) {
-    uint64_t raw = hashing_.seed;
-    for (int c = 0; c < hashing_.columns; ++c) raw = hash64_combine(raw, sqlite_value_hash(batch.value(r, c)));
-    batch.raw_hashes_[r] = raw;
-  }
+  for (size_t r = 0; r < batch.rows_; ++r) batch.raw_hashes_[r] = raw_row_hash(batch, r, hashing_);
+}
+
+uint64_t raw_row_hash(const RowBatch &batch, size_t row, const RawHashing &hashing) {
+  uint64_t raw = hashing.seed;
+  for (int c = 0; c < hashing.columns; ++c) raw = hash64_combine(raw, sqlite_value_hash(batch.value(row, c)));
+  return raw;
 }
 
 }  // namespace hangar

@@ -54,6 +54,8 @@ struct RawHashing {
   uint64_t seed = 0;
   int columns = 0;
 };
+// Row r's raw hash as `hashing` says, computed now (whoever reads the rows computes the same).
+uint64_t raw_row_hash(const RowBatch &batch, size_t row, const RawHashing &hashing);
 
 class RowReader {
  public:

@@ -36,7 +36,6 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "convert/row_context.hpp"
 #include "convert/value_convert.hpp"
-#include "core/hash64.hpp"
 #include "core/row_reader.hpp"
 
 namespace hangar {
@@ -270,11 +269,12 @@ void batch_keys(const CopySpec &spec, const ColumnConverter *converters, const R
   }
 }
 
+// The raw hashes of the spec's rows: its SQLite columns (not the rowid read after them), seeded.
+RawHashing raw_hashing(const CopySpec &spec) { return {spec.raw_seed, spec.ncolumns}; }
+
 // spec.skip_unchanged's answer for row r, given the hash of its raw values.
 bool unchanged_row(const CopySpec &spec, const RowBatch *batch, size_t r, const RowKey &key, uint64 *hash) {
-  uint64 raw = spec.raw_seed;
-  for (int i = 0; i < spec.ncolumns; ++i) raw = hash64_combine(raw, sqlite_value_hash(batch->value(r, i)));
-  return spec.skip_unchanged(spec.row_arg, key, raw, hash);
+  return spec.skip_unchanged(spec.row_arg, key, raw_row_hash(*batch, r, raw_hashing(spec)), hash);
 }
 
 char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
@@ -309,9 +309,7 @@ SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, bool threaded, size_t a
   if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
   // The raw hashes a migration records for hangar_sync are computed on the reader's thread.
-  RawHashing hashing;
-  if (spec.row_stored) hashing = {spec.raw_seed, spec.ncolumns};
-  start_reader(owner, read_columns, threaded, ahead_bytes, hashing);
+  start_reader(owner, read_columns, threaded, ahead_bytes, spec.row_stored ? raw_hashing(spec) : RawHashing{});
   return owner;
 }
 
