@@ -186,6 +186,20 @@ void record_orphan(const OrphanPass &pass, TidFetcher &reader, TupleTableSlot *s
                          pass.parent.sqlite_name.c_str(), values));
 }
 
+// Runs each(i) for the n orphans found, each in a memory context of its own, emptied after it.
+template <typename Each>
+void for_each_orphan(uint64 n, Each each) {
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
+  for (uint64 i = 0; i < n; ++i) {
+    CHECK_FOR_INTERRUPTS();
+    MemoryContext outer = MemoryContextSwitchTo(row_context);
+    each(i);
+    MemoryContextSwitchTo(outer);
+    MemoryContextReset(row_context);
+  }
+  MemoryContextDelete(row_context);
+}
+
 // The orphans among child's rows to write: taken out of changes; the target keeps its version.
 int64 reject_rows_to_write(const OrphanPass &pass) {
   OrphanTable &child = pass.child;
@@ -201,10 +215,7 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
   ItemPointerData *tids = tids_of(2);
   TidFetcher changes(child.changes_relid, pass.snapshot), target(child.target_relid, pass.snapshot);
   CompareResult &r = *child.compared;
-  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
-  for (uint64 i = 0; i < n; ++i) {
-    CHECK_FOR_INTERRUPTS();
-    MemoryContext outer = MemoryContextSwitchTo(row_context);
+  for_each_orphan(n, [&](uint64 i) {
     TupleTableSlot *row = changes.fetch(&tids[2 * i]);
     r.expected.remove(
         row_hash(changes.desc(), child.changes_attnums, child.ncolumns, row->tts_values, row->tts_isnull));
@@ -221,10 +232,7 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
       r.inserts--;
       pass.state->remove(key);
     }
-    MemoryContextSwitchTo(outer);
-    MemoryContextReset(row_context);
-  }
-  MemoryContextDelete(row_context);
+  });
   changes.close();
   target.close();
   run(psprintf("DELETE FROM %s r WHERE %s", child.changes.c_str(), pass.condition));
@@ -248,10 +256,7 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   ItemPointerData *tids = tids_of(1);
   TidFetcher target(child.target_relid, pass.snapshot);
   CompareResult &r = *child.compared;
-  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
-  for (uint64 i = 0; i < n; ++i) {
-    CHECK_FOR_INTERRUPTS();
-    MemoryContext outer = MemoryContextSwitchTo(row_context);
+  for_each_orphan(n, [&](uint64 i) {
     TupleTableSlot *row = target.fetch(&tids[i]);
     uint64 hash = row_hash(target.desc(), child.target_attnums, child.ncolumns, row->tts_values, row->tts_isnull);
     r.expected.remove(hash);
@@ -259,10 +264,7 @@ int64 reject_rows_kept(const OrphanPass &pass) {
     r.deletes++;
     pass.state->remove(row_key(target.desc(), child.target_keys, child.nkeys, row->tts_values, row->tts_isnull));
     record_orphan(pass, target, row);
-    MemoryContextSwitchTo(outer);
-    MemoryContextReset(row_context);
-  }
-  MemoryContextDelete(row_context);
+  });
   target.close();
   StringInfoData insert;
   initStringInfo(&insert);
