@@ -265,6 +265,9 @@ ErrorData *in_subtransaction(Work work) {
   return run_in_subtransaction([](void *w) { (*static_cast<Work *>(w))(); }, &work);
 }
 double seconds_since(instr_time start);
+// Logs at DEBUG1 how long a step of a function (hangar_migrate, hangar_sync) took on a table
+// ("" for none), for measuring where a call spends its time.
+void log_step_time(const char *function, const char *step, const char *table, double seconds);
 // Runs work; the seconds it took.
 template <typename Work>
 double seconds_of(Work work) {

@@ -202,7 +202,7 @@ class MigrationRun {
   // Each step's time at DEBUG1, for measuring where a migration spends it.
   void log_time(const char *what, int table, double seconds) {
     const char *name = table >= 0 ? palloc_string(plan_.tables[static_cast<size_t>(table)].sqlite_name) : "";
-    pg_guard([&] { elog(DEBUG1, "hangar_migrate: %s %s %.3f s", what, name, seconds); });
+    pg_guard([&] { log_step_time("hangar_migrate", what, name, seconds); });
   }
 
   const PlannedForeignKey &fk_of(const PlanStep &step) const {

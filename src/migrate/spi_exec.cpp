@@ -105,6 +105,10 @@ double seconds_since(instr_time start) {
   return INSTR_TIME_GET_DOUBLE(now);
 }
 
+void log_step_time(const char *function, const char *step, const char *table, double seconds) {
+  elog(DEBUG1, "%s: %s %s %.3f s", function, step, table, seconds);
+}
+
 int set_config_for_call(std::initializer_list<std::pair<const char *, const char *>> settings) {
   int level = NewGUCNestLevel();
   for (const auto &[name, value] : settings)

@@ -147,7 +147,7 @@ class Sync {
   template <typename Work>
   static void logged_step(const char *what, const char *table, Work work) {
     double seconds = seconds_of(work);
-    pg_guard([&] { elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, table, seconds); });
+    pg_guard([&] { log_step_time("hangar_sync", what, table, seconds); });
   }
 
   std::string target(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }

@@ -373,8 +373,7 @@ bool log_explains_count(Comparison *c, const StateSummary &state, int64 sqlite_r
 // Runs a step of the comparison and logs its time at DEBUG1, for measuring where a sync spends it.
 template <typename Work>
 void timed_step(const CompareInput &in, const char *what, Work work) {
-  double seconds = seconds_of(work);
-  elog(DEBUG1, "hangar_sync: %s %s %.3f s", what, in.target_name, seconds);
+  log_step_time("hangar_sync", what, in.target_name, seconds_of(work));
 }
 
 }  // namespace

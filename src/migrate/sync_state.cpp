@@ -135,21 +135,20 @@ void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0, 0); }
 
 void StateWriter::flush(Buffer *buffer) {
   if (buffer->rows == 0) return;
-  instr_time start;
-  INSTR_TIME_SET_CURRENT(start);
   SET_VARSIZE(buffer->data, VARHDRSZ + static_cast<Size>(buffer->rows) * kEntryBytes);
-  as_bookkeeping_owner("sync_state", [&] {
-    Oid types[7] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID};
-    Datum args[7] = {CStringGetTextDatum(table_.source_path), CStringGetTextDatum(table_.schema),
-                     CStringGetTextDatum(table_.table), Int32GetDatum(chunk_), CStringGetTextDatum(buffer->kind),
-                     Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data)};
-    run_with_args("INSERT INTO hangar.sync_state (source_path, target_schema, table_name, chunk, kind, row_count, "
-                  "entries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                  7, types, args, nullptr, false);
+  seconds_writing_ += seconds_of([&] {
+    as_bookkeeping_owner("sync_state", [&] {
+      Oid types[7] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID};
+      Datum args[7] = {CStringGetTextDatum(table_.source_path), CStringGetTextDatum(table_.schema),
+                       CStringGetTextDatum(table_.table), Int32GetDatum(chunk_), CStringGetTextDatum(buffer->kind),
+                       Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data)};
+      run_with_args("INSERT INTO hangar.sync_state (source_path, target_schema, table_name, chunk, kind, row_count, "
+                    "entries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    7, types, args, nullptr, false);
+    });
   });
   ++chunk_;
   buffer->rows = 0;
-  seconds_writing_ += seconds_since(start);
 }
 
 void StateWriter::finish() {
