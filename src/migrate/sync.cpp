@@ -115,8 +115,10 @@ class Sync {
     std::string gone;                 // temporary table of the keys to delete
     std::vector<std::string> keys;    // quoted primary key columns
     AttrNumber *key_attnums = nullptr;  // and their attributes in the target, in key order
-    AttrNumber *changes_keys = nullptr;     // in the temporary table of the rows to write
+    Oid changes_oid = InvalidOid;           // the temporary table of the rows to write
+    AttrNumber *changes_keys = nullptr;     // the key's attributes there
     AttrNumber *changes_attnums = nullptr;  // its attributes, in SQLite column order
+    StateTable state{};                     // the table's hangar.sync_state
     std::vector<std::string> columns; // quoted columns written (not generated ones)
     CopySpec target_spec{};           // the target's attributes, in SQLite column order
     CompareResult compared;
@@ -247,13 +249,14 @@ class Sync {
     AttrNumber *changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
     for (int k = 0; k < nkeys; ++k)
       changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
+    ts.changes_oid = changes_oid;
     ts.changes_keys = changes_keys;
     ts.changes_attnums = changes_spec.attnums;
     in.nkeys = nkeys;
     in.target_keys = target_keys;
     in.changes_keys = changes_keys;
     set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
-    in.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
+    in.state = ts.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
     in.overwrite = request_.overwrite;
     in.target_name = palloc_string(target(t));
     in.db = db_->handle();
@@ -424,7 +427,7 @@ class Sync {
       TableSync &ts = found->second;
       o.changes = ts.changes;
       o.gone = ts.gone;
-      o.changes_relid = relid_of(ts.changes);
+      o.changes_relid = ts.changes_oid;
       o.keys = ts.keys;
       o.target_keys = ts.key_attnums;
       o.changes_keys = ts.changes_keys;
@@ -432,7 +435,7 @@ class Sync {
       o.target_attnums = ts.target_spec.attnums;
       o.changes_attnums = ts.changes_attnums;
       o.ncolumns = ts.target_spec.ncolumns;
-      o.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
+      o.state = ts.state;
       o.compared = &ts.compared;
     }
     std::vector<OrphanForeignKey> keys;
