@@ -48,14 +48,18 @@ void abandon(KeySet *set) {
   set->abandoned = true;
 }
 
-// A zeroed bitmap of `words` words, or nullptr (the set abandoned) past the budget.
-uint64 *new_bits(KeySet *set, size_t words) {
-  if (!charge(set, words * sizeof(uint64))) {
-    abandon(set);
-    return nullptr;
-  }
+// A zeroed bitmap of `words` words, or nullptr when the budget has not that much left.
+uint64 *charged_bits(KeySet *set, size_t words) {
+  if (!charge(set, words * sizeof(uint64))) return nullptr;
   uint64 *bits = static_cast<uint64 *>(MemoryContextAllocHuge(set->context, words * sizeof(uint64)));
   memset(bits, 0, words * sizeof(uint64));
+  return bits;
+}
+
+// The same, the set abandoned past the budget.
+uint64 *new_bits(KeySet *set, size_t words) {
+  uint64 *bits = charged_bits(set, words);
+  if (!bits) abandon(set);
   return bits;
 }
 
@@ -152,9 +156,8 @@ void key_set_finish(KeySet *set) {
   uint64 range = static_cast<uint64>(set->high) - static_cast<uint64>(set->low);
   if (range / 64 + 1 >= set->count) return;
   size_t words = range / 64 + 1;
-  if (!charge(set, words * sizeof(uint64))) return;  // the array stays: it fits already
-  uint64 *bits = static_cast<uint64 *>(MemoryContextAllocHuge(set->context, words * sizeof(uint64)));
-  memset(bits, 0, words * sizeof(uint64));
+  uint64 *bits = charged_bits(set, words);
+  if (!bits) return;  // the array stays: it fits already
   for (size_t i = 0; i < set->count; ++i) {
     uint64 offset = static_cast<uint64>(set->values[i]) - static_cast<uint64>(set->low);
     bits[offset / 64] |= uint64{1} << (offset % 64);
