@@ -15,7 +15,10 @@ namespace hangar {
 
 namespace {
 
-uint64 capacity_for(int64 rows) { return std::max<uint64>(1024, static_cast<uint64>(static_cast<double>(rows) / 0.7) + 1); }
+// Slots for `rows` entries at most max_load full.
+uint64 capacity_for(int64 rows, double max_load = 0.7) {
+  return std::max<uint64>(1024, static_cast<uint64>(static_cast<double>(rows) / max_load) + 1);
+}
 
 constexpr uintptr_t kHugePage = 2 * 1024 * 1024;
 
@@ -65,7 +68,7 @@ SyncEntry *SyncMap::upsert(const RowKey &key) {
 }
 
 void SyncMap::spread(double max_load) {
-  uint64 wanted = std::max<uint64>(1024, static_cast<uint64>(static_cast<double>(used_) / max_load) + 1);
+  uint64 wanted = capacity_for(used_, max_load);
   if (wanted > capacity_) grow(wanted);
 }
 
