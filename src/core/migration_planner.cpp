@@ -700,7 +700,7 @@ class Planner {
     PlannedTable &pt = plan_.tables[t];
     const PlannedColumn &key = pt.columns[static_cast<size_t>(pt.rowid_alias)];
     int64_t used = source(t).sequence_floor;
-    int64_t type_max = key.pg_type == "smallint" ? 32767 : key.pg_type == "integer" ? 2147483647 : INT64_MAX;
+    int64_t type_max = key.pg_type == "smallint" ? INT16_MAX : key.pg_type == "integer" ? INT32_MAX : INT64_MAX;
     if (used > type_max) {
       pt.notes.push_back("sequence of \"" + key.pg_name + "\" restarts after the largest id copied: SQLite has used ids up to " +
                          std::to_string(used) + ", beyond " + key.pg_type);

@@ -4,10 +4,10 @@
 // batches with table_multi_insert and a BulkInsertState, as COPY FROM does; stored generated
 // columns are computed by PostgreSQL from the copied values. While copying, each row's content
 // hash is summed, so verification needs no second read of SQLite; a migration may also be given
-// each stored row with its hashes (CopySpec::row_stored) to record hangar_sync's state. For a foreign key checked
-// during the copy, the parent's key values are kept in a KeySet as they are inserted, and each
-// child row's value is looked up there (a miss is counted; the caller names the orphans once
-// the table is complete). hangar_sync's hooks
+// each stored row with its hashes (CopySpec::row_stored) to record hangar_sync's state. For a
+// foreign key checked during the copy, the parent's key values are kept in a KeySet as they are
+// inserted, and each child row's value is looked up there (a miss is counted; the caller names
+// the orphans once the table is complete). hangar_sync's hooks
 // (CopySpec::keep_row and friends) choose the rows inserted and may skip converting a row
 // whose raw values it has seen before.
 //
@@ -438,7 +438,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           if (spec.row_stored) spec.row_stored(spec.row_arg, desc, values, nulls, hash, batch->raw_hash(r));
           // Only where PostgreSQL computed the generated columns (a table of hangar_sync's has
           // them as plain columns, left NULL) is each compared with the value SQLite stored.
-          if (inserter->computes_generated()) result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
+          if (inserter->computes_generated())
+            result.generated_mismatch = generated_mismatch(spec, desc, slot, values, nulls);
           if (result.generated_mismatch >= 0) {
             result.mismatch = describe_mismatch(spec, desc, slot, values, nulls, result.generated_mismatch, row);
             break;
