@@ -144,7 +144,7 @@ struct CopySpec {
   int ncolumns;
   const char **sqlite_columns;  // for error context
   AttrNumber *attnums;          // target attribute per SQLite column
-  bool *inserted;               // false for columns PostgreSQL generates itself
+  bool *inserted;               // false for the relation's generated columns, which PostgreSQL computes
   bool has_rowid;
   bool insert;                  // false: only convert and checksum (hangar_verify)
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped

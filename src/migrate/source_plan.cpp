@@ -72,12 +72,14 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
     const PlannedColumn &pc = table.columns[static_cast<size_t>(i)];
     names.push_back(pc.sqlite_name);
     spec.sqlite_columns[i] = palloc_string(pc.sqlite_name);
-    spec.inserted[i] = !pc.generated;
     const char *pg_name = palloc_string(pc.pg_name);
     spec.attnums[i] = pg_guard([&] { return get_attnum(RelationGetRelid(rel), pg_name); });
     if (spec.attnums[i] == InvalidAttrNumber)
       throw Error("42703", "column \"" + pc.pg_name + "\" of relation \"" + table.pg_name + "\" does not exist",
                   "It would hold SQLite column \"" + pc.sqlite_name + "\".");
+    // rel's own generated columns are PostgreSQL's to compute (hangar_sync's temporary table has
+    // them as plain columns, which hold SQLite's values)
+    spec.inserted[i] = TupleDescAttr(RelationGetDescr(rel), spec.attnums[i] - 1)->attgenerated == '\0';
   }
   spec.select_sql = palloc_string(select_sql(table.sqlite_name, names, table.rowid_name, {}));
   return spec;

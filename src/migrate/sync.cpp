@@ -239,9 +239,6 @@ class Sync {
     in.gone = gone_rel;
     ts.target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
     CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
-    // The temporary table holds every column as SQLite has it, generated ones too (there they
-    // are plain columns, and the writes leave them to PostgreSQL): its rows hash as compared.
-    for (int i = 0; i < changes_spec.ncolumns; ++i) changes_spec.inserted[i] = true;
     in.target_spec = &ts.target_spec;
     in.changes_spec = &changes_spec;
     int nkeys = static_cast<int>(ts.keys.size());
