@@ -63,7 +63,7 @@ std::vector<CaptureReport> capture_start(const char *source_text) {
     if (t.is_view) continue;
     std::vector<std::string> keys = sqlite_primary_key(db.handle(), t.sqlite_name);
     if (keys.empty()) {
-      reports.push_back({t.sqlite_name, "not captured: it has no primary key (hangar_sync does not sync it)"});
+      reports.push_back({t.sqlite_name, "not captured: it has no primary key (hangar_sync reads it whole)"});
       continue;
     }
     widest = std::max(widest, keys.size());

@@ -1,10 +1,11 @@
 // hangar_sync(): catches a migrated schema up with what the app wrote to SQLite since the
 // migration or the last sync, in the caller's transaction, against one SQLite snapshot. First
-// every table with a primary key is checked (its SQLite schema is the one migrated) and gets its
-// temporary tables; then, parents first, each is locked against other writers and its state,
-// target and SQLite rows compared by key (sync_compare.cpp), reading only the keys the change
-// log holds when capture is on and can be trusted (capture_plan), which leaves the rows to
-// write in one temporary table and the keys to delete in another. In reject mode the rows that
+// every table is checked (its SQLite schema is the one migrated) and gets its temporary tables;
+// then, parents first, each is locked against other writers and its state, target and SQLite
+// rows compared by key (sync_compare.cpp; a table without a primary key as a multiset of rows),
+// reading only the keys the change log holds when capture is on and can be trusted
+// (capture_plan), which leaves the rows to write in one temporary table and the keys (or tids)
+// to delete in another. In reject mode the rows that
 // would be left without their parent are rejected then (sync_orphans.cpp). Then it writes (write_all):
 // updates and inserts parents first, deletes children first; sequences move past the new ids;
 // and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
@@ -153,8 +154,10 @@ class Sync {
   }
 
   std::string target(size_t t) const { return quote_.qualified(plan_.schema, plan_.tables[t].pg_name); }
+  // Target row t is the row of s by key; by tid (gone's) in a table without a primary key.
   std::string key_match(size_t t) const {
     const TableSync &ts = tables_.at(t);
+    if (ts.keys.empty()) return "t.ctid = s.tid";
     return "(" + row_of("t", ts.keys).substr(3) + " = " + row_of("s", ts.keys).substr(3) + ")";
   }
 
@@ -201,10 +204,6 @@ class Sync {
     });
     for (int k = 0; k < nkeys; ++k)
       ts.keys.push_back(quote_.ident(pg_guard([&] { return get_attname(relid, ts.key_attnums[k], false); })));
-    if (ts.keys.empty()) {
-      report->detail = "not synced: it has no primary key to match rows by";
-      return false;
-    }
     for (const TextRow &r : spi_text_rows("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = " +
                                               std::to_string(relid) +
                                               " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
@@ -214,8 +213,11 @@ class Sync {
     ts.changes = "pg_temp." + quote_.ident("hangar_sync_changes_" + suffix);
     ts.gone = "pg_temp." + quote_.ident("hangar_sync_gone_" + suffix);
     spi_write("CREATE TEMPORARY TABLE " + ts.changes + " ON COMMIT DROP AS SELECT * FROM " + target(t) + " WITH NO DATA");
-    spi_write("CREATE TEMPORARY TABLE " + ts.gone + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
-              target(t) + " WITH NO DATA");
+    if (ts.keys.empty())  // compared as a multiset: a row to delete is found by its tid
+      spi_write("CREATE TEMPORARY TABLE " + ts.gone + " (tid tid) ON COMMIT DROP");
+    else
+      spi_write("CREATE TEMPORARY TABLE " + ts.gone + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
+                target(t) + " WITH NO DATA");
     tables_[t] = ts;
     return true;
   }
@@ -322,6 +324,7 @@ class Sync {
   std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
     const PlannedTable &pt = plan_.tables[t];
     if (upto_ < 0) return "";
+    if (tables_.at(t).keys.empty()) return "it has no primary key, so no key is logged for its rows";
     if (applied_ < 0) return "the first sync since capture started";
     if (!capture_triggers_present(db_->handle(), pt.sqlite_name))
       return "its capture triggers are gone (was the table rebuilt? run hangar_capture_start again)";
@@ -494,11 +497,13 @@ class Sync {
                                : write_returning(t, "UPDATE " + target(t) + " t SET (" + list + ") = " +
                                                         row_of("s", ts.columns) + " FROM " + ts.changes + " s WHERE " +
                                                         key_match(t) + returning);
-    report->rows_inserted = ts.compared.inserts == 0
-                                ? 0
-                                : write_returning(t, "INSERT INTO " + target(t) + " AS t (" + list + ") SELECT " + list +
-                                                         " FROM " + ts.changes + " s WHERE NOT EXISTS (SELECT 1 FROM " +
-                                                         target(t) + " t WHERE " + key_match(t) + ")" + returning);
+    // changes holds the updates too, unless the table has no primary key (then no row is updated)
+    std::string new_rows = ts.keys.empty() ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")";
+    report->rows_inserted =
+        ts.compared.inserts == 0
+            ? 0
+            : write_returning(t, "INSERT INTO " + target(t) + " AS t (" + list + ") SELECT " + list + " FROM " +
+                                     ts.changes + " s" + new_rows + returning);
   }
 
   // Runs a statement that writes table t; the rows it wrote. What it returns is summed as the
@@ -552,11 +557,12 @@ class Sync {
       Relation rel = table_open(relid, AccessShareLock);
       TableChecksum checksum = ts.compared.untouched;
       TableChecksum written_rows = ts.stored;
-      if (!ts.incremental)
+      bool read_back = any_written && !ts.returned;
+      // the rows written cannot be read back by key in a table without a primary key
+      if (!ts.incremental || (read_back && ts.keys.empty())) {
         checksum = table_checksum(rel, spec.attnums, spec.ncolumns);
-      else if (any_written && !ts.returned)
-        written_rows = query_checksum(written, RelationGetDescr(rel), spec.attnums, spec.ncolumns);
-      if (ts.incremental) {
+      } else {
+        if (read_back) written_rows = query_checksum(written, RelationGetDescr(rel), spec.attnums, spec.ncolumns);
         checksum.rows += written_rows.rows;
         checksum.sum += written_rows.sum;
       }

@@ -12,9 +12,15 @@
 // With change capture only the logged keys are read on either side (P through the primary key's
 // index, Q through a WHERE on the log); every other key counts as its state on both sides, and SQLite's row count
 // must be the one the state and the log explain, else the table is read whole after all.
+// A table without a primary key is compared as a multiset: each row's key is its content and
+// copy number (BagKeys), so a changed row is a delete and an insert, and a deleted row is found
+// by its tid.
 #include "migrate/sync_compare.hpp"
 
 #include <algorithm>
+#include <new>
+
+#include "migrate/bag_keys.hpp"
 
 extern "C" {
 #include "access/genam.h"
@@ -44,7 +50,11 @@ struct Comparison {
   SyncMap *map;
   CompareResult result;
   KeyProbe *probe = nullptr;  // capture: while the logged keys are read
+  BagKeys *target_copies = nullptr;  // a table without a primary key: its rows' keys on each side
+  BagKeys *sqlite_copies = nullptr;
 };
+
+bool is_bag(const CompareInput &in) { return in.nkeys == 0; }
 
 // "(1)", "(2, y)": the key as a row's text form, for messages.
 char *key_text(TupleDesc desc, const AttrNumber *keys, int nkeys, const Datum *values, const bool *nulls) {
@@ -70,6 +80,15 @@ char *key_text(TupleDesc desc, const AttrNumber *keys, int nkeys, const Datum *v
   }
   appendStringInfoChar(&out, ')');
   return out.data;
+}
+
+// The text of a row's key; of the whole row in a table without a primary key.
+char *key_text(const CompareInput &in, TupleDesc desc, bool target_side, const Datum *values, const bool *nulls) {
+  if (is_bag(in)) {
+    const CopySpec *spec = target_side ? in.target_spec : in.changes_spec;
+    return key_text(desc, spec->attnums, spec->ncolumns, values, nulls);
+  }
+  return key_text(desc, target_side ? in.target_keys : in.changes_keys, in.nkeys, values, nulls);
 }
 
 [[noreturn]] void refuse(const CompareInput &in, const char *key) {
@@ -117,7 +136,10 @@ RowKey key_of(void *arg, TupleDesc desc, const Datum *values, const bool *nulls)
 bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
-  SyncEntry *e = c->map->upsert(row_key(desc, in.changes_keys, in.nkeys, values, nulls));
+  RowKey key = is_bag(in) ? c->sqlite_copies->next(
+                                row_key(desc, in.changes_spec->attnums, in.changes_spec->ncolumns, values, nulls))
+                          : row_key(desc, in.changes_keys, in.nkeys, values, nulls);
+  SyncEntry *e = c->map->upsert(key);
   if (in.capture) e->flags |= SyncEntry::Logged;
   if (e->flags & SyncEntry::HasSqlite)
     ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
@@ -127,7 +149,7 @@ bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls,
   bool has_pg = e->flags & SyncEntry::HasPg;
   bool same_as_pg = has_pg && e->pg_hash == hash;
   if (!in.overwrite && !same_as_pg && !unchanged_in_postgres(*e))
-    refuse(in, key_text(desc, in.changes_keys, in.nkeys, values, nulls));
+    refuse(in, key_text(in, desc, false, values, nulls));
   if (!(e->flags & SyncEntry::HasState) || e->state_hash != hash) e->flags |= SyncEntry::NewState;
   e->sqlite_hash = hash;
   e->flags |= SyncEntry::HasSqlite;
@@ -141,6 +163,7 @@ void rejected_row(void *arg, TupleDesc desc, const Datum *values, const bool *nu
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
   ++c->result.rejected;
+  if (is_bag(in)) return;  // no version of the target is its own: the target holds SQLite's rows that convert
   for (int i = 0; i < in.changes_spec->ncolumns; ++i)
     for (int k = 0; k < in.nkeys; ++k)
       if (failed[i] && in.changes_spec->attnums[i] == in.changes_keys[k]) return;
@@ -155,11 +178,13 @@ struct TargetRow {
   ItemPointerData tid;
 };
 
-TargetRow target_row(const CompareInput &in, TupleTableSlot *slot) {
+TargetRow target_row(const Comparison &c, TupleTableSlot *slot) {
+  const CompareInput &in = *c.in;
   TupleDesc desc = RelationGetDescr(in.target);
-  return {row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull),
-          row_hash(desc, in.target_spec->attnums, in.target_spec->ncolumns, slot->tts_values, slot->tts_isnull),
-          slot->tts_tid};
+  const CopySpec &spec = *in.target_spec;
+  RowKey key = is_bag(in) ? c.target_copies->next(row_key(desc, spec.attnums, spec.ncolumns, slot->tts_values, slot->tts_isnull))
+                          : row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull);
+  return {key, row_hash(desc, spec.attnums, spec.ncolumns, slot->tts_values, slot->tts_isnull), slot->tts_tid};
 }
 
 // P of a target row.
@@ -185,7 +210,7 @@ void scan_target(Comparison *c) {
   for_each_row(c->in->target, [&](TupleTableSlot *slot) {
     TargetRow &next = pending[seen++ % kPrefetchDistance];
     if (seen > kPrefetchDistance) add_target_row(c, next);
-    next = target_row(*c->in, slot);
+    next = target_row(*c, slot);
     c->map->prefetch(next.key);
   });
   for (size_t i = seen > kPrefetchDistance ? seen - kPrefetchDistance : 0; i < seen; ++i)
@@ -217,7 +242,7 @@ bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nul
   index_rescan(probe.scan, probe.keys, in.nkeys, nullptr, 0);
   if (index_getnext_slot(probe.scan, ForwardScanDirection, probe.slot)) {
     slot_getallattrs(probe.slot);
-    add_target_row(c, target_row(in, probe.slot));
+    add_target_row(c, target_row(*c, probe.slot));
   }
   return false;
 }
@@ -264,7 +289,8 @@ int64 sqlite_count(sqlite3 *db, const char *sql) {
   return n;
 }
 
-// The keys of the target rows SQLite no longer has, into gone; refuses any PostgreSQL changed.
+// The keys of the target rows SQLite no longer has, into gone (their tids in a table without a
+// primary key); refuses any PostgreSQL changed.
 void collect_deletions(Comparison *c) {
   const CompareInput &in = *c->in;
   Snapshot snapshot = RegisterSnapshot(GetLatestSnapshot());
@@ -278,8 +304,12 @@ void collect_deletions(Comparison *c) {
       elog(ERROR, "could not read back a row of %s", in.target_name);
     slot_getallattrs(row);
     if (!in.overwrite && !unchanged_in_postgres(*e))
-      refuse(in, key_text(desc, in.target_keys, in.nkeys, row->tts_values, row->tts_isnull));
+      refuse(in, key_text(in, desc, true, row->tts_values, row->tts_isnull));
     ExecClearTuple(key);
+    if (is_bag(in)) {
+      key->tts_values[0] = PointerGetDatum(&e->tid);
+      key->tts_isnull[0] = false;
+    }
     for (int k = 0; k < in.nkeys; ++k) {
       key->tts_values[k] = row->tts_values[in.target_keys[k] - 1];
       key->tts_isnull[k] = row->tts_isnull[in.target_keys[k] - 1];
@@ -398,9 +428,14 @@ CompareResult compare_table(const CompareInput &in) {
     timed_step(in, "logged keys", [&] { read_logged_rows(&c); });  // first: the state is then read for the logged keys only
     if (!all_keys) map.spread(0.25);  // most of the state's keys are looked up in vain
   }
+  if (is_bag(in)) {
+    c.target_copies = new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
+    c.sqlite_copies = c.result.sqlite_copies = new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
+  }
   in.changes_spec->keep_row = keep_row;
-  in.changes_spec->skip_unchanged = skip_unchanged;
-  in.changes_spec->key_of = key_of;
+  // a row's key is known only once it is converted in a table without a primary key
+  in.changes_spec->skip_unchanged = is_bag(in) ? nullptr : skip_unchanged;
+  in.changes_spec->key_of = is_bag(in) ? nullptr : key_of;
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
   // Reading every row, SQLite is read on the second core while the state is loaded and the

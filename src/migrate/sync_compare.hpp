@@ -7,6 +7,8 @@
 
 namespace hangar {
 
+class BagKeys;
+
 // With change capture, only the rows of the keys the file's log holds are read.
 struct CaptureRead {
   CopySpec *logged_spec;     // reads the log's distinct keys, converted to the target's key
@@ -18,11 +20,13 @@ struct CompareInput {
   Relation target;           // locked against other writers until the transaction ends
   Relation changes;          // a temporary copy of target's columns: gets the SQLite rows to write
   Relation gone;             // a temporary table of target's key columns: gets the keys to delete
+                             // (of one tid column when target has no primary key)
   const CopySpec *target_spec;  // the target's attributes, in SQLite column order
   CopySpec *changes_spec;       // the copy of SQLite's table into changes
   const AttrNumber *target_keys;   // the primary key's attributes in target
   const AttrNumber *changes_keys;  // and in changes
-  int nkeys;
+  int nkeys;                 // 0: target has no primary key, and its rows are compared as a
+                             // multiset (bag_keys.hpp); no capture then
   StateTable state;
   bool overwrite;            // replace rows PostgreSQL changed since the last sync
   const char *target_name;   // quoted and qualified, for messages
@@ -45,6 +49,8 @@ struct CompareResult {
   int64 logged = 0;          // capture: the keys the log held
   bool escaped = false;      // capture: SQLite's row count is not the one the log explains (a
                              // change escaped the triggers); nothing was written, read it whole
+  BagKeys *sqlite_copies = nullptr;  // no primary key: the copies of each content SQLite has, as
+                                     // the new state keys them
 };
 
 // Fills changes and gone, refuses (ERROR 55000) a row PostgreSQL changed since the last state

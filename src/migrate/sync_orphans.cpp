@@ -11,6 +11,8 @@
 // and the next sync see what was written.
 #include "migrate/sync_orphans.hpp"
 
+#include "migrate/bag_keys.hpp"
+
 extern "C" {
 #include "access/table.h"
 #include "access/tableam.h"
@@ -44,6 +46,20 @@ void append_key_match(StringInfo out, const OrphanTable &t, const char *a, const
   append_columns(out, b, t.keys);
 }
 
+// Whether target row `alias` of synced table t stays as it is once the sync is written: its key
+// is not to be deleted (its tid, in a table without a primary key) nor written over.
+void append_kept(StringInfo out, const OrphanTable &t, const char *alias) {
+  appendStringInfo(out, "NOT EXISTS (SELECT 1 FROM %s g WHERE ", t.gone.c_str());
+  if (t.keys.empty()) {
+    appendStringInfo(out, "g.tid = %s.ctid)", alias);
+    return;
+  }
+  append_key_match(out, t, "g", alias);
+  appendStringInfo(out, ") AND NOT EXISTS (SELECT 1 FROM %s c WHERE ", t.changes.c_str());
+  append_key_match(out, t, "c", alias);
+  appendStringInfoChar(out, ')');
+}
+
 // Table p's rows once the sync is written, as a subquery of the columns a foreign key references.
 void append_parent_rows(StringInfo out, const OrphanTable &p, const std::vector<std::string> &columns) {
   appendStringInfoString(out, "(SELECT ");
@@ -54,11 +70,18 @@ void append_parent_rows(StringInfo out, const OrphanTable &p, const std::vector<
   }
   appendStringInfo(out, " FROM %s UNION ALL SELECT ", p.changes.c_str());
   for (size_t i = 0; i < columns.size(); ++i) appendStringInfo(out, "%sx.%s", i ? ", " : "", columns[i].c_str());
-  appendStringInfo(out, " FROM %s x WHERE NOT EXISTS (SELECT 1 FROM %s g WHERE ", p.target.c_str(), p.gone.c_str());
-  append_key_match(out, p, "g", "x");
-  appendStringInfo(out, ") AND NOT EXISTS (SELECT 1 FROM %s c WHERE ", p.changes.c_str());
-  append_key_match(out, p, "c", "x");
-  appendStringInfoString(out, "))");
+  appendStringInfo(out, " FROM %s x WHERE ", p.target.c_str());
+  append_kept(out, p, "x");
+  appendStringInfoChar(out, ')');
+}
+
+// A rejected row's key in the state: its primary key, or in a table without one, the key of the
+// last copy of its content SQLite's rows were counted to (any copy stands for another).
+RowKey state_key(const OrphanTable &t, TupleDesc desc, const AttrNumber *keys, const AttrNumber *attnums,
+                 TupleTableSlot *row) {
+  if (t.keys.empty())
+    return t.compared->sqlite_copies->take_back(row_key(desc, attnums, t.ncolumns, row->tts_values, row->tts_isnull));
+  return row_key(desc, keys, t.nkeys, row->tts_values, row->tts_isnull);
 }
 
 // Whether row r of the child is an orphan of fk once the sync is written (MATCH SIMPLE: a row
@@ -205,9 +228,13 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
   OrphanTable &child = pass.child;
   StringInfoData sql;
   initStringInfo(&sql);
-  appendStringInfo(&sql, "SELECT r.ctid, t.ctid FROM %s r LEFT JOIN %s t ON ", child.changes.c_str(),
-                   child.target.c_str());
-  append_key_match(&sql, child, "t", "r");
+  if (child.keys.empty()) {  // its rows to write are all new
+    appendStringInfo(&sql, "SELECT r.ctid, NULL::tid FROM %s r", child.changes.c_str());
+  } else {
+    appendStringInfo(&sql, "SELECT r.ctid, t.ctid FROM %s r LEFT JOIN %s t ON ", child.changes.c_str(),
+                     child.target.c_str());
+    append_key_match(&sql, child, "t", "r");
+  }
   appendStringInfo(&sql, " WHERE %s", pass.condition);
   run(sql.data);
   uint64 n = SPI_processed;
@@ -219,7 +246,7 @@ int64 reject_rows_to_write(const OrphanPass &pass) {
     TupleTableSlot *row = changes.fetch(&tids[2 * i]);
     r.expected.remove(
         row_hash(changes.desc(), child.changes_attnums, child.ncolumns, row->tts_values, row->tts_isnull));
-    RowKey key = row_key(changes.desc(), child.changes_keys, child.nkeys, row->tts_values, row->tts_isnull);
+    RowKey key = state_key(child, changes.desc(), child.changes_keys, child.changes_attnums, row);
     record_orphan(pass, changes, row);
     if (ItemPointerIsValid(&tids[2 * i + 1])) {
       TupleTableSlot *kept = target.fetch(&tids[2 * i + 1]);
@@ -244,12 +271,9 @@ int64 reject_rows_kept(const OrphanPass &pass) {
   OrphanTable &child = pass.child;
   StringInfoData kept;
   initStringInfo(&kept);
-  appendStringInfo(&kept, " FROM %s r WHERE NOT EXISTS (SELECT 1 FROM %s g WHERE ", child.target.c_str(),
-                   child.gone.c_str());
-  append_key_match(&kept, child, "g", "r");
-  appendStringInfo(&kept, ") AND NOT EXISTS (SELECT 1 FROM %s s WHERE ", child.changes.c_str());
-  append_key_match(&kept, child, "s", "r");
-  appendStringInfo(&kept, ") AND %s", pass.condition);
+  appendStringInfo(&kept, " FROM %s r WHERE ", child.target.c_str());
+  append_kept(&kept, child, "r");
+  appendStringInfo(&kept, " AND %s", pass.condition);
   run(psprintf("SELECT r.ctid%s", kept.data));
   uint64 n = SPI_processed;
   if (n == 0) return 0;
@@ -262,13 +286,14 @@ int64 reject_rows_kept(const OrphanPass &pass) {
     r.expected.remove(hash);
     r.untouched.remove(hash);
     r.deletes++;
-    pass.state->remove(row_key(target.desc(), child.target_keys, child.nkeys, row->tts_values, row->tts_isnull));
+    pass.state->remove(state_key(child, target.desc(), child.target_keys, child.target_attnums, row));
     record_orphan(pass, target, row);
   });
   target.close();
   StringInfoData insert;
   initStringInfo(&insert);
   appendStringInfo(&insert, "INSERT INTO %s SELECT ", child.gone.c_str());
+  if (child.keys.empty()) appendStringInfoString(&insert, "r.ctid");
   for (size_t i = 0; i < child.keys.size(); ++i)
     appendStringInfo(&insert, "%sr.%s", i ? ", " : "", child.keys[i].c_str());
   appendStringInfoString(&insert, kept.data);

@@ -21,7 +21,7 @@ struct OrphanTable {
   std::string changes;
   std::string gone;
   Oid changes_relid = InvalidOid;
-  std::vector<std::string> keys;
+  std::vector<std::string> keys;  // none: the table is compared as a multiset, gone holds tids
   const AttrNumber *target_keys = nullptr;
   const AttrNumber *changes_keys = nullptr;
   int nkeys = 0;

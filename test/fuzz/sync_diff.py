@@ -6,15 +6,16 @@ change capture started before its migration. Each round applies the same random 
 files with Python's sqlite3 (foreign keys on): inserts, updates of values and of keys (a
 composite key's part, an INTEGER PRIMARY KEY no row references), deletes, INSERT OR REPLACE that
 takes another row's unique value, NULLs, blobs, a row changed and changed back; one table has a
-stored generated column (PostgreSQL computes it, and its state comes from the table). Then both are
-synced, and every table must be verified by hangar_sync and by hangar_verify (counts and
+stored generated column (PostgreSQL computes it, and its state comes from the table), and one has
+no primary key (synced as a multiset: duplicate rows, copies added, changed and deleted by
+rowid). Then both are synced, and every table must be verified by hangar_sync and by hangar_verify (counts and
 checksums of every value against SQLite's own rows). Some rounds write nothing (the sync must
 write nothing), some sync twice, and every seventh round changes a row in PostgreSQL first: the
 sync must refuse it (SQLSTATE 55000, nothing written) and overwrite => true must then verify.
 Many small rounds make capture's appended state entries grow until the state is rewritten.
 A third copy gets the same writes with foreign keys off, plus rows of no parent and parents
-deleted under their children, and is synced in reject mode: its child table must hold exactly
-SQLite's rows that have a parent, and every other table verify.
+deleted under their children, and is synced in reject mode: its child tables (one without a
+primary key) must hold exactly SQLite's rows that have a parent, and every other table verify.
 
 Usage: sync_diff.py --dir DIR [--seed N] [--rounds N]
 Connection settings come from PGHOST, PGPORT, PGUSER, PGDATABASE.
@@ -33,7 +34,9 @@ SCHEMA = """
     CREATE TABLE c (id INTEGER PRIMARY KEY AUTOINCREMENT, a_id INTEGER REFERENCES a (id), v TEXT,
                     vlen INTEGER GENERATED ALWAYS AS (length(v)) STORED);
     CREATE TABLE kv (k TEXT NOT NULL, j INTEGER NOT NULL, v TEXT, PRIMARY KEY (k, j)) WITHOUT ROWID;
+    CREATE TABLE tags (a_id INTEGER REFERENCES a (id), tag TEXT);
 """
+TAGS = ["red", "blue", "green", None]
 
 
 def build(path, rng):
@@ -44,6 +47,7 @@ def build(path, rng):
                      f"2024-0{i % 9 + 1}-1{i % 9} 10:00:00") for i in range(1, 300)])
     db.executemany("INSERT INTO c (a_id, v) VALUES (?, ?)", [(rng.randint(1, 299), f"v{i}") for i in range(600)])
     db.executemany("INSERT INTO kv VALUES (?, ?, ?)", [(f"k{i % 50}", i, rng.choice([None, "x", f"é{i}"])) for i in range(400)])
+    db.executemany("INSERT INTO tags VALUES (?, ?)", [(rng.randint(1, 30), rng.choice(TAGS)) for _ in range(400)])
     db.commit()
     db.close()
 
@@ -61,17 +65,19 @@ def writes(rng):
             out.append(("UPDATE a SET n = ?, b = ? WHERE id = ?", (rng.choice([None, rng.random()]), None, rng.randint(1, 320))))
         elif kind == 2:  # a key moved: only when nothing references it
             old = rng.randint(1, 320)
-            out.append(("UPDATE a SET id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?)",
-                        (old + 1000 + rng.randint(0, 99), old, old)))
+            out.append(("UPDATE a SET id = ? WHERE id = ? AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?)"
+                        " AND NOT EXISTS (SELECT 1 FROM tags WHERE a_id = ?)",
+                        (old + 1000 + rng.randint(0, 99), old, old, old)))
         elif kind == 3:
             out.append(("DELETE FROM c WHERE id = ?", (rng.randint(1, 700),)))
         elif kind == 4:
-            out.append(("DELETE FROM a WHERE id = ? AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?)",
-                        (rng.randint(1, 320),) * 2))
+            out.append(("DELETE FROM a WHERE id = ? AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?)"
+                        " AND NOT EXISTS (SELECT 1 FROM tags WHERE a_id = ?)", (rng.randint(1, 320),) * 3))
         elif kind == 5:  # takes another row's unique name: deletes that row without a DELETE trigger
             victim = rng.randint(1, 320)
             out.append(("INSERT OR REPLACE INTO a (id, name) SELECT ?, name FROM a WHERE id = ? "
-                        "AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?)", (2000 + rng.randint(0, 500), victim, victim)))
+                        "AND NOT EXISTS (SELECT 1 FROM c WHERE a_id = ?) AND NOT EXISTS (SELECT 1 FROM tags WHERE a_id = ?)",
+                        (2000 + rng.randint(0, 500), victim, victim, victim)))
         elif kind == 6:
             out.append(("INSERT INTO c (a_id, v) SELECT id, ? FROM a ORDER BY random_key LIMIT 1".replace(
                 "ORDER BY random_key", "WHERE id >= ? ORDER BY id"), (f"c {rng.random()}", rng.randint(1, 300))))
@@ -86,28 +92,49 @@ def writes(rng):
     return out
 
 
+def tag_writes(rng):
+    """One round's writes to the table without a primary key, by rowid as an app's ORM would not
+    see them: copies of a row added, a copy changed or deleted."""
+    out = []
+    for _ in range(rng.randint(0, 6)):
+        kind = rng.randrange(4)
+        if kind == 0:
+            out.append(("INSERT INTO tags SELECT id, ? FROM a WHERE id >= ? ORDER BY id LIMIT 1",
+                        (rng.choice(TAGS), rng.randint(1, 30))))
+        elif kind == 1:  # another copy of a row
+            out.append(("INSERT INTO tags SELECT a_id, tag FROM tags WHERE rowid = ?", (rng.randint(1, 450),)))
+        elif kind == 2:
+            out.append(("UPDATE tags SET tag = ? WHERE rowid = ?", (rng.choice(TAGS), rng.randint(1, 450))))
+        else:
+            out.append(("DELETE FROM tags WHERE rowid = ?", (rng.randint(1, 450),)))
+    return out
+
+
 def orphan_writes(rng):
     """Writes that leave rows of c without their parent, as an app with foreign keys off does."""
     out = []
     for _ in range(rng.randint(0, 3)):
         if rng.random() < 0.5:
             out.append(("INSERT INTO c (a_id, v) VALUES (?, ?)", (rng.randint(5000, 5010), f"orphan {rng.random()}")))
+            out.append(("INSERT INTO tags VALUES (?, 'orphan')", (rng.randint(5000, 5010),)))
         else:  # a parent deleted, its children left behind
             out.append(("DELETE FROM a WHERE id = ?", (rng.randint(1, 320),)))
     return out
 
 
 def check_orphans(cur, path, schema, round_no):
-    """The reject-mode copy: c holds exactly SQLite's rows of c whose parent exists (or NULL), every
-    other table verifies against SQLite."""
+    """The reject-mode copy: c and tags hold exactly SQLite's rows whose parent exists (or NULL),
+    every copy of a row of tags; every other table verifies against SQLite."""
     db = sqlite3.connect(path)
-    expected = sorted(db.execute("SELECT id, a_id, v FROM c WHERE a_id IS NULL OR a_id IN (SELECT id FROM a)").fetchall())
+    has_parent = "WHERE a_id IS NULL OR a_id IN (SELECT id FROM a)"
+    for table, columns in (("c", "id, a_id, v"), ("tags", "a_id, tag")):
+        expected = sorted(db.execute(f"SELECT {columns} FROM {table} {has_parent}").fetchall(), key=repr)
+        cur.execute(f"SELECT {columns} FROM {schema}.{table}")
+        if sorted(cur.fetchall(), key=repr) != expected:
+            fail(f"round {round_no}, {schema}: {table} does not hold SQLite's rows that have a parent")
     db.close()
-    cur.execute(f"SELECT id, a_id, v FROM {schema}.c ORDER BY id")
-    if sorted(cur.fetchall()) != expected:
-        fail(f"round {round_no}, {schema}: c does not hold SQLite's rows that have a parent")
-    cur.execute("SELECT table_name, detail FROM hangar_verify(%s, %s) WHERE verified IS NOT TRUE AND table_name <> 'c'",
-                (path, schema))
+    cur.execute("SELECT table_name, detail FROM hangar_verify(%s, %s) WHERE verified IS NOT TRUE "
+                "AND table_name NOT IN ('c', 'tags')", (path, schema))
     wrong = cur.fetchall()
     if wrong:
         fail(f"round {round_no}, {schema}: hangar_verify finds {wrong}")
@@ -141,6 +168,7 @@ def main():
     full, captured = os.path.join(args.dir, "full.db"), os.path.join(args.dir, "captured.db")
     orphans = os.path.join(args.dir, "orphans.db")  # foreign keys off, synced in reject mode
     orphan_rng = random.Random(args.seed + 1)
+    tag_rng = random.Random(args.seed + 2)
     for path in (full, captured, orphans):
         if os.path.exists(path):
             os.remove(path)
@@ -162,7 +190,7 @@ def main():
     details = {}
     appended, rewritten = 0, 0  # the capture state's appended entries, and how often they were folded in
     for round_no in range(1, args.rounds + 1):
-        statements = writes(rng)
+        statements = writes(rng) + tag_writes(tag_rng)
         if round_no % 7 == 0:  # a row the app changes in SQLite and, wrongly, in PostgreSQL too
             statements.append(("UPDATE a SET n = 42 WHERE id = (SELECT min(id) FROM a)", ()))
         apply(full, statements)
@@ -233,7 +261,7 @@ def main():
           f"each way; capture syncs of a table by the log {details[('sd_captured', 'capture')]} times, in full "
           f"after an INSERT OR REPLACE {details[('sd_captured', 'row count')]} times; the state rewritten {rewritten} times after appends; PostgreSQL's own changes refused and overwritten every seventh round; "
           f"a third copy written with foreign keys off and synced in reject mode: {orphans_rejected} orphan rows rejected, "
-          f"its child table holding exactly SQLite's rows that have a parent after each round")
+          f"its child tables (one without a primary key) holding exactly SQLite's rows that have a parent after each round")
 
 
 if __name__ == "__main__":
