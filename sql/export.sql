@@ -109,6 +109,20 @@ INSERT INTO fresh.books VALUES ('9780441478125', 1, 'The Left Hand of Darkness',
 SELECT table_name, rows_copied, verified, detail FROM hangar_export('fresh', :'fresh_db');
 \! sqlite3 "$PG_ABS_BUILDDIR/results/fixtures/fresh.db" "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid; SELECT quote(name), quote(born), quote(mood), quote(token), quote(photo), quote(rating), quote(score) FROM authors; SELECT isbn, quote(meta) FROM books"
 
+-- a value SQLite cannot hold exactly stops the export, naming the row by its primary key (by
+-- its ctid in a table without one); no file is left
+CREATE SCHEMA nan;
+CREATE TABLE nan.keyed (id int, part text, x float8, PRIMARY KEY (part, id));
+INSERT INTO nan.keyed VALUES (1, 'a', 1.5), (2, 'b', 'NaN');
+\set nan_db :fixtures '/nan.db'
+SELECT * FROM hangar_export('nan', :'nan_db');
+DROP TABLE nan.keyed;
+CREATE TABLE nan.loose (x float8);
+INSERT INTO nan.loose VALUES (1), ('NaN');
+SELECT * FROM hangar_export('nan', :'nan_db');
+\! ls "$PG_ABS_BUILDDIR/results/fixtures/nan.db" 2>/dev/null || echo "no nan.db"
+DROP SCHEMA nan CASCADE;
+
 DROP SCHEMA ex CASCADE;
 DROP SCHEMA ex_again CASCADE;
 DROP SCHEMA fresh CASCADE;

@@ -636,8 +636,10 @@ class Export {
     }
     std::string insert = insert_sql(t.sqlite_name, sqlite_columns, false, {});
     std::string from = quote.qualified(request_.source_schema, t.pg.name);
+    std::vector<std::string> identity = row_identity(t.pg);  // selected after the columns, to name a row in an error
+    for (const std::string &c : identity) select += ", " + quote.ident(c);
     t.rows = copy_query_rows(t, select.empty() ? "" : "SELECT " + select + " FROM " + from, insert, pg_columns,
-                             affinities, forms);
+                             affinities, forms, identity);
     t.seconds = seconds_since(start);
     const char *name = palloc_string(t.sqlite_name);
     int64 rows = t.rows;
@@ -659,10 +661,23 @@ class Export {
     return learn_stored_form(v);  // reads the text now, while it lives
   }
 
+  // What names a row of table t in an error: its primary key's columns, else its ctid.
+  static std::vector<std::string> row_identity(const PgTable &t) {
+    std::vector<std::string> columns;
+    for (const Row &r : query("SELECT a.attname FROM pg_catalog.pg_index i JOIN pg_catalog.pg_attribute a ON "
+                              "a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey) WHERE i.indisprimary AND "
+                              "i.indrelid = " + std::to_string(t.relid) +
+                              " ORDER BY pg_catalog.array_position(i.indkey::int2[], a.attnum)"))
+      columns.push_back(*r[0]);
+    if (columns.empty()) columns.push_back("ctid");
+    return columns;
+  }
+
   // Streams the query's rows through a cursor into the prepared INSERT; returns the row count.
+  // The query's columns after the n written name the row in an error (identity).
   int64 copy_query_rows(const ExportTable &t, const std::string &select, const std::string &insert,
                         const std::vector<const PgColumn *> &columns, const std::vector<Affinity> &affinities,
-                        const std::vector<StoredForm> &forms) {
+                        const std::vector<StoredForm> &forms, const std::vector<std::string> &identity) {
     if (select.empty()) return 0;
     int n = static_cast<int>(columns.size());
     const char *select_text = palloc_string(select);
@@ -676,6 +691,12 @@ class Export {
       types[i] = columns[static_cast<size_t>(i)]->type_oid;
       names[i] = palloc_string(columns[static_cast<size_t>(i)]->name);
     }
+    RowNaming naming;
+    naming.table = palloc_string(PostgresQuoter().qualified(request_.source_schema, t.pg.name));
+    naming.first = n;
+    naming.count = static_cast<int>(identity.size());
+    naming.names = palloc_items<const char *>(identity.size());
+    for (size_t i = 0; i < identity.size(); ++i) naming.names[i] = palloc_string(identity[i]);
     sqlite3 *db = db_->handle();
     int64 rows = 0;
     pg_guard([&] {
@@ -686,14 +707,37 @@ class Export {
         writer_init(&writers[i], types[i], affinities[static_cast<size_t>(i)], forms[static_cast<size_t>(i)], column,
                     utc, table);
       }
-      rows = copy_cursor(db, select_text, insert_text, writers, n, schema);
+      rows = copy_cursor(db, select_text, insert_text, writers, n, schema, &naming);
     });
     return rows;
   }
 
+  // The row being written, for the error context: its identity columns in the cursor's rows.
+  struct RowNaming {
+    const char *table;   // quoted and qualified
+    const char **names;  // the identity columns
+    int first;           // the first one's index in the cursor's columns
+    int count;
+    HeapTuple row = nullptr;
+    TupleDesc desc = nullptr;
+  };
+
+  // "PostgreSQL row of s.t with id = 3", when a row's value cannot be written.
+  static void name_row(void *arg) {
+    const RowNaming *naming = static_cast<const RowNaming *>(arg);
+    if (!naming->row) return;
+    StringInfoData values;
+    initStringInfo(&values);
+    for (int i = 0; i < naming->count; ++i) {
+      char *value = SPI_getvalue(naming->row, naming->desc, naming->first + i + 1);
+      appendStringInfo(&values, "%s%s = %s", i ? ", " : "", naming->names[i], value ? value : "NULL");
+    }
+    errcontext("PostgreSQL row of %s with %s", naming->table, values.data);
+  }
+
   // PostgreSQL zone: the cursor loop (no C++ objects live here).
   static int64 copy_cursor(sqlite3 *db, const char *select, const char *insert, const ValueWriter *writers, int n,
-                           const char *schema) {
+                           const char *schema, RowNaming *naming) {
     sqlite3_stmt *stmt = nullptr;
     int rc = sqlite3_prepare_v2(db, insert, -1, &stmt, nullptr);
     if (rc != SQLITE_OK) report_sqlite_error(db, rc, "could not prepare an insert into the exported file");
@@ -702,13 +746,20 @@ class Export {
     Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
     MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar_export row", ALLOCSET_DEFAULT_SIZES);
     int64 rows = 0;
+    ErrorContextCallback callback;
+    callback.callback = name_row;
+    callback.arg = naming;
+    callback.previous = error_context_stack;
+    error_context_stack = &callback;
     PG_TRY();
     {
       for (;;) {
         SPI_cursor_fetch(portal, true, 1000);
         if (SPI_processed == 0) break;
+        naming->desc = SPI_tuptable->tupdesc;
         for (uint64 r = 0; r < SPI_processed; ++r) {
           CHECK_FOR_INTERRUPTS();
+          naming->row = SPI_tuptable->vals[r];
           MemoryContext old = MemoryContextSwitchTo(row_context);
           for (int i = 0; i < n; ++i) {
             bool isnull;
@@ -724,11 +775,13 @@ class Export {
           MemoryContextReset(row_context);
           ++rows;
         }
+        naming->row = nullptr;
         SPI_freetuptable(SPI_tuptable);
       }
     }
     PG_FINALLY();
     {
+      error_context_stack = callback.previous;
       sqlite3_finalize(stmt);
     }
     PG_END_TRY();
