@@ -109,6 +109,15 @@ INSERT INTO fresh.books VALUES ('9780441478125', 1, 'The Left Hand of Darkness',
 SELECT table_name, rows_copied, verified, detail FROM hangar_export('fresh', :'fresh_db');
 \! sqlite3 "$PG_ABS_BUILDDIR/results/fixtures/fresh.db" "SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY rowid; SELECT quote(name), quote(born), quote(mood), quote(token), quote(photo), quote(rating), quote(score) FROM authors; SELECT isbn, quote(meta) FROM books"
 
+-- a real is written as the double its shortest decimal reads as (19.99, as the app wrote it, not
+-- 19.989999771118164): the file reads back, and holds the values the app had
+\set values_db :fixtures '/values.db'
+\set values_out :fixtures '/values_exported.db'
+SELECT count(*) FROM hangar_migrate(:'values_db', 'ex_values', on_error => 'reject');
+SELECT table_name, rows_copied, verified FROM hangar_export('ex_values', :'values_out') ORDER BY 1;
+\! cd "$PG_ABS_BUILDDIR/results/fixtures" && sqlite3 values.db "SELECT id, quote(price), quote(jd), quote(big) FROM v" > values.before && sqlite3 values_exported.db "SELECT id, quote(price), quote(jd), quote(big) FROM v" | diff values.before - && echo "price, jd and big as they were"
+DROP SCHEMA ex_values CASCADE;
+
 -- a value SQLite cannot hold exactly stops the export, naming the row by its primary key (by
 -- its ctid in a table without one); no file is left
 CREATE SCHEMA nan;

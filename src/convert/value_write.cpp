@@ -19,6 +19,7 @@ extern "C" {
 #endif
 }
 
+#include <charconv>
 #include <cmath>
 #include <string>
 
@@ -86,6 +87,18 @@ void bind_double(const ValueWriter *writer, sqlite3_stmt *stmt, int index, doubl
     bind_string(stmt, index, shortest_double(v));
   else
     check_bind(stmt, sqlite3_bind_double(stmt, index, v));
+}
+
+// A real as the double its shortest decimal reads as: 19.99 for the real 19.99, not the
+// 19.989999771118164 the real holds in binary. That is the value PostgreSQL shows, and the one a
+// real column is read back to (hangar_migrate takes a double into a real only when the two have
+// the same shortest decimal).
+double real_as_double(float f) {
+  if (std::isnan(f) || std::isinf(f)) return static_cast<double>(f);
+  std::string text = shortest_float(f);
+  double d = 0;
+  std::from_chars(text.data(), text.data() + text.size(), d);
+  return d;
 }
 
 // numeric: an integer where it is one and fits, else a double where that is exact; a TEXT
@@ -217,7 +230,7 @@ void bind_written_value(const ValueWriter *writer, sqlite3_stmt *stmt, int index
       return bind_integer(writer, stmt, index, v);
     }
     case WriteKind::Bool: return check_bind(stmt, sqlite3_bind_int64(stmt, index, DatumGetBool(value) ? 1 : 0));
-    case WriteKind::Float4: return bind_double(writer, stmt, index, static_cast<double>(DatumGetFloat4(value)));
+    case WriteKind::Float4: return bind_double(writer, stmt, index, real_as_double(DatumGetFloat4(value)));
     case WriteKind::Float8: return bind_double(writer, stmt, index, DatumGetFloat8(value));
     case WriteKind::Numeric: return bind_numeric(writer, stmt, index, value);
     case WriteKind::Bytea: {
