@@ -2,7 +2,7 @@
 # Runs every test of an installed hangar_fdw as a non-root user: the GoogleTest unit tests of
 # the C++ core, the pg_regress suite (make installcheck), the pgTAP suite (pg_prove), the
 # mutation fuzzer (test/fuzz/fuzz.py), the sync differential test (test/fuzz/sync_diff.py), the write race (test/concurrency/write_race.py) and the
-# end-to-end SQLAlchemy + Alembic app test (test/e2e/run.sh), change capture under that app (test/e2e/capture.sh) and the Django one (test/e2e/django.sh), against a throwaway cluster started in tmp_check/ and stopped on exit.
+# end-to-end SQLAlchemy + Alembic app test (test/e2e/run.sh), change capture under that app (test/e2e/capture.sh), a SQLAlchemy app's tables without a primary key synced (test/e2e/association.py) and the Django one (test/e2e/django.sh), against a throwaway cluster started in tmp_check/ and stopped on exit.
 # Exits non-zero if any fails.
 # Normally called by test/run-all.sh, which installs and builds first.
 set -euo pipefail
@@ -40,6 +40,9 @@ bash test/e2e/run.sh || status=1
 
 hangar_log "end-to-end: change capture under the same app's writes and a batch-mode revision (test/e2e/capture.sh)"
 bash test/e2e/capture.sh || status=1
+
+hangar_log "end-to-end: a SQLAlchemy app's tables without a primary key synced after its ORM writes (test/e2e/association.py)"
+/usr/bin/python3 -W ignore test/e2e/association.py "$cluster/association" || status=1
 
 hangar_log "end-to-end: a Django app migrated with no options and compared (test/e2e/django.sh)"
 bash test/e2e/django.sh || status=1
