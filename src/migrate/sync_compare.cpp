@@ -426,7 +426,7 @@ CompareResult compare_table(const CompareInput &in) {
       return c.result;
     }
     timed_step(in, "logged keys", [&] { read_logged_rows(&c); });  // first: the state is then read for the logged keys only
-    if (!all_keys) map.spread(0.25);  // most of the state's keys are looked up in vain
+    if (!all_keys) map.reserve(map.size(), 0.25);  // most of the state's keys are looked up in vain
   }
   if (is_bag(in)) {
     c.target_copies = new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
@@ -455,6 +455,8 @@ CompareResult compare_table(const CompareInput &in) {
   timed_step(in, "deletions", [&] { collect_deletions(&c); });
   sum_outcome(&c, copied.source, state);
   timed_step(in, "state write", [&] { write_state(&c, all_keys, state, stored); });
+  elog(DEBUG1, "hangar_sync: map of %s: " INT64_FORMAT " keys, longest probe " UINT64_FORMAT, in.target_name, map.size(),
+       map.longest_probe());
   return c.result;
 }
 

@@ -56,19 +56,20 @@ SyncEntry *SyncMap::find(const RowKey &key) const {
 SyncEntry *SyncMap::upsert(const RowKey &key) {
   if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) grow(2 * capacity_);
   RowKey k = stored(key);
-  for (uint64 i = home(k);; i = next(i)) {
+  for (uint64 i = home(k), probed = 0;; i = next(i), ++probed) {
     SyncEntry *e = &slots_[i];
-    if (e->key == k) return e;
-    if (!occupied(*e)) {
-      e->key = k;
-      ++used_;
-      return e;
-    }
+    bool found = e->key == k;
+    if (!found && occupied(*e)) continue;
+    longest_probe_ = std::max(longest_probe_, probed);
+    if (found) return e;
+    e->key = k;
+    ++used_;
+    return e;
   }
 }
 
-void SyncMap::spread(double max_load) {
-  uint64 wanted = capacity_for(used_, max_load);
+void SyncMap::reserve(int64 rows, double max_load) {
+  uint64 wanted = capacity_for(rows, max_load);
   if (wanted > capacity_) grow(wanted);
 }
 

@@ -40,9 +40,14 @@ class SyncMap {
     prefetch_line(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
   }
   int64 size() const { return used_; }
-  // Grows the table until at most max_load of it is used, so that looking up keys it lacks (a
-  // full state read against the few keys a change log names) stops after fewer slots.
-  void spread(double max_load);
+  // The most slots an upsert has probed past before finding its key or a free slot.
+  uint64 longest_probe() const { return longest_probe_; }
+  // Grows the table to hold `rows` entries at most max_load full. Before keys arrive in the order
+  // of their bits (a state read back): into a table too small for them they would all find
+  // their first slots in the same few places, each probing past all the others. A lower
+  // max_load also makes looking up keys the table lacks (a full state read against the few
+  // keys a change log names) stop after fewer slots.
+  void reserve(int64 rows, double max_load = 0.7);
   template <typename Visit>
   void for_each(Visit visit) {
     for (uint64 i = 0; i < capacity_; ++i)
@@ -71,6 +76,7 @@ class SyncMap {
   SyncEntry *slots_ = nullptr;
   uint64 capacity_ = 0;
   int64 used_ = 0;
+  uint64 longest_probe_ = 0;
 };
 
 }  // namespace hangar

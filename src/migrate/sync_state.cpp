@@ -74,8 +74,18 @@ StateSummary sync_state_size(const StateTable &table) {
 StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_keys) {
   StateSummary summary = sync_state_size(table);
   // newest first: the first entry of a key decides it
-  run_on_state(table, psprintf("SELECT kind, entries FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable),
+  run_on_state(table,
+               psprintf("SELECT kind, entries, row_count FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable),
                true);
+  // room for every key to come first: they come in the order of their bits, chunk by chunk
+  int64 added = 0;
+  for (uint64 r = 0; r < SPI_processed; ++r) {
+    bool isnull;
+    char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+    if (all_keys || strcmp(kind, "rows") != 0)
+      added += DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull));
+  }
+  map->reserve(map->size() + added);
   for (uint64 r = 0; r < SPI_processed; ++r) {
     bool isnull;
     char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));

@@ -14,6 +14,8 @@ Usage: association.py DIR. Connection settings come from PGHOST, PGPORT, PGUSER,
 """
 import collections
 import os
+import re
+import sqlite3
 import sys
 
 import psycopg2
@@ -97,6 +99,35 @@ def sqlite_rows(path, table, columns):
     return collections.Counter(tuple(str(v) for v in r) for r in rows)
 
 
+def check_map_probes(cur, work):
+    """A keyless table of 100 000 rows synced twice: the second sync reads back a state the first
+    wrote in the order of its keys' bits, into the comparison's hash table. The table has no
+    index, so PostgreSQL's row estimate is unknown; sized from it, the table once started at 1024
+    slots and every key probed past all the keys before it (a 1M-row table took a minute)."""
+    path = os.path.join(work, "big.db")
+    if os.path.exists(path):
+        os.remove(path)
+    db = sqlite3.connect(path)
+    db.execute("CREATE TABLE hits (page TEXT, at INTEGER)")
+    db.executemany("INSERT INTO hits VALUES (?, ?)", ((f"/p/{i % 997}", i // 3) for i in range(100000)))
+    db.commit()
+    db.close()
+    cur.execute("DROP SCHEMA IF EXISTS assoc_big CASCADE")
+    cur.execute("SELECT count(*) FROM hangar_migrate(%s, 'assoc_big')", (path,))
+    cur.execute("SELECT count(*) FROM hangar_sync(%s, 'assoc_big')", (path,))
+    cur.connection.notices.clear()
+    cur.execute("SET client_min_messages = debug1")
+    cur.execute("SELECT verified FROM hangar_sync(%s, 'assoc_big')", (path,))
+    verified = cur.fetchone()[0]
+    cur.execute("SET client_min_messages = warning")
+    probes = [int(m.group(1)) for n in cur.connection.notices
+              for m in [re.search(r"map of assoc_big\.hits: \d+ keys, longest probe (\d+)", n)] if m]
+    if not verified or len(probes) != 1 or probes[0] > 200:
+        fail(f"the second sync of a 100 000-row table without a primary key: verified {verified}, longest probe {probes}")
+    cur.execute("DROP SCHEMA assoc_big CASCADE")
+    return probes[0]
+
+
 def main():
     work = sys.argv[1]
     os.makedirs(work, exist_ok=True)
@@ -150,9 +181,11 @@ def main():
             fail(f"{schema}: a second sync wrote rows")
     cur.execute("SELECT count(*) FROM hangar_capture_stop(%s)", (captured,))
     cur.execute("DROP SCHEMA assoc_full, assoc_captured CASCADE")
+    probe = check_map_probes(cur, work)
     print("association: a SQLAlchemy app's tables without a primary key (an association table, a log with "
           "duplicate rows) synced after its ORM writes, in full and with capture on: every table verified, each "
-          "holding exactly SQLite's rows, every copy of each")
+          f"holding exactly SQLite's rows, every copy of each; a 100 000-row one synced again with its state read "
+          f"back, the longest probe of the comparison's hash table {probe} slots")
 
 
 if __name__ == "__main__":
