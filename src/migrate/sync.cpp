@@ -324,7 +324,7 @@ class Sync {
   std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
     const PlannedTable &pt = plan_.tables[t];
     if (upto_ < 0) return "";
-    if (tables_.at(t).keys.empty()) return "it has no primary key, so no key is logged for its rows";
+    if (tables_.at(t).keys.empty()) return "its target has no primary key to find the logged rows by";
     if (applied_ < 0) return "the first sync since capture started";
     if (!capture_triggers_present(db_->handle(), pt.sqlite_name))
       return "its capture triggers are gone (was the table rebuilt? run hangar_capture_start again)";

@@ -145,7 +145,10 @@ bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls,
     ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
                     errmsg("SQLite table \"%s\" has two rows with key %s", in.changes_spec->sqlite_table,
                            key_text(desc, in.changes_keys, in.nkeys, values, nulls)),
-                    errdetail("Its primary key is not enforced in SQLite; PostgreSQL's is.")));
+                    errdetail("SQLite keeps the two keys apart (an integer and its text, say, in a column "
+                              "without a type), but converted to the target's column types they are one."),
+                    errhint("Read the key column as a type that keeps them apart (in hangar_migrate: "
+                            "column_types), or make the keys distinct in SQLite.")));
   bool has_pg = e->flags & SyncEntry::HasPg;
   bool same_as_pg = has_pg && e->pg_hash == hash;
   if (!in.overwrite && !same_as_pg && !unchanged_in_postgres(*e))
