@@ -45,3 +45,10 @@ WHERE table_name IN ('owners', 'pets') ORDER BY 1;
 SELECT table_name, rowid, column_name, raw_value, reason, sqlstate
 FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) AND column_name = 'name'
 ORDER BY table_name, rowid;
+-- two keys SQLite keeps apart that the column's type makes one (1 and '1' in a column without a
+-- type, mapped to text): PostgreSQL's key fails, and the hint says why
+\set dup_db :abs_builddir '/results/fixtures/duplicate_keys.db'
+\setenv DUP_DB :dup_db
+\! rm -f "$DUP_DB"; sqlite3 "$DUP_DB" "CREATE TABLE mixed (k PRIMARY KEY, v TEXT); INSERT INTO mixed VALUES (1, 'an integer'), ('1', 'its text'), ('x', 'text')"
+SELECT * FROM hangar_migrate(:'dup_db', 'duplicates');
+SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'duplicates';

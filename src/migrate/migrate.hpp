@@ -247,6 +247,8 @@ void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid,
 
 // spi_exec.cpp: running generated SQL
 void spi_run(const char *sql);
+// spi_run, giving its error of SQLSTATE sqlerrcode the hint (when it has none).
+void spi_run_with_hint(const char *sql, int sqlerrcode, const char *hint);
 // Whether an error is about the values a statement meets (SQLSTATE classes 22 and 23), which
 // reject mode may record against a row; never a cancel, resource or system failure.
 bool is_value_error(int sqlerrcode);

@@ -47,6 +47,11 @@ constexpr int kMaintenanceWorkMemCeilingKb = 256 * 1024;
 constexpr int kMaintenanceWorkMemDefaultKb = 64 * 1024;
 // The share of the call's maintenance_work_mem that the parents' key sets may take together.
 constexpr int kKeySetShare = 4;
+// A key or unique index that meets duplicates in the copied rows: SQLite had them apart.
+constexpr const char *kConvertedDuplicateHint =
+    "SQLite keeps these values apart (an integer and its text, say, in a column without a type); converted to "
+    "the column's type they are one. Read the column as a type that keeps them apart (column_types), or make "
+    "them distinct in SQLite.";
 
 struct TableOutcome {
   bool copied = false;
@@ -184,6 +189,14 @@ class MigrationRun {
         }
         if (request_.on_error == OnError::Reject && !orphans_removed_) remove_orphans();
         foreign_key(step);
+        break;
+      case Phase::Keys:
+      case Phase::Indexes:
+        // the rows came from a SQLite key or unique index: its values were distinct there
+        if (step.optional)
+          optional(step);
+        else
+          pg_guard([&] { spi_run_with_hint(step.sql.c_str(), ERRCODE_UNIQUE_VIOLATION, kConvertedDuplicateHint); });
         break;
       default:
         if (step.optional)

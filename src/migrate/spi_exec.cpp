@@ -24,6 +24,24 @@ void spi_run(const char *sql) {
   if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
 }
 
+void spi_run_with_hint(const char *sql, int sqlerrcode, const char *hint) {
+  MemoryContext context = CurrentMemoryContext;
+  PG_TRY();
+  {
+    spi_run(sql);
+  }
+  PG_CATCH();
+  {
+    MemoryContextSwitchTo(context);
+    ErrorData *error = CopyErrorData();
+    if (error->sqlerrcode != sqlerrcode || error->hint) PG_RE_THROW();
+    FlushErrorState();
+    error->hint = pstrdup(hint);
+    ReThrowError(error);
+  }
+  PG_END_TRY();
+}
+
 ErrorData *run_in_subtransaction(void (*work)(void *), void *arg) {
   MemoryContext old_context = CurrentMemoryContext;
   ResourceOwner old_owner = CurrentResourceOwner;
