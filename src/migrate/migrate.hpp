@@ -241,6 +241,7 @@ void spi_run_as_bookkeeping_owner(const char *table, const char *sql);
 // record.cpp: what hangar_migrate migrated, in hangar.migrations and the tables beside it
 void record_migration(sqlite3 *db, int64 run_id, const char *source_path, const MigrationPlan &plan);
 
+
 // rejects.cpp: recording rejected rows in hangar.rejects
 void record_reject(int64 run_id, const char *table, bool has_rowid, int64 rowid, const char *column,
                    const char *raw_value, int sqlstate, const char *reason);
@@ -324,6 +325,11 @@ struct ReportRow {
   double seconds = -1;
   std::string detail;
 };
+
+// record.cpp: the tables the last migration of the file into plan's schema made that SQLite no
+// longer has (the plan of the file now lacks them) while their target still exists: a row
+// each, unverified.
+std::vector<ReportRow> tables_gone_from_source(const char *source_path, const MigrationPlan &plan);
 
 // spi_exec.cpp: a catalog query's rows as text (a NULL is nullopt). read_only: the query sees the
 // calling statement's snapshot; otherwise also what this transaction did since (tables it made).

@@ -171,4 +171,27 @@ void record_migration(sqlite3 *db, int64 run_id, const char *source_path, const 
   Recorder(db, run_id).record(source_path, plan);
 }
 
+std::vector<ReportRow> tables_gone_from_source(const char *source_path, const MigrationPlan &plan) {
+  PostgresQuoter quote;
+  std::string schema = quote.literal(plan.schema);
+  std::vector<ReportRow> gone;
+  for (const TextRow &r : spi_text_rows(
+           "SELECT t.sqlite_name, t.target_table FROM hangar.migrated_tables t WHERE t.run_id = (SELECT max(run_id) "
+           "FROM hangar.migrations WHERE source_path = " + quote.literal(source_path) + " AND target_schema = " +
+               schema + ") AND pg_catalog.to_regclass(pg_catalog.quote_ident(" + schema +
+               ") || '.' || pg_catalog.quote_ident(t.target_table)) IS NOT NULL ORDER BY t.sqlite_name",
+           true, "migrated_tables")) {
+    bool planned = false;
+    for (const PlannedTable &t : plan.tables) planned = planned || (!t.is_view && t.sqlite_name == *r[0]);
+    if (planned) continue;
+    ReportRow row;
+    row.table_name = *r[0];
+    row.target_table = quote.qualified(plan.schema, *r[1]);
+    row.verified = 0;
+    row.detail = "gone from SQLite since the migration (dropped or renamed): PostgreSQL's table was left as it is";
+    gone.push_back(row);
+  }
+  return gone;
+}
+
 }  // namespace hangar

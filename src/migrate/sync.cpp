@@ -101,6 +101,14 @@ class Sync {
       });
       reports.push_back(std::move(report));
     }
+    for (const ReportRow &gone : tables_gone_from_source(source_.path, plan_)) {  // reported, left as they are
+      SyncReport report;
+      report.table_name = gone.table_name;
+      report.target_table = gone.target_table;
+      report.verified = gone.verified;
+      report.detail = gone.detail;
+      reports.push_back(std::move(report));
+    }
     for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r]); });
     if (request_.on_error == OnError::Reject) logged_step("orphans", "", [&] { reject_orphans(synced, &reports); });
     logged_step("writes", "", [&] { write_all(synced, &reports); });

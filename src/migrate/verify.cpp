@@ -1,7 +1,8 @@
 // hangar_verify(): re-reads every table of the SQLite file (one snapshot), converts each value to
 // the type of its column in the migrated table, and compares row counts and content checksums
 // with a scan of that table. A value that no longer converts, a missing, added or changed row,
-// or a single changed value makes the table unverified; the detail says which.
+// or a single changed value makes the table unverified; the detail says which. A table migrated
+// from the file that SQLite no longer has is reported unverified too.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -86,6 +87,7 @@ std::vector<ReportRow> verify_migration(const char *source_text, const Migration
   std::vector<ReportRow> rows;
   for (const PlannedTable &t : plan.tables) rows.push_back(t.is_view ? verify_view(db, source, plan, t)
                                                                      : verify_table(db, source, plan, t));
+  for (ReportRow &gone : tables_gone_from_source(source.path, plan)) rows.push_back(std::move(gone));
   return rows;
 }
 
