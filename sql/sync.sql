@@ -231,6 +231,13 @@ SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail F
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2');
 SELECT * FROM sy2.pair ORDER BY a, b;
 SELECT table_name, verified FROM hangar_verify(:'capture_db', 'sy2') ORDER BY table_name;
+-- a table without a primary key logs only that it changed: not read while nothing is logged for
+-- it, read whole once something is, and read whole too when its row count escaped the log
+\! sqlite3 "$CAPTURE_DB" "INSERT INTO loose VALUES (2, 'b'), (2, 'b')"
+SELECT table_name, rows_inserted, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'loose';
+\! sqlite3 "$CAPTURE_DB" "INSERT INTO loose VALUES (3, 'c'); DELETE FROM hangar_capture_log WHERE tbl = 'loose'"
+SELECT table_name, rows_inserted, rows_deleted, verified, detail FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'loose';
+SELECT * FROM sy2.loose ORDER BY 1, 2;
 -- the entries applied are deleted by the next sync, before it reads the file
 SELECT table_name, rows_inserted, rows_updated, rows_deleted FROM hangar_sync(:'capture_db', 'sy2') WHERE table_name = 'parent';
 \! sqlite3 "$CAPTURE_DB" "SELECT count(*) FROM hangar_capture_log"

@@ -56,6 +56,9 @@ std::vector<std::string> capture_trigger_ddl(const std::string &table, const std
   std::vector<std::string> names = capture_trigger_names(table);
   std::string insert = std::string("INSERT INTO ") + kCaptureLog + " (" + log_columns(keys.size()) + ") ";
   std::string t = quote_sqlite_literal(table);
+  auto entry = [&](const char *row) {  // the table, and the row's key when it has one
+    return insert + "VALUES (" + t + (keys.empty() ? "" : ", " + key_values(row, keys)) + ");";
+  };
   std::vector<std::string> changed;
   for (const std::string &k : keys)
     changed.push_back("NEW." + quote_sqlite_identifier(k) + " IS NOT OLD." + quote_sqlite_identifier(k));
@@ -63,12 +66,14 @@ std::vector<std::string> capture_trigger_ddl(const std::string &table, const std
     return "CREATE TRIGGER " + quote_sqlite_identifier(names[i]) + " AFTER " + kEvents[i] + " ON " +
            quote_sqlite_identifier(table) + " BEGIN " + body + " END";
   };
-  return {
-      trigger(0, insert + "VALUES (" + t + ", " + key_values("NEW", keys) + ");"),
-      trigger(1, insert + "VALUES (" + t + ", " + key_values("OLD", keys) + "); " + insert + "SELECT " + t + ", " +
-                     key_values("NEW", keys) + " WHERE " + join(changed, " OR ") + ";"),
-      trigger(2, insert + "VALUES (" + t + ", " + key_values("OLD", keys) + ");"),
-  };
+  std::string key_moved =
+      keys.empty() ? "" : " " + insert + "SELECT " + t + ", " + key_values("NEW", keys) + " WHERE " + join(changed, " OR ") + ";";
+  return {trigger(0, entry("NEW")), trigger(1, entry("OLD") + key_moved), trigger(2, entry("OLD"))};
+}
+
+std::string captured_count_sql(const std::string &table, int64_t after, int64_t upto) {
+  return std::string("SELECT count(*) FROM ") + kCaptureLog + " WHERE tbl = " + quote_sqlite_literal(table) +
+         " AND seq > " + std::to_string(after) + " AND seq <= " + std::to_string(upto);
 }
 
 std::string captured_rows_condition(const std::string &table, const std::vector<std::string> &keys, int64_t after,

@@ -1,6 +1,6 @@
 // hangar_capture_start() and hangar_capture_stop(): change capture in the SQLite file itself.
-// Start makes the log table (core/capture_sql) and, on every table hangar_sync can sync (one
-// with a primary key), AFTER INSERT, UPDATE and DELETE triggers that log the row's key; stop
+// Start makes the log table (core/capture_sql) and, on every table, AFTER INSERT, UPDATE and
+// DELETE triggers that log the row's key (only the table, for a table without a primary key); stop
 // removes the triggers and the log. Both write through the file's write connection, so their
 // DDL commits or rolls back with the caller's transaction; both need pg_write_server_files.
 // Both also forget which log entries the syncs of this file applied (hangar.syncs), so the next
@@ -62,10 +62,6 @@ std::vector<CaptureReport> capture_start(const char *source_text) {
   for (const PlannedTable &t : plan.tables) {
     if (t.is_view) continue;
     std::vector<std::string> keys = sqlite_primary_key(db.handle(), t.sqlite_name);
-    if (keys.empty()) {
-      reports.push_back({t.sqlite_name, "not captured: it has no primary key (hangar_sync reads it whole)"});
-      continue;
-    }
     widest = std::max(widest, keys.size());
     captured.push_back({t.sqlite_name, keys});
   }
@@ -81,7 +77,8 @@ std::vector<CaptureReport> capture_start(const char *source_text) {
   for (const auto &[table, keys] : captured) {
     for (const std::string &name : capture_trigger_names(table)) db.exec("DROP TRIGGER IF EXISTS " + quote_sqlite_identifier(name));
     for (const std::string &ddl : capture_trigger_ddl(table, keys)) db.exec(ddl);
-    reports.push_back({table, "capturing changes by (" + join(keys, ", ") + ")"});
+    reports.push_back({table, keys.empty() ? "capturing that it changed (it has no primary key: a sync reads it whole then)"
+                                           : "capturing changes by (" + join(keys, ", ") + ")"});
   }
   return reports;
 }

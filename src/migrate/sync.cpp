@@ -293,7 +293,9 @@ class Sync {
     std::vector<std::string> notes;
     if (!ts.compared.had_state)
       notes.push_back("no state from the migration: PostgreSQL's rows were taken as the last sync left them");
-    if (in.capture)
+    if (in.capture && ts.keys.empty())
+      notes.push_back("capture: nothing logged, not read");
+    else if (in.capture)
       notes.push_back("capture: read the " + std::to_string(ts.compared.logged) + " logged keys");
     else if (!why_full.empty())
       notes.push_back("read in full: " + why_full);
@@ -328,14 +330,26 @@ class Sync {
   }
 
   // With the change log on, sets in->capture to read only the logged rows of table t, unless
-  // that cannot be trusted: then why the table is read in full ("" when capture is off).
+  // that cannot be trusted: then why the table is read in full ("" when capture is off). A
+  // table whose target has no primary key is not read at all when nothing was logged for it,
+  // and read in full otherwise.
   std::string capture_plan(size_t t, CaptureRead *capture, CopySpec *changes_spec, CompareInput *in) {
     const PlannedTable &pt = plan_.tables[t];
     if (upto_ < 0) return "";
-    if (tables_.at(t).keys.empty()) return "its target has no primary key to find the logged rows by";
     if (applied_ < 0) return "the first sync since capture started";
     if (!capture_triggers_present(db_->handle(), pt.sqlite_name))
       return "its capture triggers are gone (was the table rebuilt? run hangar_capture_start again)";
+    capture->count_sql = palloc_string("SELECT count(*) FROM " + quote_sqlite_identifier(pt.sqlite_name));
+    if (tables_.at(t).keys.empty()) {
+      if (request_.on_error == OnError::Reject) return "in reject mode its rows are checked for orphans";
+      int64_t logged = db_->query_int64(captured_count_sql(pt.sqlite_name, applied_, upto_));
+      if (logged > 0)
+        return std::to_string(logged) + (logged == 1 ? " change was" : " changes were") +
+               " logged, and its target has no primary key to find them by";
+      capture->logged_spec = nullptr;  // nothing logged: the state is what both sides hold
+      in->capture = capture;
+      return "";
+    }
     std::vector<std::string> keys = sqlite_primary_key(db_->handle(), pt.sqlite_name);
     std::vector<std::string> names;
     for (const PlannedColumn &c : pt.columns) names.push_back(c.sqlite_name);
@@ -360,7 +374,6 @@ class Sync {
     spec->on_error = request_.on_error;
     spec->run_id = sync_run_id_;
     capture->logged_spec = spec;
-    capture->count_sql = palloc_string("SELECT count(*) FROM " + quote_sqlite_identifier(pt.sqlite_name));
     in->capture = capture;
     return "";
   }

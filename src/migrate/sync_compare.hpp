@@ -12,7 +12,8 @@ class BagKeys;
 // With change capture, only the rows of the keys the file's log holds are read.
 struct CaptureRead {
   CopySpec *logged_spec;     // reads the log's distinct keys, converted to the target's key
-                             // columns (attnums are target's), inserting nothing
+                             // columns (attnums are target's), inserting nothing; nullptr for
+                             // a target without a primary key that nothing was logged for
   const char *count_sql;     // SQLite: SELECT count(*) of the table
 };
 

@@ -24,6 +24,8 @@ class CaptureSqlTest : public ::testing::Test {
     run(capture_log_ddl(2));
     for (const std::string &ddl : capture_trigger_ddl("odd \"t", {"id"})) run(ddl);
     for (const std::string &ddl : capture_trigger_ddl("kv", {"a", "b c"})) run(ddl);
+    run("CREATE TABLE loose (x, y)");
+    for (const std::string &ddl : capture_trigger_ddl("loose", {})) run(ddl);
   }
   void TearDown() override { sqlite3_close(db_); }
 
@@ -77,6 +79,18 @@ TEST_F(CaptureSqlTest, QueriesPickTheLoggedRowsOfARange) {
   EXPECT_EQ(rows(captured_keys_sql("kv", 2, 1, 5) + " ORDER BY 1"), "y|2;z|3;");
   EXPECT_EQ(rows(captured_keys_sql("kv", 2, 3, 4)), "y|2;");
   EXPECT_EQ(rows(captured_keys_sql("odd \"t", 1, 0, 5)), "");
+}
+
+TEST_F(CaptureSqlTest, WritesToATableWithoutKeyLogTheTableAlone) {
+  run("INSERT INTO loose VALUES (1, 'a'), (1, 'a');"  // seq 1, 2
+      "UPDATE loose SET y = 'b' WHERE rowid = 1;"     // seq 3
+      "DELETE FROM loose;"                             // seq 4, 5
+      "INSERT INTO kv VALUES ('x', 1, 'v');");         // seq 6
+  EXPECT_EQ(rows("SELECT seq, tbl, k1, k2 FROM hangar_capture_log WHERE tbl = 'loose' ORDER BY seq"),
+            "1|loose|NULL|NULL;2|loose|NULL|NULL;3|loose|NULL|NULL;4|loose|NULL|NULL;5|loose|NULL|NULL;");
+  EXPECT_EQ(rows(captured_count_sql("loose", 2, 6)), "3;");
+  EXPECT_EQ(rows(captured_count_sql("loose", 5, 6)), "0;");
+  EXPECT_EQ(rows(captured_count_sql("kv", 0, 6)), "1;");
 }
 
 TEST_F(CaptureSqlTest, TriggerNamesFollowTheTable) {
