@@ -66,8 +66,9 @@ std::vector<std::string> capture_trigger_ddl(const std::string &table, const std
     return "CREATE TRIGGER " + quote_sqlite_identifier(names[i]) + " AFTER " + kEvents[i] + " ON " +
            quote_sqlite_identifier(table) + " BEGIN " + body + " END";
   };
-  std::string key_moved =
-      keys.empty() ? "" : " " + insert + "SELECT " + t + ", " + key_values("NEW", keys) + " WHERE " + join(changed, " OR ") + ";";
+  std::string key_moved = keys.empty() ? ""
+                                        : " " + insert + "SELECT " + t + ", " + key_values("NEW", keys) + " WHERE " +
+                                              join(changed, " OR ") + ";";
   return {trigger(0, entry("NEW")), trigger(1, entry("OLD") + key_moved), trigger(2, entry("OLD"))};
 }
 

@@ -77,8 +77,9 @@ std::vector<CaptureReport> capture_start(const char *source_text) {
   for (const auto &[table, keys] : captured) {
     for (const std::string &name : capture_trigger_names(table)) db.exec("DROP TRIGGER IF EXISTS " + quote_sqlite_identifier(name));
     for (const std::string &ddl : capture_trigger_ddl(table, keys)) db.exec(ddl);
-    reports.push_back({table, keys.empty() ? "capturing that it changed (it has no primary key: a sync reads it whole then)"
-                                           : "capturing changes by (" + join(keys, ", ") + ")"});
+    reports.push_back({table, keys.empty()
+                                  ? "capturing that it changed (it has no primary key: a sync reads it whole then)"
+                                  : "capturing changes by (" + join(keys, ", ") + ")"});
   }
   return reports;
 }

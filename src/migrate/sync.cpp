@@ -519,7 +519,8 @@ class Sync {
                                                         row_of("s", ts.columns) + " FROM " + ts.changes + " s WHERE " +
                                                         key_match(t) + returning);
     // changes holds the updates too, unless the table has no primary key (then no row is updated)
-    std::string new_rows = ts.keys.empty() ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")";
+    std::string new_rows =
+        ts.keys.empty() ? "" : " WHERE NOT EXISTS (SELECT 1 FROM " + target(t) + " t WHERE " + key_match(t) + ")";
     report->rows_inserted =
         ts.compared.inserts == 0
             ? 0

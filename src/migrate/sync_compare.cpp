@@ -185,9 +185,11 @@ TargetRow target_row(const Comparison &c, TupleTableSlot *slot) {
   const CompareInput &in = *c.in;
   TupleDesc desc = RelationGetDescr(in.target);
   const CopySpec &spec = *in.target_spec;
-  RowKey key = is_bag(in) ? c.target_copies->next(row_key(desc, spec.attnums, spec.ncolumns, slot->tts_values, slot->tts_isnull))
-                          : row_key(desc, in.target_keys, in.nkeys, slot->tts_values, slot->tts_isnull);
-  return {key, row_hash(desc, spec.attnums, spec.ncolumns, slot->tts_values, slot->tts_isnull), slot->tts_tid};
+  const Datum *values = slot->tts_values;
+  const bool *nulls = slot->tts_isnull;
+  RowKey key = is_bag(in) ? c.target_copies->next(row_key(desc, spec.attnums, spec.ncolumns, values, nulls))
+                          : row_key(desc, in.target_keys, in.nkeys, values, nulls);
+  return {key, row_hash(desc, spec.attnums, spec.ncolumns, values, nulls), slot->tts_tid};
 }
 
 // P of a target row.
@@ -475,8 +477,8 @@ CompareResult compare_table(const CompareInput &in) {
   timed_step(in, "deletions", [&] { collect_deletions(&c); });
   sum_outcome(&c, copied.source, state);
   timed_step(in, "state write", [&] { write_state(&c, all_keys, state, stored); });
-  elog(DEBUG1, "hangar_sync: map of %s: " INT64_FORMAT " keys, longest probe " UINT64_FORMAT, in.target_name, map.size(),
-       map.longest_probe());
+  elog(DEBUG1, "hangar_sync: map of %s: " INT64_FORMAT " keys, longest probe " UINT64_FORMAT, in.target_name,
+       map.size(), map.longest_probe());
   return c.result;
 }
 

@@ -75,7 +75,8 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
   StateSummary summary = sync_state_size(table);
   // newest first: the first entry of a key decides it
   run_on_state(table,
-               psprintf("SELECT kind, entries, row_count FROM hangar.sync_state WHERE %s ORDER BY chunk DESC", kWhereTable),
+               psprintf("SELECT kind, entries, row_count FROM hangar.sync_state WHERE %s ORDER BY chunk DESC",
+                        kWhereTable),
                true);
   // room for every key to come first: they come in the order of their bits, chunk by chunk
   int64 added = 0;
