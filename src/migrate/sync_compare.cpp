@@ -477,8 +477,8 @@ CompareResult compare_table(const CompareInput &in) {
   timed_step(in, "deletions", [&] { collect_deletions(&c); });
   sum_outcome(&c, copied.source, state);
   timed_step(in, "state write", [&] { write_state(&c, all_keys, state, stored); });
-  elog(DEBUG1, "hangar_sync: map of %s: " INT64_FORMAT " keys, longest probe " UINT64_FORMAT, in.target_name,
-       map.size(), map.longest_probe());
+  elog(DEBUG1, "hangar_sync: map of %s: " INT64_FORMAT " keys, full %d times", in.target_name, map.size(),
+       map.times_full());
   return c.result;
 }
 

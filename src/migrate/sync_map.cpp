@@ -54,19 +54,24 @@ SyncEntry *SyncMap::find(const RowKey &key) const {
 }
 
 SyncEntry *SyncMap::upsert(const RowKey &key) {
-  if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) grow(2 * capacity_);
   RowKey k = stored(key);
-  for (uint64 i = home(k), probed = 0;; i = next(i), ++probed) {
+  for (uint64 i = home(k);; i = next(i)) {
     SyncEntry *e = &slots_[i];
-    bool found = e->key == k;
-    if (!found && occupied(*e)) continue;
-    longest_probe_ = std::max(longest_probe_, probed);
-    if (found) return e;
-    e->key = k;
-    ++used_;
-    return e;
+    if (e->key == k) return e;
+    if (!occupied(*e)) {
+      if (static_cast<double>(used_ + 1) > 0.7 * static_cast<double>(capacity_)) {  // a new key, no room
+        ++times_full_;
+        grow(2 * capacity_);
+        return upsert(key);
+      }
+      e->key = k;
+      ++used_;
+      return e;
+    }
   }
 }
+
+
 
 void SyncMap::reserve(int64 rows, double max_load) {
   uint64 wanted = capacity_for(rows, max_load);

@@ -40,8 +40,9 @@ class SyncMap {
     prefetch_line(slot + sizeof(SyncEntry) - 1);  // an entry may straddle two cache lines
   }
   int64 size() const { return used_; }
-  // The most slots an upsert has probed past before finding its key or a free slot.
-  uint64 longest_probe() const { return longest_probe_; }
+  // How often an upsert found the table 70% full and doubled it: keys that come in the order of
+  // their bits into a table too small for them each probe past all before them meanwhile.
+  int times_full() const { return times_full_; }
   // Grows the table to hold `rows` entries at most max_load full. Before keys arrive in the order
   // of their bits (a state read back): into a table too small for them they would all find
   // their first slots in the same few places, each probing past all the others. A lower
@@ -76,7 +77,7 @@ class SyncMap {
   SyncEntry *slots_ = nullptr;
   uint64 capacity_ = 0;
   int64 used_ = 0;
-  uint64 longest_probe_ = 0;
+  int times_full_ = 0;
 };
 
 }  // namespace hangar
