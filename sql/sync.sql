@@ -18,7 +18,7 @@ SET client_min_messages = warning;
 SET datestyle = 'ISO, YMD';
 
 SELECT table_name, rows_copied FROM hangar_migrate(:'sync_db', 'sy') ORDER BY table_name;
--- the migration left each keyed table's state: 32 bytes a row
+-- the migration left each table's state: 32 bytes a row
 SELECT table_name, kind, row_count, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
 -- with every row's raw hash (the last 8 bytes of its entry), recorded as the copy stored it, so
 -- the first sync converts only what changed; in reject mode the state is taken from the table
@@ -80,6 +80,13 @@ SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hang
 \setenv BAG_DB :bag_db
 \! rm -f "$BAG_DB"; sqlite3 "$BAG_DB" "CREATE TABLE p (id INTEGER PRIMARY KEY); CREATE TABLE p_tag (p_id INTEGER REFERENCES p (id), tag TEXT); INSERT INTO p VALUES (1), (2); INSERT INTO p_tag VALUES (1, 'a'), (1, 'a'), (1, 'b'), (2, 'a'), (2, NULL)"
 SELECT table_name, rows_copied FROM hangar_migrate(:'bag_db', 'sy_bag', on_error => 'reject') ORDER BY 1;
+-- the migration records its state too (the copies of each row counted), so a copy PostgreSQL
+-- added before the first sync is refused
+INSERT INTO sy_bag.p_tag VALUES (1, 'a');
+\set VERBOSITY terse
+SELECT * FROM hangar_sync(:'bag_db', 'sy_bag');
+\set VERBOSITY default
+DELETE FROM sy_bag.p_tag WHERE ctid = (SELECT max(ctid) FROM sy_bag.p_tag);
 \! sqlite3 "$BAG_DB" "DELETE FROM p_tag WHERE rowid = 1; UPDATE p_tag SET tag = 'c' WHERE rowid = 3; INSERT INTO p_tag VALUES (2, NULL), (2, NULL); VACUUM"
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'bag_db', 'sy_bag') ORDER BY 1;
 SELECT * FROM sy_bag.p_tag ORDER BY 1, 2;

@@ -6,15 +6,15 @@
 
 #include "migrate/migrate.hpp"
 
-extern "C" {
-#include "utils/hsearch.h"
-}
-
 namespace hangar {
+
+// What counting the copies of one content takes at most: a 24-byte slot of a table doubled when
+// 70% full, so while it grows its old and new slots take 103 bytes a content; rounded up.
+constexpr Size kBagKeysBytesPerContent = 104;
 
 class BagKeys {
  public:
-  // Counts copies in a hash table of its own, in a child of parent (freed with it).
+  // Counts copies in a table of its own, in a child of parent (freed with it).
   explicit BagKeys(MemoryContext parent);
   // The key of the next copy of a row whose content key (row_key over all its columns) is content.
   RowKey next(const RowKey &content);
@@ -22,7 +22,17 @@ class BagKeys {
   RowKey take_back(const RowKey &content);
 
  private:
-  HTAB *copies_;
+  struct Copies {
+    RowKey content;
+    uint64 counted_plus_one;  // 0: a free slot
+  };
+  void allocate(uint64 capacity);
+  Copies *slot(const RowKey &content);  // content's slot, or the free one it would take
+  void grow();
+  MemoryContext context_;
+  Copies *slots_ = nullptr;
+  uint64 capacity_ = 0;
+  uint64 used_ = 0;
 };
 
 }  // namespace hangar

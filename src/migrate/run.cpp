@@ -27,6 +27,7 @@ extern "C" {
 
 #include "pg/error_bridge.hpp"
 #include "core/migration_planner.hpp"
+#include "migrate/bag_keys.hpp"
 #include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
 
@@ -104,6 +105,7 @@ class MigrationRun {
     db_ = pg_guard([&] { return connection_acquire(source_.path, source_.server.busy_timeout_ms).handle(); });
     outcomes_.resize(plan_.tables.size());
     int memory_level = set_memory_for_call();
+    copies_budget_ = pg_guard([] { return static_cast<Size>(maintenance_work_mem) * 1024; });
     prepare_key_sets();
     const char *schema = palloc_string(plan_.schema);
     pg_guard([&] { forget_sync_state(source_.path, schema); });  // the copy may record the new state
@@ -612,7 +614,10 @@ class MigrationRun {
           target = table_checksum(rel, out.attnums, out.nattnums);
         } else {
           if (out.state_keys) StateWriter(state, StateWriter::Replace).finish();  // recorded under another key
-          target = checksum_recording_state(rel, out.attnums, out.nattnums, state);
+          // a table without a primary key has its copies counted when that fits the call's
+          // maintenance_work_mem
+          bool count_copies = static_cast<Size>(out.copy.source.rows) * kBagKeysBytesPerContent <= copies_budget_;
+          target = checksum_recording_state(rel, out.attnums, out.nattnums, state, count_copies);
         }
         table_close(rel, NoLock);
       });
@@ -677,6 +682,8 @@ class MigrationRun {
   MemoryContext key_memory_ = nullptr;
   Size key_budget_ = 0;
   std::vector<const PlanStep *> deferred_;
+  Size copies_budget_ = 0;  // the call's maintenance_work_mem, in bytes: what verification may take
+                            // to count the copies of a keyless table's rows for its state
   PostgresQuoter quote_;
 };
 

@@ -7,6 +7,9 @@
 #include "migrate/sync_state.hpp"
 
 #include <algorithm>
+#include <new>
+
+#include "migrate/bag_keys.hpp"
 #include <initializer_list>
 
 extern "C" {
@@ -188,17 +191,23 @@ AttrNumber *primary_key_attnums(Relation rel, int *nkeys) {
   return keys;
 }
 
-TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, int count, const StateTable &table) {
+TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, int count, const StateTable &table,
+                                       bool count_copies) {
   int nkeys;
   AttrNumber *keys = primary_key_attnums(rel, &nkeys);
-  if (!keys) return table_checksum(rel, attnums, count);
+  if (!keys && !count_copies) return table_checksum(rel, attnums, count);
   TableChecksum checksum;
   TupleDesc desc = RelationGetDescr(rel);
   StateWriter writer(table, StateWriter::Replace);
+  BagKeys *copies = keys ? nullptr : new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
   for_each_row(rel, [&](TupleTableSlot *slot) {
-    uint64 hash = row_hash(desc, attnums, count, slot->tts_values, slot->tts_isnull);
+    const Datum *values = slot->tts_values;
+    const bool *nulls = slot->tts_isnull;
+    uint64 hash = row_hash(desc, attnums, count, values, nulls);
     checksum.add(hash);
-    writer.add(row_key(desc, keys, nkeys, slot->tts_values, slot->tts_isnull), hash, 0);
+    RowKey key = keys ? row_key(desc, keys, nkeys, values, nulls)
+                      : copies->next(row_key(desc, attnums, count, values, nulls));
+    writer.add(key, hash, 0);
   });
   writer.finish();
   return checksum;

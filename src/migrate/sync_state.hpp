@@ -65,9 +65,11 @@ class StateWriter {
 Oid primary_key_index(Relation rel);
 // The attributes of rel's primary key in key order (palloc'd), or nullptr when it has none.
 AttrNumber *primary_key_attnums(Relation rel, int *nkeys);
-// table_checksum, also recording each row as the table's state when it has a primary key: the
-// state a migration leaves for the first hangar_sync.
-TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, int count, const StateTable &table);
+// table_checksum, also recording each row as the table's state: the state a migration leaves for
+// the first hangar_sync. A table without a primary key only when count_copies: each row is keyed
+// by its content and copy number (bag_keys.hpp), which counts the copies in memory.
+TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, int count, const StateTable &table,
+                                       bool count_copies);
 
 // Drops every table's state of a file in a schema, and its record of syncs (a new migration).
 void forget_sync_state(const char *source_path, const char *schema);
