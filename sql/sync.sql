@@ -129,9 +129,21 @@ SELECT * FROM sy_keys.nullable ORDER BY 1, 2;
 \! sqlite3 "$KEYS_DB" "INSERT INTO untyped VALUES ('1', 'text one')"
 SELECT * FROM hangar_sync(:'keys_db', 'sy_keys');
 
-DROP SCHEMA sy_reject, sy_values, sy_gen, sy_orphans, sy_bag, sy_keys CASCADE;
-DELETE FROM hangar.sync_state WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans', 'sy_bag', 'sy_keys');
-DELETE FROM hangar.syncs WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans', 'sy_bag', 'sy_keys');
+-- a column PostgreSQL added after the migration keeps its values: the sync writes only the
+-- columns SQLite fills, and a new row gets the column's default
+\set added_db :abs_builddir '/results/fixtures/sync_added.db'
+\setenv ADDED_DB :added_db
+\! rm -f "$ADDED_DB"; sqlite3 "$ADDED_DB" "CREATE TABLE k (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO k VALUES (1, 'a'), (2, 'b')"
+SELECT table_name, rows_copied FROM hangar_migrate(:'added_db', 'sy_added');
+ALTER TABLE sy_added.k ADD COLUMN note text DEFAULT 'made in PostgreSQL';
+UPDATE sy_added.k SET note = 'kept' WHERE id = 2;
+\! sqlite3 "$ADDED_DB" "UPDATE k SET v = 'A' WHERE id = 1; UPDATE k SET v = 'B' WHERE id = 2; INSERT INTO k VALUES (3, 'c')"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'added_db', 'sy_added');
+SELECT * FROM sy_added.k ORDER BY id;
+
+DROP SCHEMA sy_reject, sy_values, sy_gen, sy_orphans, sy_bag, sy_keys, sy_added CASCADE;
+DELETE FROM hangar.sync_state WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans', 'sy_bag', 'sy_keys', 'sy_added');
+DELETE FROM hangar.syncs WHERE target_schema IN ('sy_reject', 'sy_values', 'sy_gen', 'sy_orphans', 'sy_bag', 'sy_keys', 'sy_added');
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, detail FROM hangar_sync(:'sync_db', 'sy');
 
 -- the app writes to SQLite

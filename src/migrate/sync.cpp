@@ -128,7 +128,7 @@ class Sync {
     AttrNumber *changes_keys = nullptr;     // the key's attributes there
     AttrNumber *changes_attnums = nullptr;  // its attributes, in SQLite column order
     StateTable state{};                     // the table's hangar.sync_state
-    std::vector<std::string> columns; // quoted columns written (not generated ones)
+    std::vector<std::string> columns; // quoted columns written: SQLite's, not generated ones
     CopySpec target_spec{};           // the target's attributes, in SQLite column order
     CompareResult compared;
     bool few = false;                 // few rows change (see few_rows)
@@ -212,11 +212,6 @@ class Sync {
     });
     for (int k = 0; k < nkeys; ++k)
       ts.keys.push_back(quote_.ident(pg_guard([&] { return get_attname(relid, ts.key_attnums[k], false); })));
-    for (const TextRow &r : spi_text_rows("SELECT quote_ident(attname) FROM pg_attribute WHERE attrelid = " +
-                                              std::to_string(relid) +
-                                              " AND attnum > 0 AND NOT attisdropped AND attgenerated = '' ORDER BY attnum",
-                                          true))
-      ts.columns.push_back(*r[0]);
     std::string suffix = std::to_string(t);
     ts.changes = "pg_temp." + quote_.ident("hangar_sync_changes_" + suffix);
     ts.gone = "pg_temp." + quote_.ident("hangar_sync_gone_" + suffix);
@@ -248,6 +243,13 @@ class Sync {
     in.changes = changes_rel;
     in.gone = gone_rel;
     ts.target_spec = copy_spec(pt, target_rel, false, OnError::Stop, 0);
+    // the columns written: those SQLite's columns fill (a column PostgreSQL added keeps its value,
+    // or gets its default), not the ones PostgreSQL generates
+    ts.columns.clear();
+    TupleDesc target_desc = RelationGetDescr(target_rel);
+    for (int i = 0; i < ts.target_spec.ncolumns; ++i)
+      if (ts.target_spec.inserted[i])
+        ts.columns.push_back(quote_.ident(NameStr(TupleDescAttr(target_desc, ts.target_spec.attnums[i] - 1)->attname)));
     CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
     in.target_spec = &ts.target_spec;
     in.changes_spec = &changes_spec;
