@@ -5,11 +5,11 @@
 // rows compared by key (sync_compare.cpp; a table without a primary key as a multiset of rows),
 // reading only the keys the change log holds when capture is on and can be trusted
 // (capture_plan), which leaves the rows to write in one temporary table and the keys (or tids)
-// to delete in another. In reject mode the rows that
-// would be left without their parent are rejected then (sync_orphans.cpp). Then it writes (write_all):
-// updates and inserts parents first, deletes children first; sequences move past the new ids;
+// to delete in another. In reject mode the rows that would be left without their parent are
+// rejected then (sync_orphans.cpp). Then it writes (write_all): updates and inserts parents
+// first, deletes children first, only the columns SQLite fills; sequences move past the new ids;
 // and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
-// the comparison read.
+// the comparison read. A migrated table SQLite no longer has is reported.
 #include "migrate/migrate.hpp"
 
 extern "C" {
