@@ -4,7 +4,7 @@
 // content key itself.
 #include "migrate/bag_keys.hpp"
 
-#include <cstring>
+#include <new>
 
 #include "core/hash64.hpp"
 
@@ -24,6 +24,10 @@ constexpr uint64 kInitialSlots = 1024;
 BagKeys::BagKeys(MemoryContext parent) {
   context_ = AllocSetContextCreate(parent, "hangar bag keys", ALLOCSET_DEFAULT_SIZES);
   allocate(kInitialSlots);
+}
+
+BagKeys *BagKeys::create(MemoryContext parent) {
+  return new (MemoryContextAlloc(parent, sizeof(BagKeys))) BagKeys(parent);
 }
 
 void BagKeys::allocate(uint64 capacity) {

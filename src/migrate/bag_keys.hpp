@@ -16,6 +16,8 @@ class BagKeys {
  public:
   // Counts copies in a table of its own, in a child of parent (freed with it).
   explicit BagKeys(MemoryContext parent);
+  // A BagKeys palloc'd in parent, living as long as it (nothing to destroy).
+  static BagKeys *create(MemoryContext parent);
   // The key of the next copy of a row whose content key (row_key over all its columns) is content.
   RowKey next(const RowKey &content);
   // The key of the last copy counted, which is uncounted: a copy taken out again.

@@ -18,7 +18,6 @@
 #include "migrate/sync_compare.hpp"
 
 #include <algorithm>
-#include <new>
 
 #include "migrate/bag_keys.hpp"
 
@@ -451,8 +450,8 @@ CompareResult compare_table(const CompareInput &in) {
     if (!all_keys) map.reserve(map.size(), 0.25);  // most of the state's keys are looked up in vain
   }
   if (is_bag(in)) {
-    c.target_copies = new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
-    c.sqlite_copies = c.result.sqlite_copies = new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
+    c.target_copies = BagKeys::create(CurrentMemoryContext);
+    c.sqlite_copies = c.result.sqlite_copies = BagKeys::create(CurrentMemoryContext);
   }
   in.changes_spec->keep_row = keep_row;
   // a row's key is known only once it is converted in a table without a primary key

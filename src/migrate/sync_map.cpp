@@ -71,8 +71,6 @@ SyncEntry *SyncMap::upsert(const RowKey &key) {
   }
 }
 
-
-
 void SyncMap::reserve(int64 rows, double max_load) {
   uint64 wanted = capacity_for(rows, max_load);
   if (wanted > capacity_) grow(wanted);

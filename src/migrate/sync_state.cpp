@@ -7,9 +7,6 @@
 #include "migrate/sync_state.hpp"
 
 #include <algorithm>
-#include <new>
-
-#include "migrate/bag_keys.hpp"
 #include <initializer_list>
 
 extern "C" {
@@ -20,6 +17,8 @@ extern "C" {
 #include "executor/spi.h"
 #include "utils/builtins.h"
 }
+
+#include "migrate/bag_keys.hpp"
 
 namespace hangar {
 
@@ -199,7 +198,7 @@ TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, 
   TableChecksum checksum;
   TupleDesc desc = RelationGetDescr(rel);
   StateWriter writer(table, StateWriter::Replace);
-  BagKeys *copies = keys ? nullptr : new (palloc(sizeof(BagKeys))) BagKeys(CurrentMemoryContext);
+  BagKeys *copies = keys ? nullptr : BagKeys::create(CurrentMemoryContext);
   for_each_row(rel, [&](TupleTableSlot *slot) {
     const Datum *values = slot->tts_values;
     const bool *nulls = slot->tts_isnull;
