@@ -18,12 +18,20 @@ class BagKeys {
   explicit BagKeys(MemoryContext parent);
   // A BagKeys palloc'd in parent, living as long as it (nothing to destroy).
   static BagKeys *create(MemoryContext parent);
-  // The key of the next copy of a row whose content key (row_key over all its columns) is content.
-  RowKey next(const RowKey &content);
-  // The key of the last copy counted, which is uncounted: a copy taken out again.
-  RowKey take_back(const RowKey &content);
+  // The key of the next copy of a row, whose content is its attributes `attnums` (all of the
+  // table's columns that are compared).
+  RowKey next(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
+    return next(row_key(desc, attnums, count, values, nulls));
+  }
+  // The key of the last copy of the row's content counted, which is uncounted: a copy taken out
+  // again.
+  RowKey take_back(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
+    return take_back(row_key(desc, attnums, count, values, nulls));
+  }
 
  private:
+  RowKey next(const RowKey &content);
+  RowKey take_back(const RowKey &content);
   struct Copies {
     RowKey content;
     uint64 counted_plus_one;  // 0: a free slot

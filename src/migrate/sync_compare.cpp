@@ -135,14 +135,14 @@ RowKey key_of(void *arg, TupleDesc desc, const Datum *values, const bool *nulls)
 bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
-  RowKey key = is_bag(in) ? c->sqlite_copies->next(
-                                row_key(desc, in.changes_spec->attnums, in.changes_spec->ncolumns, values, nulls))
+  const CopySpec &spec = *in.changes_spec;
+  RowKey key = is_bag(in) ? c->sqlite_copies->next(desc, spec.attnums, spec.ncolumns, values, nulls)
                           : row_key(desc, in.changes_keys, in.nkeys, values, nulls);
   SyncEntry *e = c->map->upsert(key);
   if (in.capture) e->flags |= SyncEntry::Logged;
   if (e->flags & SyncEntry::HasSqlite)
     ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
-                    errmsg("SQLite table \"%s\" has two rows with key %s", in.changes_spec->sqlite_table,
+                    errmsg("SQLite table \"%s\" has two rows with key %s", spec.sqlite_table,
                            key_text(desc, in.changes_keys, in.nkeys, values, nulls)),
                     errdetail("SQLite keeps the two keys apart (an integer and its text, say, in a column "
                               "without a type), but converted to the target's column types they are one."),
@@ -186,7 +186,7 @@ TargetRow target_row(const Comparison &c, TupleTableSlot *slot) {
   const CopySpec &spec = *in.target_spec;
   const Datum *values = slot->tts_values;
   const bool *nulls = slot->tts_isnull;
-  RowKey key = is_bag(in) ? c.target_copies->next(row_key(desc, spec.attnums, spec.ncolumns, values, nulls))
+  RowKey key = is_bag(in) ? c.target_copies->next(desc, spec.attnums, spec.ncolumns, values, nulls)
                           : row_key(desc, in.target_keys, in.nkeys, values, nulls);
   return {key, row_hash(desc, spec.attnums, spec.ncolumns, values, nulls), slot->tts_tid};
 }

@@ -80,7 +80,7 @@ void append_parent_rows(StringInfo out, const OrphanTable &p, const std::vector<
 RowKey state_key(const OrphanTable &t, TupleDesc desc, const AttrNumber *keys, const AttrNumber *attnums,
                  TupleTableSlot *row) {
   if (t.keys.empty())
-    return t.compared->sqlite_copies->take_back(row_key(desc, attnums, t.ncolumns, row->tts_values, row->tts_isnull));
+    return t.compared->sqlite_copies->take_back(desc, attnums, t.ncolumns, row->tts_values, row->tts_isnull);
   return row_key(desc, keys, t.nkeys, row->tts_values, row->tts_isnull);
 }
 

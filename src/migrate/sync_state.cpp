@@ -204,8 +204,7 @@ TableChecksum checksum_recording_state(Relation rel, const AttrNumber *attnums, 
     const bool *nulls = slot->tts_isnull;
     uint64 hash = row_hash(desc, attnums, count, values, nulls);
     checksum.add(hash);
-    RowKey key = keys ? row_key(desc, keys, nkeys, values, nulls)
-                      : copies->next(row_key(desc, attnums, count, values, nulls));
+    RowKey key = keys ? row_key(desc, keys, nkeys, values, nulls) : copies->next(desc, attnums, count, values, nulls);
     writer.add(key, hash, 0);
   });
   writer.finish();
