@@ -53,7 +53,8 @@ hangar_tree_for_user() {
 }
 
 # Re-runs script $2 (relative to tree $1) with arguments as a non-root user: as ourselves when
-# not root, else as the postgres user in a tree that user can write.
+# not root, else as the postgres user in a tree that user can write. A copy made for that user
+# is removed afterwards unless HANGAR_KEEP_COPY=1.
 hangar_run_unprivileged() {
   local tree=$1 script=$2
   shift 2
@@ -61,10 +62,17 @@ hangar_run_unprivileged() {
     bash "$tree/$script" "$@"
     return
   fi
-  local user=postgres work
+  local user=postgres work status=0
   work=$(hangar_tree_for_user "$tree" "$user")
   [ "$work" != "$tree" ] && hangar_log "running as $user in a copy of the tree: $work"
-  runuser -u "$user" -- env PATH="$PATH" HOME=/tmp bash "$work/$script" "$@"
+  runuser -u "$user" -- env PATH="$PATH" HOME=/tmp bash "$work/$script" "$@" || status=$?
+  # The copy holds the build and the test cluster (about 1 GB); each run made a new one, so
+  # repeated runs filled the disk. What a failure printed is already on the terminal.
+  if [ "$work" != "$tree" ] && [ "${HANGAR_KEEP_COPY:-0}" != 1 ]; then
+    hangar_log "removing the copy of the tree: $work"
+    rm -rf "$work"
+  fi
+  return "$status"
 }
 
 # Finds a TCP port on 127.0.0.1 that nothing listens on.

@@ -11,7 +11,7 @@ source "$tree/test/lib.sh"
 if [ "${1:-}" != "--unprivileged" ]; then
   hangar_require_packages
   hangar_build_install "$tree"
-  hangar_run_unprivileged "$tree" test/quickstart.sh --unprivileged
+  HANGAR_KEEP_COPY=1 hangar_run_unprivileged "$tree" test/quickstart.sh --unprivileged
   exit
 fi
 
