@@ -52,3 +52,16 @@ ORDER BY table_name, rowid;
 \! rm -f "$DUP_DB"; sqlite3 "$DUP_DB" "CREATE TABLE mixed (k PRIMARY KEY, v TEXT); INSERT INTO mixed VALUES (1, 'an integer'), ('1', 'its text'), ('x', 'text')"
 SELECT * FROM hangar_migrate(:'dup_db', 'duplicates');
 SELECT count(*) AS schemas FROM pg_namespace WHERE nspname = 'duplicates';
+-- in reject mode the first row of each such key stays (SQLite's order) and the others are
+-- rejected, each named by its rowid; keys with NULL are not duplicates; children of a key keep
+-- their parent
+\! sqlite3 "$DUP_DB" "CREATE TABLE pairs (a, b, note TEXT, PRIMARY KEY (a, b)); INSERT INTO pairs VALUES (1, 2, 'first'), ('1', '2', 'second'), ('1', 2, 'third'), (1, 3, 'other'); CREATE TABLE tags (id INTEGER PRIMARY KEY, u UNIQUE); INSERT INTO tags VALUES (1, 5), (2, '5'), (3, NULL), (4, NULL); CREATE TABLE refs (id INTEGER PRIMARY KEY, k REFERENCES mixed (k)); INSERT INTO refs VALUES (1, 1), (2, '1'), (3, 'x')"
+SELECT table_name, rows_copied, rows_rejected, verified, detail
+FROM hangar_migrate(:'dup_db', 'duplicates', on_error => 'reject') ORDER BY table_name;
+SELECT table_name, rowid, column_name, raw_value, reason, sqlstate
+FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) ORDER BY table_name, rowid;
+SELECT * FROM duplicates.mixed ORDER BY k;
+SELECT * FROM duplicates.pairs ORDER BY a, b;
+SELECT * FROM duplicates.tags ORDER BY id;
+SELECT count(*) AS refs FROM duplicates.refs;
+SELECT conname, contype FROM pg_constraint WHERE connamespace = 'duplicates'::regnamespace ORDER BY 1;

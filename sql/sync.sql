@@ -128,6 +128,14 @@ SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hang
 SELECT * FROM sy_keys.nullable ORDER BY 1, 2;
 \! sqlite3 "$KEYS_DB" "INSERT INTO untyped VALUES ('1', 'text one')"
 SELECT * FROM hangar_sync(:'keys_db', 'sy_keys');
+-- in reject mode the later of the two is rejected (as hangar_migrate rejects it) and the rest
+-- is synced
+\! sqlite3 "$KEYS_DB" "INSERT INTO untyped VALUES (2, 'two')"
+SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
+FROM hangar_sync(:'keys_db', 'sy_keys', on_error => 'reject') ORDER BY 1;
+SELECT table_name, rowid, column_name, raw_value, reason, sqlstate
+FROM hangar.rejects WHERE run_id = (SELECT max(run_id) FROM hangar.rejects);
+SELECT * FROM sy_keys.untyped ORDER BY k;
 
 -- a column PostgreSQL added after the migration keeps its values: the sync writes only the
 -- columns SQLite fills, and a new row gets the column's default

@@ -426,19 +426,27 @@ class Planner {
       add(Phase::Keys, static_cast<int>(t),
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + kind + column_list(t, pk) + ")");
       plan_.steps.back().primary_key = true;
-      if (!src.primary_key_has_nulls)
-        for (const std::string &n : pk) {
-          int c = find_column(t, n);
-          if (c >= 0) planned(t).primary_key.push_back(static_cast<size_t>(c));
-        }
-      if (planned(t).primary_key.size() != pk.size()) planned(t).primary_key.clear();
+      plan_.steps.back().key_columns = column_indexes(t, pk);
+      if (!src.primary_key_has_nulls) planned(t).primary_key = plan_.steps.back().key_columns;
     }
     for (const UniqueFact &unique : src.uniques) {
       std::string name = unique.name.empty() ? "" : named(unique.name, planned(t).notes, "unique constraint");
       add(Phase::Keys, static_cast<int>(t),
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, unique.columns) +
               ")");
+      plan_.steps.back().key_columns = column_indexes(t, unique.columns);
     }
+  }
+
+  // The indexes of the named columns of table t; empty when one is not among its columns.
+  std::vector<size_t> column_indexes(size_t t, const std::vector<std::string> &names) {
+    std::vector<size_t> indexes;
+    for (const std::string &n : names) {
+      int c = find_column(t, n);
+      if (c < 0) return {};
+      indexes.push_back(static_cast<size_t>(c));
+    }
+    return indexes;
   }
 
   void checks(size_t t) {

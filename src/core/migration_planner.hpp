@@ -75,6 +75,7 @@ struct PlanStep {
   std::string what;        // what the step makes, for reports: "default of column x"
   int foreign_key = -1;    // ForeignKeys: index into the table's foreign_keys
   bool primary_key = false;  // Keys: the table's primary key (or the UNIQUE constraint standing for it)
+  std::vector<size_t> key_columns;  // Keys: the key's columns (indexes into the table's columns)
 };
 
 struct MigrationPlan {

@@ -8,7 +8,7 @@
 // foreign key checked during the copy, the parent's key values are kept in a KeySet as they are
 // inserted, and each child row's value is looked up there (a miss is counted; the caller names
 // the orphans once the table is complete). hangar_sync's hooks
-// (CopySpec::keep_row and friends) choose the rows inserted and may skip converting a row
+// (CopySpec::choose_row and friends) choose the rows inserted and may skip converting a row
 // whose raw values it has seen before.
 //
 // In stop mode the first value that cannot arrive exactly raises an error naming table, column,
@@ -412,10 +412,18 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         if (spec.rejected_row) spec.rejected_row(spec.row_arg, desc, values, nulls, failed);
       } else {
         uint64 hash = row_hash(desc, spec.attnums, spec.ncolumns, values, nulls);
-        result.source.add(hash);
-        result.rows_copied++;
-        bool keep = !spec.keep_row || spec.keep_row(spec.row_arg, desc, values, nulls, hash);
-        if (inserter && keep) {
+        RowRejection why{};
+        RowFate fate = spec.choose_row ? spec.choose_row(spec.row_arg, desc, values, nulls, hash, &why) : RowFate::Write;
+        if (fate == RowFate::Reject) {
+          result.rows_rejected++;
+          bool is_rowid;
+          int64 id = current_rowid(row, &is_rowid);
+          record_reject(spec.run_id, spec.sqlite_table, is_rowid, id, why.columns, why.value, why.sqlstate, why.reason);
+        } else {
+          result.source.add(hash);
+          result.rows_copied++;
+        }
+        if (inserter && fate == RowFate::Write) {
           // Foreign keys checked during the copy: the parent's key values kept, the child's looked up.
           if (spec.collect && !nulls[spec.collect_attnum - 1])
             key_set_add(spec.collect, integer_datum(spec.collect_type, values[spec.collect_attnum - 1]));

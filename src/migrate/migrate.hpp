@@ -138,6 +138,17 @@ inline int64 integer_datum(Oid type, Datum d) {
 }
 
 // copy.cpp: the bulk copy of one SQLite table into its new PostgreSQL table
+enum class RowFate {
+  Write,   // inserted (when the copy inserts) and counted
+  Keep,    // counted, not inserted: the target holds it already
+  Reject,  // neither: recorded in hangar.rejects as RowRejection says (reject mode)
+};
+struct RowRejection {
+  const char *columns;  // what hangar.rejects shows of the row: its column(s) and value(s)
+  const char *value;
+  const char *reason;
+  int sqlstate;
+};
 struct CopySpec {
   const char *sqlite_table;
   const char *select_sql;       // every SQLite column of the table, then the rowid when it has one
@@ -154,10 +165,11 @@ struct CopySpec {
   // written here (in the caller's memory context) before the error goes on.
   char **generated_failure;
   // hangar_sync's view of the rows (all nullptr otherwise), called in PostgreSQL's zone (they
-  // may raise, never throw). keep_row gets every converted row with its content hash and says
-  // whether to insert it (it is called when not inserting too); rejected_row gets a rejected row (reject mode) with what converted,
+  // may raise, never throw). choose_row gets every converted row with its content hash and says
+  // what becomes of it (it is called when not inserting too); rejected_row gets a rejected row (reject mode) with what converted,
   // failed[i] set for the SQLite columns that did not.
-  bool (*keep_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash);
+  RowFate (*choose_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash,
+                        RowRejection *why);
   // When set (both), key_of is called for every row of a batch of SQLite rows with only its key
   // columns (key_columns, indexes into the SQLite columns) converted, and gives the row's key (a
   // lookup by it can start loading what it will need); then skip_unchanged is called for each
@@ -283,15 +295,49 @@ double seconds_of(Work work) {
 // level, or the transaction's end, restores the caller's values, as a function's SET clause does.
 int set_config_for_call(std::initializer_list<std::pair<const char *, const char *>> settings);
 
+// copied_rows.cpp: a copied table's rows as the checks after the copy name them and, in reject
+// mode, take them out
+struct CopiedRows {
+  const char *table;        // quoted, schema-qualified PostgreSQL name
+  const char *sqlite_name;  // for messages, rejects and lookups
+  const char *rowid_alias;  // its INTEGER PRIMARY KEY in PostgreSQL; nullptr when none
+  RowidMap *rowids;         // otherwise its rowids by ctid; nullptr when it has none
+};
+// The SQLite rowid of a row that a query over rows.table returned with its ctid first.
+bool copied_rowid(const CopiedRows &rows, HeapTuple tuple, TupleDesc desc, int64 *rowid);
+// Deletes the rows of rows.table (alias c) that condition selects, takes each out of checksum
+// and hands it, as (ctid, the table's columns), to record(arg, ...) in a per-row memory context.
+// Returns how many it deleted.
+int64 delete_copied_rows(const CopiedRows &rows, const char *condition, Relation rel, const AttrNumber *attnums,
+                         int nattnums, TableChecksum *checksum, void (*record)(void *arg, HeapTuple tuple, TupleDesc desc),
+                         void *arg);
+template <typename Record>
+int64 delete_copied_rows(const CopiedRows &rows, const char *condition, Relation rel, const AttrNumber *attnums,
+                         int nattnums, TableChecksum *checksum, Record record) {
+  return delete_copied_rows(
+      rows, condition, rel, attnums, nattnums, checksum,
+      [](void *r, HeapTuple tuple, TupleDesc desc) { (*static_cast<Record *>(r))(tuple, desc); }, &record);
+}
+
+// duplicates.cpp: rows whose key, converted to its PostgreSQL type, equals an earlier row's
+struct DuplicateQuery {
+  const char *label;  // the key, for messages: "primary key (a, b)"
+  CopiedRows rows;
+  int ncolumns;
+  const char **columns;         // PostgreSQL names of the key columns
+  const char **sqlite_columns;  // their SQLite names
+};
+// Reject mode: deletes every row but the first (in copy order, which is SQLite's) of each key,
+// records each in hangar.rejects, and takes them out of the copy's checksum.
+int64 reject_duplicates(const DuplicateQuery &q, int64 run_id, Relation rel, const AttrNumber *attnums, int nattnums,
+                        TableChecksum *checksum);
+
 // orphans.cpp: rows whose foreign key points nowhere (SQLite apps often run with foreign_keys off)
 struct OrphanQuery {
   const char *label;               // the foreign key, for messages
-  const char *child_table;         // quoted, schema-qualified PostgreSQL names
-  const char *parent_table;
-  const char *child_sqlite;        // SQLite names, for messages, rejects and lookups
-  const char *parent_sqlite;
-  const char *child_rowid_alias;   // the child's INTEGER PRIMARY KEY in PostgreSQL; nullptr when none
-  RowidMap *child_rowids;          // otherwise the child's rowids by ctid; nullptr when it has none
+  CopiedRows child;
+  const char *parent_table;        // quoted, schema-qualified PostgreSQL name
+  const char *parent_sqlite;       // SQLite name, for messages and lookups
   int ncolumns;
   const char **child_columns;      // PostgreSQL names of the foreign key columns
   const char **parent_columns;

@@ -20,7 +20,6 @@ namespace hangar {
 namespace {
 
 constexpr int kNamedOrphans = 5;
-constexpr long kOrphanBatch = 1000;
 
 // WHERE clause selecting the orphans of q in child c (parent p), MATCH SIMPLE semantics: a
 // row with any NULL in its foreign key columns is not checked.
@@ -93,23 +92,6 @@ char *describe_key(const OrphanQuery &q, const char *const *values) {
   return s.data;
 }
 
-// The orphan's SQLite rowid: its INTEGER PRIMARY KEY when it has one, else the one the copy
-// recorded for its ctid (the first column of the rows the orphan queries return).
-bool orphan_rowid(const OrphanQuery &q, HeapTuple tuple, TupleDesc desc, int64 *rowid) {
-  if (q.child_rowid_alias) {
-    bool isnull;
-    Datum d = SPI_getbinval(tuple, desc, SPI_fnumber(desc, q.child_rowid_alias), &isnull);
-    if (isnull) return false;
-    Oid type = SPI_gettypeid(desc, SPI_fnumber(desc, q.child_rowid_alias));
-    *rowid = type == INT8OID ? DatumGetInt64(d) : type == INT2OID ? DatumGetInt16(d) : DatumGetInt32(d);
-    return true;
-  }
-  if (!q.child_rowids) return false;
-  bool isnull;
-  ItemPointer ctid = reinterpret_cast<ItemPointer>(DatumGetPointer(SPI_getbinval(tuple, desc, 1, &isnull)));
-  return !isnull && rowid_map_find(q.child_rowids, ctid, rowid);
-}
-
 int *column_positions(const OrphanQuery &q, TupleDesc desc) {
   int *positions = static_cast<int *>(palloc(sizeof(int) * q.ncolumns));
   for (int i = 0; i < q.ncolumns; ++i) positions[i] = SPI_fnumber(desc, q.child_columns[i]);
@@ -120,10 +102,10 @@ int *column_positions(const OrphanQuery &q, TupleDesc desc) {
 
 void raise_orphans(const OrphanQuery &q) {
   char *condition = orphan_condition(q);
-  spi_run(psprintf("SELECT count(*) FROM %s c WHERE %s", q.child_table, condition));
+  spi_run(psprintf("SELECT count(*) FROM %s c WHERE %s", q.child.table, condition));
   bool isnull;
   int64 count = DatumGetInt64(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &isnull));
-  spi_run(psprintf("SELECT c.ctid, c.* FROM %s c WHERE %s LIMIT %d", q.child_table, condition, kNamedOrphans));
+  spi_run(psprintf("SELECT c.ctid, c.* FROM %s c WHERE %s LIMIT %d", q.child.table, condition, kNamedOrphans));
   SPITupleTable *rows = SPI_tuptable;
   uint64 nrows = SPI_processed;
   int *positions = column_positions(q, rows->tupdesc);
@@ -132,7 +114,7 @@ void raise_orphans(const OrphanQuery &q) {
   for (uint64 r = 0; r < nrows; ++r) {
     const char **values = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
     int64 rowid;
-    bool known = orphan_rowid(q, rows->vals[r], rows->tupdesc, &rowid);
+    bool known = copied_rowid(q.child, rows->vals[r], rows->tupdesc, &rowid);
     if (named.len) appendStringInfoString(&named, "; ");
     if (known) appendStringInfo(&named, "rowid " INT64_FORMAT " (%s)", rowid, describe_key(q, values));
     else appendStringInfo(&named, "a row with %s", describe_key(q, values));
@@ -140,7 +122,7 @@ void raise_orphans(const OrphanQuery &q) {
   ereport(ERROR,
           (errcode(ERRCODE_FOREIGN_KEY_VIOLATION),
            errmsg("%s of SQLite table \"%s\" does not hold: " INT64_FORMAT " rows refer to rows of \"%s\" that do not exist",
-                  q.label, q.child_sqlite, count, q.parent_sqlite),
+                  q.label, q.child.sqlite_name, count, q.parent_sqlite),
            errdetail("The first of them: %s.", named.data),
            errhint("Run hangar_migrate with on_error => 'reject' to leave such rows out and record them in "
                    "hangar.rejects, or fix them in the SQLite file.")));
@@ -149,53 +131,24 @@ void raise_orphans(const OrphanQuery &q) {
 
 int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation child, const AttrNumber *attnums,
                      int nattnums, TableChecksum *checksum) {
-  // A cursor over DELETE ... RETURNING keeps the deleted rows in a tuplestore that spills to
-  // disk beyond work_mem; they are read back a batch at a time.
-  SPIPlanPtr plan = SPI_prepare(
-      psprintf("DELETE FROM %s c WHERE %s RETURNING c.ctid, c.*", q.child_table, orphan_condition(q)), 0, nullptr);
-  if (!plan) elog(ERROR, "could not prepare the removal of orphan rows: %s", SPI_result_code_string(SPI_result));
-  Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, false);
-  TupleDesc desc = RelationGetDescr(child);
-  Datum *values = static_cast<Datum *>(palloc(sizeof(Datum) * desc->natts));
-  bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   StringInfoData columns;
   initStringInfo(&columns);
   for (int i = 0; i < q.ncolumns; ++i) appendStringInfo(&columns, "%s%s", i ? ", " : "", q.child_sqlite_columns[i]);
   SqliteLookup *parent_lookup = prepare_lookup(db, q.parent_sqlite, q.ncolumns, q.parent_sqlite_columns);
-  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "hangar orphan", ALLOCSET_SMALL_SIZES);
-  int64 count = 0;
-  for (;;) {
-    SPI_cursor_fetch(portal, true, kOrphanBatch);
-    SPITupleTable *rows = SPI_tuptable;
-    uint64 fetched = SPI_processed;
-    if (fetched == 0) break;
-    int *positions = column_positions(q, rows->tupdesc);
-    for (uint64 r = 0; r < fetched; ++r) {
-      CHECK_FOR_INTERRUPTS();
-      MemoryContext old = MemoryContextSwitchTo(row_context);
-      for (int a = 0; a < desc->natts; ++a)  // the child's columns follow the ctid
-        values[a] = SPI_getbinval(rows->vals[r], rows->tupdesc, a + 2, &nulls[a]);
-      checksum->remove(row_hash(desc, attnums, nattnums, values, nulls));
-      const char **keys = key_values(rows->vals[r], rows->tupdesc, positions, q.ncolumns);
-      int64 rowid = 0;
-      bool known = orphan_rowid(q, rows->vals[r], rows->tupdesc, &rowid);
-      bool parent_in_sqlite = sqlite_match(parent_lookup, keys);
-      const char *reason =
-          parent_in_sqlite
-              ? psprintf("%s: its parent row in \"%s\" (%s) was rejected", q.label, q.parent_sqlite, describe_key(q, keys))
-              : psprintf("%s: no row of \"%s\" matches %s", q.label, q.parent_sqlite, describe_key(q, keys));
-      record_reject(run_id, q.child_sqlite, known, rowid, columns.data, describe_key(q, keys),
-                    ERRCODE_FOREIGN_KEY_VIOLATION, reason);
-      MemoryContextSwitchTo(old);
-      MemoryContextReset(row_context);
-    }
-    count += static_cast<int64>(fetched);
-    SPI_freetuptable(rows);
-  }
-  SPI_cursor_close(portal);
-  SPI_freeplan(plan);
-  MemoryContextDelete(row_context);
-  return count;
+  return delete_copied_rows(q.child, orphan_condition(q), child, attnums, nattnums, checksum,
+                            [&](HeapTuple tuple, TupleDesc desc) {
+                              const char **keys = key_values(tuple, desc, column_positions(q, desc), q.ncolumns);
+                              int64 rowid = 0;
+                              bool known = copied_rowid(q.child, tuple, desc, &rowid);
+                              const char *reason =
+                                  sqlite_match(parent_lookup, keys)
+                                      ? psprintf("%s: its parent row in \"%s\" (%s) was rejected", q.label,
+                                                 q.parent_sqlite, describe_key(q, keys))
+                                      : psprintf("%s: no row of \"%s\" matches %s", q.label, q.parent_sqlite,
+                                                 describe_key(q, keys));
+                              record_reject(run_id, q.child.sqlite_name, known, rowid, columns.data,
+                                            describe_key(q, keys), ERRCODE_FOREIGN_KEY_VIOLATION, reason);
+                            });
 }
 
 }  // namespace hangar

@@ -51,8 +51,8 @@ constexpr int kKeySetShare = 4;
 // A key or unique index that meets duplicates in the copied rows: SQLite had them apart.
 constexpr const char *kConvertedDuplicateHint =
     "SQLite keeps these values apart (an integer and its text, say, in a column without a type); converted to "
-    "the column's type they are one. Read the column as a type that keeps them apart (column_types), or make "
-    "them distinct in SQLite.";
+    "the column's type they are one. Read the column as a type that keeps them apart (column_types), make them "
+    "distinct in SQLite, or run with on_error => 'reject' to keep the first row of each key.";
 
 struct TableOutcome {
   bool copied = false;
@@ -197,6 +197,8 @@ class MigrationRun {
         // the rows came from a SQLite key or unique index: its values were distinct there
         if (step.optional)
           optional(step);
+        else if (request_.on_error == OnError::Reject)
+          key_rejecting_duplicates(step);
         else
           pg_guard([&] { spi_run_with_hint(step.sql.c_str(), ERRCODE_UNIQUE_VIOLATION, kConvertedDuplicateHint); });
         break;
@@ -368,8 +370,9 @@ class MigrationRun {
       Relation rel = open(table, RowExclusiveLock);
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
       add_key_checks(table, rel, &spec);
-      // Orphans are named by their SQLite rowid: kept aside when no column holds it.
-      if (!pt.foreign_keys.empty() && pt.rowid_alias < 0 && !pt.rowid_name.empty())
+      // Orphans, and in reject mode rows of converted duplicate keys, are named by their SQLite
+      // rowid: kept aside when no column holds it.
+      if (names_rows_after_copy(table) && pt.rowid_alias < 0 && !pt.rowid_name.empty())
         spec.rowids = out.rowids = pg_guard([] { return rowid_map_create(); });
       bool generated = false;
       for (const PlannedColumn &pc : pt.columns) generated = generated || pc.generated;
@@ -553,6 +556,62 @@ class MigrationRun {
     return n;
   }
 
+  // Whether checks after the copy may name rows of a table: its orphans, or in reject mode the
+  // rows its keys reject.
+  bool names_rows_after_copy(int table) const {
+    if (!plan_.tables[static_cast<size_t>(table)].foreign_keys.empty()) return true;
+    if (request_.on_error != OnError::Reject) return false;
+    for (const PlanStep &step : plan_.steps)
+      if (step.phase == Phase::Keys && step.table == table && !step.key_columns.empty()) return true;
+    return false;
+  }
+
+  CopiedRows copied_rows(size_t t) {
+    const PlannedTable &pt = plan_.tables[t];
+    CopiedRows rows;
+    rows.table = palloc_string(qualified(pt));
+    rows.sqlite_name = palloc_string(pt.sqlite_name);
+    rows.rowid_alias = pt.rowid_alias < 0 ? nullptr : palloc_string(pt.columns[static_cast<size_t>(pt.rowid_alias)].pg_name);
+    rows.rowids = outcomes_[t].rowids;
+    return rows;
+  }
+
+  // Adds a key in reject mode: should converted values make two keys one, every row but the
+  // first of each is rejected and the key added again.
+  void key_rejecting_duplicates(const PlanStep &step) {
+    ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
+    if (!error) return;
+    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || step.key_columns.empty()) throw PgError(error);
+    size_t t = static_cast<size_t>(step.table);
+    const PlannedTable &pt = plan_.tables[t];
+    TableOutcome &out = outcomes_[t];
+    DuplicateQuery q;
+    q.rows = copied_rows(t);
+    q.ncolumns = static_cast<int>(step.key_columns.size());
+    q.columns = palloc_items<const char *>(step.key_columns.size());
+    q.sqlite_columns = palloc_items<const char *>(step.key_columns.size());
+    std::string names;
+    for (size_t i = 0; i < step.key_columns.size(); ++i) {
+      const PlannedColumn &c = pt.columns[step.key_columns[i]];
+      q.columns[i] = palloc_string(c.pg_name);
+      q.sqlite_columns[i] = palloc_string(c.sqlite_name);
+      names += (i ? ", " : "") + c.sqlite_name;
+    }
+    std::string label = (step.primary_key ? "primary key (" : "unique (") + names + ")";
+    q.label = palloc_string(label);
+    Relation rel = open(step.table, RowExclusiveLock);
+    int64 n = pg_guard([&] {
+      int64 count = reject_duplicates(q, run_id_, rel, out.attnums, out.nattnums, &out.copy.source);
+      table_close(rel, NoLock);
+      return count;
+    });
+    out.copy.rows_copied -= n;
+    out.copy.rows_rejected += n;
+    out.notes.push_back(row_count(n) + " rejected by " + label +
+                        ": converted to the column types, their key equals an earlier row's");
+    pg_guard([&] { spi_run_with_hint(step.sql.c_str(), ERRCODE_UNIQUE_VIOLATION, kConvertedDuplicateHint); });
+  }
+
   OrphanQuery orphan_query(size_t t, size_t f) {
     const PlannedTable &child = plan_.tables[t];
     const PlannedForeignKey &fk = child.foreign_keys[f];
@@ -560,13 +619,9 @@ class MigrationRun {
     OrphanQuery q;
     int n = static_cast<int>(fk.columns.size());
     q.label = palloc_string(fk.label);
-    q.child_table = palloc_string(qualified(child));
+    q.child = copied_rows(t);
     q.parent_table = palloc_string(qualified(parent));
-    q.child_sqlite = palloc_string(child.sqlite_name);
     q.parent_sqlite = palloc_string(parent.sqlite_name);
-    q.child_rowids = outcomes_[t].rowids;
-    q.child_rowid_alias =
-        child.rowid_alias < 0 ? nullptr : palloc_string(child.columns[static_cast<size_t>(child.rowid_alias)].pg_name);
     q.ncolumns = n;
     const char ***lists[] = {&q.child_columns, &q.parent_columns, &q.child_sqlite_columns, &q.parent_sqlite_columns};
     for (const char ***list : lists) *list = palloc_items<const char *>(static_cast<size_t>(n));

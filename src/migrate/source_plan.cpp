@@ -47,7 +47,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.run_id = run_id;
   spec.rowids = nullptr;
   spec.generated_failure = nullptr;
-  spec.keep_row = nullptr;
+  spec.choose_row = nullptr;
   spec.rejected_row = nullptr;
   spec.row_stored = nullptr;
   spec.skip_unchanged = nullptr;

@@ -90,6 +90,28 @@ char *key_text(const CompareInput &in, TupleDesc desc, bool target_side, const D
   return key_text(desc, target_side ? in.target_keys : in.changes_keys, in.nkeys, values, nulls);
 }
 
+// "a, b" (the SQLite names of the key's columns) into names, "a = 1, b = x" into values.
+void describe_key_columns(const CompareInput &in, TupleDesc desc, const Datum *values, const bool *nulls,
+                          const char **names, const char **assignments) {
+  const CopySpec &spec = *in.changes_spec;
+  StringInfoData n, v;
+  initStringInfo(&n);
+  initStringInfo(&v);
+  for (int k = 0; k < in.nkeys; ++k)
+    for (int i = 0; i < spec.ncolumns; ++i) {
+      if (spec.attnums[i] != in.changes_keys[k]) continue;
+      int a = spec.attnums[i] - 1;
+      Oid output;
+      bool varlena;
+      getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &output, &varlena);
+      appendStringInfo(&n, "%s%s", k ? ", " : "", spec.sqlite_columns[i]);
+      appendStringInfo(&v, "%s%s = %s", k ? ", " : "", spec.sqlite_columns[i],
+                       nulls[a] ? "NULL" : OidOutputFunctionCall(output, values[a]));
+    }
+  *names = n.data;
+  *assignments = v.data;
+}
+
 [[noreturn]] void refuse(const CompareInput &in, const char *key) {
   ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                   errmsg("row %s of %s changed in PostgreSQL since the last sync", key, in.target_name),
@@ -132,7 +154,30 @@ RowKey key_of(void *arg, TupleDesc desc, const Datum *values, const bool *nulls)
   return key;
 }
 
-bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash) {
+// A second SQLite row with a key the first has once converted: rejected in reject mode (the
+// first stays, as in hangar_migrate), an error otherwise.
+RowFate duplicate_key(Comparison *c, TupleDesc desc, const Datum *values, const bool *nulls, RowRejection *why) {
+  const CompareInput &in = *c->in;
+  const CopySpec &spec = *in.changes_spec;
+  if (spec.on_error == OnError::Reject) {
+    ++c->result.rejected;
+    describe_key_columns(in, desc, values, nulls, &why->columns, &why->value);
+    why->reason = psprintf("primary key (%s): converted to the column types, its key is an earlier row's too",
+                           why->columns);
+    why->sqlstate = ERRCODE_UNIQUE_VIOLATION;
+    return RowFate::Reject;
+  }
+  ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
+                  errmsg("SQLite table \"%s\" has two rows with key %s", spec.sqlite_table,
+                         key_text(desc, in.changes_keys, in.nkeys, values, nulls)),
+                  errdetail("SQLite keeps the two keys apart (an integer and its text, say, in a column "
+                            "without a type), but converted to the target's column types they are one."),
+                  errhint("Read the key column as a type that keeps them apart (in hangar_migrate: "
+                          "column_types), make the keys distinct in SQLite, or sync with on_error => 'reject'.")));
+  pg_unreachable();
+}
+
+RowFate choose_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64 hash, RowRejection *why) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
   const CopySpec &spec = *in.changes_spec;
@@ -140,14 +185,7 @@ bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls,
                           : row_key(desc, in.changes_keys, in.nkeys, values, nulls);
   SyncEntry *e = c->map->upsert(key);
   if (in.capture) e->flags |= SyncEntry::Logged;
-  if (e->flags & SyncEntry::HasSqlite)
-    ereport(ERROR, (errcode(ERRCODE_UNIQUE_VIOLATION),
-                    errmsg("SQLite table \"%s\" has two rows with key %s", spec.sqlite_table,
-                           key_text(desc, in.changes_keys, in.nkeys, values, nulls)),
-                    errdetail("SQLite keeps the two keys apart (an integer and its text, say, in a column "
-                              "without a type), but converted to the target's column types they are one."),
-                    errhint("Read the key column as a type that keeps them apart (in hangar_migrate: "
-                            "column_types), or make the keys distinct in SQLite.")));
+  if (e->flags & SyncEntry::HasSqlite) return duplicate_key(c, desc, values, nulls, why);
   bool has_pg = e->flags & SyncEntry::HasPg;
   bool same_as_pg = has_pg && e->pg_hash == hash;
   if (!in.overwrite && !same_as_pg && !unchanged_in_postgres(*e))
@@ -155,9 +193,9 @@ bool keep_row(void *arg, TupleDesc desc, const Datum *values, const bool *nulls,
   if (!(e->flags & SyncEntry::HasState) || e->state_hash != hash) e->flags |= SyncEntry::NewState;
   e->sqlite_hash = hash;
   e->flags |= SyncEntry::HasSqlite;
-  if (same_as_pg) return false;
+  if (same_as_pg) return RowFate::Keep;
   ++(has_pg ? c->result.updates : c->result.inserts);
-  return true;
+  return RowFate::Write;
 }
 
 // A SQLite row that did not convert keeps the target's previous version, when its key did.
@@ -232,14 +270,14 @@ struct KeyProbe {
 };
 
 // A logged key: marked in the map, and the target's row with it, if any, taken as P.
-bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64) {
+RowFate mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, uint64, RowRejection *) {
   Comparison *c = static_cast<Comparison *>(arg);
   const CompareInput &in = *c->in;
   c->map->upsert(row_key(desc, in.target_keys, in.nkeys, values, nulls))->flags |= SyncEntry::Logged;
   KeyProbe &probe = *c->probe;
   for (int k = 0; k < in.nkeys; ++k) {
     int a = in.target_keys[k] - 1;
-    if (nulls[a]) return false;  // no key of the target is NULL
+    if (nulls[a]) return RowFate::Keep;  // no key of the target is NULL
     ScanKeyEntryInitialize(&probe.keys[k], 0, static_cast<AttrNumber>(k + 1), BTEqualStrategyNumber, InvalidOid,
                            probe.index->rd_indcollation[k], probe.equal[k], values[a]);
   }
@@ -248,7 +286,7 @@ bool mark_logged(void *arg, TupleDesc desc, const Datum *values, const bool *nul
     slot_getallattrs(probe.slot);
     add_target_row(c, target_row(*c, probe.slot));
   }
-  return false;
+  return RowFate::Keep;
 }
 
 // Capture: the logged keys into the map, and the target's rows with them, found by index.
@@ -272,7 +310,7 @@ void read_logged_rows(Comparison *c) {
   probe.scan = index_beginscan(in.target, probe.index, probe.snapshot, in.nkeys, 0);
 #endif
   c->probe = &probe;
-  in.capture->logged_spec->keep_row = mark_logged;
+  in.capture->logged_spec->choose_row = mark_logged;
   in.capture->logged_spec->row_arg = c;
   CopyResult keys = copy_table(in.db, *in.capture->logged_spec, in.target, *in.server);
   c->result.logged = keys.rows_copied;
@@ -453,7 +491,7 @@ CompareResult compare_table(const CompareInput &in) {
     c.target_copies = BagKeys::create(CurrentMemoryContext);
     c.sqlite_copies = c.result.sqlite_copies = BagKeys::create(CurrentMemoryContext);
   }
-  in.changes_spec->keep_row = keep_row;
+  in.changes_spec->choose_row = choose_row;
   // a row's key is known only once it is converted in a table without a primary key
   in.changes_spec->skip_unchanged = is_bag(in) ? nullptr : skip_unchanged;
   in.changes_spec->key_of = is_bag(in) ? nullptr : key_of;

@@ -116,6 +116,23 @@ TEST_F(PlannerTest, PrimaryKeyColumnsInKeyOrder) {
   EXPECT_NE(phase_sql(plan, Phase::Keys).find("UNIQUE (\"k\")"), std::string::npos);
 }
 
+// Each key step names its columns, so reject mode can find the rows that repeat a key.
+TEST_F(PlannerTest, KeyStepsNameTheirColumns) {
+  {
+    Database db = file_.open_writable();
+    db.exec("CREATE TABLE pairs (a INT, b TEXT, c TEXT UNIQUE, PRIMARY KEY (b, a), UNIQUE (c, a));"
+            "CREATE TABLE loose (k TEXT PRIMARY KEY, v);"
+            "INSERT INTO loose VALUES (NULL, 1);");
+  }
+  MigrationPlan plan = plan_migration(read(), MigrationOptions(), quote);
+  std::map<std::string, std::vector<std::vector<size_t>>> keys;
+  for (const PlanStep &step : plan.steps)
+    if (step.phase == Phase::Keys)
+      keys[plan.tables[static_cast<size_t>(step.table)].sqlite_name].push_back(step.key_columns);
+  EXPECT_EQ(keys["pairs"], (std::vector<std::vector<size_t>>{{1, 0}, {2}, {2, 0}}));
+  EXPECT_EQ(keys["loose"], (std::vector<std::vector<size_t>>{{0}}));  // the UNIQUE standing for the key
+}
+
 // Where each step of the two tables is, as "phase table" in order.
 std::vector<std::string> step_order(const MigrationPlan &plan) {
   std::vector<std::string> out;
