@@ -2,7 +2,7 @@
 -- FREEZE's own conditions; hangar.rejects is written through an ordinary INSERT, so its indexes
 -- and triggers see every rejected row; a conversion that queries the same SQLite file (a
 -- domain's CHECK over a foreign table) works, in the same snapshot; a sequence restarts within
--- its column's type.
+-- its column's type; an integer too large for its column's type widens the column.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set app_db :abs_builddir '/results/fixtures/migrate_app.db'
 \set bad_db :abs_builddir '/results/fixtures/migrate_bad.db'
@@ -54,16 +54,35 @@ SELECT pg_typeof(tag_name), count(*) FROM checked.post_tags GROUP BY 1;
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'app_db', 'checked')
 WHERE table_name IN ('post_tags', 'posts') ORDER BY 1;
 
--- ids SQLite used beyond the key's type (their rows rejected) are ids the sequence can never
--- hand out: it restarts after the largest id copied, and says so, instead of failing the call
+-- SQLite's integers are 64-bit whatever the declared type: a value its smallint or integer
+-- column cannot hold makes the column the integer type that holds it (the table is copied again;
+-- twice for a smallint that needs integer, then bigint), and a key's sequence follows, so new ids
+-- come after the largest; a child's foreign key is checked against the wider parent during the
+-- copy
 \set ids_db :abs_builddir '/results/fixtures/big_ids.db'
 \setenv IDS_DB :ids_db
-\! rm -f "$IDS_DB"; sqlite3 "$IDS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3000000000, 'too big for integer')"
+\! rm -f "$IDS_DB"; sqlite3 "$IDS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY AUTOINCREMENT, v TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3000000000, 'too big for integer'); CREATE TABLE s (a SMALLINT, b INTEGER, c INT); INSERT INTO s VALUES (1, 1, 1), (40000, 2, 3), (3000000000, 1700000000123, 4); CREATE TABLE c (id INTEGER PRIMARY KEY, t_id INTEGER REFERENCES t (id)); INSERT INTO c VALUES (1, 3000000000), (2, 1)"
+SELECT table_name, rows_copied, rows_rejected, verified, detail FROM hangar_migrate(:'ids_db', 'big_ids') ORDER BY 1;
+SELECT table_name, column_name, data_type FROM information_schema.columns WHERE table_schema = 'big_ids'
+ORDER BY table_name, ordinal_position;
+SELECT sequence_name, data_type FROM information_schema.sequences WHERE sequence_schema = 'big_ids' ORDER BY 1;
+INSERT INTO big_ids.t (v) VALUES ('next') RETURNING id;
+SELECT conname, convalidated FROM pg_constraint WHERE conrelid = 'big_ids.c'::regclass AND contype = 'f';
+-- a type column_types asks for is kept: the value stops the call
+SELECT * FROM hangar_migrate(:'ids_db', 'big_ids_given', column_types => '{"s.b": "integer"}');
+-- in reject mode a row rejected before the column widened is recorded once; ids beyond a key
+-- type column_types asks for are ids its sequence can never hand out: it restarts after the
+-- largest id copied, and says so, instead of failing the call
+\! sqlite3 "$IDS_DB" "CREATE TABLE r (n INT); INSERT INTO r VALUES ('not a number'), (5000000000), (7)"
 SELECT table_name, rows_copied, rows_rejected, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
-FROM hangar_migrate(:'ids_db', 'big_ids', on_error => 'reject');
-SELECT last_value, is_called FROM big_ids.t_id_seq;
+FROM hangar_migrate(:'ids_db', 'big_ids_rejecting', on_error => 'reject', column_types => '{"t.id": "integer"}')
+WHERE table_name IN ('r', 't') ORDER BY 1;
+SELECT table_name, rowid, column_name, raw_value FROM hangar.rejects
+WHERE run_id = (SELECT max(run_id) FROM hangar.rejects) ORDER BY 1, 2;
+SELECT n FROM big_ids_rejecting.r ORDER BY n;
+SELECT last_value, is_called FROM big_ids_rejecting.t_id_seq;
 
-DROP SCHEMA fresh, older_snapshot, rejecting, checked, big_ids CASCADE;
+DROP SCHEMA fresh, older_snapshot, rejecting, checked, big_ids, big_ids_rejecting CASCADE;
 DROP DOMAIN regress_tag;
 DROP FUNCTION regress_known_tag(text);
 DROP FOREIGN TABLE boundary_tags;

@@ -218,9 +218,13 @@ class Planner {
       if (django()) pc.pg_type = django_column_type(t, c, pc.pg_type);
       bool framework_typed = pc.pg_type != src.types[i].pg_type;  // its notice is about the other type
       auto mapped = options_.type_map.find(base_type_name(pc.pg_type));
-      if (mapped != options_.type_map.end()) pc.pg_type = mapped->second;
+      if (mapped != options_.type_map.end()) {
+        pc.pg_type = mapped->second;
+        pc.type_given = true;
+      }
       if (const std::string *override_type = column_type_override(src.table.name, c.name)) {
         pc.pg_type = *override_type;
+        pc.type_given = true;
         if (!src.types[i].notice.empty())  // the fallback type is not the one used: say which is
           pt.notes.push_back("column \"" + c.name + "\" (" +
                              (c.declared_type.empty() ? "no declared type" : "declared " + c.declared_type) + ") is " +
@@ -229,10 +233,30 @@ class Planner {
         if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       }
-      if (c.rowid_alias) pt.rowid_alias = static_cast<int>(i);
+      if (c.rowid_alias) {
+        pt.rowid_alias = static_cast<int>(i);
+        if (!pc.type_given) widen_for_ids(t, &pc, &pt.notes);
+      }
       pt.columns.push_back(std::move(pc));
     }
     plan_.tables.push_back(std::move(pt));
+  }
+
+  // The largest integer type of a column, or 0 when it is not smallint or integer.
+  static int64_t integer_type_max(const std::string &pg_type) {
+    return pg_type == "smallint" ? INT16_MAX : pg_type == "integer" ? INT32_MAX : 0;
+  }
+
+  // SQLite's ids are 64-bit whatever the key's declared type: a key whose ids (the largest
+  // rowid, or sqlite_sequence) are beyond its smallint or integer is the type that holds them,
+  // so its sequence can go on after them.
+  void widen_for_ids(size_t t, PlannedColumn *key, std::vector<std::string> *notes) {
+    int64_t used = source(t).sequence_floor, max = integer_type_max(key->pg_type);
+    if (max == 0 || used <= max) return;
+    std::string type = used <= INT32_MAX ? "integer" : "bigint";
+    notes->push_back("column \"" + key->sqlite_name + "\" is " + type + ", not " + key->pg_type +
+                     ": SQLite has used ids up to " + std::to_string(used) + " (its integers are 64-bit)");
+    key->pg_type = type;
   }
 
   // The type Django's PostgreSQL backend gives the field Django declared so on SQLite: its
@@ -700,16 +724,16 @@ class Planner {
   }
 
   // Restart the id sequence after every id SQLite has used (deleted ones and, with
-  // AUTOINCREMENT, sqlite_sequence), so no id is handed out twice. SQLite's ids beyond the
-  // column's type (rows rejected in reject mode) are ids the sequence can never hand out: it
-  // then restarts after the largest id copied.
+  // AUTOINCREMENT, sqlite_sequence), so no id is handed out twice. SQLite's ids beyond a type
+  // column_types or type_map asked for (rows rejected in reject mode) are ids the sequence can
+  // never hand out: it then restarts after the largest id copied.
   void sequence(size_t t) {
     if (!has_sequence(t)) return;
     PlannedTable &pt = plan_.tables[t];
     const PlannedColumn &key = pt.columns[static_cast<size_t>(pt.rowid_alias)];
     int64_t used = source(t).sequence_floor;
-    int64_t type_max = key.pg_type == "smallint" ? INT16_MAX : key.pg_type == "integer" ? INT32_MAX : INT64_MAX;
-    if (used > type_max) {
+    int64_t type_max = integer_type_max(key.pg_type);
+    if (type_max > 0 && used > type_max) {
       pt.notes.push_back("sequence of \"" + key.pg_name + "\" restarts after the largest id copied: SQLite has used ids up to " +
                          std::to_string(used) + ", beyond " + key.pg_type);
       used = 0;

@@ -36,6 +36,7 @@ struct PlannedColumn {
   bool is_enum = false;    // pg_type is an enum type the plan creates
   std::string collation;   // the SQLite column's declared collation, upper-case; empty for BINARY
   bool generated = false;  // GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it, the copy skips it
+  bool type_given = false; // pg_type is the one type_map or column_types asks for
 };
 
 struct PlannedForeignKey {

@@ -140,6 +140,13 @@ bool convert_column(const CopySpec &spec, const ColumnConverter *conv, const Sql
                                           : convert_value(conv, v, value, isnull, failure);
 }
 
+// Whether a conversion failed only because a SQLite integer is too large for the smallint or
+// integer column it goes to (SQLite's integers are 64-bit whatever their declared type).
+bool too_large(const ConversionFailure &failure, const SqliteValue &v, Oid column_type) {
+  return failure.sqlstate == ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE && v.type == SQLITE_INTEGER &&
+         (column_type == INT2OID || column_type == INT4OID);
+}
+
 class BatchInserter {
  public:
   BatchInserter(Relation rel) : rel_(rel) {
@@ -363,7 +370,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   bool skipping = spec.skip_unchanged && spec.key_of;
   RowKey *keys = skipping ? palloc_items<RowKey>(kBatchRows) : nullptr;
   bool *has_key = skipping ? palloc_items<bool>(kBatchRows) : nullptr;
-  while (result.generated_mismatch < 0 && (batch = owner->reader->next())) {
+  while (!result.stopped_early() && (batch = owner->reader->next())) {
     if (skipping) {
       MemoryContextSwitchTo(batch_context);
       batch_keys(spec, converters, batch, desc, values, nulls, keys, has_key);
@@ -392,6 +399,14 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
                      nullptr};
         }
         if (ok) continue;
+        if (spec.widen_integers && spec.widen_integers[i] && too_large(failure, v, TupleDescAttr(desc, a)->atttypid)) {
+          result.widen_column = i;
+          result.widen_value = v.integer;
+          bool is_rowid;
+          int64 id = current_rowid(row, &is_rowid);
+          result.widen_row = psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
+          break;
+        }
         if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
         rejected = failed[i] = true;
         if (spec.insert) {
@@ -403,6 +418,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       }
       row.current_column = -1;
       MemoryContextSwitchTo(copy_context);
+      if (result.widen_column >= 0) break;
       bool batch_full = false;
       if (unchanged) {
         result.source.add(unchanged_hash);
@@ -471,7 +487,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   }
   row.rowid = nullptr;
   int rc = owner->reader->result_code();
-  if (rc != SQLITE_DONE && result.generated_mismatch < 0)
+  if (rc != SQLITE_DONE && !result.stopped_early())
     report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
   if (inserter) {
     inserter->finish(spec.rowids);
@@ -480,6 +496,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   error_context_stack = error_context.previous;
   MemoryContextSwitchTo(old_context);
   if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
+  if (result.widen_row) result.widen_row = pstrdup(result.widen_row);
   MemoryContextDelete(copy_context);
   if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);

@@ -158,6 +158,9 @@ struct CopySpec {
   bool *inserted;               // false for the relation's generated columns, which PostgreSQL computes
   bool has_rowid;
   bool insert;                  // false: only convert and checksum (hangar_verify)
+  // hangar_migrate (nullptr otherwise): per SQLite column, whether an integer its smallint or
+  // integer column cannot hold stops the copy (CopyResult::widen_column) instead of failing
+  const bool *widen_integers;
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
   RowidMap *rowids;             // when set, the rowid of every inserted row is recorded there
@@ -208,6 +211,12 @@ struct CopyResult {
   // stopped there (the caller makes it a plain column and copies again). -1 when none.
   int generated_mismatch = -1;
   char *mismatch = nullptr;     // what differed, for the report
+  // A SQLite integer too large for its smallint or integer column (CopySpec::widen_integers):
+  // the copy stopped there (the caller widens the column and copies again). -1 when none.
+  int widen_column = -1;
+  int64 widen_value = 0;
+  char *widen_row = nullptr;    // "rowid 7" or "row 7", for the report
+  bool stopped_early() const { return generated_mismatch >= 0 || widen_column >= 0; }
 };
 // A copy's SQLite read started before copy_table, so that SQLite is read on the second core
 // while the caller does other work first: the rows wait, up to ahead_bytes of them, for

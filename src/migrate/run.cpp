@@ -66,6 +66,9 @@ struct TableOutcome {
   double seconds = 0;
   int verified = -1;
   std::vector<std::string> notes;
+  // Columns the copy widened (SQLite integers beyond their type), by column index: the planned
+  // type, and the note saying why the column has the type it has now.
+  std::map<size_t, std::pair<std::string, std::string>> widened;
 };
 
 // "1 row", "2 rows".
@@ -369,7 +372,12 @@ class MigrationRun {
     for (;;) {
       Relation rel = open(table, RowExclusiveLock);
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
+      bool *widens = palloc_items<bool>(pt.columns.size());
+      for (size_t c = 0; c < pt.columns.size(); ++c) widens[c] = !pt.columns[c].type_given;
+      spec.widen_integers = widens;
       add_key_checks(table, rel, &spec);
+      if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
+      out.rowids = nullptr;
       // Orphans, and in reject mode rows of converted duplicate keys, are named by their SQLite
       // rowid: kept aside when no column holds it.
       if (names_rows_after_copy(table) && pt.rowid_alias < 0 && !pt.rowid_name.empty())
@@ -401,6 +409,10 @@ class MigrationRun {
         out.copy.seconds -= writing;
         log_time("state", table, writing);
       }
+      if (out.copy.widen_column >= 0) {
+        widen(table, out.copy);
+        continue;
+      }
       if (out.copy.generated_mismatch < 0 && !failure) break;
       // The differing column, or when computing failed every generated column, becomes plain.
       for (size_t c = 0; c < pt.columns.size(); ++c) {
@@ -416,6 +428,7 @@ class MigrationRun {
       out.copy.generated_mismatch = -1;
     }
     out.copied = true;
+    for (const auto &[column, widened] : out.widened) out.notes.push_back(widened.second);
     if (out.copy.rows_rejected > 0)
       out.notes.push_back(row_count(out.copy.rows_rejected) +
                           " rejected: a value does not convert exactly (see hangar.rejects, run_id " +
@@ -432,6 +445,38 @@ class MigrationRun {
                                      seconds > 0 ? rows / seconds : 0.0)));
     });
     finish_key_checks(table, spec);
+  }
+
+  // A SQLite integer too large for its smallint or integer column (SQLite's integers are 64-bit
+  // whatever the declared type): what the copy stored goes, with the rows it rejected (the table
+  // is new in this transaction, so TRUNCATE empties it in place), and the column becomes the
+  // smallest integer type holding the value, its sequence too; the caller copies again.
+  void widen(int table, const CopyResult &copy) {
+    PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
+    PlannedColumn &pc = pt.columns[static_cast<size_t>(copy.widen_column)];
+    TableOutcome &out = outcomes_[static_cast<size_t>(table)];
+    bool fits_integer = copy.widen_value >= PG_INT32_MIN && copy.widen_value <= PG_INT32_MAX;
+    std::string type = fits_integer ? "integer" : "bigint";
+    auto &[planned_type, note] = out.widened.try_emplace(static_cast<size_t>(copy.widen_column), pc.pg_type, "").first->second;
+    note = "column \"" + pc.sqlite_name + "\" is " + type + ", not " + planned_type + ": " + copy.widen_row + " holds " +
+           std::to_string(copy.widen_value) + " (SQLite's integers are 64-bit)";
+    pc.pg_type = type;
+    std::string name = qualified(pt), column = quote_.ident(pc.pg_name);
+    const char *change = palloc_string("TRUNCATE " + name + "; ALTER TABLE " + name + " ALTER COLUMN " + column +
+                                       " TYPE " + type);
+    pg_guard([&] { spi_run(change); });
+    std::vector<TextRow> sequence = spi_text_rows("SELECT pg_catalog.pg_get_serial_sequence(" + quote_.literal(name) +
+                                                      ", " + quote_.literal(pc.pg_name) + ")",
+                                                  true);
+    if (!sequence.empty() && sequence[0][0]) {
+      const char *alter = palloc_string("ALTER SEQUENCE " + *sequence[0][0] + " AS " + type);
+      pg_guard([&] { spi_run(alter); });
+    }
+    if (copy.rows_rejected > 0) {
+      const char *forget = palloc_string("DELETE FROM hangar.rejects WHERE run_id = " + std::to_string(run_id_) +
+                                         " AND table_name = " + quote_.literal(pt.sqlite_name));
+      pg_guard([&] { spi_run_as_bookkeeping_owner("rejects", forget); });
+    }
   }
 
   // Whether the copy records hangar_sync's state as it stores the rows, so that the state knows

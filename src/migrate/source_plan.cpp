@@ -43,6 +43,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.ncolumns = n;
   spec.has_rowid = !table.rowid_name.empty();
   spec.insert = insert;
+  spec.widen_integers = nullptr;
   spec.on_error = on_error;
   spec.run_id = run_id;
   spec.rowids = nullptr;

@@ -133,6 +133,23 @@ TEST_F(PlannerTest, KeyStepsNameTheirColumns) {
   EXPECT_EQ(keys["loose"], (std::vector<std::vector<size_t>>{{0}}));  // the UNIQUE standing for the key
 }
 
+// SQLite's ids are 64-bit: a key whose ids are beyond integer is bigint, unless a type is given.
+TEST_F(PlannerTest, KeyWidenedForTheIdsSqliteUsed) {
+  {
+    Database db = file_.open_writable();
+    db.exec("CREATE TABLE big (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO big VALUES (3000000000, 'x');");
+  }
+  std::map<std::string, std::string> types;
+  for (const PlannedTable &t : plan_migration(read(), MigrationOptions(), quote).tables)
+    if (t.rowid_alias >= 0) types[t.sqlite_name] = t.columns[static_cast<size_t>(t.rowid_alias)].pg_type;
+  EXPECT_EQ(types["big"], "bigint");
+  EXPECT_EQ(types["owners"], "integer");
+  MigrationOptions given;
+  given.column_types["big.id"] = "integer";
+  for (const PlannedTable &t : plan_migration(read(), given, quote).tables)
+    if (t.sqlite_name == "big") EXPECT_EQ(t.columns[0].pg_type, "integer");
+}
+
 // Where each step of the two tables is, as "phase table" in order.
 std::vector<std::string> step_order(const MigrationPlan &plan) {
   std::vector<std::string> out;
