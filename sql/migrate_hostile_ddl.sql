@@ -1,7 +1,7 @@
 -- Valid SQLite DDL that PostgreSQL would read differently still migrates and keeps its meaning:
 -- a repeated enum label, an enum label longer than PostgreSQL's 63 bytes, columns named like
--- PostgreSQL's system columns, hex literals at and beyond 2^63, and a generated column whose
--- operators group differently in PostgreSQL.
+-- PostgreSQL's system columns, hex literals at and beyond 2^63, a generated column whose
+-- operators group differently in PostgreSQL, and keys over COLLATE NOCASE and RTRIM columns.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set ddl_db :abs_builddir '/results/fixtures/hostile_ddl.db'
 SET client_min_messages = warning;
@@ -55,6 +55,28 @@ DROP SCHEMA odd_unchecked, odd_bounded CASCADE;
 SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'json_db', 'json_gen');
 SELECT id, body, kind, n FROM json_gen.doc ORDER BY id;
 DROP SCHEMA json_gen CASCADE;
+
+-- a key or unique index over a COLLATE NOCASE or RTRIM column keeps the uniqueness SQLite
+-- enforces: a unique index on the value as the collation compares it (NOCASE folds ASCII letters
+-- only, as lower() under collation "C" does; RTRIM drops trailing spaces); an explicit COLLATE
+-- NOCASE term of a unique index is folded too; a plain index stays plain
+\set nocase_db :abs_builddir '/results/fixtures/nocase_keys.db'
+\setenv NOCASE_DB :nocase_db
+\! rm -f "$NOCASE_DB"; sqlite3 "$NOCASE_DB" "CREATE TABLE tags (tag TEXT NOT NULL PRIMARY KEY COLLATE NOCASE, usn INTEGER NOT NULL); INSERT INTO tags VALUES ('vocab', 0), ('É', 1); CREATE TABLE kinds (id INTEGER PRIMARY KEY, name TEXT NOT NULL COLLATE NOCASE, code TEXT COLLATE RTRIM, UNIQUE (code, id)); CREATE UNIQUE INDEX kinds_name ON kinds (name); CREATE UNIQUE INDEX kinds_code ON kinds (code COLLATE NOCASE DESC); CREATE INDEX kinds_name_plain ON kinds (name); INSERT INTO kinds VALUES (1, 'Basic', 'a ')"
+SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'nocase_db', 'nocase') ORDER BY 1;
+SELECT indexrelid::regclass AS index, pg_get_indexdef(indexrelid) FROM pg_index
+WHERE indrelid IN ('nocase.tags'::regclass, 'nocase.kinds'::regclass) ORDER BY indexrelid::regclass::text;
+-- what SQLite refuses, PostgreSQL now refuses too; what SQLite accepts, it accepts
+INSERT INTO nocase.tags VALUES ('VOCAB', 2);
+INSERT INTO nocase.tags VALUES ('é', 3);
+INSERT INTO nocase.kinds VALUES (2, 'BASIC', 'b');
+INSERT INTO nocase.kinds VALUES (3, 'other', 'a');
+INSERT INTO nocase.kinds VALUES (4, 'more', 'A');
+\! sqlite3 "$NOCASE_DB" "INSERT INTO tags VALUES ('é', 3); INSERT INTO kinds VALUES (3, 'other', 'a')" && echo SQLite accepts them too
+\! sqlite3 "$NOCASE_DB" "INSERT INTO tags VALUES ('VOCAB', 2)" 2>/dev/null || echo SQLite refuses it
+\! sqlite3 "$NOCASE_DB" "INSERT INTO kinds VALUES (2, 'BASIC', 'b')" 2>/dev/null || echo SQLite refuses it
+\! sqlite3 "$NOCASE_DB" "INSERT INTO kinds VALUES (4, 'more', 'A')" 2>/dev/null || echo SQLite refuses it
+DROP SCHEMA nocase CASCADE;
 
 DROP SCHEMA odd CASCADE;
 DROP SCHEMA odd_fdw CASCADE;

@@ -233,6 +233,10 @@ class Planner {
         if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       }
+      if ((pc.collation == "NOCASE" || pc.collation == "RTRIM") && is_text_type(pc.pg_type))
+        pt.notes.push_back("column \"" + c.name + "\" is COLLATE " + pc.collation + ": SQLite compares its text " +
+                           (pc.collation == "NOCASE" ? "ignoring the case of ASCII letters" : "ignoring trailing spaces") +
+                           ", PostgreSQL as it is");
       if (c.rowid_alias) {
         pt.rowid_alias = static_cast<int>(i);
         if (!pc.type_given) widen_for_ids(t, &pc, &pt.notes);
@@ -511,9 +515,18 @@ class Planner {
           true, "index \"" + name + "\"");
     }
     for (const IndexDefinition &index : source(t).indexes) {
-      std::vector<std::string> terms;
+      std::vector<std::string> terms, folded;
       std::string refused;
       for (const IndexTerm &term : index.terms) {
+        // a unique index keeps a NOCASE or RTRIM column's uniqueness on the folded value
+        int c = term.column.empty() ? -1 : find_column(t, term.column);
+        std::string collation = term.collation.empty() && c >= 0 ? pt.columns[static_cast<size_t>(c)].collation : term.collation;
+        std::string fold = index.unique && c >= 0 ? folded_column(t, static_cast<size_t>(c), collation) : "";
+        if (!fold.empty()) {
+          folded.push_back(fold);
+          terms.push_back("(" + fold + ")" + (term.descending ? " DESC" : ""));
+          continue;
+        }
         if (!term.collation.empty() && term.collation != "BINARY") refused = "COLLATE " + term.collation;
         Translation tr = translate_expression(term.expression, ExprContext::Index, lookup(t), quote_);
         if (!tr.ok) refused = tr.reason;
@@ -536,8 +549,52 @@ class Planner {
           std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_.ident(name) + " ON " +
               qualified(t) + " (" + join(terms, ", ") + ")" + where,
           true, "index \"" + index.name + "\"");
+      if (!folded.empty())
+        pt.notes.push_back("unique index \"" + index.name + "\" is on " + join(folded, ", ") +
+                           ", as SQLite compares its values under their collation");
     }
+    folded_keys(t);
     if (django()) django_like_indexes(t);
+  }
+
+  // A text column's value as SQLite's collation compares it, for a unique index: NOCASE folds
+  // ASCII letters only, as lower() does under collation "C"; RTRIM ignores trailing spaces.
+  // Empty for BINARY, and for a column that holds no text.
+  std::string folded_column(size_t t, size_t c, const std::string &collation) {
+    const PlannedColumn &pc = plan_.tables[t].columns[c];
+    if (!is_text_type(pc.pg_type) || pc.is_enum) return "";
+    if (collation == "NOCASE") return "lower(" + quote_.ident(pc.pg_name) + " COLLATE \"C\")";
+    if (collation == "RTRIM") return "rtrim(" + quote_.ident(pc.pg_name) + ", ' ')";
+    return "";
+  }
+
+  // A primary key or UNIQUE constraint over a NOCASE or RTRIM column: PostgreSQL's constraint
+  // compares bytes, so a unique index on the folded values keeps the uniqueness SQLite enforces.
+  void folded_keys(size_t t) {
+    PlannedTable &pt = planned(t);
+    std::vector<std::pair<std::string, std::vector<std::string>>> keys;
+    std::vector<std::string> pk = primary_key_columns(t);
+    if (!pk.empty()) keys.push_back({"primary key", pk});
+    for (const UniqueFact &unique : source(t).uniques) keys.push_back({"unique constraint", unique.columns});
+    for (const auto &[what, columns] : keys) {
+      std::vector<std::string> terms, folded, names;
+      for (const std::string &n : columns) {
+        int c = find_column(t, n);
+        if (c < 0) break;
+        const PlannedColumn &pc = pt.columns[static_cast<size_t>(c)];
+        std::string fold = folded_column(t, static_cast<size_t>(c), pc.collation);
+        if (!fold.empty()) folded.push_back(fold);
+        terms.push_back(fold.empty() ? quote_.ident(pc.pg_name) : "(" + fold + ")");
+        names.push_back(pc.pg_name);
+      }
+      if (folded.empty() || terms.size() != columns.size()) continue;
+      std::string name = names_.claim(pt.pg_name + "_" + join(names, "_") + "_folded_key");
+      add(Phase::Indexes, static_cast<int>(t),
+          "CREATE UNIQUE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " (" + join(terms, ", ") + ")", true,
+          "index \"" + name + "\"");
+      pt.notes.push_back(what + " (" + join(columns, ", ") + ") is kept as SQLite's collation compares it by unique index \"" +
+                         name + "\" on " + join(folded, ", "));
+    }
   }
 
   // The PostgreSQL columns of an index whose terms are all plain columns (empty otherwise).
