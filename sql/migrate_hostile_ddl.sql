@@ -1,7 +1,8 @@
 -- Valid SQLite DDL that PostgreSQL would read differently still migrates and keeps its meaning:
 -- a repeated enum label, an enum label longer than PostgreSQL's 63 bytes, columns named like
 -- PostgreSQL's system columns, hex literals at and beyond 2^63, a generated column whose
--- operators group differently in PostgreSQL, and keys over COLLATE NOCASE and RTRIM columns.
+-- operators group differently in PostgreSQL, keys over COLLATE NOCASE and RTRIM columns, and
+-- a collation only the app defines.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set ddl_db :abs_builddir '/results/fixtures/hostile_ddl.db'
 SET client_min_messages = warning;
@@ -77,6 +78,19 @@ INSERT INTO nocase.kinds VALUES (4, 'more', 'A');
 \! sqlite3 "$NOCASE_DB" "INSERT INTO kinds VALUES (2, 'BASIC', 'b')" 2>/dev/null || echo SQLite refuses it
 \! sqlite3 "$NOCASE_DB" "INSERT INTO kinds VALUES (4, 'more', 'A')" 2>/dev/null || echo SQLite refuses it
 DROP SCHEMA nocase CASCADE;
+
+-- a collation the app defines in its own code (Anki's "unicase"): a table SQLite cannot read
+-- without it is reported and left out, the rest migrates; a foreign table over it says why
+\set unicase_db :abs_builddir '/results/fixtures/unicase.db'
+\setenv UNICASE_DB :unicase_db
+\! rm -f "$UNICASE_DB"; sqlite3 "$UNICASE_DB" "CREATE TABLE tags (tag TEXT NOT NULL PRIMARY KEY COLLATE nocase, usn INTEGER NOT NULL) WITHOUT ROWID; INSERT INTO tags VALUES ('vocab', 0); CREATE TABLE notes (id INTEGER PRIMARY KEY, title TEXT COLLATE nocase, tag TEXT REFERENCES tags (tag)); INSERT INTO notes VALUES (1, 'x', 'vocab'); PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'COLLATE nocase', 'COLLATE unicase') WHERE name IN ('tags', 'notes')"
+SELECT table_name, rows_copied, verified, detail FROM hangar_migrate(:'unicase_db', 'unicase') ORDER BY 1;
+SELECT table_name, verified, detail FROM hangar_verify(:'unicase_db', 'unicase') ORDER BY 1;
+CREATE SERVER unicase_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'unicase_db');
+CREATE FOREIGN TABLE unicase_tags (tag text, usn integer) SERVER unicase_srv OPTIONS (table_name 'tags');
+SELECT * FROM unicase_tags;
+DROP SERVER unicase_srv CASCADE;
+DROP SCHEMA unicase CASCADE;
 
 DROP SCHEMA odd CASCADE;
 DROP SCHEMA odd_fdw CASCADE;

@@ -233,9 +233,11 @@ class Planner {
         if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       }
-      if ((pc.collation == "NOCASE" || pc.collation == "RTRIM") && is_text_type(pc.pg_type))
+      if (!pc.collation.empty() && is_text_type(pc.pg_type))
         pt.notes.push_back("column \"" + c.name + "\" is COLLATE " + pc.collation + ": SQLite compares its text " +
-                           (pc.collation == "NOCASE" ? "ignoring the case of ASCII letters" : "ignoring trailing spaces") +
+                           (pc.collation == "NOCASE"  ? "ignoring the case of ASCII letters"
+                            : pc.collation == "RTRIM" ? "ignoring trailing spaces"
+                                                      : "as the app that wrote the file defines in its own code") +
                            ", PostgreSQL as it is");
       if (c.rowid_alias) {
         pt.rowid_alias = static_cast<int>(i);

@@ -211,6 +211,10 @@ SourceCatalog read_source_catalog(const Database &db, bool fulltext) {
       continue;
     }
     SourceTable source;
+    if (std::string reason = table.is_virtual ? "" : db.unreadable_reason(table.name); !reason.empty()) {
+      catalog.skipped.push_back({table.name, reason});
+      continue;
+    }
     if (table.is_virtual) {
       std::string config = fulltext ? fulltext_config(table, &source.fulltext_module) : "";
       if (config.empty()) {

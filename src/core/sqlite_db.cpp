@@ -8,6 +8,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <unordered_map>
 #include <utility>
 
 #include "core/error.hpp"
@@ -127,7 +128,34 @@ Error open_error(sqlite3 *db, int rc, const std::string &path) {
   return sqlite_error(db, rc, "could not read SQLite database \"" + path + "\"");
 }
 
+// Each open connection's missing collations, "a, b" (connections are used by one thread).
+thread_local std::unordered_map<sqlite3 *, std::string> missing_by_connection;
+
+// SQLite's collation_needed callback: a C callback, so nothing may escape it.
+void note_missing_collation(void *, sqlite3 *db, int, const char *name) {
+  try {
+    std::string &names = missing_by_connection[db];
+    names += (names.empty() ? "" : ", ") + std::string(name ? name : "");
+  } catch (...) {
+  }
+}
+
 }  // namespace
+
+const char *missing_collations(sqlite3 *db) {
+  auto found = missing_by_connection.find(db);
+  return found == missing_by_connection.end() ? nullptr : found->second.c_str();
+}
+
+std::string Database::unreadable_reason(const std::string &table) const {
+  sqlite3_stmt *stmt = nullptr;
+  int rc = sqlite3_prepare_v2(db_, ("SELECT * FROM " + quote_sqlite_identifier(table)).c_str(), -1, &stmt, nullptr);
+  sqlite3_finalize(stmt);
+  const char *collations = missing_collations(db_);
+  if (rc == SQLITE_OK || !collations) return "";
+  return "SQLite cannot read it without the collations its schema names (missing: " + std::string(collations) +
+         "), which the app that wrote the file defines in its own code; not migrated";
+}
 
 Database::Database(const std::string &path, const OpenOptions &options) : path_(path) {
   if (!options.create) check_path(path);
@@ -142,6 +170,7 @@ Database::Database(const std::string &path, const OpenOptions &options) : path_(
     throw error;
   }
   sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+  sqlite3_collation_needed(db_, nullptr, note_missing_collation);
   // The file is untrusted: SQL in its schema (views, triggers, defaults) may not call functions
   // or virtual tables with side effects, and nothing may corrupt it through SQL.
   sqlite3_db_config(db_, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
@@ -161,14 +190,19 @@ Database::Database(const std::string &path, const OpenOptions &options) : path_(
 }
 
 Database::~Database() {
-  if (db_) sqlite3_close_v2(db_);
+  if (!db_) return;
+  missing_by_connection.erase(db_);
+  sqlite3_close_v2(db_);
 }
 
 Database::Database(Database &&other) noexcept : db_(std::exchange(other.db_, nullptr)), path_(std::move(other.path_)) {}
 
 Database &Database::operator=(Database &&other) noexcept {
   if (this != &other) {
-    if (db_) sqlite3_close_v2(db_);
+    if (db_) {
+      missing_by_connection.erase(db_);
+      sqlite3_close_v2(db_);
+    }
     db_ = std::exchange(other.db_, nullptr);
     path_ = std::move(other.path_);
   }

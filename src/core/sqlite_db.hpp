@@ -63,11 +63,19 @@ class Database {
 
   sqlite3 *handle() const { return db_; }
   const std::string &path() const { return path_; }
+  // Why SQLite cannot read every row of table (empty when it can): its schema names a collation
+  // SQLite lacks, one the app that wrote the file defines in its own code (Anki's "unicase").
+  std::string unreadable_reason(const std::string &table) const;
 
  private:
   sqlite3 *db_ = nullptr;
   std::string path_;
 };
+
+// The collations a connection's schema names and SQLite lacks, as SQLite met them ("a, b"), or
+// nullptr; nothing allocated, so safe anywhere. SQLite asks for a missing collation once a
+// connection, so they are kept until the Database closes.
+const char *missing_collations(sqlite3 *db);
 
 // Builds the Error for a failed SQLite call: "<action>" with SQLite's message as the detail.
 Error sqlite_error(sqlite3 *db, int rc, const std::string &action);

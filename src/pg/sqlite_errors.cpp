@@ -17,9 +17,16 @@ void report_sqlite_error(sqlite3 *db, int rc, const char *action) {
                     errdetail("%s was interrupted.", action)));
   }
   const char *hint = hint_for_sqlite(rc);
+  const char *said = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  // collations the schema names and SQLite lacks, the likely cause
+  const char *collations = db && (rc & 0xff) == SQLITE_ERROR ? missing_collations(db) : nullptr;
+  if (collations)
+    ereport(ERROR, (errcode(bridge::sqlstate_code(sqlstate_for_sqlite(rc))), errmsg("%s", action),
+                    errdetail("SQLite said: %s. The schema names collations SQLite does not have (%s): the app that "
+                              "wrote the file defines them in its own code.",
+                              said, collations)));
   ereport(ERROR, (errcode(bridge::sqlstate_code(sqlstate_for_sqlite(rc))), errmsg("%s", action),
-                  errdetail("SQLite said: %s.", db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)),
-                  hint[0] ? errhint("%s", hint) : 0));
+                  errdetail("SQLite said: %s.", said), hint[0] ? errhint("%s", hint) : 0));
   pg_unreachable();
 }
 
