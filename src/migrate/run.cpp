@@ -520,6 +520,11 @@ class MigrationRun {
     ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
     if (!error) return true;
     std::string note = step.what + " not created: " + error->message;
+    if (step.phase == Phase::Views && error->sqlerrcode == ERRCODE_UNDEFINED_TABLE)
+      for (size_t v : dropped_views_)
+        if (step.sql.find(qualified(plan_.tables[v])) != std::string::npos)
+          note = step.what + " not created: it reads view \"" + plan_.tables[v].sqlite_name +
+                 "\", which differed from SQLite's and was dropped (see its own row)";
     if (step.table >= 0)
       outcomes_[static_cast<size_t>(step.table)].notes.push_back(note);
     else
@@ -544,6 +549,7 @@ class MigrationRun {
       case ViewComparison::Differs: {
         const char *drop = palloc_string("DROP VIEW " + qualified(pv));
         pg_guard([&] { spi_run(drop); });
+        dropped_views_.push_back(v);
         out.verified = 0;
         out.notes.push_back("view not created: its rows differ from SQLite's (" + std::to_string(c.sqlite_rows) +
                             " rows in SQLite, " + std::to_string(c.pg_rows) + " in PostgreSQL" +
@@ -772,6 +778,7 @@ class MigrationRun {
   sqlite3 *db_ = nullptr;
   std::vector<TableOutcome> outcomes_;
   bool orphans_removed_ = false;
+  std::vector<size_t> dropped_views_;  // views created and dropped again: their rows differed
   // Foreign keys checked during the copy: each parent's key set (by table), how many planned
   // checks still need it, its key column, the foreign keys each child checks as it is copied,
   // the budget left for all sets, and the foreign keys left to after the data.
