@@ -450,7 +450,8 @@ class MigrationRun {
   // A SQLite integer too large for its smallint or integer column (SQLite's integers are 64-bit
   // whatever the declared type): what the copy stored goes, with the rows it rejected (the table
   // is new in this transaction, so TRUNCATE empties it in place), and the column becomes the
-  // smallest integer type holding the value, its sequence too; the caller copies again.
+  // smallest integer type holding the value; the caller copies again. (A key with a sequence is
+  // never widened here: the plan gave it a type holding every id SQLite used.)
   void widen(int table, const CopyResult &copy) {
     PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
     PlannedColumn &pc = pt.columns[static_cast<size_t>(copy.widen_column)];
@@ -465,13 +466,6 @@ class MigrationRun {
     const char *change = palloc_string("TRUNCATE " + name + "; ALTER TABLE " + name + " ALTER COLUMN " + column +
                                        " TYPE " + type);
     pg_guard([&] { spi_run(change); });
-    std::vector<TextRow> sequence = spi_text_rows("SELECT pg_catalog.pg_get_serial_sequence(" + quote_.literal(name) +
-                                                      ", " + quote_.literal(pc.pg_name) + ")",
-                                                  true);
-    if (!sequence.empty() && sequence[0][0]) {
-      const char *alter = palloc_string("ALTER SEQUENCE " + *sequence[0][0] + " AS " + type);
-      pg_guard([&] { spi_run(alter); });
-    }
     if (copy.rows_rejected > 0) {
       const char *forget = palloc_string("DELETE FROM hangar.rejects WHERE run_id = " + std::to_string(run_id_) +
                                          " AND table_name = " + quote_.literal(pt.sqlite_name));
