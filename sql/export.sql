@@ -48,11 +48,11 @@ CREATE ROLE regress_export_plain;
 GRANT USAGE ON SCHEMA ex TO regress_export_plain;
 GRANT EXECUTE ON FUNCTION hangar_export(name, text, text, boolean) TO regress_export_plain;
 SET ROLE regress_export_plain;
-SELECT regress_error($$SELECT * FROM hangar_export('ex', '/tmp/x.db')$$);
+SELECT regress_error($$SELECT * FROM hangar_export('ex', '/tmp/hangar-regress-never-written.db')$$);
 RESET ROLE;
 SELECT regress_error($$SELECT * FROM hangar_export('ex', 'relative.db')$$);
-SELECT regress_error($$SELECT * FROM hangar_export('ex', '/tmp/x.db', if_exists => 'append')$$);
-SELECT regress_error($$SELECT * FROM hangar_export('no_such_schema', '/tmp/x.db')$$);
+SELECT regress_error($$SELECT * FROM hangar_export('ex', '/tmp/hangar-regress-never-written.db', if_exists => 'append')$$);
+SELECT regress_error($$SELECT * FROM hangar_export('no_such_schema', '/tmp/hangar-regress-never-written.db')$$);
 SELECT regress_error($$SELECT * FROM hangar_export('ex', '$$ || current_setting('regress.fixtures') || $$/export_app.db')$$);
 
 -- the export
