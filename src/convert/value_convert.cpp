@@ -51,21 +51,35 @@ const char *storage_class_name(int type) {
   }
 }
 
+// A SQLite column's declared type is only an affinity: any value may be stored in it.
+constexpr const char *kAnyValueHint =
+    "A SQLite column holds any value whatever its declared type. Read it as a type that holds this one (text "
+    "holds any text): the foreign table's column type, or in hangar_migrate column_types; hangar_migrate's "
+    "on_error => 'reject' leaves such rows out.";
+constexpr const char *kWideIntegerHint =
+    "SQLite's integers are 64-bit whatever the declared type: read the column as bigint (the foreign table's "
+    "column type; hangar_migrate widens such a column itself unless column_types or type_map gives its type; a "
+    "migrated table's column after ALTER TABLE ... ALTER COLUMN ... TYPE bigint).";
+
 bool fail_class(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
   return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
               psprintf("SQLite %s value %s cannot be converted to type %s",
                        storage_class_name(v.type), describe_sqlite_value(v),
-                       conv->type_name));
+                       conv->type_name),
+              kAnyValueHint);
 }
 
 bool fail_range(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
+  bool narrow_integer = v.type == SQLITE_INTEGER && (conv->kind == ConvertKind::Int2 || conv->kind == ConvertKind::Int4);
   return fail(failure, ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE,
-              psprintf("value %s is out of range for type %s", describe_sqlite_value(v), conv->type_name));
+              psprintf("value %s is out of range for type %s", describe_sqlite_value(v), conv->type_name),
+              narrow_integer ? kWideIntegerHint : nullptr);
 }
 
 bool fail_syntax(const ColumnConverter *conv, const SqliteValue &v, ConversionFailure *failure) {
   return fail(failure, ERRCODE_INVALID_TEXT_REPRESENTATION,
-              psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)));
+              psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)),
+              kAnyValueHint);
 }
 
 // Valid UTF-8 without NUL, transcoded to the database encoding when that is not UTF8; *chars

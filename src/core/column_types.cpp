@@ -9,27 +9,35 @@ namespace hangar {
 
 std::vector<ColumnType> resolve_column_types(const Database &db, const Table &table) {
   std::vector<ColumnType> result(table.columns.size());
-  std::vector<std::string> untyped;
-  std::vector<size_t> untyped_index;
+  std::vector<std::string> scanned;  // columns whose stored values decide or check the type
+  std::vector<size_t> scanned_index;
+  std::vector<bool> untyped(table.columns.size(), false);
   for (size_t i = 0; i < table.columns.size(); ++i) {
     const Column &c = table.columns[i];
     TypeMapping m = map_declared_type(c.declared_type);
-    if (m.untyped) {
-      untyped.push_back(c.name);
-      untyped_index.push_back(i);
-      continue;
-    }
+    untyped[i] = m.untyped;
     result[i].pg_type = m.pg_type;
-    if (!m.known)
+    if (!m.known && !m.untyped)
       result[i].notice = "column \"" + c.name + "\" of SQLite table \"" + table.name + "\" has unknown type \"" +
                          c.declared_type + "\"; mapped to " + m.pg_type + " by SQLite's affinity rules";
+    if (m.untyped || !m.known) {
+      scanned.push_back(c.name);
+      scanned_index.push_back(i);
+    }
   }
-  std::vector<StorageClasses> classes = scan_storage_classes(db, table, untyped);
-  for (size_t k = 0; k < untyped.size(); ++k) {
-    ColumnType &t = result[untyped_index[k]];
+  std::vector<StorageClasses> classes = scan_storage_classes(db, table, scanned);
+  for (size_t k = 0; k < scanned.size(); ++k) {
+    size_t i = scanned_index[k];
+    ColumnType &t = result[i];
+    // an unknown type's affinity keeps its values' storage classes: a type that cannot hold
+    // them all (blobs under NUMERIC affinity, say) gives way to one chosen from the values
+    if (!untyped[i] && holds_storage_classes(t.pg_type, classes[k])) continue;
     t.pg_type = pg_type_for_storage_classes(classes[k]);
-    t.notice = "column \"" + untyped[k] + "\" of SQLite table \"" + table.name +
-               "\" has no declared type; mapped to " + t.pg_type + " from the values it stores";
+    t.notice = "column \"" + scanned[k] + "\" of SQLite table \"" + table.name + "\" has " +
+               (table.columns[i].declared_type.empty() ? "no declared type"
+                                                       : "type \"" + table.columns[i].declared_type + "\"") +
+               "; mapped to " +
+               t.pg_type + " from the values it stores";
   }
   return result;
 }

@@ -1,7 +1,8 @@
 // Decides the PostgreSQL type of every column of a table: the declared-type table first, then
-// for columns without a declared type the storage classes actually stored, then SQLite's
-// affinity rules for declared types we do not know (with a notice saying so). Shared by
-// IMPORT FOREIGN SCHEMA and the migration, so both create the same types.
+// for columns without a declared type (or STRICT's ANY) the storage classes actually stored,
+// then for declared types we do not know SQLite's affinity rules, unless the values stored need
+// another type (with a notice saying which). Shared by IMPORT FOREIGN SCHEMA and the migration,
+// so both create the same types.
 #pragma once
 
 #include <string>

@@ -280,6 +280,23 @@ class Planner {
   // A CHECK (col IN ('a', 'b')) on a text column is how SQLAlchemy keeps an Enum on SQLite;
   // on PostgreSQL the app would have an enum type named after it.
   // Labels PostgreSQL cannot keep (longer than 63 bytes) leave the column varchar with its CHECK.
+  // Whether an index expression or a generated column reads the column: PostgreSQL computes
+  // those only with immutable functions, and an enum's text is not one. (An index's condition
+  // compares the enum with its labels, which is.)
+  bool read_by_expressions(size_t t, const std::string &column) const {
+    auto names_it = [&](const std::vector<Token> &tokens) {
+      for (const Token &token : tokens)
+        if (token.is_name() && ascii_iequals(token.value, column)) return true;
+      return false;
+    };
+    for (const IndexDefinition &index : source(t).indexes)
+      for (const IndexTerm &term : index.terms)
+        if (term.column.empty() && names_it(term.expression)) return true;
+    for (const ColumnDefinition &c : source(t).ddl.columns)
+      if (names_it(c.generated)) return true;
+    return false;
+  }
+
   bool enum_type(size_t t, PlannedTable &pt, const std::string &column, std::string *pg_type) {
     for (const TableConstraint &con : source(t).ddl.constraints) {
       std::string col;
@@ -291,6 +308,12 @@ class Planner {
       if (!fits) {
         pt.notes.push_back("column \"" + column + "\" stays " + *pg_type +
                            " with its CHECK: an enum label longer than 63 bytes cannot be a PostgreSQL enum label");
+        return false;
+      }
+      if (read_by_expressions(t, column)) {
+        pt.notes.push_back("column \"" + column + "\" stays " + *pg_type +
+                           " with its CHECK: an index or generated column computes from it, which PostgreSQL cannot "
+                           "do from an enum");
         return false;
       }
       std::string wanted = con.name.empty() ? pt.sqlite_name + "_" + column + "_enum" : con.name;
@@ -797,6 +820,9 @@ class Planner {
                          std::to_string(used) + ", beyond " + key.pg_type);
       used = 0;
     }
+    if (used == INT64_MAX)
+      pt.notes.push_back("sequence of \"" + key.pg_name + "\" is at its end: SQLite has used id " + std::to_string(used) +
+                         ", so PostgreSQL cannot give a new row an id (SQLite picks an unused one at random)");
     std::string floor = std::to_string(used);
     std::string max = "pg_catalog.max(" + quote_.ident(key.pg_name) + ")";
     add(Phase::Sequences, static_cast<int>(t),

@@ -107,7 +107,9 @@ std::string lookup(const DeclaredType &t) {
   if (b == "VARCHAR" || b == "CHARACTER VARYING" || b == "VARYING CHARACTER" || b == "NVARCHAR" ||
       b == "NATIVE CHARACTER VARYING")
     return with_length("varchar", t);
-  if (b == "CHAR" || b == "CHARACTER" || b == "NCHAR" || b == "NATIVE CHARACTER") return with_length("char", t);
+  // without a length SQLite's CHAR holds text of any length, where PostgreSQL's char is char(1)
+  if (b == "CHAR" || b == "CHARACTER" || b == "NCHAR" || b == "NATIVE CHARACTER")
+    return t.args.empty() ? "text" : with_length("char", t);
   if (b == "TEXT" || b == "CLOB" || b == "TINYTEXT" || b == "MEDIUMTEXT" || b == "LONGTEXT") return "text";
   if (b == "BOOLEAN" || b == "BOOL") return "boolean";
   if (b == "DATETIME" || b == "TIMESTAMP" || b == "TIMESTAMP WITHOUT TIME ZONE") return time_type("timestamp", t);
@@ -143,7 +145,8 @@ Affinity affinity_of(std::string_view declared_type) {
 TypeMapping map_declared_type(std::string_view declared_type) {
   TypeMapping m;
   DeclaredType t = parse_declared(declared_type);
-  if (t.base.empty() && t.args.empty()) {
+  // STRICT tables' ANY keeps every value as it is given, as no declared type does
+  if ((t.base.empty() || t.base == "ANY") && t.args.empty()) {
     m.untyped = true;
     return m;
   }
@@ -158,6 +161,14 @@ TypeMapping map_declared_type(std::string_view declared_type) {
     case Affinity::Numeric: m.pg_type = "numeric"; break;
   }
   return m;
+}
+
+bool holds_storage_classes(const std::string &pg_type, const StorageClasses &c) {
+  if (pg_type == "bytea") return !(c.integer || c.real || c.text);
+  if (pg_type == "text") return !c.blob;
+  if (pg_type == "numeric" || pg_type == "double precision") return !(c.text || c.blob);
+  if (pg_type == "bigint") return !(c.real || c.text || c.blob);
+  return true;
 }
 
 std::string pg_type_for_storage_classes(const StorageClasses &c) {

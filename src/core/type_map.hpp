@@ -21,7 +21,7 @@ struct TypeMapping {
 
 TypeMapping map_declared_type(std::string_view declared_type);
 
-// Storage classes actually found in a column without a declared type.
+// Storage classes actually found in a column without a declared type, or of one we do not know.
 struct StorageClasses {
   bool integer = false;
   bool real = false;
@@ -31,5 +31,8 @@ struct StorageClasses {
 
 // The narrowest PostgreSQL type that holds every value of these storage classes exactly.
 std::string pg_type_for_storage_classes(const StorageClasses &classes);
+// Whether a type map_declared_type gives by affinity (bigint, text, bytea, double precision,
+// numeric) holds every value of these storage classes.
+bool holds_storage_classes(const std::string &pg_type, const StorageClasses &classes);
 
 }  // namespace hangar

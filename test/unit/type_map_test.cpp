@@ -55,6 +55,27 @@ TEST(TypeMap, TypesUntypedColumnsByStoredValues) {
   EXPECT_EQ(pg_type_for_storage_classes({false, false, false, false}), "text");
 }
 
+// CHAR without a length holds any text in SQLite (PostgreSQL's bare char is char(1)); STRICT's
+// ANY keeps values as given, like no declared type.
+TEST(TypeMap, BareCharAndAny) {
+  EXPECT_EQ(map_declared_type("CHAR").pg_type, "text");
+  EXPECT_EQ(map_declared_type("NCHAR").pg_type, "text");
+  EXPECT_EQ(map_declared_type("CHAR(1)").pg_type, "char(1)");
+  EXPECT_TRUE(map_declared_type("ANY").untyped);
+  EXPECT_TRUE(map_declared_type("any").untyped);
+}
+
+// An unknown type's affinity type must hold what is stored, or the stored values decide.
+TEST(TypeMap, AffinityTypeChecksTheStoredValues) {
+  StorageClasses blobs{false, false, false, true}, numbers{true, true, false, false}, words{false, false, true, false};
+  EXPECT_FALSE(holds_storage_classes("numeric", blobs));  // Anki's BYTES: NUMERIC affinity, blobs stored
+  EXPECT_TRUE(holds_storage_classes("numeric", numbers));
+  EXPECT_FALSE(holds_storage_classes("bigint", numbers));
+  EXPECT_TRUE(holds_storage_classes("text", words));
+  EXPECT_FALSE(holds_storage_classes("text", blobs));
+  EXPECT_TRUE(holds_storage_classes("bytea", blobs));
+}
+
 TEST(PgNames, ShortensLongNamesDeterministically) {
   EXPECT_EQ(pg_identifier("users"), "users");
   std::string a(70, 'a');
