@@ -65,3 +65,15 @@ SELECT * FROM duplicates.pairs ORDER BY a, b;
 SELECT * FROM duplicates.tags ORDER BY id;
 SELECT count(*) AS refs FROM duplicates.refs;
 SELECT conname, contype FROM pg_constraint WHERE connamespace = 'duplicates'::regnamespace AND contype <> 'n' ORDER BY 1;
+
+-- a row of a WITHOUT ROWID table has no rowid to be named by: its primary key names it, in the
+-- error, in hangar.rejects and in the detail of a widened column
+\set wr_db :abs_builddir '/results/fixtures/without_rowid_errors.db'
+\setenv WR_DB :wr_db
+\! rm -f "$WR_DB"; sqlite3 "$WR_DB" "CREATE TABLE kv (k TEXT, n INTEGER, v INTEGER, PRIMARY KEY (k, n)) WITHOUT ROWID; INSERT INTO kv VALUES ('a', 1, 5), ('b', 2, 'five'), ('c', 3, 6000000000)"
+SELECT * FROM hangar_migrate(:'wr_db', 'without_rowid');
+SELECT table_name, rows_copied, rows_rejected, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
+FROM hangar_migrate(:'wr_db', 'without_rowid', on_error => 'reject');
+SELECT table_name, rowid, column_name, raw_value, reason FROM hangar.rejects
+WHERE run_id = (SELECT max(run_id) FROM hangar.rejects);
+DROP SCHEMA without_rowid CASCADE;

@@ -1,6 +1,12 @@
 // Error context for row conversion (see row_context.hpp).
 #include "convert/row_context.hpp"
 
+#include "convert/value_convert.hpp"
+
+extern "C" {
+#include "lib/stringinfo.h"
+}
+
 namespace hangar {
 
 int64 current_rowid(const RowContext &row, bool *is_rowid) {
@@ -8,16 +14,28 @@ int64 current_rowid(const RowContext &row, bool *is_rowid) {
   return *is_rowid ? row.rowid->integer : row.row_number;
 }
 
+char *current_row_key(const RowContext &row) {
+  if (row.rowid || !row.values || row.nkey_columns == 0) return nullptr;
+  StringInfoData s;
+  initStringInfo(&s);
+  appendStringInfoString(&s, "row with ");
+  for (int k = 0; k < row.nkey_columns; ++k)
+    appendStringInfo(&s, "%s%s = %s", k ? ", " : "", row.columns[row.key_columns[k]],
+                     describe_sqlite_value(row.values[row.key_columns[k]]));
+  return s.data;
+}
+
 void row_error_context(void *arg) {
   const RowContext *row = static_cast<const RowContext *>(arg);
   const char *column = row->current_column >= 0 ? row->columns[row->current_column] : nullptr;
   bool is_rowid;
   int64 id = current_rowid(*row, &is_rowid);
-  const char *what = is_rowid ? "rowid" : "row";
+  char *which = current_row_key(*row);
+  if (!which) which = psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
   if (column)
-    errcontext("SQLite table \"%s\", column \"%s\", %s " INT64_FORMAT, row->table, column, what, id);
+    errcontext("SQLite table \"%s\", column \"%s\", %s", row->table, column, which);
   else
-    errcontext("SQLite table \"%s\", %s " INT64_FORMAT, row->table, what, id);
+    errcontext("SQLite table \"%s\", %s", row->table, which);
 }
 
 }  // namespace hangar

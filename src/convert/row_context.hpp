@@ -15,6 +15,11 @@ struct RowContext {
   const SqliteValue *rowid;    // the current row's rowid; nullptr when the table has none
   int current_column;          // column being converted, -1 between columns
   int64 row_number;            // 1-based position of the row in the scan, for tables without rowid
+  // A table without rowid (WITHOUT ROWID) is named by its primary key when these are set: the
+  // current row's values by SELECT position, and the key's positions among them.
+  const SqliteValue *values = nullptr;
+  const int *key_columns = nullptr;
+  int nkey_columns = 0;
 };
 
 // An ErrorContextCallback function; arg is a RowContext.
@@ -22,5 +27,9 @@ void row_error_context(void *arg);
 
 // The rowid of the current row, or its position when the table has none.
 int64 current_rowid(const RowContext &row, bool *is_rowid);
+
+// "row with k = 'a'": the current row of a table without rowid by its primary key (palloc'd);
+// nullptr when the table has a rowid or its key is not known.
+char *current_row_key(const RowContext &row);
 
 }  // namespace hangar

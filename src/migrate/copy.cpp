@@ -351,6 +351,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   SqliteRead *owner = ahead ? ahead : open_read(db, spec, conversions_run_no_queries(spec, desc), 0);
 
   RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
+  row.key_columns = spec.naming_key;
+  row.nkey_columns = spec.nnaming_key;
   ErrorContextCallback error_context;
   error_context.callback = row_error_context;
   error_context.arg = &row;
@@ -380,6 +382,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       CHECK_FOR_INTERRUPTS();
       row.row_number++;
       row.rowid = spec.has_rowid ? &batch->value(r, spec.ncolumns) : nullptr;
+      row.values = &batch->value(r, 0);
       MemoryContextSwitchTo(batch_context);
       uint64 unchanged_hash = 0;
       bool unchanged = skipping && has_key[r] && unchanged_row(spec, batch, r, keys[r], &unchanged_hash);
@@ -404,7 +407,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           result.widen_value = v.integer;
           bool is_rowid;
           int64 id = current_rowid(row, &is_rowid);
-          result.widen_row = psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
+          char *key = current_row_key(row);
+          result.widen_row = key ? key : psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
           break;
         }
         if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
@@ -412,11 +416,13 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         if (spec.insert) {
           bool is_rowid;
           int64 id = current_rowid(row, &is_rowid);
+          char *key = current_row_key(row);  // a row without rowid is found by its key
           record_reject(spec.run_id, spec.sqlite_table, is_rowid, id, spec.sqlite_columns[i], describe_sqlite_value(v),
-                        failure.sqlstate, failure.message);
+                        failure.sqlstate, key ? psprintf("%s (%s)", failure.message, key) : failure.message);
         }
       }
       row.current_column = -1;
+      row.values = nullptr;  // the batch may go before the context is next used
       MemoryContextSwitchTo(copy_context);
       if (result.widen_column >= 0) break;
       bool batch_full = false;

@@ -157,6 +157,8 @@ struct CopySpec {
   AttrNumber *attnums;          // target attribute per SQLite column
   bool *inserted;               // false for the relation's generated columns, which PostgreSQL computes
   bool has_rowid;
+  const int *naming_key;        // a table without rowid: its primary key's positions, naming its rows
+  int nnaming_key;
   bool insert;                  // false: only convert and checksum (hangar_verify)
   // hangar_migrate (nullptr otherwise): per SQLite column, whether an integer its smallint or
   // integer column cannot hold stops the copy (CopyResult::widen_column) instead of failing

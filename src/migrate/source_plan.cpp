@@ -42,6 +42,10 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.sqlite_table = palloc_string(table.sqlite_name);
   spec.ncolumns = n;
   spec.has_rowid = !table.rowid_name.empty();
+  int *naming_key = palloc_items<int>(table.primary_key.size() + 1);
+  for (size_t k = 0; k < table.primary_key.size(); ++k) naming_key[k] = static_cast<int>(table.primary_key[k]);
+  spec.naming_key = naming_key;
+  spec.nnaming_key = spec.has_rowid ? 0 : static_cast<int>(table.primary_key.size());
   spec.insert = insert;
   spec.widen_integers = nullptr;
   spec.on_error = on_error;
