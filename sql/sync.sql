@@ -301,3 +301,24 @@ SELECT count(*) AS loose_rows FROM sy2.loose;
 
 DROP SCHEMA sy, sy2, sw, "Sync Caps" CASCADE;
 DROP SERVER sync_w CASCADE;
+
+-- a table empty at the migration has a state too ("no rows"): a row PostgreSQL got since is
+-- refused as in any other table, not deleted as a row SQLite dropped, and no sync says there was
+-- no state
+\set empty_db :abs_builddir '/results/fixtures/sync_empty.db'
+\setenv EMPTY_DB :empty_db
+\! rm -f "$EMPTY_DB"; sqlite3 "$EMPTY_DB" "CREATE TABLE sessions (key varchar(40) NOT NULL PRIMARY KEY, data text NOT NULL); CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO users VALUES (1, 'a')"
+SELECT table_name, rows_copied FROM hangar_migrate(:'empty_db', 'sy_empty') ORDER BY 1;
+INSERT INTO sy_empty.sessions VALUES ('abc', 'made in PostgreSQL');
+SELECT * FROM hangar_sync(:'empty_db', 'sy_empty');
+SELECT count(*) AS kept FROM sy_empty.sessions;
+SELECT table_name, rows_inserted, rows_deleted, verified, detail FROM hangar_sync(:'empty_db', 'sy_empty', overwrite => true) ORDER BY 1;
+SELECT table_name, rows_inserted, rows_deleted, verified, detail FROM hangar_sync(:'empty_db', 'sy_empty') ORDER BY 1;
+-- the sync moves rows, not schema: an index the app created, dropped or changed in SQLite since
+-- the migration is named in the table's detail (a unique one PostgreSQL lacks would let it take
+-- rows SQLite refuses)
+\! sqlite3 "$EMPTY_DB" "CREATE INDEX users_name ON users (name); CREATE UNIQUE INDEX users_name_unique ON users (name)"
+SELECT table_name, rows_copied FROM hangar_migrate(:'empty_db', 'sy_indexes') WHERE table_name = 'users';
+\! sqlite3 "$EMPTY_DB" "DROP INDEX users_name_unique; DROP INDEX users_name; CREATE INDEX users_name ON users (name DESC); CREATE UNIQUE INDEX users_id_name ON users (id, name); INSERT INTO users VALUES (2, 'b')"
+SELECT table_name, rows_inserted, verified, detail FROM hangar_sync(:'empty_db', 'sy_indexes') WHERE table_name = 'users';
+DROP SCHEMA sy_empty, sy_indexes CASCADE;

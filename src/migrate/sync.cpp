@@ -135,6 +135,7 @@ class Sync {
     bool incremental = false;         // only this sync writes the table (only_sync_writes)
     bool returned = false;            // the writes returned what they stored (write_rows)
     TableChecksum stored;             // the rows they returned
+    std::vector<std::string> index_notes;  // indexes SQLite added, dropped or changed since the migration
   };
 
   // Runs work with hash and merge joins off when few rows of table t change, so the statements
@@ -200,8 +201,9 @@ class Sync {
     if (!current.step() || table_body(current.column_text(0)) != table_body(migrated_sql))
       throw Error("55000", "SQLite table \"" + pt.sqlite_name + "\" changed since it was migrated",
                   "Its CREATE TABLE statement is not the one hangar_migrate read; columns may have been added, "
-                  "removed or retyped.",
-                  "Migrate that table again (drop it in PostgreSQL and run hangar_migrate).");
+                  "removed, retyped or reordered (a framework rebuilding the table).",
+                  "Migrate the file again into a new schema (hangar_migrate(source, 'new_schema')), or drop the "
+                  "target schema and migrate into it again, then sync from there.");
     TableSync ts;
     int nkeys = 0;
     ts.key_attnums = pg_guard([&] {
@@ -221,8 +223,36 @@ class Sync {
     else
       spi_write("CREATE TEMPORARY TABLE " + ts.gone + " ON COMMIT DROP AS SELECT " + join(ts.keys, ", ") + " FROM " +
                 target(t) + " WITH NO DATA");
+    ts.index_notes = index_changes(pt);
     tables_[t] = ts;
     return true;
+  }
+
+  // The indexes of a table the app created, dropped or changed in SQLite since the migration:
+  // the sync moves rows, not schema, so PostgreSQL still has the indexes the migration made (a
+  // unique index SQLite has and PostgreSQL lacks lets PostgreSQL take rows SQLite refuses).
+  std::vector<std::string> index_changes(const PlannedTable &pt) {
+    std::map<std::string, std::string> migrated, current;
+    for (const TextRow &row : spi_text_rows("SELECT name, sql FROM hangar.migrated_objects WHERE run_id = " + run_id_ +
+                                                " AND type = 'index' AND table_name = " + quote_.literal(pt.sqlite_name),
+                                            true, "migrated_objects"))
+      migrated[row[0].value_or("")] = row[1].value_or("");
+    Statement now = db_->prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
+                                 "tbl_name = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
+    now.bind_text(1, pt.sqlite_name);
+    while (now.step()) current[now.column_text(0)] = now.column_text(1);
+    std::vector<std::string> notes;
+    for (const auto &[name, sql] : current) {
+      auto found = migrated.find(name);
+      if (found == migrated.end())
+        notes.push_back("index \"" + name + "\" was created in SQLite since the migration: PostgreSQL does not have it");
+      else if (found->second != sql)
+        notes.push_back("index \"" + name + "\" changed in SQLite since the migration: PostgreSQL has it as migrated");
+    }
+    for (const auto &[name, sql] : migrated)
+      if (!current.count(name))
+        notes.push_back("index \"" + name + "\" was dropped in SQLite since the migration: PostgreSQL still has it");
+    return notes;
   }
 
   Oid relid_of(const std::string &name) {
@@ -292,7 +322,7 @@ class Sync {
       table_close(changes_rel, NoLock);
       table_close(target_rel, NoLock);
     });
-    std::vector<std::string> notes;
+    std::vector<std::string> notes = ts.index_notes;
     if (!ts.compared.had_state)
       notes.push_back("no state from the migration: PostgreSQL's rows were taken as the last sync left them");
     if (in.capture && ts.keys.empty())

@@ -146,8 +146,9 @@ void StateWriter::add(const RowKey &key, uint64 hash, uint64 raw) { put(&rows_, 
 
 void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0, 0); }
 
-void StateWriter::flush(Buffer *buffer) {
-  if (buffer->rows == 0) return;
+void StateWriter::flush(Buffer *buffer, bool even_empty) {
+  if (buffer->rows == 0 && !even_empty) return;
+  if (!buffer->data) buffer->data = static_cast<bytea *>(MemoryContextAlloc(context_, VARHDRSZ));
   SET_VARSIZE(buffer->data, VARHDRSZ + static_cast<Size>(buffer->rows) * kEntryBytes);
   seconds_writing_ += seconds_of([&] {
     as_bookkeeping_owner("sync_state", [&] {
@@ -165,8 +166,9 @@ void StateWriter::flush(Buffer *buffer) {
 }
 
 void StateWriter::finish() {
+  bool replacing = strcmp(rows_.kind, "rows") == 0;
   for (Buffer *b : {&rows_, &deleted_}) {
-    flush(b);
+    flush(b, b == &rows_ && replacing && chunk_ == 0);
     if (b->data) pfree(b->data);
     b->data = nullptr;
   }

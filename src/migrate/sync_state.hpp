@@ -32,6 +32,8 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
 
 // Writes a table's state: Replace drops what is stored and writes the rows added ("rows"),
 // Append adds changed and deleted keys after what is stored. Chunks are written as they fill.
+// Replace writes one chunk even for no rows: an empty table's state is "no rows", not none (a
+// table without state takes PostgreSQL's rows as the last sync left them).
 class StateWriter {
  public:
   enum Mode { Replace, Append };
@@ -52,7 +54,7 @@ class StateWriter {
     int capacity = 0;
   };
   void put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw);
-  void flush(Buffer *buffer);
+  void flush(Buffer *buffer, bool even_empty = false);
   StateTable table_;
   Buffer rows_;
   Buffer deleted_;
