@@ -16,7 +16,8 @@ source "$tree/test/lib.sh"
 if [ "${1:-}" != "--unprivileged" ]; then
   hangar_require_packages valgrind
   hangar_build_install "$tree"
-  hangar_run_unprivileged "$tree" test/memcheck.sh --unprivileged
+  # the copy keeps valgrind's logs (tmp_memcheck/valgrind/) for a look at the reports
+  HANGAR_KEEP_COPY=1 hangar_run_unprivileged "$tree" test/memcheck.sh --unprivileged
   exit
 fi
 
@@ -66,3 +67,4 @@ awk '/^==[0-9]+== [A-Z]/ && !/ERROR SUMMARY|Memcheck|Copyright|Using Valgrind|Co
      want && /(at|by) 0x/ { sub(/^==[0-9]+== +/, "", kind); sub(/^==[0-9]+== +(at|by) 0x[0-9A-F]+: /, ""); print "  " kind " in " $0; want = 0 }' \
   "$work"/valgrind/*.log | sort | uniq -c
 hangar_log "memcheck: no valgrind report names hangar_fdw ($processes processes checked; $total other reports, $suppressed suppressed as PostgreSQL's own)"
+hangar_log "memcheck: valgrind's logs are in $work/valgrind"
