@@ -6,6 +6,7 @@
 extern "C" {
 #include "access/htup_details.h"
 #include "executor/spi.h"
+#include "lib/stringinfo.h"
 }
 
 namespace hangar {
@@ -67,6 +68,20 @@ int64 delete_copied_rows(const CopiedRows &rows, const char *condition, Relation
   SPI_freeplan(plan);
   MemoryContextDelete(row_context);
   return count;
+}
+
+char *key_column_list(const char *const *names, int n) {
+  StringInfoData s;
+  initStringInfo(&s);
+  for (int i = 0; i < n; ++i) appendStringInfo(&s, "%s%s", i ? ", " : "", names[i]);
+  return s.data;
+}
+
+char *key_assignments(const char *const *names, const char *const *values, int n) {
+  StringInfoData s;
+  initStringInfo(&s);
+  for (int i = 0; i < n; ++i) appendStringInfo(&s, "%s%s = %s", i ? ", " : "", names[i], values[i] ? values[i] : "NULL");
+  return s.data;
 }
 
 }  // namespace hangar

@@ -33,28 +33,22 @@ char *later_copies_condition(const DuplicateQuery &q) {
 
 // "k = 1, j = 'a'": the key of a deleted row (ctid first, then the table's columns) as text.
 char *describe_key(const DuplicateQuery &q, HeapTuple tuple, TupleDesc desc) {
-  StringInfoData s;
-  initStringInfo(&s);
-  for (int i = 0; i < q.ncolumns; ++i) {
-    char *value = SPI_getvalue(tuple, desc, SPI_fnumber(desc, q.columns[i]));
-    appendStringInfo(&s, "%s%s = %s", i ? ", " : "", q.sqlite_columns[i], value ? value : "NULL");
-  }
-  return s.data;
+  const char **values = static_cast<const char **>(palloc(sizeof(char *) * q.ncolumns));
+  for (int i = 0; i < q.ncolumns; ++i) values[i] = SPI_getvalue(tuple, desc, SPI_fnumber(desc, q.columns[i]));
+  return key_assignments(q.sqlite_columns, values, q.ncolumns);
 }
 
 }  // namespace
 
 int64 reject_duplicates(const DuplicateQuery &q, int64 run_id, Relation rel, const AttrNumber *attnums, int nattnums,
                         TableChecksum *checksum) {
-  StringInfoData columns;
-  initStringInfo(&columns);
-  for (int i = 0; i < q.ncolumns; ++i) appendStringInfo(&columns, "%s%s", i ? ", " : "", q.sqlite_columns[i]);
+  const char *columns = key_column_list(q.sqlite_columns, q.ncolumns);
   return delete_copied_rows(q.rows, later_copies_condition(q), rel, attnums, nattnums, checksum,
                             [&](HeapTuple tuple, TupleDesc desc) {
                               int64 rowid = 0;
                               bool known = copied_rowid(q.rows, tuple, desc, &rowid);
                               char *key = describe_key(q, tuple, desc);
-                              record_reject(run_id, q.rows.sqlite_name, known, rowid, columns.data, key,
+                              record_reject(run_id, q.rows.sqlite_name, known, rowid, columns, key,
                                             ERRCODE_UNIQUE_VIOLATION,
                                             psprintf("%s: converted to the column types, its key is an earlier "
                                                      "row's too",

@@ -329,6 +329,10 @@ int64 delete_copied_rows(const CopiedRows &rows, const char *condition, Relation
       rows, condition, rel, attnums, nattnums, checksum,
       [](void *r, HeapTuple tuple, TupleDesc desc) { (*static_cast<Record *>(r))(tuple, desc); }, &record);
 }
+// "a, b": the names of a key's columns, as a reject records them (palloc'd).
+char *key_column_list(const char *const *names, int n);
+// "a = 1, b = NULL": a key's columns with their values as text, a NULL value as NULL (palloc'd).
+char *key_assignments(const char *const *names, const char *const *values, int n);
 
 // duplicates.cpp: rows whose key, converted to its PostgreSQL type, equals an earlier row's
 struct DuplicateQuery {

@@ -85,11 +85,7 @@ const char **key_values(HeapTuple tuple, TupleDesc desc, const int *fnumbers, in
 }
 
 char *describe_key(const OrphanQuery &q, const char *const *values) {
-  StringInfoData s;
-  initStringInfo(&s);
-  for (int i = 0; i < q.ncolumns; ++i)
-    appendStringInfo(&s, "%s%s = %s", i ? ", " : "", q.child_sqlite_columns[i], values[i]);
-  return s.data;
+  return key_assignments(q.child_sqlite_columns, values, q.ncolumns);
 }
 
 int *column_positions(const OrphanQuery &q, TupleDesc desc) {
@@ -131,13 +127,20 @@ void raise_orphans(const OrphanQuery &q) {
 
 int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation child, const AttrNumber *attnums,
                      int nattnums, TableChecksum *checksum) {
-  StringInfoData columns;
-  initStringInfo(&columns);
-  for (int i = 0; i < q.ncolumns; ++i) appendStringInfo(&columns, "%s%s", i ? ", " : "", q.child_sqlite_columns[i]);
+  const char *columns = key_column_list(q.child_sqlite_columns, q.ncolumns);
   SqliteLookup *parent_lookup = prepare_lookup(db, q.parent_sqlite, q.ncolumns, q.parent_sqlite_columns);
+  // where the foreign key's columns are in the deleted rows: found at the first, kept past the
+  // per-row memory context
+  int *positions = nullptr;
+  MemoryContext call_context = CurrentMemoryContext;
   return delete_copied_rows(q.child, orphan_condition(q), child, attnums, nattnums, checksum,
                             [&](HeapTuple tuple, TupleDesc desc) {
-                              const char **keys = key_values(tuple, desc, column_positions(q, desc), q.ncolumns);
+                              if (!positions) {
+                                MemoryContext row_context = MemoryContextSwitchTo(call_context);
+                                positions = column_positions(q, desc);
+                                MemoryContextSwitchTo(row_context);
+                              }
+                              const char **keys = key_values(tuple, desc, positions, q.ncolumns);
                               int64 rowid = 0;
                               bool known = copied_rowid(q.child, tuple, desc, &rowid);
                               const char *reason =
@@ -146,7 +149,7 @@ int64 reject_orphans(sqlite3 *db, const OrphanQuery &q, int64 run_id, Relation c
                                                  q.parent_sqlite, describe_key(q, keys))
                                       : psprintf("%s: no row of \"%s\" matches %s", q.label, q.parent_sqlite,
                                                  describe_key(q, keys));
-                              record_reject(run_id, q.child.sqlite_name, known, rowid, columns.data,
+                              record_reject(run_id, q.child.sqlite_name, known, rowid, columns,
                                             describe_key(q, keys), ERRCODE_FOREIGN_KEY_VIOLATION, reason);
                             });
 }

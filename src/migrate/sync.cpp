@@ -85,6 +85,7 @@ class Sync {
     if (capture_log_present(db_->handle()))
       upto_ = db_->query_int64(std::string("SELECT coalesce(max(seq), 0) FROM ") + kCaptureLog);
     run_id_ = last_migration();
+    load_migrated_objects();
     sync_run_id_ = pg_guard([] { return next_run_id(); });
     std::vector<SyncReport> reports;
     std::vector<std::pair<size_t, size_t>> synced;  // (plan index, report index), parents first
@@ -183,15 +184,26 @@ class Sync {
     return run;
   }
 
+  // The CREATE statements of the tables and indexes the migration read, by table.
+  void load_migrated_objects() {
+    for (const TextRow &row : spi_text_rows("SELECT type, name, table_name, sql FROM hangar.migrated_objects WHERE "
+                                            "run_id = " + run_id_ + " AND type IN ('table', 'index')",
+                                            true, "migrated_objects")) {
+      std::string name = row[1].value_or(""), sql = row[3].value_or("");
+      if (row[0].value_or("") == "table")
+        migrated_tables_[name] = sql;
+      else
+        migrated_indexes_[row[2].value_or("")][name] = sql;
+    }
+  }
+
   // Checks the table can be synced and makes its two temporary tables. false: the table is
   // reported, not synced.
   bool prepare_table(size_t t, SyncReport *report) {
     const PlannedTable &pt = plan_.tables[t];
     Oid relid = target_relid(plan_, pt);
-    std::string migrated_sql = first_value(spi_text_rows(
-        "SELECT sql FROM hangar.migrated_objects WHERE run_id = " + run_id_ + " AND type = 'table' AND name = " +
-            quote_.literal(pt.sqlite_name),
-        true, "migrated_objects"));
+    auto migrated = migrated_tables_.find(pt.sqlite_name);
+    std::string migrated_sql = migrated == migrated_tables_.end() ? "" : migrated->second;
     if (!OidIsValid(relid) || migrated_sql.empty()) {
       report->detail = "not migrated: new in SQLite since the migration, or its table is gone (migrate it)";
       return false;
@@ -232,11 +244,8 @@ class Sync {
   // the sync moves rows, not schema, so PostgreSQL still has the indexes the migration made (a
   // unique index SQLite has and PostgreSQL lacks lets PostgreSQL take rows SQLite refuses).
   std::vector<std::string> index_changes(const PlannedTable &pt) {
-    std::map<std::string, std::string> migrated, current;
-    for (const TextRow &row : spi_text_rows("SELECT name, sql FROM hangar.migrated_objects WHERE run_id = " + run_id_ +
-                                                " AND type = 'index' AND table_name = " + quote_.literal(pt.sqlite_name),
-                                            true, "migrated_objects"))
-      migrated[row[0].value_or("")] = row[1].value_or("");
+    const std::map<std::string, std::string> &migrated = migrated_indexes_[pt.sqlite_name];
+    std::map<std::string, std::string> current;
     Statement now = db_->prepare("SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND "
                                  "tbl_name = ?1 AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'");
     now.bind_text(1, pt.sqlite_name);
@@ -637,6 +646,8 @@ class Sync {
   MigrationPlan plan_;
   Database *db_ = nullptr;
   std::string run_id_;
+  std::map<std::string, std::string> migrated_tables_;  // the migration's CREATE TABLE, by table
+  std::map<std::string, std::map<std::string, std::string>> migrated_indexes_;  // its CREATE INDEX, by table and name
   int64 sync_run_id_ = 0;
   int64 applied_ = -1;  // the change-log entries applied by the last committed sync (-1: none)
   int64 upto_ = -1;     // the last entry of the change log in this sync's snapshot (-1: no log)

@@ -94,22 +94,20 @@ char *key_text(const CompareInput &in, TupleDesc desc, bool target_side, const D
 void describe_key_columns(const CompareInput &in, TupleDesc desc, const Datum *values, const bool *nulls,
                           const char **names, const char **assignments) {
   const CopySpec &spec = *in.changes_spec;
-  StringInfoData n, v;
-  initStringInfo(&n);
-  initStringInfo(&v);
-  for (int k = 0; k < in.nkeys; ++k)
-    for (int i = 0; i < spec.ncolumns; ++i) {
-      if (spec.attnums[i] != in.changes_keys[k]) continue;
-      int a = spec.attnums[i] - 1;
-      Oid output;
-      bool varlena;
-      getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &output, &varlena);
-      appendStringInfo(&n, "%s%s", k ? ", " : "", spec.sqlite_columns[i]);
-      appendStringInfo(&v, "%s%s = %s", k ? ", " : "", spec.sqlite_columns[i],
-                       nulls[a] ? "NULL" : OidOutputFunctionCall(output, values[a]));
-    }
-  *names = n.data;
-  *assignments = v.data;
+  const char **columns = static_cast<const char **>(palloc(sizeof(char *) * in.nkeys));
+  const char **texts = static_cast<const char **>(palloc(sizeof(char *) * in.nkeys));
+  for (int k = 0; k < in.nkeys; ++k) {
+    int a = in.changes_keys[k] - 1;
+    Oid output;
+    bool varlena;
+    getTypeOutputInfo(TupleDescAttr(desc, a)->atttypid, &output, &varlena);
+    texts[k] = nulls[a] ? nullptr : OidOutputFunctionCall(output, values[a]);
+    columns[k] = NameStr(TupleDescAttr(desc, a)->attname);  // SQLite's name, when it has the column
+    for (int i = 0; i < spec.ncolumns; ++i)
+      if (spec.attnums[i] == in.changes_keys[k]) columns[k] = spec.sqlite_columns[i];
+  }
+  *names = key_column_list(columns, in.nkeys);
+  *assignments = key_assignments(columns, texts, in.nkeys);
 }
 
 [[noreturn]] void refuse(const CompareInput &in, const char *key) {

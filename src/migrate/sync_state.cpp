@@ -80,20 +80,21 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
                psprintf("SELECT kind, entries, row_count FROM hangar.sync_state WHERE %s ORDER BY chunk DESC",
                         kWhereTable),
                true);
-  // room for every key to come first: they come in the order of their bits, chunk by chunk
+  // each chunk's kind; room for every key to come first: they come in the order of their bits,
+  // chunk by chunk
+  const char **kinds = static_cast<const char **>(palloc(sizeof(char *) * std::max<uint64>(SPI_processed, 1)));
   int64 added = 0;
   for (uint64 r = 0; r < SPI_processed; ++r) {
     bool isnull;
-    char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
-    if (all_keys || strcmp(kind, "rows") != 0)
+    kinds[r] = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
+    if (all_keys || strcmp(kinds[r], "rows") != 0)
       added += DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull));
   }
   map->reserve(map->size() + added);
   for (uint64 r = 0; r < SPI_processed; ++r) {
     bool isnull;
-    char *kind = TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 1, &isnull));
     bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
-    bool whole = strcmp(kind, "rows") == 0, deleted = strcmp(kind, "deleted") == 0;
+    bool whole = strcmp(kinds[r], "rows") == 0, deleted = strcmp(kinds[r], "deleted") == 0;
     const char *data = VARDATA_ANY(chunk);
     size_t n = VARSIZE_ANY_EXHDR(chunk) / kEntryBytes;
     for (size_t i = 0; i < n; ++i) {
