@@ -18,6 +18,7 @@
 #include "core/error.hpp"
 #include "core/expr_translate.hpp"
 #include "core/join.hpp"
+#include "core/pg_limits.hpp"
 #include "core/view_translate.hpp"
 #include "core/type_names.hpp"
 #include "core/value_kinds.hpp"
@@ -466,10 +467,20 @@ class Planner {
             quote_sqlite_identifier(plan_.tables[t].sqlite_name));
   }
 
+  // Whether a key or index of these columns fits PostgreSQL's indexes; else a note says it is
+  // not made.
+  bool fits_index(size_t t, const std::string &what, size_t columns) {
+    if (columns <= static_cast<size_t>(kMaxPgKeyColumns)) return true;
+    planned(t).notes.push_back(what + " not made: it has " + std::to_string(columns) +
+                               " columns, and PostgreSQL's indexes (so its keys) hold at most " +
+                               std::to_string(kMaxPgKeyColumns));
+    return false;
+  }
+
   void keys(size_t t) {
     const SourceTable &src = source(t);
     std::vector<std::string> pk = primary_key_columns(t);
-    if (!pk.empty()) {
+    if (!pk.empty() && fits_index(t, "primary key (" + join(pk, ", ") + ")", pk.size())) {
       std::string name = src.primary_key_name.empty() ? "" : named(src.primary_key_name, planned(t).notes, "primary key");
       // A key with NULLs (SQLite allows them in a rowid table) means what UNIQUE means.
       const char *kind = src.primary_key_has_nulls ? "UNIQUE (" : "PRIMARY KEY (";
@@ -483,6 +494,7 @@ class Planner {
       if (!src.primary_key_has_nulls) planned(t).primary_key = plan_.steps.back().key_columns;
     }
     for (const UniqueFact &unique : src.uniques) {
+      if (!fits_index(t, "unique constraint (" + join(unique.columns, ", ") + ")", unique.columns.size())) continue;
       std::string name = unique.name.empty() ? "" : named(unique.name, planned(t).notes, "unique constraint");
       add(Phase::Keys, static_cast<int>(t),
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, unique.columns) +
@@ -540,6 +552,7 @@ class Planner {
           true, "index \"" + name + "\"");
     }
     for (const IndexDefinition &index : source(t).indexes) {
+      if (!fits_index(t, "index \"" + index.name + "\"", index.terms.size())) continue;
       std::vector<std::string> terms, folded;
       std::string refused;
       for (const IndexTerm &term : index.terms) {
@@ -612,7 +625,7 @@ class Planner {
         terms.push_back(fold.empty() ? quote_.ident(pc.pg_name) : "(" + fold + ")");
         names.push_back(pc.pg_name);
       }
-      if (folded.empty() || terms.size() != columns.size()) continue;
+      if (folded.empty() || terms.size() != columns.size() || columns.size() > static_cast<size_t>(kMaxPgKeyColumns)) continue;
       std::string name = names_.claim(pt.pg_name + "_" + join(names, "_") + "_folded_key");
       add(Phase::Indexes, static_cast<int>(t),
           "CREATE UNIQUE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " (" + join(terms, ", ") + ")", true,
@@ -716,6 +729,7 @@ class Planner {
         pt.notes.push_back("foreign key " + definition + " skipped: the parent table or its key does not exist");
         continue;
       }
+      if (!fits_index(t, "foreign key " + definition, ref.columns.size())) continue;
       PlannedForeignKey fk;
       fk.label = ref.name.empty() ? "foreign key " + definition + " (" + join(parent_cols, ", ") + ")"
                                   : "foreign key \"" + ref.name + "\"";

@@ -5,11 +5,13 @@
 // of sqlite_schema, one of table_list, and one prepared table_xinfo statement reused per table.
 #include "core/schema_reader.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/cpp_only.hpp"
+#include "core/pg_limits.hpp"
 
 namespace hangar {
 
@@ -149,6 +151,12 @@ bool complete(const Database &db, TableReaders &readers, Table &t, const ListedK
     readers.pk_index.reset();
     return false;
   }
+  if (t.columns.size() > static_cast<size_t>(kMaxPgTableColumns)) {
+    listing.skipped.push_back({t.name, std::string(t.is_view ? "a view" : "a table") + " of " +
+                                           std::to_string(t.columns.size()) + " columns; PostgreSQL's hold at most " +
+                                           std::to_string(kMaxPgTableColumns)});
+    return false;
+  }
   return true;
 }
 
@@ -199,23 +207,28 @@ std::vector<std::string> index_leading_columns(const Database &db, const std::st
 
 std::vector<StorageClasses> scan_storage_classes(const Database &db, const Table &table,
                                                  const std::vector<std::string> &columns) {
+  // A result column per column, its classes as bits, in batches: SQLite's result rows are
+  // limited in columns (2000 by default), and a table may have as many.
+  constexpr size_t kBatch = 500;
   std::vector<StorageClasses> result(columns.size());
-  if (columns.empty()) return result;
-  std::string sql = "SELECT ";
-  for (size_t i = 0; i < columns.size(); ++i) {
-    std::string t = "typeof(" + quote_sqlite_identifier(columns[i]) + ")";
-    if (i) sql += ", ";
-    sql += "max(" + t + " = 'integer'), max(" + t + " = 'real'), max(" + t + " = 'text'), max(" + t + " = 'blob')";
-  }
-  sql += " FROM " + quote_sqlite_identifier(table.name);
-  Statement stmt = db.prepare(sql);
-  if (stmt.step()) {
-    for (size_t i = 0; i < columns.size(); ++i) {
-      int base = static_cast<int>(i) * 4;
-      result[i].integer = stmt.column_int64(base) == 1;
-      result[i].real = stmt.column_int64(base + 1) == 1;
-      result[i].text = stmt.column_int64(base + 2) == 1;
-      result[i].blob = stmt.column_int64(base + 3) == 1;
+  for (size_t first = 0; first < columns.size(); first += kBatch) {
+    size_t last = std::min(columns.size(), first + kBatch);
+    std::string sql = "SELECT ";
+    for (size_t i = first; i < last; ++i) {
+      std::string t = "typeof(" + quote_sqlite_identifier(columns[i]) + ")";
+      if (i > first) sql += ", ";
+      sql += "max(" + t + " = 'integer') + 2 * max(" + t + " = 'real') + 4 * max(" + t + " = 'text') + 8 * max(" + t +
+             " = 'blob')";
+    }
+    sql += " FROM " + quote_sqlite_identifier(table.name);
+    Statement stmt = db.prepare(sql);
+    if (!stmt.step()) continue;
+    for (size_t i = first; i < last; ++i) {
+      int64_t bits = stmt.column_int64(static_cast<int>(i - first));  // NULL (no rows): 0
+      result[i].integer = bits & 1;
+      result[i].real = bits & 2;
+      result[i].text = bits & 4;
+      result[i].blob = bits & 8;
     }
   }
   return result;

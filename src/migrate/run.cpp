@@ -16,6 +16,7 @@
 #include "migrate/migrate.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
 #include "access/table.h"
 #include "catalog/namespace.h"
 #include "utils/guc.h"
@@ -27,6 +28,7 @@ extern "C" {
 
 #include "pg/error_bridge.hpp"
 #include "core/migration_planner.hpp"
+#include "core/pg_limits.hpp"
 #include "migrate/bag_keys.hpp"
 #include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
@@ -36,6 +38,9 @@ extern "C" {
 #include <algorithm>
 
 namespace hangar {
+
+static_assert(kMaxPgTableColumns == MaxHeapAttributeNumber, "the planner's column limit is the server's");
+static_assert(kMaxPgKeyColumns == INDEX_MAX_KEYS, "the planner's key column limit is the server's");
 
 namespace {
 
