@@ -276,8 +276,9 @@ void spi_run_with_hint(const char *sql, int sqlerrcode, const char *hint);
 // Whether an error is about the values a statement meets (SQLSTATE classes 22 and 23), which
 // reject mode may record against a row; never a cancel, resource or system failure.
 bool is_value_error(int sqlerrcode);
-// Whether an error is about a statement's own SQL (SQLSTATE classes 42 and 0A) or the values it
-// meets (is_value_error), which an optional step may report.
+// Whether an error is about a statement's own SQL (SQLSTATE classes 42 and 0A), a limit it meets
+// (54: a value too large for an index entry) or the values it meets (is_value_error), which an
+// optional step may report.
 bool is_statement_error(int sqlerrcode);
 // Runs sql in a subtransaction; returns nullptr on success, else the error (rolled back) when
 // is_statement_error says it is about the statement; any other error is raised again.

@@ -76,6 +76,7 @@ bool is_statement_error(int sqlerrcode) {
   int category = ERRCODE_TO_CATEGORY(sqlerrcode);
   return category == ERRCODE_SYNTAX_ERROR_OR_ACCESS_RULE_VIOLATION  // 42: syntax, undefined names, datatype mismatch
          || category == ERRCODE_FEATURE_NOT_SUPPORTED              // 0A
+         || category == ERRCODE_PROGRAM_LIMIT_EXCEEDED             // 54: an index entry too large, too many columns
          || is_value_error(sqlerrcode);
 }
 
