@@ -138,6 +138,17 @@ DROP SCHEMA limits_fdw CASCADE;
 DROP SERVER limits_srv;
 DROP SCHEMA limits CASCADE;
 
+-- a constant default PostgreSQL would read otherwise into the column's type is skipped and
+-- reported, as such a value is in a row (a zone a timestamp drops, a date's time of day, digits
+-- a numeric or integer rounds); one it keeps is made
+\set defaults_db :abs_builddir '/results/fixtures/changed_defaults.db'
+\setenv DEFAULTS_DB :defaults_db
+\! rm -f "$DEFAULTS_DB"; sqlite3 "$DEFAULTS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TIMESTAMP DEFAULT '2000-01-01 00:00:00+05:00', tz TIMESTAMP WITH TIME ZONE DEFAULT '2000-01-01 00:00:00+05:00', d DATE DEFAULT '2000-01-01 10:00', n NUMERIC(5,1) DEFAULT 1.55, n_kept NUMERIC(5,1) DEFAULT 2.5, i INTEGER DEFAULT 3.7)"
+SELECT table_name, verified, detail FROM hangar_migrate(:'defaults_db', 'changed_defaults');
+SELECT attname, pg_get_expr(adbin, adrelid) AS default FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum
+WHERE adrelid = 'changed_defaults.t'::regclass ORDER BY attnum;
+DROP SCHEMA changed_defaults CASCADE;
+
 DROP SCHEMA odd CASCADE;
 DROP SCHEMA odd_fdw CASCADE;
 DROP SERVER odd_srv;

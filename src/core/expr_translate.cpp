@@ -22,6 +22,7 @@
 #include "core/expr_translate.hpp"
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 
 #include "core/ascii_case.hpp"
@@ -30,6 +31,8 @@
 #include "core/type_map.hpp"
 #include "core/type_names.hpp"
 #include "core/cpp_only.hpp"
+#include "core/datetime_parse.hpp"
+#include "core/value_parse.hpp"
 
 namespace hangar {
 
@@ -615,6 +618,40 @@ Translation translate_condition(const std::vector<Token> &tokens, ExprContext co
   return run(tokens, context, columns, quote, true);
 }
 
+// Why PostgreSQL would read a constant default otherwise than SQLite stores it, as it reads the
+// literal into the column's type: a zone a timestamp, date or time drops, a date's time or a
+// time's date dropped, digits a numeric or integer column rounds away; empty when it keeps it.
+// (Values that do not read at all fail the default's step, which is reported.)
+std::string changed_by_column_type(const Token &literal, const std::string &pg_type) {
+  std::string shown = literal.kind == TokenKind::String ? "'" + literal.value + "'" : literal.text;
+  bool zoned = pg_type.rfind("timestamptz", 0) == 0 || pg_type.rfind("timetz", 0) == 0 ||
+               pg_type.find("with time zone") != std::string::npos;
+  bool date_time = pg_type.rfind("timestamp", 0) == 0 || pg_type == "date" || pg_type.rfind("time", 0) == 0;
+  if (date_time && literal.kind == TokenKind::String) {
+    DateTimeFields f;
+    DateTimeStatus status = parse_iso_datetime(literal.value, &f);
+    if (status == DateTimeStatus::TooPrecise) return shown + " (" + pg_type + " would round its fraction to microseconds)";
+    if (status != DateTimeStatus::Ok) return "";
+    if (f.has_zone && !zoned) return shown + " (" + pg_type + " would drop its zone)";
+    if (pg_type == "date" && f.has_time) return shown + " (a date would drop its time of day)";
+    if (pg_type.rfind("time", 0) == 0 && pg_type.rfind("timestamp", 0) != 0 && f.has_date)
+      return shown + " (" + pg_type + " would drop its date)";
+    return "";
+  }
+  bool numeric = pg_type.rfind("numeric", 0) == 0, integer = is_integer_type(pg_type);
+  if (!numeric && !integer) return "";
+  if (literal.kind != TokenKind::Number && literal.kind != TokenKind::String) return "";
+  DecimalShape shape;
+  if (parse_decimal_shape(literal.kind == TokenKind::String ? literal.value : literal.text, &shape) != ParseStatus::Ok)
+    return "";
+  int precision = -1, scale = 0;
+  if (integer) precision = 1000;  // digits are not the question for an integer, the fraction is
+  else if (sscanf(pg_type.c_str(), "numeric(%d,%d)", &precision, &scale) < 1) precision = -1;
+  if (decimal_fits(shape, precision, scale) == DecimalFit::NeedsRounding)
+    return shown + " (" + pg_type + " would round it)";
+  return "";
+}
+
 Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const PgQuoter &quote) {
   std::vector<Token> tokens = unwrap(raw);
   Translation none;
@@ -636,6 +673,14 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
       b.reason = "the value " + tokens[0].text + " as a boolean default";
     }
     return b;
+  }
+  if (tokens.size() == 1) {
+    std::string changed = changed_by_column_type(tokens[0], pg_type);
+    if (!changed.empty()) {
+      Translation refused;
+      refused.reason = "the value " + changed;
+      return refused;
+    }
   }
   // A DEFAULT names no columns in SQLite; a double-quoted word in it is a string.
   return run(tokens, ExprContext::Default, nullptr, quote, false);

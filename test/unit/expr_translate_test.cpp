@@ -171,6 +171,24 @@ TEST(ExprTranslate, TranslatesDefaults) {
   EXPECT_FALSE(default_for("datetime('now', 'localtime')", "timestamp").ok);
 }
 
+// A constant default PostgreSQL would read otherwise into the column's type is refused, as the
+// value would be in a row: a zone, a time of day or a date dropped, digits rounded.
+TEST(ExprTranslate, RefusesDefaultsTheColumnTypeWouldChange) {
+  EXPECT_FALSE(default_for("'2000-01-01 00:00:00+05:00'", "timestamp").ok);
+  EXPECT_EQ(default_for("'2000-01-01 00:00:00+05:00'", "timestamptz").sql, "'2000-01-01 00:00:00+05:00'");
+  EXPECT_EQ(default_for("'2000-01-01T10:00:00.5'", "timestamp").sql, "'2000-01-01T10:00:00.5'");
+  EXPECT_FALSE(default_for("'2000-01-01 10:00:00.1234567'", "timestamp(6)").ok);
+  EXPECT_FALSE(default_for("'2000-01-01 10:00'", "date").ok);
+  EXPECT_EQ(default_for("'2000-01-01'", "date").sql, "'2000-01-01'");
+  EXPECT_FALSE(default_for("'2000-01-01 10:00'", "time").ok);
+  EXPECT_FALSE(default_for("1.55", "numeric(5,1)").ok);
+  EXPECT_EQ(default_for("'2.5'", "numeric(5,1)").sql, "'2.5'");
+  EXPECT_EQ(default_for("1.55", "numeric").sql, "1.55");
+  EXPECT_FALSE(default_for("3.7", "integer").ok);
+  EXPECT_EQ(default_for("4", "integer").sql, "4");
+  EXPECT_EQ(default_for("'not a date'", "text").sql, "'not a date'");
+}
+
 TEST(ExprTranslate, RecognisesEnumChecks) {
   std::string column;
   std::vector<std::string> labels;
