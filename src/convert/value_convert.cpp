@@ -443,7 +443,11 @@ bool fail_datetime(const ColumnConverter *conv, const SqliteValue &v, DateTimeSt
     case DateTimeStatus::TooPrecise:
       return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
                   psprintf("value %s has more fractional seconds than type %s keeps; it would be rounded",
-                           describe_sqlite_value(v), conv->type_name));
+                           describe_sqlite_value(v), conv->type_name),
+                  "PostgreSQL's times keep microseconds (Rust's chrono and Go write nanoseconds). Read the column "
+                  "as text to keep every digit (the foreign table's column type, or in hangar_migrate column_types, "
+                  "or type_map => '{\"timestamp\": \"text\"}' for every such column); on_error => 'reject' "
+                  "leaves such rows out.");
     default:
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
                   psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)),
