@@ -139,14 +139,24 @@ DROP SERVER limits_srv;
 DROP SCHEMA limits CASCADE;
 
 -- a constant default PostgreSQL would read otherwise into the column's type is skipped and
--- reported, as such a value is in a row (a zone a timestamp drops, a date's time of day, digits
--- a numeric or integer rounds); one it keeps is made
+-- reported, as such a value is in a row (a zone a timestamp given by column_types drops, a
+-- date's time of day, digits a numeric or integer rounds); one it keeps is made. A timestamp
+-- column whose default or values are times with a zone (calibre's) is timestamptz, its times
+-- without a zone read as UTC; one whose type column_types gives keeps it, and rejects those rows.
 \set defaults_db :abs_builddir '/results/fixtures/changed_defaults.db'
 \setenv DEFAULTS_DB :defaults_db
-\! rm -f "$DEFAULTS_DB"; sqlite3 "$DEFAULTS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TIMESTAMP DEFAULT '2000-01-01 00:00:00+05:00', tz TIMESTAMP WITH TIME ZONE DEFAULT '2000-01-01 00:00:00+05:00', d DATE DEFAULT '2000-01-01 10:00', n NUMERIC(5,1) DEFAULT 1.55, n_kept NUMERIC(5,1) DEFAULT 2.5, i INTEGER DEFAULT 3.7)"
-SELECT table_name, verified, detail FROM hangar_migrate(:'defaults_db', 'changed_defaults');
+\! rm -f "$DEFAULTS_DB"; sqlite3 "$DEFAULTS_DB" "CREATE TABLE t (id INTEGER PRIMARY KEY, ts TIMESTAMP DEFAULT '2000-01-01 00:00:00+05:00', ts_given TIMESTAMP DEFAULT '2000-01-01 00:00:00+05:00', tz TIMESTAMP WITH TIME ZONE DEFAULT '2000-01-01 00:00:00+05:00', d DATE DEFAULT '2000-01-01 10:00', n NUMERIC(5,1) DEFAULT 1.55, n_kept NUMERIC(5,1) DEFAULT 2.5, i INTEGER DEFAULT 3.7); CREATE TABLE stamps (id INTEGER PRIMARY KEY, at TIMESTAMP, given TIMESTAMP); INSERT INTO stamps VALUES (1, '2024-05-01 10:00:00', '2024-05-01 10:00:00'), (2, '2024-05-01T10:00:00.5+02:00', '2024-05-01 10:00:00'), (3, '2024-05-01 10:00:00Z', '2024-05-01 10:00:00+00:00')"
+SELECT table_name, rows_copied, rows_rejected, verified, regexp_replace(detail, 'run_id \d+', 'run_id N') AS detail
+FROM hangar_migrate(:'defaults_db', 'changed_defaults', column_types => '{"t.ts_given": "timestamp", "stamps.given": "timestamp"}', on_error => 'reject') ORDER BY 1;
 SELECT attname, pg_get_expr(adbin, adrelid) AS default FROM pg_attrdef JOIN pg_attribute ON attrelid = adrelid AND attnum = adnum
 WHERE adrelid = 'changed_defaults.t'::regclass ORDER BY attnum;
+SELECT table_name, column_name, data_type FROM information_schema.columns
+WHERE table_schema = 'changed_defaults' AND data_type LIKE 'timestamp%' ORDER BY 1, ordinal_position;
+SET timezone = 'UTC';
+SELECT id, at, given FROM changed_defaults.stamps ORDER BY id;
+RESET timezone;
+SELECT rowid, column_name, raw_value FROM hangar.rejects WHERE table_name = 'stamps' AND run_id = (SELECT max(run_id) FROM hangar.migrations);
+SELECT table_name, verified FROM hangar_verify(:'defaults_db', 'changed_defaults') ORDER BY 1;
 DROP SCHEMA changed_defaults CASCADE;
 
 DROP SCHEMA odd CASCADE;

@@ -486,11 +486,14 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
     if (status != DateTimeStatus::Ok) return fail_datetime(conv, v, status, failure);
     bool wants_date = conv->kind != ConvertKind::Time;
     if (f.has_date != wants_date) return fail_datetime(conv, v, DateTimeStatus::Invalid, failure);
-    if (f.has_zone && conv->kind != ConvertKind::TimestampTz)
-      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
-                  psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(v),
-                           conv->type_name),
-                  "Read the column as timestamptz to keep the instant (in hangar_migrate: column_types).");
+    if (f.has_zone && conv->kind != ConvertKind::TimestampTz) {
+      fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+           psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(v), conv->type_name),
+           "Read the column as timestamptz to keep the instant (hangar_migrate does, unless column_types or type_map "
+           "gives its type).");
+      failure->zone_dropped = conv->kind == ConvertKind::Timestamp;
+      return false;
+    }
     time_of_day_us = ((f.hour * INT64CONST(60) + f.minute) * 60 + f.second) * USECS_PER_SEC + f.microsecond;
     if (wants_date) {
       unix_us = days_from_civil(f.year, f.month, f.day) * USECS_PER_DAY + time_of_day_us;

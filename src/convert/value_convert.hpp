@@ -41,6 +41,7 @@ struct ConversionFailure {
   int sqlstate;
   char *message;  // names the value and the reason
   const char *hint;
+  bool zone_dropped = false;  // a time zone a timestamp (without one) cannot keep
 };
 
 void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,

@@ -19,6 +19,8 @@
 #include "core/expr_translate.hpp"
 #include "core/join.hpp"
 #include "core/pg_limits.hpp"
+#include "core/datetime_parse.hpp"
+#include "core/sql_tokenizer.hpp"
 #include "core/view_translate.hpp"
 #include "core/type_names.hpp"
 #include "core/value_kinds.hpp"
@@ -198,6 +200,32 @@ class Planner {
                     "", "Give keys as \"table.column\" with the SQLite table and column names.");
   }
 
+  // A timestamp column whose constant default is a time with a zone is timestamptz, which keeps
+  // the default and the column's zoned times (the copy widens a timestamp column the same way
+  // when it meets a time with a zone).
+  void zoned_by_default(const Column &c, PlannedColumn *pc, std::vector<std::string> *notes) {
+    const std::string timestamp = "timestamp";
+    if (!c.default_sql || pc->pg_type.rfind(timestamp, 0) != 0 || pc->pg_type.rfind("timestamptz", 0) == 0 ||
+        pc->pg_type.find("with time zone") != std::string::npos)
+      return;
+    std::vector<Token> tokens;
+    try {
+      tokens = tokenize_sql(*c.default_sql);
+    } catch (const Error &) {
+      return;
+    }
+    while (tokens.size() == 3 && tokens[0].is("(") && tokens[2].is(")")) tokens = {tokens[1]};
+    DateTimeFields f;
+    if (tokens.size() != 1 || tokens[0].kind != TokenKind::String ||
+        parse_iso_datetime(tokens[0].value, &f) != DateTimeStatus::Ok || !f.has_zone)
+      return;
+    std::string planned = pc->pg_type;
+    pc->pg_type = "timestamptz" + planned.substr(timestamp.size());
+    notes->push_back("column \"" + c.name + "\" is " + pc->pg_type + ", not " + planned + ": its default " +
+                     *c.default_sql + " is a time with a zone (its times without one are read in the timezone "
+                     "option's zone, UTC unless set)");
+  }
+
   void plan_table(size_t t) {
     const SourceTable &src = source(t);
     PlannedTable pt;
@@ -234,6 +262,7 @@ class Planner {
         if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
       }
+      if (!pc.type_given) zoned_by_default(c, &pc, &pt.notes);
       if (!pc.collation.empty() && is_text_type(pc.pg_type))
         pt.notes.push_back("column \"" + c.name + "\" is COLLATE " + pc.collation + ": SQLite compares its text " +
                            (pc.collation == "NOCASE"  ? "ignoring the case of ASCII letters"

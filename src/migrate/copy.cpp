@@ -402,9 +402,12 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
                      nullptr};
         }
         if (ok) continue;
-        if (spec.widen_integers && spec.widen_integers[i] && too_large(failure, v, TupleDescAttr(desc, a)->atttypid)) {
+        if (spec.widen_columns && spec.widen_columns[i] &&
+            (failure.zone_dropped || too_large(failure, v, TupleDescAttr(desc, a)->atttypid))) {
           result.widen_column = i;
-          result.widen_value = v.integer;
+          result.widen_for_zone = failure.zone_dropped;
+          result.widen_value = v.type == SQLITE_INTEGER ? v.integer : 0;
+          result.widen_text = describe_sqlite_value(v);
           bool is_rowid;
           int64 id = current_rowid(row, &is_rowid);
           char *key = current_row_key(row);
@@ -503,6 +506,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   MemoryContextSwitchTo(old_context);
   if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
   if (result.widen_row) result.widen_row = pstrdup(result.widen_row);
+  if (result.widen_text) result.widen_text = pstrdup(result.widen_text);
   MemoryContextDelete(copy_context);
   if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);

@@ -160,9 +160,10 @@ struct CopySpec {
   const int *naming_key;        // a table without rowid: its primary key's positions, naming its rows
   int nnaming_key;
   bool insert;                  // false: only convert and checksum (hangar_verify)
-  // hangar_migrate (nullptr otherwise): per SQLite column, whether an integer its smallint or
-  // integer column cannot hold stops the copy (CopyResult::widen_column) instead of failing
-  const bool *widen_integers;
+  // hangar_migrate (nullptr otherwise): per SQLite column, whether a value its type cannot hold
+  // but a wider one can stops the copy (CopyResult::widen_column) instead of failing: an integer
+  // beyond smallint or integer, a time with a zone in a timestamp
+  const bool *widen_columns;
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
   RowidMap *rowids;             // when set, the rowid of every inserted row is recorded there
@@ -213,10 +214,12 @@ struct CopyResult {
   // stopped there (the caller makes it a plain column and copies again). -1 when none.
   int generated_mismatch = -1;
   char *mismatch = nullptr;     // what differed, for the report
-  // A SQLite integer too large for its smallint or integer column (CopySpec::widen_integers):
+  // A SQLite value its column's type cannot hold but a wider one can (CopySpec::widen_columns):
   // the copy stopped there (the caller widens the column and copies again). -1 when none.
   int widen_column = -1;
-  int64 widen_value = 0;
+  bool widen_for_zone = false;  // a time with a zone in a timestamp; else an integer beyond it
+  int64 widen_value = 0;        // the integer
+  char *widen_text = nullptr;   // the value as the report shows it
   char *widen_row = nullptr;    // "rowid 7" or "row 7", for the report
   bool stopped_early() const { return generated_mismatch >= 0 || widen_column >= 0; }
 };

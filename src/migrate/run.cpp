@@ -24,6 +24,7 @@ extern "C" {
 #include "storage/lock.h"
 #include "utils/lsyscache.h"
 #include "utils/rel.h"
+#include "pgtime.h"
 }
 
 #include "pg/error_bridge.hpp"
@@ -379,7 +380,7 @@ class MigrationRun {
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
       bool *widens = palloc_items<bool>(pt.columns.size());
       for (size_t c = 0; c < pt.columns.size(); ++c) widens[c] = !pt.columns[c].type_given;
-      spec.widen_integers = widens;
+      spec.widen_columns = widens;
       add_key_checks(table, rel, &spec);
       if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
       out.rowids = nullptr;
@@ -452,20 +453,26 @@ class MigrationRun {
     finish_key_checks(table, spec);
   }
 
-  // A SQLite integer too large for its smallint or integer column (SQLite's integers are 64-bit
-  // whatever the declared type): what the copy stored goes, with the rows it rejected (the table
-  // is new in this transaction, so TRUNCATE empties it in place), and the column becomes the
-  // smallest integer type holding the value; the caller copies again. (A key with a sequence is
-  // never widened here: the plan gave it a type holding every id SQLite used.)
+  // A SQLite value its column's type cannot hold but a wider one can: what the copy stored goes,
+  // with the rows it rejected (the table is new in this transaction, so TRUNCATE empties it in
+  // place), and the column becomes the type that holds it; the caller copies again. An integer
+  // too large for smallint or integer (SQLite's integers are 64-bit whatever the declared type)
+  // gets the smallest integer type holding it (a key with a sequence is never widened here: the
+  // plan gave it a type holding every id SQLite used); a time with a zone in a timestamp makes it
+  // timestamptz, where the column's times without a zone are read in the timezone option's zone.
   void widen(int table, const CopyResult &copy) {
     PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
     PlannedColumn &pc = pt.columns[static_cast<size_t>(copy.widen_column)];
     TableOutcome &out = outcomes_[static_cast<size_t>(table)];
     bool fits_integer = copy.widen_value >= PG_INT32_MIN && copy.widen_value <= PG_INT32_MAX;
-    std::string type = fits_integer ? "integer" : "bigint";
+    std::string type = copy.widen_for_zone ? "timestamptz" + pc.pg_type.substr(std::string("timestamp").size())
+                       : fits_integer      ? "integer"
+                                           : "bigint";
     auto &[planned_type, note] = out.widened.try_emplace(static_cast<size_t>(copy.widen_column), pc.pg_type, "").first->second;
     note = "column \"" + pc.sqlite_name + "\" is " + type + ", not " + planned_type + ": " + copy.widen_row + " holds " +
-           std::to_string(copy.widen_value) + " (SQLite's integers are 64-bit)";
+           copy.widen_text +
+           (copy.widen_for_zone ? " (a time with a zone: its times without one are read as " + timezone_name() + ")"
+                                : " (SQLite's integers are 64-bit)");
     pc.pg_type = type;
     std::string name = qualified(pt), column = quote_.ident(pc.pg_name);
     const char *change = palloc_string("TRUNCATE " + name + "; ALTER TABLE " + name + " ALTER COLUMN " + column +
@@ -476,6 +483,12 @@ class MigrationRun {
                                          " AND table_name = " + quote_.literal(pt.sqlite_name));
       pg_guard([&] { spi_run_as_bookkeeping_owner("rejects", forget); });
     }
+  }
+
+  // The zone a timestamptz column reads SQLite's times without a zone in: the server's timezone
+  // option, else UTC.
+  std::string timezone_name() const {
+    return source_.server.timezone ? pg_get_timezone_name(source_.server.timezone) : "UTC";
   }
 
   // Whether the copy records hangar_sync's state as it stores the rows, so that the state knows

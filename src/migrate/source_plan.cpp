@@ -47,7 +47,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.naming_key = naming_key;
   spec.nnaming_key = spec.has_rowid ? 0 : static_cast<int>(table.primary_key.size());
   spec.insert = insert;
-  spec.widen_integers = nullptr;
+  spec.widen_columns = nullptr;
   spec.on_error = on_error;
   spec.run_id = run_id;
   spec.rowids = nullptr;
