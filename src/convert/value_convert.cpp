@@ -333,12 +333,21 @@ bool convert_text(const ColumnConverter *conv, const SqliteValue &v, Datum *valu
   return true;
 }
 
+// A value as SQLite's CAST(v AS BLOB) gives it: a blob's bytes, text's bytes, an integer's or a
+// real's text as SQLite spells it (a BLOB column, like any, may hold any value).
 bool convert_bytea(const ColumnConverter *conv, const SqliteValue &v, Datum *value,
                    ConversionFailure *failure) {
   std::string_view bytes;
   switch (v.type) {
     case SQLITE_BLOB:
     case SQLITE_TEXT: bytes = v.content(); break;
+    case SQLITE_INTEGER: bytes = psprintf(INT64_FORMAT, static_cast<int64>(v.integer)); break;
+    case SQLITE_FLOAT: {
+      const char *spelled = sqlite_real_text(v.real);
+      if (!spelled) return fail(failure, ERRCODE_INTERNAL_ERROR, psprintf("could not spell %s as text", describe_sqlite_value(v)));
+      bytes = spelled;
+      break;
+    }
     default: return fail_class(conv, v, failure);
   }
   bytea *result = static_cast<bytea *>(palloc(VARHDRSZ + bytes.size()));

@@ -38,6 +38,10 @@ std::vector<ColumnType> resolve_column_types(const Database &db, const Table &ta
                                                        : "type \"" + table.columns[i].declared_type + "\"") +
                "; mapped to " +
                t.pg_type + " from the values it stores";
+    if (t.pg_type == "text" && classes[k].blob)  // a blob is not text: say what becomes of it
+      t.notice += " (blobs among them arrive as their bytes read as UTF-8 text; a blob that is not UTF-8 is "
+                  "refused: column_types can make the column bytea, which takes every value as SQLite's "
+                  "CAST(v AS BLOB) gives it)";
   }
   return result;
 }
