@@ -92,6 +92,14 @@ SELECT * FROM unicase_tags;
 DROP SERVER unicase_srv CASCADE;
 DROP SCHEMA unicase CASCADE;
 
+-- a full-text table whose tokenizer only the app registers (Thunderbird's mozporter) cannot be
+-- read: it is skipped naming the shadow tables that hold its text
+\set tokenizer_db :abs_builddir '/results/fixtures/app_tokenizer.db'
+\setenv TOKENIZER_DB :tokenizer_db
+\! rm -f "$TOKENIZER_DB"; sqlite3 "$TOKENIZER_DB" "CREATE VIRTUAL TABLE msgs USING fts3(body, tokenize=porter); INSERT INTO msgs VALUES ('hello world'); CREATE TABLE k (id INTEGER PRIMARY KEY)" && sqlite3 "$TOKENIZER_DB" ".dbconfig defensive off" "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'tokenize=porter', 'tokenize=mozporter') WHERE name = 'msgs'" >/dev/null
+SELECT table_name, rows_copied, detail FROM hangar_migrate(:'tokenizer_db', 'app_tokenizer', fts => 'tsvector') ORDER BY 1;
+DROP SCHEMA app_tokenizer CASCADE;
+
 -- declared types as SQLite reads them: STRICT's ANY keeps values as given (typed from them, as a
 -- column without a type); an unknown type whose affinity type cannot hold what is stored (Anki's
 -- BYTES: NUMERIC affinity, blobs stored) is typed from the values, one that can keeps it; CHAR

@@ -30,3 +30,31 @@ SELECT count(*) FROM wal_t;
 SELECT count(*) FROM wal_t;
 ROLLBACK;
 SELECT count(*) FROM wal_t;
+
+-- a new file moved onto the path (as a deployment or rsync replaces a file) is read from the
+-- next transaction on: the cached connection, which still has the old file open, is reopened.
+-- Inside a transaction the snapshot stays the old file's.
+\set moved_db :abs_builddir '/results/fixtures/moved.db'
+\! cd "$PG_ABS_BUILDDIR/results/fixtures" && rm -f moved.db moved_new.db && sqlite3 moved.db "CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (1)" && sqlite3 moved_new.db "CREATE TABLE t (a INTEGER); INSERT INTO t VALUES (2), (3)"
+CREATE SERVER moved FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'moved_db');
+CREATE FOREIGN TABLE moved_t (a int) SERVER moved OPTIONS (table_name 't');
+SET client_min_messages = warning;
+SELECT table_name, rows_copied FROM hangar_migrate(:'moved_db', 'moved_1');
+BEGIN;
+SELECT * FROM moved_t;
+\! cd "$PG_ABS_BUILDDIR/results/fixtures" && mv moved_new.db moved.db
+SELECT * FROM moved_t;
+COMMIT;
+SELECT * FROM moved_t ORDER BY a;
+SELECT table_name, rows_copied FROM hangar_migrate(:'moved_db', 'moved_2');
+SELECT * FROM moved_2.t ORDER BY a;
+SELECT table_name, source_rows, target_rows, verified FROM hangar_verify(:'moved_db', 'moved_2');
+-- a file gone is an error naming it, not the old file's rows
+\! rm -f "$PG_ABS_BUILDDIR/results/fixtures/moved.db"
+SET regress.fixtures = :'abs_builddir';
+SELECT regress_error('SELECT * FROM moved_t');
+RESET regress.fixtures;
+DROP SCHEMA moved_1 CASCADE;
+DROP SCHEMA moved_2 CASCADE;
+DROP SERVER moved CASCADE;
+RESET client_min_messages;

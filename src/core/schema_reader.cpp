@@ -162,11 +162,20 @@ bool complete(const Database &db, TableReaders &readers, Table &t, const ListedK
 
 }  // namespace
 
+std::string shadow_tables_of(const std::string &table, const std::vector<std::string> &shadow) {
+  std::string prefix = table + "_", shadows;
+  for (const std::string &s : shadow)
+    if (s.size() > prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix))
+      shadows += (shadows.empty() ? "" : ", ") + s;
+  return shadows;
+}
+
 SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &, void *), void *arg) {
   SchemaListing listing;
   std::unordered_map<std::string, ListedKind> kinds = read_table_kinds(db);
   Statement stmt = db.prepare(std::string(kListQuery) + " ORDER BY rowid");
   TableReaders readers(db);
+  std::vector<size_t> unreadable_virtual;  // skipped virtual tables, by their place in listing.skipped
   while (stmt.step()) {
     Table t = table_from_row(stmt);
     if (wanted && !wanted(t.name, arg)) continue;
@@ -177,7 +186,13 @@ SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &
     }
     if (complete(db, readers, t, kind == kinds.end() ? nullptr : &kind->second, listing))
       listing.tables.push_back(std::move(t));
+    else if (t.is_virtual)
+      unreadable_virtual.push_back(listing.skipped.size() - 1);
   }
+  // its data is not lost without a word: the shadow tables are listed after it
+  for (size_t s : unreadable_virtual)
+    if (std::string shadows = shadow_tables_of(listing.skipped[s].name, listing.shadow); !shadows.empty())
+      listing.skipped[s].reason += "; a virtual table, whose data is in its shadow tables (" + shadows + "), not migrated";
   return listing;
 }
 

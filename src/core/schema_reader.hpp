@@ -25,7 +25,11 @@ struct SchemaListing {
   std::vector<std::string> shadow;  // shadow tables of virtual tables (never listed as tables)
 };
 
-// Tables and views whose names pass `wanted` (all when wanted is null).
+// The shadow tables (of `shadow`) that hold virtual table `table`'s data, "a, b"; "" when none.
+std::string shadow_tables_of(const std::string &table, const std::vector<std::string> &shadow);
+
+// Tables and views whose names pass `wanted` (all when wanted is null). A virtual table that
+// cannot be read is skipped naming the shadow tables that hold its data.
 SchemaListing read_schema(const Database &db, bool (*wanted)(const std::string &name, void *arg) = nullptr,
                           void *arg = nullptr);
 

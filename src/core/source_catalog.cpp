@@ -177,14 +177,9 @@ std::string fulltext_config(const Table &table, std::string *module) {
 }
 
 std::string virtual_table_note(const Table &table, const std::vector<std::string> &shadow) {
-  std::string prefix = table.name + "_", shadows;
-  int count = 0;
-  for (const std::string &s : shadow)
-    if (s.size() > prefix.size() && ascii_iequals(s.substr(0, prefix.size()), prefix)) {
-      shadows += (count++ ? ", " : "") + s;
-    }
+  std::string shadows = shadow_tables_of(table.name, shadow);
   std::string note = "a virtual table (" + virtual_module(table.sql) + "); not migrated";
-  if (count) note += ", nor the shadow tables that hold its data (" + shadows + ")";
+  if (!shadows.empty()) note += ", nor the shadow tables that hold its data (" + shadows + ")";
   return note;
 }
 

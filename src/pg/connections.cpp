@@ -22,7 +22,11 @@
 //
 // ALTER SERVER / DROP SERVER invalidate every cached connection (the syscache callback cannot
 // tell which file a server used to name); a connection is closed and reopened at the next use
-// outside a transaction, never in the middle of one.
+// outside a transaction, never in the middle of one. So is a connection whose path now names
+// another file (a new file moved onto it, as deployments and rsync do: the old connection would
+// go on reading the old file) or no file. At the end of each transaction the connections beyond
+// the kKeptConnections most recently used are closed, so a backend that reads many files does
+// not keep one open per file.
 //
 // SQLite's progress handler returns non-zero once PostgreSQL has a cancel or terminate pending,
 // so a long sqlite3_step stops promptly; the caller then runs CHECK_FOR_INTERRUPTS outside SQLite.
@@ -37,6 +41,9 @@ extern "C" {
 #include "utils/syscache.h"
 }
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -57,9 +64,35 @@ struct CachedConnection {
   int savepoint_level = 1;      // deepest PostgreSQL nesting level with a SQLite savepoint (1: none)
   bool broken = false;          // a savepoint could not be rolled back: the transaction cannot commit
   bool invalidated = false;
+  dev_t device = 0;             // the file opened, as stat named it just before the open
+  ino_t inode = 0;
+  uint64 last_use = 0;          // when acquired last (use_clock)
 };
 
 std::vector<std::unique_ptr<CachedConnection>> cache;
+uint64 use_clock = 0;
+constexpr size_t kKeptConnections = 16;
+
+// Whether conn's path still names the file it opened.
+bool same_file(const CachedConnection &conn) {
+  struct stat now;
+  return stat(conn.path.c_str(), &now) == 0 && now.st_dev == conn.device && now.st_ino == conn.inode;
+}
+
+// Closes the connections no transaction uses beyond the kKeptConnections most recently used, and
+// forgets them. Never raises.
+void close_least_used() {
+  std::vector<CachedConnection *> open;
+  for (auto &conn : cache)
+    if (conn->db) open.push_back(conn.get());
+  if (open.size() <= kKeptConnections) return;
+  std::sort(open.begin(), open.end(), [](const CachedConnection *a, const CachedConnection *b) { return a->last_use > b->last_use; });
+  for (size_t i = kKeptConnections; i < open.size(); ++i)
+    if (!open[i]->in_transaction) open[i]->db.reset();
+  cache.erase(std::remove_if(cache.begin(), cache.end(),
+                             [](const std::unique_ptr<CachedConnection> &c) { return !c->db && !c->in_transaction; }),
+              cache.end());
+}
 bool callbacks_registered = false;
 
 // A read-ahead thread using one of the connections, and how to stop it.
@@ -154,6 +187,7 @@ void release_after_transaction() {
       conn->invalidated = false;
     }
   }
+  close_least_used();
 }
 
 std::string savepoint_name(int level) { return "hangar_s" + std::to_string(level); }
@@ -256,7 +290,8 @@ Database &connection_acquire(const char *path, int busy_timeout_ms, bool writabl
                     errdetail("A query on the same file ran inside the copy (from a type's input function, a "
                               "domain's CHECK or a trigger); its connection cannot be shared with the reader thread."),
                     errhint("Read the file through another path, or drop the domain CHECK for the migration.")));
-  if (conn.db && !conn.in_transaction && (conn.invalidated || (writable && !conn.writable))) {
+  conn.last_use = ++use_clock;
+  if (conn.db && !conn.in_transaction && (conn.invalidated || (writable && !conn.writable) || !same_file(conn))) {
     conn.db.reset();
     conn.invalidated = false;
   }
@@ -268,6 +303,10 @@ Database &connection_acquire(const char *path, int busy_timeout_ms, bool writabl
                     errhint("Set the option updatable on the server, so every foreign table of the file opens it "
                             "read-write, or write in a transaction of its own.")));
   if (!conn.db) {
+    struct stat file;  // before the open: a file moved onto the path after it is seen next time
+    bool found = stat(path, &file) == 0;
+    conn.device = found ? file.st_dev : 0;
+    conn.inode = found ? file.st_ino : 0;
     Database::OpenOptions options;
     options.busy_timeout_ms = busy_timeout_ms;
     options.read_only = !writable;
