@@ -130,6 +130,29 @@ const char *sqlite_real_text(double real) {
   return pstrdup(reinterpret_cast<const char *>(sqlite3_column_text(cast, 0)));
 }
 
+// A REAL as text that reads back as exactly that REAL: as SQLite spells it when that does (SQLite
+// before 3.43 keeps 15 significant digits: 0.30000000000000004 is "0.3"), else its shortest
+// round-trip digits, with ".0" where SQLite would write one ("1000000000000001.0"). nullptr on
+// failure.
+const char *exact_real_text(double real) {
+  const char *spelled = sqlite_real_text(real);
+  if (!spelled || !std::isfinite(real) || strtod(spelled, nullptr) == real) return spelled;
+  char digits[48];
+  // the shortest digits that read back, in the notation SQLite's %g would choose
+  double magnitude = std::fabs(real);
+  bool scientific = magnitude >= 1e15 || (magnitude < 1e-4 && magnitude > 0);
+  char *end = std::to_chars(digits, digits + 40, real, scientific ? std::chars_format::scientific : std::chars_format::fixed).ptr;
+  *end = '\0';
+  if (!strchr(digits, '.')) {
+    char *exponent = strchr(digits, 'e');
+    char *at = exponent ? exponent : end;
+    memmove(at + 2, at, static_cast<size_t>(end - at) + 1);
+    at[0] = '.';
+    at[1] = '0';
+  }
+  return pstrdup(digits);
+}
+
 // The value's text form: text and blobs as their bytes, integers exactly, reals as SQLite spells
 // them. The text is followed by a NUL byte for every storage class but blob.
 bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char **out, int *out_len,
@@ -142,7 +165,7 @@ bool value_as_text(const ColumnConverter *conv, const SqliteValue &v, const char
       return true;
     }
     case SQLITE_FLOAT: {
-      const char *s = sqlite_real_text(v.real);
+      const char *s = exact_real_text(v.real);
       if (!s) return fail(failure, ERRCODE_INTERNAL_ERROR, psprintf("could not spell %s as text", describe_sqlite_value(v)));
       *out = s;
       *out_len = *chars = static_cast<int>(strlen(s));
@@ -343,7 +366,7 @@ bool convert_bytea(const ColumnConverter *conv, const SqliteValue &v, Datum *val
     case SQLITE_TEXT: bytes = v.content(); break;
     case SQLITE_INTEGER: bytes = psprintf(INT64_FORMAT, static_cast<int64>(v.integer)); break;
     case SQLITE_FLOAT: {
-      const char *spelled = sqlite_real_text(v.real);
+      const char *spelled = exact_real_text(v.real);
       if (!spelled) return fail(failure, ERRCODE_INTERNAL_ERROR, psprintf("could not spell %s as text", describe_sqlite_value(v)));
       bytes = spelled;
       break;

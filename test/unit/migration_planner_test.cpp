@@ -147,7 +147,9 @@ TEST_F(PlannerTest, KeyWidenedForTheIdsSqliteUsed) {
   MigrationOptions given;
   given.column_types["big.id"] = "integer";
   for (const PlannedTable &t : plan_migration(read(), given, quote).tables)
-    if (t.sqlite_name == "big") EXPECT_EQ(t.columns[0].pg_type, "integer");
+    if (t.sqlite_name == "big") {
+      EXPECT_EQ(t.columns[0].pg_type, "integer");
+    }
 }
 
 // Where each step of the two tables is, as "phase table" in order.
