@@ -40,6 +40,16 @@ SELECT * FROM epochs_read ORDER BY id;
 CREATE FOREIGN TABLE epochs_as_date (id int, jd date OPTIONS (datetime_unit 'julianday'))
   SERVER types OPTIONS (table_name 'epochs');
 SELECT * FROM epochs_as_date ORDER BY id;
+-- a REAL is rounded once, to the nearest microsecond: 1700000000.0000005 is 1700000000.000000477
+-- as a double, so the second itself (it became .000001 through d * 1e6 in a double)
+\set real_epochs_db :abs_builddir '/results/fixtures/real_epochs.db'
+\setenv REAL_EPOCHS_DB :real_epochs_db
+\! rm -f "$REAL_EPOCHS_DB"; sqlite3 "$REAL_EPOCHS_DB" "CREATE TABLE e (id INTEGER PRIMARY KEY, s REAL, ms REAL); INSERT INTO e VALUES (1, 1700000000.0000005, 1700000000000.0004), (2, 1700000000.9999996, 1700000000000.9996), (3, -1.5, -1.5)"
+CREATE SERVER real_epochs FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'real_epochs_db');
+CREATE FOREIGN TABLE real_epochs_read (id int, s timestamp, ms timestamp OPTIONS (datetime_unit 'unixepoch_ms'))
+  SERVER real_epochs OPTIONS (table_name 'e');
+SELECT * FROM real_epochs_read ORDER BY id;
+DROP SERVER real_epochs CASCADE;
 
 -- reading columns as other types than the import chose
 CREATE FOREIGN TABLE typed_other (

@@ -446,10 +446,10 @@ bool epoch_microseconds(const ColumnConverter *conv, const SqliteValue &v, int64
     }
   } else {
     double d = v.real;
-    double us = 0;
+    int64 per_unit = USECS_PER_SEC;
     switch (conv->datetime_unit) {
-      case DatetimeUnit::UnixSeconds: us = d * 1e6; break;
-      case DatetimeUnit::UnixMilliseconds: us = d * 1e3; break;
+      case DatetimeUnit::UnixSeconds: break;
+      case DatetimeUnit::UnixMilliseconds: per_unit = 1000; break;
       case DatetimeUnit::JulianDay: {
         // SQLite reads a julian day to the millisecond: iJD = (int64)(d * 86400000 + 0.5).
         double ms = d * 86400000.0 + 0.5;
@@ -459,8 +459,13 @@ bool epoch_microseconds(const ColumnConverter *conv, const SqliteValue &v, int64
         return true;
       }
     }
-    ok = std::isfinite(us) && std::fabs(us) < 9.2e18;
-    if (ok) *out = static_cast<int64>(std::llround(us));
+    // Rounded once, to the nearest microsecond: the whole units and the fraction apart (both
+    // exact in a double), since d * 1e6 would round to a double first (1700000000.0000005,
+    // which is 0.47 us past the second, became 1 us).
+    double whole = std::trunc(d);
+    ok = std::isfinite(d) && std::fabs(whole) < 9.2e18 / static_cast<double>(per_unit) &&
+         !pg_mul_s64_overflow(static_cast<int64>(whole), per_unit, out) &&
+         !pg_add_s64_overflow(*out, std::llround((d - whole) * static_cast<double>(per_unit)), out);
   }
   if (!ok) return fail_range(conv, v, failure);
   return true;
