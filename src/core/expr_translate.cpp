@@ -22,8 +22,11 @@
 #include "core/expr_translate.hpp"
 
 #include <cstdint>
+#include <charconv>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
@@ -622,8 +625,87 @@ Translation translate_condition(const std::vector<Token> &tokens, ExprContext co
 // literal into the column's type: a zone a timestamp, date or time drops, a date's time or a
 // time's date dropped, digits a numeric or integer column rounds away; empty when it keeps it.
 // (Values that do not read at all fail the default's step, which is reported.)
+// A number literal as SQLite stores it in an INTEGER or NUMERIC column: a 64-bit integer's (or a
+// hex literal's) own text; anything else is a REAL to SQLite, a double, which the column keeps as
+// an integer when it is one (5.8214167175916336e16 is 58214167175916336) and otherwise as that
+// double, whose shortest digits PostgreSQL should read (not the literal's, which may hold more).
+std::string sqlite_number_text(const std::string &literal) {
+  int64_t whole;
+  bool hex = literal.find("0x") != std::string::npos || literal.find("0X") != std::string::npos;
+  if (hex || parse_int64(literal, &whole) == ParseStatus::Ok) return literal;
+  double d = strtod(literal.c_str(), nullptr);
+  if (std::isinf(d) || std::isnan(d)) return literal;
+  if (std::trunc(d) == d && std::fabs(d) < 9.2e18) return std::to_string(static_cast<int64_t>(d));
+  char digits[40];  // past 2^53 in scientific notation, whose digits are the shortest (2^63 is 9.223372036854776e+18)
+  bool large = std::fabs(d) >= 9007199254740992.0;
+  *(large ? std::to_chars(digits, digits + sizeof digits - 1, d, std::chars_format::scientific)
+          : std::to_chars(digits, digits + sizeof digits - 1, d)).ptr = '\0';
+  return digits;
+}
+
+// Whether a decimal's value is the double SQLite reads it as: at most 15 significant digits and no
+// exponent ("0.00", "19.99"; not "0.1000000000000000055511" or "1e20"), so the literal can stay.
+bool same_as_double(const std::string &number) {
+  if (number.find_first_of("eExX") != std::string::npos) return false;
+  int significant = 0;
+  bool leading = true;
+  for (char c : number) {
+    if (c < '0' || c > '9') continue;
+    if (c != '0') leading = false;
+    if (!leading) ++significant;
+  }
+  return significant <= 15;
+}
+
+// The number a constant is to SQLite in a column of INTEGER, REAL or NUMERIC affinity (the ones
+// mapped to integer, numeric and float types), "" when none: a number literal, or text that reads
+// as one, which SQLite converts as it stores it ('20240101' in a DATETIME column is a number).
+std::string affinity_number(const Token &literal) {
+  if (literal.kind == TokenKind::Number) return literal.text;
+  DecimalShape shape;
+  if (literal.kind != TokenKind::String || parse_decimal_shape(literal.value, &shape) != ParseStatus::Ok) return "";
+  size_t first = literal.value.find_first_not_of(' '), last = literal.value.find_last_not_of(' ');
+  return literal.value.substr(first, last - first + 1);
+}
+
 std::string changed_by_column_type(const Token &literal, const std::string &pg_type) {
   std::string shown = literal.kind == TokenKind::String ? "'" + literal.value + "'" : literal.text;
+  int max_chars = 0;
+  if (literal.kind == TokenKind::String || literal.kind == TokenKind::Number) {
+    if (sscanf(pg_type.c_str(), "varchar(%d)", &max_chars) == 1 || sscanf(pg_type.c_str(), "char(%d)", &max_chars) == 1) {
+      const std::string &text = literal.kind == TokenKind::String ? literal.value : literal.text;
+      int chars = 0;
+      for (unsigned char byte : text) chars += (byte & 0xC0) != 0x80;
+      if (chars > max_chars) return shown + " (longer than " + pg_type + " holds)";
+      if (pg_type[0] == 'c' && chars < max_chars && !text.empty() && text.back() == ' ')
+        return shown + " (" + pg_type + " would not keep its trailing spaces apart)";
+    }
+  }
+  bool number_column = pg_type.rfind("numeric", 0) == 0 || is_integer_type(pg_type) || pg_type == "double precision" ||
+                       pg_type == "real";
+  if (number_column && (literal.kind == TokenKind::Number || literal.kind == TokenKind::String)) {
+    std::string number = affinity_number(literal);
+    if (!number.empty() && number[0] == '-' && strtod(number.c_str(), nullptr) == 0)
+      return shown + " (a negative zero, which SQLite keeps or makes 0 by the column's affinity)";
+    std::string word = ascii_lower(literal.value);
+    word.erase(0, word.find_first_not_of(" +-"));
+    word.erase(word.find_last_not_of(' ') + 1);
+    bool nan_or_infinity = word == "nan" || word == "inf" || word == "infinity";
+    if (literal.kind == TokenKind::String && number.empty() && !nan_or_infinity)
+      return shown + " (text SQLite keeps as text, which " + pg_type + " may read as a number)";
+  }
+  if (literal.kind == TokenKind::Blob && pg_type != "bytea")
+    return shown + " (a blob, which SQLite keeps as one: " + pg_type + " would read its hex digits)";
+  if (literal.kind == TokenKind::Number) {
+    bool floating = pg_type == "double precision" || pg_type == "real";  // these take it (translate_default)
+    if (std::isinf(strtod(literal.text.c_str(), nullptr)) && !floating) return shown + " (SQLite reads it as an infinity)";
+    int64_t whole;
+    // SQLite stores a number in a text column as its own spelling of it: an integer's digits,
+    // but a REAL's text PostgreSQL would not write alike (1e20 is '1.0e+20', 1.50 is '1.5')
+    if (is_text_type(pg_type) && parse_int64(literal.text, &whole) != ParseStatus::Ok && literal.text.rfind("0x", 0) != 0 &&
+        literal.text.rfind("0X", 0) != 0)
+      return shown + " (SQLite stores a REAL's text as it spells it, which " + pg_type + " would not keep)";
+  }
   bool zoned = pg_type.rfind("timestamptz", 0) == 0 || pg_type.rfind("timetz", 0) == 0 ||
                pg_type.find("with time zone") != std::string::npos;
   bool date_time = pg_type.rfind("timestamp", 0) == 0 || pg_type == "date" || pg_type.rfind("time", 0) == 0;
@@ -631,7 +713,9 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
     DateTimeFields f;
     DateTimeStatus status = parse_iso_datetime(literal.value, &f);
     if (status == DateTimeStatus::TooPrecise) return shown + " (" + pg_type + " would round its fraction to microseconds)";
-    if (status != DateTimeStatus::Ok) return "";
+    // text the copy would not read as this date/time (SQLite makes '20240101' a number in such
+    // a column; 'now' is a word to SQLite, the time of the DDL to PostgreSQL)
+    if (status != DateTimeStatus::Ok) return shown + " (not date/time text read alike by SQLite's rows and " + pg_type + ")";
     if (f.has_zone && !zoned) return shown + " (" + pg_type + " would drop its zone)";
     if (pg_type == "date" && f.has_time) return shown + " (a date would drop its time of day)";
     if (pg_type.rfind("time", 0) == 0 && pg_type.rfind("timestamp", 0) != 0 && f.has_date)
@@ -641,14 +725,34 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
   bool numeric = pg_type.rfind("numeric", 0) == 0, integer = is_integer_type(pg_type);
   if (!numeric && !integer) return "";
   if (literal.kind != TokenKind::Number && literal.kind != TokenKind::String) return "";
+  std::string as_number = affinity_number(literal);
+  if (numeric && !as_number.empty() && sqlite_number_text(as_number) != as_number &&
+      std::fabs(strtod(as_number.c_str(), nullptr)) >= 9007199254740992.0)
+    return shown + " (a REAL beyond 2^53, which SQLite stores as an integer or as a REAL by the column's affinity)";
+  std::string number = affinity_number(literal);
+  if (!number.empty() && std::isinf(strtod(number.c_str(), nullptr)))
+    return shown + " (SQLite reads it as an infinity)";
+  std::string text = number.empty() ? literal.value : sqlite_number_text(number);
   DecimalShape shape;
-  if (parse_decimal_shape(literal.kind == TokenKind::String ? literal.value : literal.text, &shape) != ParseStatus::Ok)
-    return "";
+  if (parse_decimal_shape(text, &shape) != ParseStatus::Ok) {
+    // an infinity's spelling, which an integer or a numeric(p,s) does not hold
+    std::string word = ascii_lower(text);
+    word.erase(0, word.find_first_not_of(" +-"));
+    bool infinity = word == "inf" || word == "infinity";
+    return infinity && (integer || pg_type.find('(') != std::string::npos) ? shown + " (out of range for type " + pg_type + ")" : "";
+  }
   int precision = -1, scale = 0;
   if (integer) precision = 1000;  // digits are not the question for an integer, the fraction is
   else if (sscanf(pg_type.c_str(), "numeric(%d,%d)", &precision, &scale) < 1) precision = -1;
-  if (decimal_fits(shape, precision, scale) == DecimalFit::NeedsRounding)
-    return shown + " (" + pg_type + " would round it)";
+  DecimalFit fit = decimal_fits(shape, precision, scale);
+  if (fit == DecimalFit::NeedsRounding) return shown + " (" + pg_type + " would round it)";
+  if (fit == DecimalFit::Overflows) return shown + " (out of range for type " + pg_type + ")";
+  int64_t whole;
+  if (integer && !shape.zero) {
+    int64_t limit = pg_type == "smallint" ? 32767 : pg_type == "integer" ? 2147483647 : INT64_MAX;
+    if (parse_int64(text, &whole) != ParseStatus::Ok || whole > limit || whole < -limit - 1)
+      return shown + " (out of range for type " + pg_type + ")";
+  }
   return "";
 }
 
@@ -674,12 +778,42 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     }
     return b;
   }
-  if (tokens.size() == 1) {
-    std::string changed = changed_by_column_type(tokens[0], pg_type);
+  // a constant: a literal, or a number with its sign
+  std::optional<Token> constant;
+  if (tokens.size() == 1) constant = tokens[0];
+  if (tokens.size() == 2 && (tokens[0].is("-") || tokens[0].is("+")) && tokens[1].kind == TokenKind::Number) {
+    constant = tokens[1];
+    constant->text = tokens[0].text + tokens[1].text;
+  }
+  if (constant) {
+    std::string changed = changed_by_column_type(*constant, pg_type);
     if (!changed.empty()) {
       Translation refused;
       refused.reason = "the value " + changed;
       return refused;
+    }
+    // a number, as SQLite stores it: no negative zero (an integral REAL is stored as an integer);
+    // in an integer or numeric column the double a REAL literal is, not the literal's digits
+    std::string number = affinity_number(*constant);
+    bool numeric = pg_type.rfind("numeric", 0) == 0 || is_integer_type(pg_type);
+    bool floating = pg_type == "double precision" || pg_type == "real";
+    if (!number.empty() && constant->kind == TokenKind::String && (pg_type == "json" || pg_type == "jsonb")) {
+      Translation json;  // a JSON column has NUMERIC affinity: text that reads as a number is one
+      json.ok = true;
+      json.sql = quote.literal(sqlite_number_text(number));
+      return json;
+    }
+    if (!number.empty() && (numeric || floating)) {
+      Translation value;
+      value.ok = true;
+      double d = strtod(number.c_str(), nullptr);
+      value.sql = std::isinf(d) ? (d > 0 ? "'Infinity'" : "'-Infinity'") : numeric ? sqlite_number_text(number) : number;
+      if (value.sql[0] == '-') value.sql = "(" + value.sql + ")";
+      if (!std::isinf(d) && same_as_double(number)) {
+        // the literal means that value: kept as written (a framework's '0.00' stays '0.00')
+      } else if (value.sql != number || constant->kind == TokenKind::String) {
+        return value;
+      }
     }
   }
   // A DEFAULT names no columns in SQLite; a double-quoted word in it is a string.

@@ -187,6 +187,49 @@ TEST(ExprTranslate, RefusesDefaultsTheColumnTypeWouldChange) {
   EXPECT_FALSE(default_for("3.7", "integer").ok);
   EXPECT_EQ(default_for("4", "integer").sql, "4");
   EXPECT_EQ(default_for("'not a date'", "text").sql, "'not a date'");
+  // what SQLite stores for a blob, an infinity, a REAL in a text column is not what the literal
+  // becomes in PostgreSQL
+  EXPECT_FALSE(default_for("X'F09F9880'", "text").ok);
+  EXPECT_TRUE(default_for("X'00'", "bytea").ok);
+  EXPECT_EQ(default_for("9e999", "double precision").sql, "'Infinity'");
+  EXPECT_EQ(default_for("'-1e400'", "double precision").sql, "'-Infinity'");
+  EXPECT_FALSE(default_for("9e999", "bigint").ok);
+  EXPECT_FALSE(default_for("1e20", "text").ok);
+  EXPECT_FALSE(default_for("1.50", "varchar(10)").ok);
+  EXPECT_EQ(default_for("0", "text").sql, "0");
+  EXPECT_FALSE(default_for("-9e999", "smallint").ok);
+  EXPECT_FALSE(default_for("-1.5", "text").ok);
+  EXPECT_EQ(default_for("-1", "text").sql, "(-1)");
+  EXPECT_FALSE(default_for("'abcd'", "varchar(3)").ok);
+  // a number that is not a 64-bit integer is a REAL to SQLite: its value is the double's
+  EXPECT_EQ(default_for("5.821416717591634e+16", "bigint").sql, "58214167175916336");
+  EXPECT_EQ(default_for("0.1000000000000000055511", "numeric").sql, "0.1");
+  EXPECT_EQ(default_for("-2.0", "integer").sql, "(-2.0)");
+  EXPECT_FALSE(default_for("1e+308", "integer").ok);
+  EXPECT_FALSE(default_for("3.333333333333333e+99", "smallint").ok);
+  EXPECT_FALSE(default_for("40000", "smallint").ok);
+  EXPECT_FALSE(default_for("1e+308", "numeric(5,0)").ok);
+  EXPECT_FALSE(default_for("'Infinity'", "numeric(10,2)").ok);
+  EXPECT_FALSE(default_for("'1 '", "char(3)").ok);
+  EXPECT_FALSE(default_for("'20240101'", "timestamptz").ok);
+  EXPECT_FALSE(default_for("'now'", "timestamp").ok);
+  EXPECT_FALSE(default_for("-0.0", "double precision").ok);
+  EXPECT_FALSE(default_for("'-0.0'", "real").ok);
+  EXPECT_FALSE(default_for("'0x10'", "double precision").ok);
+  EXPECT_EQ(default_for("' NaN '", "double precision").sql, "' NaN '");
+  EXPECT_EQ(default_for("'9223372036854775808'", "double precision").sql, "9223372036854775808");
+  EXPECT_FALSE(default_for("'9223372036854775808'", "numeric").ok);  // a REAL to SQLite, beyond 2^53
+  EXPECT_FALSE(default_for("'1e400'", "numeric").ok);
+  EXPECT_EQ(default_for("' 12 '", "integer").sql, "' 12 '");
+  EXPECT_EQ(default_for("'0.00'", "numeric(12,2)").sql, "'0.00'");
+  EXPECT_EQ(default_for("1.50", "numeric").sql, "1.50");
+  EXPECT_EQ(default_for("'1 '", "json").sql, "'1'");
+  EXPECT_FALSE(default_for("2.2479026791991795e17", "numeric").ok);
+  EXPECT_EQ(default_for("2.2479026791991795e17", "bigint").sql, "224790267919917952");
+  EXPECT_EQ(default_for("'-inf'", "numeric").sql, "'-inf'");
+  EXPECT_FALSE(default_for("84721773615186945", "char(3)").ok);
+  EXPECT_EQ(default_for("'été'", "char(3)").sql, "'été'");
+  EXPECT_EQ(default_for("1e20", "double precision").sql, "1e20");
 }
 
 TEST(ExprTranslate, RecognisesEnumChecks) {
