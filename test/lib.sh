@@ -5,7 +5,7 @@
 
 HANGAR_PACKAGES="build-essential postgresql-15 postgresql-server-dev-15 libsqlite3-dev libicu-dev sqlite3 \
 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl libgtest-dev \
-python3-sqlalchemy alembic python3-psycopg2 python3-django"
+python3-sqlalchemy alembic python3-psycopg2 python3-django python3-hypothesis"
 
 hangar_log() { printf '==> %s\n' "$*" >&2; }
 
