@@ -621,10 +621,6 @@ Translation translate_condition(const std::vector<Token> &tokens, ExprContext co
   return run(tokens, context, columns, quote, true);
 }
 
-// Why PostgreSQL would read a constant default otherwise than SQLite stores it, as it reads the
-// literal into the column's type: a zone a timestamp, date or time drops, a date's time or a
-// time's date dropped, digits a numeric or integer column rounds away; empty when it keeps it.
-// (Values that do not read at all fail the default's step, which is reported.)
 // A number literal as SQLite stores it in an INTEGER or NUMERIC column: a 64-bit integer's (or a
 // hex literal's) own text; anything else is a REAL to SQLite, a double, which the column keeps as
 // an integer when it is one (5.8214167175916336e16 is 58214167175916336) and otherwise as that
@@ -668,10 +664,28 @@ std::string affinity_number(const Token &literal) {
   return literal.value.substr(first, last - first + 1);
 }
 
+// Whether text spells NaN or an infinity as PostgreSQL's float and numeric input read it (any
+// case, signed, blanks around), which SQLite keeps as text; *infinity says which.
+bool spells_nan_or_infinity(const std::string &text, bool *infinity) {
+  std::string word = ascii_lower(text);
+  word.erase(0, word.find_first_not_of(" +-"));
+  word.erase(word.find_last_not_of(' ') + 1);
+  *infinity = word == "inf" || word == "infinity";
+  return *infinity || word == "nan";
+}
+
+// Why PostgreSQL would read a constant default otherwise than SQLite stores it, as it reads the
+// literal into the column's type: a zone a timestamp, date or time drops, a date's time or a
+// time's date dropped, digits a numeric or integer column rounds away, text or a blob SQLite keeps as such; empty
+// when it keeps it.
+// (Values that do not read at all fail the default's step, which is reported.)
 std::string changed_by_column_type(const Token &literal, const std::string &pg_type) {
   std::string shown = literal.kind == TokenKind::String ? "'" + literal.value + "'" : literal.text;
+  ValueKind kind = kind_of_pg_type(pg_type);
+  bool value_literal = literal.kind == TokenKind::String || literal.kind == TokenKind::Number;
+  std::string number = affinity_number(literal);
   int max_chars = 0;
-  if (literal.kind == TokenKind::String || literal.kind == TokenKind::Number) {
+  if (value_literal) {
     if (sscanf(pg_type.c_str(), "varchar(%d)", &max_chars) == 1 || sscanf(pg_type.c_str(), "char(%d)", &max_chars) == 1) {
       const std::string &text = literal.kind == TokenKind::String ? literal.value : literal.text;
       int chars = 0;
@@ -681,35 +695,29 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
         return shown + " (" + pg_type + " would not keep its trailing spaces apart)";
     }
   }
-  bool number_column = pg_type.rfind("numeric", 0) == 0 || is_integer_type(pg_type) || pg_type == "double precision" ||
-                       pg_type == "real";
-  if (number_column && (literal.kind == TokenKind::Number || literal.kind == TokenKind::String)) {
-    std::string number = affinity_number(literal);
+  if (is_numeric_kind(kind) && value_literal) {
     if (!number.empty() && number[0] == '-' && strtod(number.c_str(), nullptr) == 0)
       return shown + " (a negative zero, which SQLite keeps or makes 0 by the column's affinity)";
-    std::string word = ascii_lower(literal.value);
-    word.erase(0, word.find_first_not_of(" +-"));
-    word.erase(word.find_last_not_of(' ') + 1);
-    bool nan_or_infinity = word == "nan" || word == "inf" || word == "infinity";
-    if (literal.kind == TokenKind::String && number.empty() && !nan_or_infinity)
+    bool infinity;
+    if (literal.kind == TokenKind::String && number.empty() && !spells_nan_or_infinity(literal.value, &infinity))
       return shown + " (text SQLite keeps as text, which " + pg_type + " may read as a number)";
   }
   if (literal.kind == TokenKind::Blob && pg_type != "bytea")
     return shown + " (a blob, which SQLite keeps as one: " + pg_type + " would read its hex digits)";
   if (literal.kind == TokenKind::Number) {
-    bool floating = pg_type == "double precision" || pg_type == "real";  // these take it (translate_default)
-    if (std::isinf(strtod(literal.text.c_str(), nullptr)) && !floating) return shown + " (SQLite reads it as an infinity)";
+    // a float column takes an infinity (translate_default)
+    if (std::isinf(strtod(literal.text.c_str(), nullptr)) && kind != ValueKind::Real)
+      return shown + " (SQLite reads it as an infinity)";
     int64_t whole;
     // SQLite stores a number in a text column as its own spelling of it: an integer's digits,
     // but a REAL's text PostgreSQL would not write alike (1e20 is '1.0e+20', 1.50 is '1.5')
-    if (is_text_type(pg_type) && parse_int64(literal.text, &whole) != ParseStatus::Ok && literal.text.rfind("0x", 0) != 0 &&
+    if (kind == ValueKind::Text && parse_int64(literal.text, &whole) != ParseStatus::Ok && literal.text.rfind("0x", 0) != 0 &&
         literal.text.rfind("0X", 0) != 0)
       return shown + " (SQLite stores a REAL's text as it spells it, which " + pg_type + " would not keep)";
   }
-  bool zoned = pg_type.rfind("timestamptz", 0) == 0 || pg_type.rfind("timetz", 0) == 0 ||
-               pg_type.find("with time zone") != std::string::npos;
-  bool date_time = pg_type.rfind("timestamp", 0) == 0 || pg_type == "date" || pg_type.rfind("time", 0) == 0;
-  if (date_time && literal.kind == TokenKind::String) {
+  if (kind == ValueKind::Temporal && literal.kind == TokenKind::String) {
+    bool zoned = pg_type.rfind("timestamptz", 0) == 0 || pg_type.rfind("timetz", 0) == 0 ||
+                 pg_type.find("with time zone") != std::string::npos;
     DateTimeFields f;
     DateTimeStatus status = parse_iso_datetime(literal.value, &f);
     if (status == DateTimeStatus::TooPrecise) return shown + " (" + pg_type + " would round its fraction to microseconds)";
@@ -722,23 +730,19 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
       return shown + " (" + pg_type + " would drop its date)";
     return "";
   }
-  bool numeric = pg_type.rfind("numeric", 0) == 0, integer = is_integer_type(pg_type);
-  if (!numeric && !integer) return "";
-  if (literal.kind != TokenKind::Number && literal.kind != TokenKind::String) return "";
-  std::string as_number = affinity_number(literal);
-  if (numeric && !as_number.empty() && sqlite_number_text(as_number) != as_number &&
-      std::fabs(strtod(as_number.c_str(), nullptr)) >= 9007199254740992.0)
+  bool integer = kind == ValueKind::Integer;
+  if ((kind != ValueKind::Decimal && !integer) || !value_literal) return "";
+  if (kind == ValueKind::Decimal && !number.empty() && sqlite_number_text(number) != number &&
+      std::fabs(strtod(number.c_str(), nullptr)) >= 9007199254740992.0)
     return shown + " (a REAL beyond 2^53, which SQLite stores as an integer or as a REAL by the column's affinity)";
-  std::string number = affinity_number(literal);
   if (!number.empty() && std::isinf(strtod(number.c_str(), nullptr)))
     return shown + " (SQLite reads it as an infinity)";
   std::string text = number.empty() ? literal.value : sqlite_number_text(number);
   DecimalShape shape;
   if (parse_decimal_shape(text, &shape) != ParseStatus::Ok) {
     // an infinity's spelling, which an integer or a numeric(p,s) does not hold
-    std::string word = ascii_lower(text);
-    word.erase(0, word.find_first_not_of(" +-"));
-    bool infinity = word == "inf" || word == "infinity";
+    bool infinity = false;
+    spells_nan_or_infinity(text, &infinity);
     return infinity && (integer || pg_type.find('(') != std::string::npos) ? shown + " (out of range for type " + pg_type + ")" : "";
   }
   int precision = -1, scale = 0;
@@ -795,25 +799,24 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     // a number, as SQLite stores it: no negative zero (an integral REAL is stored as an integer);
     // in an integer or numeric column the double a REAL literal is, not the literal's digits
     std::string number = affinity_number(*constant);
-    bool numeric = pg_type.rfind("numeric", 0) == 0 || is_integer_type(pg_type);
-    bool floating = pg_type == "double precision" || pg_type == "real";
-    if (!number.empty() && constant->kind == TokenKind::String && (pg_type == "json" || pg_type == "jsonb")) {
+    ValueKind kind = kind_of_pg_type(pg_type);
+    if (!number.empty() && constant->kind == TokenKind::String && kind == ValueKind::Json) {
       Translation json;  // a JSON column has NUMERIC affinity: text that reads as a number is one
       json.ok = true;
       json.sql = quote.literal(sqlite_number_text(number));
       return json;
     }
-    if (!number.empty() && (numeric || floating)) {
+    if (!number.empty() && is_numeric_kind(kind)) {
       Translation value;
       value.ok = true;
       double d = strtod(number.c_str(), nullptr);
-      value.sql = std::isinf(d) ? (d > 0 ? "'Infinity'" : "'-Infinity'") : numeric ? sqlite_number_text(number) : number;
+      value.sql = std::isinf(d)                 ? (d > 0 ? "'Infinity'" : "'-Infinity'")
+                  : kind != ValueKind::Real ? sqlite_number_text(number)
+                                            : number;
       if (value.sql[0] == '-') value.sql = "(" + value.sql + ")";
-      if (!std::isinf(d) && same_as_double(number)) {
-        // the literal means that value: kept as written (a framework's '0.00' stays '0.00')
-      } else if (value.sql != number || constant->kind == TokenKind::String) {
-        return value;
-      }
+      // a literal that means the double SQLite reads is kept as written (a framework's '0.00')
+      bool kept_as_written = !std::isinf(d) && same_as_double(number);
+      if (!kept_as_written && (value.sql != number || constant->kind == TokenKind::String)) return value;
     }
   }
   // A DEFAULT names no columns in SQLite; a double-quoted word in it is a string.

@@ -210,6 +210,7 @@ TEST(ExprTranslate, RefusesDefaultsTheColumnTypeWouldChange) {
   EXPECT_FALSE(default_for("40000", "smallint").ok);
   EXPECT_FALSE(default_for("1e+308", "numeric(5,0)").ok);
   EXPECT_FALSE(default_for("'Infinity'", "numeric(10,2)").ok);
+  EXPECT_FALSE(default_for("' inf '", "numeric(10,2)").ok);
   EXPECT_FALSE(default_for("'1 '", "char(3)").ok);
   EXPECT_FALSE(default_for("'20240101'", "timestamptz").ok);
   EXPECT_FALSE(default_for("'now'", "timestamp").ok);
