@@ -204,10 +204,7 @@ class Planner {
   // the default and the column's zoned times (the copy widens a timestamp column the same way
   // when it meets a time with a zone).
   void zoned_by_default(const Column &c, PlannedColumn *pc, std::vector<std::string> *notes) {
-    const std::string timestamp = "timestamp";
-    if (!c.default_sql || pc->pg_type.rfind(timestamp, 0) != 0 || pc->pg_type.rfind("timestamptz", 0) == 0 ||
-        pc->pg_type.find("with time zone") != std::string::npos)
-      return;
+    if (!c.default_sql || base_type_name(pc->pg_type) != "timestamp") return;
     std::vector<Token> tokens;
     try {
       tokens = tokenize_sql(*c.default_sql);
@@ -220,7 +217,7 @@ class Planner {
         parse_iso_datetime(tokens[0].value, &f) != DateTimeStatus::Ok || !f.has_zone)
       return;
     std::string planned = pc->pg_type;
-    pc->pg_type = "timestamptz" + planned.substr(timestamp.size());
+    pc->pg_type = with_time_zone(planned);
     notes->push_back("column \"" + c.name + "\" is " + pc->pg_type + ", not " + planned + ": its default " +
                      *c.default_sql + " is a time with a zone (its times without one are read in the timezone "
                      "option's zone, UTC unless set)");

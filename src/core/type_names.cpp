@@ -55,6 +55,10 @@ bool is_integer_type(const std::string &pg_type) {
   return pg_type == "integer" || pg_type == "bigint" || pg_type == "smallint";
 }
 
+std::string with_time_zone(const std::string &timestamp_type) {
+  return "timestamptz" + timestamp_type.substr(std::string("timestamp").size());
+}
+
 ValueKind kind_of_pg_type(const std::string &pg_type, bool is_enum) {
   if (is_enum) return ValueKind::Enum;
   std::string base = base_type_name(pg_type);

@@ -16,5 +16,8 @@ bool is_mappable_base_type(const std::string &base);
 bool is_text_type(const std::string &pg_type);
 // smallint, integer or bigint.
 bool is_integer_type(const std::string &pg_type);
+// The type with a time zone of a timestamp type, its precision kept: "timestamp(3)" ->
+// "timestamptz(3)".
+std::string with_time_zone(const std::string &timestamp_type);
 
 }  // namespace hangar

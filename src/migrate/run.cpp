@@ -30,6 +30,7 @@ extern "C" {
 #include "pg/error_bridge.hpp"
 #include "core/migration_planner.hpp"
 #include "core/pg_limits.hpp"
+#include "core/type_names.hpp"
 #include "migrate/bag_keys.hpp"
 #include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
@@ -465,7 +466,7 @@ class MigrationRun {
     PlannedColumn &pc = pt.columns[static_cast<size_t>(copy.widen_column)];
     TableOutcome &out = outcomes_[static_cast<size_t>(table)];
     bool fits_integer = copy.widen_value >= PG_INT32_MIN && copy.widen_value <= PG_INT32_MAX;
-    std::string type = copy.widen_for_zone ? "timestamptz" + pc.pg_type.substr(std::string("timestamp").size())
+    std::string type = copy.widen_for_zone ? with_time_zone(pc.pg_type)
                        : fits_integer      ? "integer"
                                            : "bigint";
     auto &[planned_type, note] = out.widened.try_emplace(static_cast<size_t>(copy.widen_column), pc.pg_type, "").first->second;
