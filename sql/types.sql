@@ -71,3 +71,51 @@ SELECT n FROM wide_real WHERE id = 3;
 SELECT n FROM wide_real WHERE id = 4;  -- ERROR
 RESET search_path;
 RESET timezone;
+
+-- More fractional seconds than a type keeps (chrono and Go write nine digits): refused by a type
+-- without a declared precision, rounded by one with it as PostgreSQL's input rounds (halves as
+-- rint does on the microseconds, then away from zero to the precision). Each of 400 generated
+-- values and the edges against PostgreSQL's own cast of the same text.
+SET timezone = 'UTC';
+\set fractions_db :abs_builddir '/results/fixtures/fractions.db'
+CREATE SERVER fractions FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'fractions_db');
+CREATE FOREIGN TABLE fractions_plain (id int, at timestamp) SERVER fractions OPTIONS (table_name 'naive');
+SELECT at FROM fractions_plain WHERE id = 1001;  -- ERROR
+CREATE FOREIGN TABLE fractions_naive (
+  id int, at text, clock text,
+  ts6 timestamp(6) OPTIONS (column_name 'at'), ts3 timestamp(3) OPTIONS (column_name 'at'),
+  ts0 timestamp(0) OPTIONS (column_name 'at'), tm6 time(6) OPTIONS (column_name 'clock'),
+  tm0 time(0) OPTIONS (column_name 'clock')
+) SERVER fractions OPTIONS (table_name 'naive');
+CREATE FOREIGN TABLE fractions_zoned (
+  id int, at text, tz6 timestamptz(6) OPTIONS (column_name 'at'), tz2 timestamptz(2) OPTIONS (column_name 'at')
+) SERVER fractions OPTIONS (table_name 'fractions');
+SELECT count(*) AS naive_values,
+       count(*) FILTER (WHERE ts6 = at::timestamp(6)) AS ts6_same,
+       count(*) FILTER (WHERE ts3 = at::timestamp(3)) AS ts3_same,
+       count(*) FILTER (WHERE ts0 = at::timestamp(0)) AS ts0_same,
+       count(*) FILTER (WHERE tm6 = clock::time(6)) AS tm6_same,
+       count(*) FILTER (WHERE tm0 = clock::time(0)) AS tm0_same
+FROM fractions_naive;
+SELECT count(*) AS all_values,
+       count(*) FILTER (WHERE tz6 = at::timestamptz(6)) AS tz6_same,
+       count(*) FILTER (WHERE tz2 = at::timestamptz(2)) AS tz2_same
+FROM fractions_zoned;
+SELECT id, at, ts6, ts3, ts0, tm6, tm0 FROM fractions_naive WHERE id > 1000 ORDER BY id;
+-- hangar_migrate: a declared DATETIME(3) rounds; a plain DATETIME stops, naming the row, until
+-- column_types gives it a precision; the detail counts the values rounded and names the first
+SET client_min_messages = warning;
+SELECT table_name, rows_copied FROM hangar_migrate(:'fractions_db', 'fractions_mig');  -- ERROR
+SELECT table_name, rows_copied, verified, detail
+FROM hangar_migrate(:'fractions_db', 'fractions_mig',
+                    column_types => '{"stamped.at": "timestamp(6)", "stamped.clock": "time(6)"}')
+WHERE table_name = 'stamped';
+SELECT count(*) AS rows, count(*) FILTER (WHERE s.at = n.at::timestamp(6)) AS at_same,
+       count(*) FILTER (WHERE s.clock = n.clock::time(6)) AS clock_same,
+       count(*) FILTER (WHERE s.at_ms = n.at::timestamp(3)) AS at_ms_same
+FROM fractions_mig.stamped s JOIN fractions_naive n USING (id);
+SELECT table_name, verified FROM hangar_verify(:'fractions_db', 'fractions_mig') WHERE table_name = 'stamped';
+DROP SCHEMA fractions_mig CASCADE;
+DROP SERVER fractions CASCADE;
+RESET client_min_messages;
+RESET timezone;

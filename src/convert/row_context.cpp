@@ -25,13 +25,17 @@ char *current_row_key(const RowContext &row) {
   return s.data;
 }
 
+char *current_row_name(const RowContext &row) {
+  if (char *key = current_row_key(row)) return key;
+  bool is_rowid;
+  int64 id = current_rowid(row, &is_rowid);
+  return psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
+}
+
 void row_error_context(void *arg) {
   const RowContext *row = static_cast<const RowContext *>(arg);
   const char *column = row->current_column >= 0 ? row->columns[row->current_column] : nullptr;
-  bool is_rowid;
-  int64 id = current_rowid(*row, &is_rowid);
-  char *which = current_row_key(*row);
-  if (!which) which = psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
+  char *which = current_row_name(*row);
   if (column)
     errcontext("SQLite table \"%s\", column \"%s\", %s", row->table, column, which);
   else

@@ -32,4 +32,8 @@ int64 current_rowid(const RowContext &row, bool *is_rowid);
 // nullptr when the table has a rowid or its key is not known.
 char *current_row_key(const RowContext &row);
 
+// The current row as messages name it: its key (current_row_key), else "rowid 7", or "row 7"
+// for a table without rowid (palloc'd).
+char *current_row_name(const RowContext &row);
+
 }  // namespace hangar

@@ -481,16 +481,29 @@ bool fail_datetime(const ColumnConverter *conv, const SqliteValue &v, DateTimeSt
       return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
                   psprintf("value %s has more fractional seconds than type %s keeps; it would be rounded",
                            describe_sqlite_value(v), conv->type_name),
-                  "PostgreSQL's times keep microseconds (Rust's chrono and Go write nanoseconds). Read the column "
-                  "as text to keep every digit (the foreign table's column type, or in hangar_migrate column_types, "
-                  "or type_map => '{\"timestamp\": \"text\"}' for every such column); on_error => 'reject' "
-                  "leaves such rows out.");
+                  "PostgreSQL's times keep microseconds (Rust's chrono and Go write nanoseconds). A type with a "
+                  "precision rounds them as PostgreSQL's input does: in hangar_migrate type_map => "
+                  "'{\"timestamp\": \"timestamp(6)\"}' (or column_types, or the foreign table's column type); "
+                  "text keeps every digit; on_error => 'reject' leaves such rows out.");
     default:
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
                   psprintf("invalid input syntax for type %s: %s", conv->type_name, describe_sqlite_value(v)),
                   "hangar_fdw reads ISO-8601 text (YYYY-MM-DD[ HH:MM[:SS[.ffffff]]][zone]) and numbers "
                   "in the column's datetime_unit.");
   }
+}
+
+// Microseconds us within the column's precision (a unit of 10^(6 - digits) us): refused when
+// they are not, unless the precision was declared, and then rounded to it, halves away from
+// zero, as PostgreSQL's AdjustTimestampForTypmod does.
+bool fits_precision(const ColumnConverter *conv, const SqliteValue &v, int64 unit, int64 *us,
+                    ConversionFailure *failure) {
+  if (*us % unit == 0) return true;
+  if (!conv->round_fraction) return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
+  int64 half = unit / 2;
+  *us = *us >= 0 ? (*us + half) / unit * unit : -((-*us + half) / unit * unit);
+  failure->rounded = true;
+  return true;
 }
 
 // Seconds a local time in zone tz is ahead of UTC (PostgreSQL's DetermineTimeZoneOffset
@@ -516,6 +529,11 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
   } else if (v.type == SQLITE_TEXT) {
     DateTimeFields f;
     DateTimeStatus status = parse_iso_datetime(v.content(), &f);
+    if (status == DateTimeStatus::TooPrecise && conv->round_fraction) {
+      f.microsecond = f.microsecond_rounded;  // 1000000 carries into the seconds below
+      failure->rounded = true;
+      status = DateTimeStatus::Ok;
+    }
     if (status == DateTimeStatus::TooPrecise && f.has_zone && conv->kind != ConvertKind::TimestampTz)
       return fail(failure, ERRCODE_DATETIME_FIELD_OVERFLOW,
                   psprintf("value %s has more fractional seconds than type %s keeps, and a time zone it would drop",
@@ -545,14 +563,13 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
   int64 precision_unit = 1;
   for (int i = conv->fraction_digits; i < 6; ++i) precision_unit *= 10;
   if (conv->kind == ConvertKind::Time) {
-    if (time_of_day_us % precision_unit != 0)
-      return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
+    if (!fits_precision(conv, v, precision_unit, &time_of_day_us, failure)) return false;
     *value = TimeADTGetDatum(time_of_day_us);
     return true;
   }
   int64 pg_us = unix_us - kPgEpochDays * USECS_PER_DAY;
   if (conv->kind == ConvertKind::Date) {
-    if (pg_us % USECS_PER_DAY != 0)
+    if (pg_us % USECS_PER_DAY != 0 || time_of_day_us == USECS_PER_DAY)
       return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
                   psprintf("value %s has a time of day, which type date would drop", describe_sqlite_value(v)),
                   "Read the column as timestamp (in hangar_migrate: column_types).");
@@ -561,7 +578,7 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
     *value = DateADTGetDatum(static_cast<DateADT>(days));
     return true;
   }
-  if (pg_us % precision_unit != 0) return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
+  if (!fits_precision(conv, v, precision_unit, &pg_us, failure)) return false;
   if (!IS_VALID_TIMESTAMP(pg_us)) return fail_datetime(conv, v, DateTimeStatus::OutOfRange, failure);
   *value = TimestampGetDatum(pg_us);
   return true;
@@ -683,6 +700,7 @@ void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const Col
     case ConvertKind::TimestampTz:
     case ConvertKind::Time:
       if (typmod >= 0 && typmod < 6) conv->fraction_digits = typmod;
+      conv->round_fraction = typmod >= 0;
       break;
     default:
       break;

@@ -3,7 +3,9 @@
 // migration's copy, so both accept and reject exactly the same values.
 //
 // Every conversion is exact or fails (DESIGN.md principle 1): nothing is rounded, truncated,
-// clamped or re-zoned silently. A failure is returned, not raised, so the caller decides whether
+// clamped or re-zoned silently. The one rounding is asked for: a date/time column declared with
+// a precision (timestamp(6), time(0)) rounds more fractional seconds to it, as PostgreSQL's
+// input does, and says so (ConversionFailure::rounded). A failure is returned, not raised, so the caller decides whether
 // to raise it (with table, column and rowid in its error context) or to record the row as rejected.
 #pragma once
 
@@ -30,6 +32,7 @@ struct ColumnConverter {
   int numeric_scale;
   int max_chars;              // varchar(n)/char(n) length, -1 when unconstrained
   int fraction_digits;        // timestamp/time precision, 6 when unconstrained
+  bool round_fraction;        // the precision was declared: more digits are rounded, not refused
   DatetimeUnit datetime_unit;
   pg_tz *timezone;            // zone for naive text into timestamptz; null means UTC
   bool utf8_database;         // the database encoding is UTF8, so text needs no transcoding
@@ -42,6 +45,9 @@ struct ConversionFailure {
   char *message;  // names the value and the reason
   const char *hint;
   bool zone_dropped = false;  // a time zone a timestamp (without one) cannot keep
+  // Set on success: the value had more fractional seconds than the column's declared precision
+  // and was rounded to it (ColumnConverter::round_fraction).
+  bool rounded = false;
 };
 
 void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,

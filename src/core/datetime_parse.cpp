@@ -4,6 +4,9 @@
 
 #include "core/cpp_only.hpp"
 
+#include <charconv>
+#include <cmath>
+
 namespace hangar {
 
 namespace {
@@ -41,6 +44,7 @@ DateTimeStatus parse_time(std::string_view s, size_t &pos, DateTimeFields *f) {
     ++pos;
     if (!read_digits(s, pos, 2, &f->second)) return DateTimeStatus::Invalid;
     if (pos < s.size() && s[pos] == '.') {
+      size_t point = pos;
       ++pos;
       int digits = 0;
       int micro = 0;
@@ -57,12 +61,18 @@ DateTimeStatus parse_time(std::string_view s, size_t &pos, DateTimeFields *f) {
       for (int i = digits; i < 6; ++i) micro *= 10;
       f->microsecond = micro;
       too_precise = dropped_nonzero;
+      if (too_precise) {
+        double fraction = 0;
+        std::from_chars(s.data() + point, s.data() + pos, fraction);
+        f->microsecond_rounded = static_cast<int>(std::rint(fraction * 1e6));
+      }
     }
   }
   // The whole value is read before a too-precise fraction is reported, so that a zone after it
   // is not mistaken for bad syntax.
   f->has_time = true;
-  if (f->hour > 23 || f->minute > 59 || f->second > 59) return DateTimeStatus::OutOfRange;
+  bool end_of_day = f->hour == 24 && f->minute == 0 && f->second == 0 && f->microsecond == 0 && !too_precise;
+  if ((f->hour > 23 && !end_of_day) || f->minute > 59 || f->second > 59) return DateTimeStatus::OutOfRange;
   return too_precise ? DateTimeStatus::TooPrecise : DateTimeStatus::Ok;
 }
 

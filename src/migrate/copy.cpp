@@ -42,6 +42,13 @@ namespace hangar {
 
 namespace {
 
+// A row's first value rounded to its column's declared precision, for the report.
+struct RoundedValue {
+  int column = -1;
+  const char *text = nullptr;
+  const char *row = nullptr;
+};
+
 constexpr int kBatchRows = 1000;
 // A batch is also flushed once its converted values take this much memory, so wide rows
 // (large text or blobs) keep memory bounded per row, not per batch.
@@ -387,6 +394,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       uint64 unchanged_hash = 0;
       bool unchanged = skipping && has_key[r] && unchanged_row(spec, batch, r, keys[r], &unchanged_hash);
       bool rejected = false;
+      int64 rounded_in_row = 0;  // counted in the result when the row is copied
+      RoundedValue first_rounded;
       for (int i = 0; i < (unchanged ? 0 : spec.ncolumns); ++i) {
         row.current_column = i;
         int a = spec.attnums[i] - 1;
@@ -394,6 +403,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         failed[i] = false;
         ConversionFailure failure;
         bool ok = convert_column(spec, &converters[i], v, &values[a], &nulls[a], &failure);
+        if (ok && failure.rounded && rounded_in_row++ == 0 && result.rounded_values == 0)
+          first_rounded = {i, describe_sqlite_value(v), current_row_name(row)};
         if (ok && nulls[a] && not_null[i]) {
           ok = false;
           failure = {ERRCODE_NOT_NULL_VIOLATION,
@@ -408,10 +419,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
           result.widen_for_zone = failure.zone_dropped;
           result.widen_value = v.type == SQLITE_INTEGER ? v.integer : 0;
           result.widen_text = describe_sqlite_value(v);
-          bool is_rowid;
-          int64 id = current_rowid(row, &is_rowid);
-          char *key = current_row_key(row);
-          result.widen_row = key ? key : psprintf("%s " INT64_FORMAT, is_rowid ? "rowid" : "row", id);
+          result.widen_row = current_row_name(row);
           break;
         }
         if (spec.on_error == OnError::Stop) raise_conversion_failure(failure);
@@ -447,6 +455,12 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         } else {
           result.source.add(hash);
           result.rows_copied++;
+          if (rounded_in_row > 0 && result.rounded_values == 0) {
+            result.rounded_column = first_rounded.column;
+            result.rounded_text = MemoryContextStrdup(copy_context, first_rounded.text);
+            result.rounded_row = MemoryContextStrdup(copy_context, first_rounded.row);
+          }
+          result.rounded_values += rounded_in_row;
         }
         if (inserter && fate == RowFate::Write) {
           // Foreign keys checked during the copy: the parent's key values kept, the child's looked up.
@@ -507,6 +521,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
   if (result.widen_row) result.widen_row = pstrdup(result.widen_row);
   if (result.widen_text) result.widen_text = pstrdup(result.widen_text);
+  if (result.rounded_text) result.rounded_text = pstrdup(result.rounded_text);
+  if (result.rounded_row) result.rounded_row = pstrdup(result.rounded_row);
   MemoryContextDelete(copy_context);
   if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);

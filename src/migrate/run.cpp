@@ -440,6 +440,14 @@ class MigrationRun {
       out.notes.push_back(row_count(out.copy.rows_rejected) +
                           " rejected: a value does not convert exactly (see hangar.rejects, run_id " +
                           std::to_string(run_id_) + ")");
+    if (out.copy.rounded_values > 0) {
+      const PlannedColumn &pc = pt.columns[static_cast<size_t>(out.copy.rounded_column)];
+      int64 n = out.copy.rounded_values;
+      out.notes.push_back(std::to_string(n) + (n == 1 ? " value" : " values") +
+                          " with more fractional seconds than the column's declared precision rounded to it, as "
+                          "PostgreSQL's input rounds (the first: column \"" + pc.sqlite_name + "\" " + pc.pg_type +
+                          ", " + out.copy.rounded_row + ", " + out.copy.rounded_text + ")");
+    }
     out.attnums = spec.attnums;
     out.nattnums = spec.ncolumns;
     const char *name = spec.sqlite_table;

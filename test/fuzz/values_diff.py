@@ -315,6 +315,11 @@ def days_from_civil(y, m, d):
     return era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
 
 
+def valid_clock(hh, mi, ss, us):
+    """README: 24:00:00 is the end of a day, as PostgreSQL and SQLite read it; no other hour 24."""
+    return (hh <= 23 or (hh, mi, ss, us) == (24, 0, 0, 0)) and mi <= 59 and ss <= 59
+
+
 def fraction_us(digits):
     """Microseconds of a fraction's digits, or None when it has more than six that are not zeros."""
     if not digits:
@@ -333,7 +338,7 @@ def parse_iso(text):
     y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
     hh, mi, ss = int(m.group(4) or 0), int(m.group(5) or 0), int(m.group(6) or 0)
     us = fraction_us(m.group(7))
-    if us is None or hh > 23 or mi > 59 or ss > 59:
+    if us is None or not valid_clock(hh, mi, ss, us):
         return None
     try:
         datetime.date(y, mo, d)
@@ -356,7 +361,7 @@ def parse_time(text):
         return None
     hh, mi, ss = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
     us = fraction_us(m.group(4))
-    if us is None or hh > 23 or mi > 59 or ss > 59:
+    if us is None or not valid_clock(hh, mi, ss, us):
         return None
     return (hh * 3600 + mi * 60 + ss) * 10**6 + us
 

@@ -55,7 +55,10 @@ TEST(DateTime, RefusesImpossibleFields) {
   EXPECT_EQ(parse_iso_datetime("2024-13-01", &f), DateTimeStatus::OutOfRange);
   EXPECT_EQ(parse_iso_datetime("0000-01-01", &f), DateTimeStatus::OutOfRange);
   EXPECT_EQ(parse_iso_datetime("2016-12-31 23:59:60", &f), DateTimeStatus::OutOfRange);
-  EXPECT_EQ(parse_iso_datetime("24:00:00", &f), DateTimeStatus::OutOfRange);
+  EXPECT_EQ(parse_iso_datetime("24:00:01", &f), DateTimeStatus::OutOfRange);
+  EXPECT_EQ(parse_iso_datetime("24:00:00.000001", &f), DateTimeStatus::OutOfRange);
+  EXPECT_EQ(parse_iso_datetime("24:00:00.0000001", &f), DateTimeStatus::OutOfRange);
+  EXPECT_EQ(parse_iso_datetime("25:00", &f), DateTimeStatus::OutOfRange);
   EXPECT_EQ(parse_iso_datetime("2000-02-29", &f), DateTimeStatus::Ok);
   EXPECT_EQ(parse_iso_datetime("1900-02-29", &f), DateTimeStatus::OutOfRange);
 }
@@ -67,11 +70,39 @@ TEST(DateTime, RefusesMalformedText) {
     EXPECT_EQ(parse_iso_datetime(text, &f), DateTimeStatus::Invalid) << text;
 }
 
+// The end of a day, as PostgreSQL's time holds it and SQLite's julianday() reads it.
+TEST(DateTime, ReadsTheEndOfADay) {
+  DateTimeFields f;
+  ASSERT_EQ(parse_iso_datetime("24:00:00", &f), DateTimeStatus::Ok);
+  EXPECT_EQ(f.hour, 24);
+  ASSERT_EQ(parse_iso_datetime("2024-01-01 24:00", &f), DateTimeStatus::Ok);
+  EXPECT_EQ(f.day, 1);
+  EXPECT_EQ(f.hour, 24);
+}
+
 TEST(DateTime, NeverRoundsFractions) {
   DateTimeFields f;
   EXPECT_EQ(parse_iso_datetime("2024-01-01 10:00:00.1234567", &f), DateTimeStatus::TooPrecise);
+  EXPECT_EQ(f.microsecond, 123456);
   ASSERT_EQ(parse_iso_datetime("2024-01-01 10:00:00.123456000", &f), DateTimeStatus::Ok);
   EXPECT_EQ(f.microsecond, 123456);
+}
+
+// Alongside TooPrecise, the fraction as PostgreSQL's input rounds it: rint(fraction * 1e6)
+// ('12:00:00.1234565'::time is 12:00:00.123456, '.12345650001' is .123457).
+TEST(DateTime, RoundsTooPreciseFractionsAsPostgreSQL) {
+  DateTimeFields f;
+  struct Case {
+    const char *text;
+    int rounded;
+  };
+  for (Case c : {Case{"10:00:00.1234567", 123457}, Case{"10:00:00.1234564", 123456},
+                 Case{"10:00:00.1234565", 123456}, Case{"10:00:00.12345650001", 123457},
+                 Case{"2024-01-01T10:00:00.123456789Z", 123457}, Case{"23:59:59.9999996", 1000000},
+                 Case{"10:00:00.0000001", 0}}) {
+    ASSERT_EQ(parse_iso_datetime(c.text, &f), DateTimeStatus::TooPrecise) << c.text;
+    EXPECT_EQ(f.microsecond_rounded, c.rounded) << c.text;
+  }
 }
 
 TEST(DateTime, CountsDaysFromTheUnixEpoch) {
