@@ -102,6 +102,10 @@ SELECT count(*) AS all_values,
        count(*) FILTER (WHERE tz2 = at::timestamptz(2)) AS tz2_same
 FROM fractions_zoned;
 SELECT id, at, ts6, ts3, ts0, tm6, tm0 FROM fractions_naive WHERE id > 1000 ORDER BY id;
+-- a date where a time of day goes, and a time of day where a date goes, each said as such
+CREATE FOREIGN TABLE fractions_swapped (id int, at time, clock timestamp) SERVER fractions OPTIONS (table_name 'naive');
+SELECT at FROM fractions_swapped WHERE id = 1011;  -- ERROR
+SELECT clock FROM fractions_swapped WHERE id = 1011;  -- ERROR
 -- hangar_migrate: a declared DATETIME(3) rounds; a plain DATETIME stops, naming the row, until
 -- column_types gives it a precision; the detail counts the values rounded and names the first
 SET client_min_messages = warning;

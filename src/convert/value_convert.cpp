@@ -540,7 +540,15 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
                            describe_sqlite_value(v), conv->type_name));
     if (status != DateTimeStatus::Ok) return fail_datetime(conv, v, status, failure);
     bool wants_date = conv->kind != ConvertKind::Time;
-    if (f.has_date != wants_date) return fail_datetime(conv, v, DateTimeStatus::Invalid, failure);
+    if (f.has_date && !wants_date)
+      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+                  psprintf("value %s has a date, which type %s would drop", describe_sqlite_value(v), conv->type_name),
+                  "Read the column as timestamp (in hangar_migrate: column_types).");
+    if (!f.has_date && wants_date)
+      return fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
+                  psprintf("value %s is a time of day without a date, which type %s needs",
+                           describe_sqlite_value(v), conv->type_name),
+                  "Read the column as time, or as text (in hangar_migrate: column_types).");
     if (f.has_zone && conv->kind != ConvertKind::TimestampTz) {
       fail(failure, ERRCODE_INVALID_DATETIME_FORMAT,
            psprintf("value %s has a time zone, which type %s would drop", describe_sqlite_value(v), conv->type_name),
