@@ -127,10 +127,12 @@ DROP SCHEMA declared CASCADE;
 -- reported, and so is a foreign key to it; a primary key, UNIQUE, index and foreign key of 33
 -- columns are not made, and reported; 510 columns without a declared type are typed from
 -- their values (a scan of SQLite's that used to need 2040 result columns, beyond its 2000); an
--- index over a value too large for PostgreSQL's btree is reported, not a stop
+-- index over a value too large for PostgreSQL's btree is a hash index, and a primary key or
+-- UNIQUE over one an exclusion constraint using hash, reported, not a stop (a foreign key to
+-- it is reported as not made)
 \set limits_db :abs_builddir '/results/fixtures/limits.db'
 \setenv LIMITS_DB :limits_db
-\! rm -f "$LIMITS_DB"; cols() { seq -s, -f "$1%g$2" 0 $(($3 - 1)); }; sqlite3 "$LIMITS_DB" "CREATE TABLE too_wide (id INTEGER PRIMARY KEY, $(cols c ' INTEGER' 1600)); INSERT INTO too_wide (id) VALUES (1); CREATE VIEW too_wide_view AS SELECT * FROM too_wide; CREATE VIEW narrow_view AS SELECT id FROM too_wide; CREATE TABLE child_of_wide (id INTEGER PRIMARY KEY, w INTEGER REFERENCES too_wide (id)); INSERT INTO child_of_wide VALUES (1, 1); CREATE TABLE wide_key ($(cols k ' INTEGER' 33), v TEXT, PRIMARY KEY ($(cols k '' 33))); INSERT INTO wide_key VALUES ($(seq -s, 1 33), 'x'); CREATE TABLE wide_child ($(cols k ' INTEGER' 33), FOREIGN KEY ($(cols k '' 33)) REFERENCES wide_key); INSERT INTO wide_child VALUES ($(seq -s, 1 33)); CREATE TABLE wide_unique ($(cols k ' INTEGER' 33), UNIQUE ($(cols k '' 33))); CREATE INDEX wide_index ON wide_unique ($(cols k '' 33)); CREATE TABLE untyped ($(cols u '' 510)); INSERT INTO untyped (u0, u1, u2, u509) VALUES (5, 'x', 2.5, x'00'); CREATE TABLE long_values (id INTEGER PRIMARY KEY, title TEXT); CREATE INDEX long_title ON long_values (title); INSERT INTO long_values VALUES (1, 'short'), (2, hex(randomblob(3000)))"
+\! rm -f "$LIMITS_DB"; cols() { seq -s, -f "$1%g$2" 0 $(($3 - 1)); }; sqlite3 "$LIMITS_DB" "CREATE TABLE too_wide (id INTEGER PRIMARY KEY, $(cols c ' INTEGER' 1600)); INSERT INTO too_wide (id) VALUES (1); CREATE VIEW too_wide_view AS SELECT * FROM too_wide; CREATE VIEW narrow_view AS SELECT id FROM too_wide; CREATE TABLE child_of_wide (id INTEGER PRIMARY KEY, w INTEGER REFERENCES too_wide (id)); INSERT INTO child_of_wide VALUES (1, 1); CREATE TABLE wide_key ($(cols k ' INTEGER' 33), v TEXT, PRIMARY KEY ($(cols k '' 33))); INSERT INTO wide_key VALUES ($(seq -s, 1 33), 'x'); CREATE TABLE wide_child ($(cols k ' INTEGER' 33), FOREIGN KEY ($(cols k '' 33)) REFERENCES wide_key); INSERT INTO wide_child VALUES ($(seq -s, 1 33)); CREATE TABLE wide_unique ($(cols k ' INTEGER' 33), UNIQUE ($(cols k '' 33))); CREATE INDEX wide_index ON wide_unique ($(cols k '' 33)); CREATE TABLE untyped ($(cols u '' 510)); INSERT INTO untyped (u0, u1, u2, u509) VALUES (5, 'x', 2.5, x'00'); CREATE TABLE long_values (id INTEGER PRIMARY KEY, title TEXT); CREATE INDEX long_title ON long_values (title); INSERT INTO long_values VALUES (1, 'short'), (2, hex(randomblob(3000))); CREATE TABLE long_keys (k TEXT PRIMARY KEY, v INTEGER) WITHOUT ROWID; INSERT INTO long_keys VALUES ('a', 1), (hex(randomblob(3000)), 2); CREATE TABLE long_unique (id INTEGER PRIMARY KEY, url TEXT UNIQUE, code TEXT); CREATE UNIQUE INDEX long_code ON long_unique (code) WHERE code <> ''; INSERT INTO long_unique VALUES (1, 'short', ''), (2, hex(randomblob(3000)), hex(randomblob(3000))), (3, 'other', ''); CREATE TABLE long_child (id INTEGER PRIMARY KEY, url TEXT REFERENCES long_unique (url)); INSERT INTO long_child VALUES (1, 'short')"
 SELECT table_name, rows_copied, verified,
        CASE WHEN table_name = 'untyped' THEN 'a note on each column''s type'
             ELSE regexp_replace(regexp_replace(detail, '\(k0, .*, k32\)', '(k0, ..., k32)', 'g'), 'size \d+', 'size N') END AS detail
@@ -138,6 +140,31 @@ FROM hangar_migrate(:'limits_db', 'limits') ORDER BY 1;
 SELECT conrelid::regclass AS table, contype, array_length(conkey, 1) AS columns FROM pg_constraint
 WHERE connamespace = 'limits'::regnamespace AND contype IN ('p', 'u', 'f') ORDER BY 1, 2;
 SELECT indexrelid::regclass AS index FROM pg_index WHERE indrelid = 'limits.wide_unique'::regclass;
+SELECT c.relname AS index, a.amname AS method, i.indisunique AS is_unique,
+       (SELECT contype FROM pg_constraint WHERE conindid = c.oid) AS constraint_type
+FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam
+WHERE i.indrelid::regclass::text LIKE 'limits.long%' ORDER BY 1;
+-- the exclusion constraints refuse a duplicate as the key did, and take a new value (rolled back)
+BEGIN;
+DO $$
+DECLARE
+  probe text;
+BEGIN
+  FOREACH probe IN ARRAY ARRAY[
+      'INSERT INTO limits.long_unique (id, url) SELECT 9, url FROM limits.long_unique WHERE id = 2',
+      'INSERT INTO limits.long_unique (id, code) SELECT 9, code FROM limits.long_unique WHERE id = 2',
+      'INSERT INTO limits.long_keys SELECT k, 3 FROM limits.long_keys WHERE v = 2',
+      'INSERT INTO limits.long_unique (id, code) VALUES (9, '''')',
+      'INSERT INTO limits.long_keys VALUES (''b'', 3)'] LOOP
+    BEGIN
+      EXECUTE probe;
+      RAISE WARNING 'taken: %', probe;
+    EXCEPTION WHEN exclusion_violation THEN
+      RAISE WARNING 'refused (%): %', SQLSTATE, probe;
+    END;
+  END LOOP;
+END $$;
+ROLLBACK;
 SELECT column_name, data_type FROM information_schema.columns
 WHERE table_schema = 'limits' AND table_name = 'untyped' AND column_name IN ('u0', 'u1', 'u2', 'u3', 'u509') ORDER BY ordinal_position;
 SELECT u0, u1, u2, u509 FROM limits.untyped;

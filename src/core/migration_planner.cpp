@@ -517,6 +517,7 @@ class Planner {
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + kind + column_list(t, pk) + ")");
       plan_.steps.back().primary_key = true;
       plan_.steps.back().key_columns = column_indexes(t, pk);
+      plan_.steps.back().hash_fallback = unique_by_hash(t, pk, name);
       if (!src.primary_key_has_nulls) planned(t).primary_key = plan_.steps.back().key_columns;
     }
     for (const UniqueFact &unique : src.uniques) {
@@ -526,6 +527,32 @@ class Planner {
           "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "UNIQUE (" + column_list(t, unique.columns) +
               ")");
       plan_.steps.back().key_columns = column_indexes(t, unique.columns);
+      plan_.steps.back().hash_fallback = unique_by_hash(t, unique.columns, name);
+    }
+  }
+
+  // A primary key or UNIQUE constraint over one column of a type whose values may outgrow a
+  // btree entry, as an exclusion constraint using hash (PlanStep::hash_fallback); empty else.
+  std::string unique_by_hash(size_t t, const std::vector<std::string> &columns, const std::string &name) {
+    int c = columns.size() == 1 ? find_column(t, columns[0]) : -1;
+    if (c < 0 || !may_outgrow_btree(planned(t).columns[static_cast<size_t>(c)])) return "";
+    return "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "EXCLUDE USING hash (" +
+           column_list(t, columns) + " WITH =)";
+  }
+
+  // Whether a column's values may be larger than a btree index entry holds: the types of
+  // variable length, not integers, floats, booleans, dates, times or UUIDs.
+  static bool may_outgrow_btree(const PlannedColumn &pc) {
+    switch (kind_of_pg_type(pc.pg_type, pc.is_enum)) {
+      case ValueKind::Integer:
+      case ValueKind::Real:
+      case ValueKind::Boolean:
+      case ValueKind::Temporal:
+      case ValueKind::Uuid:
+      case ValueKind::Enum:
+        return false;
+      default:
+        return true;
     }
   }
 
@@ -580,28 +607,33 @@ class Planner {
     for (const IndexDefinition &index : source(t).indexes) {
       if (!fits_index(t, "index \"" + index.name + "\"", index.terms.size())) continue;
       std::vector<std::string> terms, folded;
-      std::string refused;
+      std::string refused, bare_term;  // bare_term: the last term without DESC
+      bool fixed_size = false;         // the last term is a column whose values cannot outgrow a btree
       for (const IndexTerm &term : index.terms) {
         // a unique index keeps a NOCASE or RTRIM column's uniqueness on the folded value
         int c = term.column.empty() ? -1 : find_column(t, term.column);
         std::string collation = term.collation.empty() && c >= 0 ? pt.columns[static_cast<size_t>(c)].collation : term.collation;
         std::string fold = index.unique && c >= 0 ? folded_column(t, static_cast<size_t>(c), collation) : "";
+        fixed_size = c >= 0 && term.column.size() > 0 && !may_outgrow_btree(pt.columns[static_cast<size_t>(c)]);
         if (!fold.empty()) {
           folded.push_back(fold);
-          terms.push_back("(" + fold + ")" + (term.descending ? " DESC" : ""));
+          bare_term = "(" + fold + ")";
+          terms.push_back(bare_term + (term.descending ? " DESC" : ""));
           continue;
         }
         if (!term.collation.empty() && term.collation != "BINARY") refused = "COLLATE " + term.collation;
         Translation tr = translate_expression(term.expression, ExprContext::Index, lookup(t), quote_);
         if (!tr.ok) refused = tr.reason;
         bool plain = !term.column.empty();
-        terms.push_back((plain ? tr.sql : "(" + tr.sql + ")") + (term.descending ? " DESC" : ""));
+        bare_term = plain ? tr.sql : "(" + tr.sql + ")";
+        terms.push_back(bare_term + (term.descending ? " DESC" : ""));
       }
-      std::string where;
+      std::string where, condition;
       if (!index.where.empty()) {
         Translation tr = translate_condition(index.where, ExprContext::Index, lookup(t), quote_);
         if (!tr.ok) refused = tr.reason;
-        where = " WHERE " + tr.sql;
+        condition = tr.sql;
+        where = " WHERE " + condition;
       }
       if (!refused.empty()) {
         pt.notes.push_back("index \"" + index.name + "\" skipped: " + refused + " does not translate");
@@ -613,6 +645,11 @@ class Planner {
           std::string("CREATE ") + (index.unique ? "UNIQUE " : "") + "INDEX " + quote_.ident(name) + " ON " +
               qualified(t) + " (" + join(terms, ", ") + ")" + where,
           true, "index \"" + index.name + "\"");
+      if (terms.size() == 1 && !fixed_size)
+        plan_.steps.back().hash_fallback =
+            index.unique ? "ALTER TABLE " + qualified(t) + " ADD CONSTRAINT " + quote_.ident(name) + " EXCLUDE USING hash (" +
+                               bare_term + " WITH =)" + (condition.empty() ? "" : " WHERE (" + condition + ")")
+                         : "CREATE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " USING hash (" + bare_term + ")" + where;
       if (!folded.empty())
         pt.notes.push_back("unique index \"" + index.name + "\" is on " + join(folded, ", ") +
                            ", as SQLite compares its values under their collation");
@@ -656,6 +693,9 @@ class Planner {
       add(Phase::Indexes, static_cast<int>(t),
           "CREATE UNIQUE INDEX " + quote_.ident(name) + " ON " + qualified(t) + " (" + join(terms, ", ") + ")", true,
           "index \"" + name + "\"");
+      if (terms.size() == 1)
+        plan_.steps.back().hash_fallback = "ALTER TABLE " + qualified(t) + " ADD CONSTRAINT " + quote_.ident(name) +
+                                           " EXCLUDE USING hash (" + terms[0] + " WITH =)";
       pt.notes.push_back(what + " (" + join(columns, ", ") + ") is kept as SQLite's collation compares it by unique index \"" +
                          name + "\" on " + join(folded, ", "));
     }

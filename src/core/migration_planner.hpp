@@ -77,6 +77,10 @@ struct PlanStep {
   int foreign_key = -1;    // ForeignKeys: index into the table's foreign_keys
   bool primary_key = false;  // Keys: the table's primary key (or the UNIQUE constraint standing for it)
   std::vector<size_t> key_columns;  // Keys: the key's columns (indexes into the table's columns)
+  // A key or index of one term whose values may be larger than a btree entry holds (about 2.7 kB;
+  // SQLite's b-tree indexes any size): the same uniqueness, or lookup, by hash, which takes
+  // values of any size, for when the btree fails on such a value. Empty otherwise.
+  std::string hash_fallback;
 };
 
 struct MigrationPlan {

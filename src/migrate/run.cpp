@@ -28,6 +28,7 @@ extern "C" {
 }
 
 #include "pg/error_bridge.hpp"
+#include "core/join.hpp"
 #include "core/migration_planner.hpp"
 #include "core/pg_limits.hpp"
 #include "core/type_names.hpp"
@@ -204,6 +205,7 @@ class MigrationRun {
         break;
       case Phase::Keys:
       case Phase::Indexes:
+        if (!step.hash_fallback.empty() && made_or_by_hash(step)) break;
         // the rows came from a SQLite key or unique index: its values were distinct there
         if (step.optional)
           optional(step);
@@ -553,6 +555,36 @@ class MigrationRun {
     return false;
   }
 
+  // A key or index that may meet a value larger than a btree entry holds (SQLite's b-tree
+  // indexes any size): made as planned, else, when the btree failed on such a value (SQLSTATE
+  // 54000), by hash (PlanStep::hash_fallback), and reported. False when it failed for another
+  // reason: the step's own handling runs it again and deals with that.
+  bool made_or_by_hash(const PlanStep &step) {
+    ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
+    if (!error) return true;
+    if (error->sqlerrcode != ERRCODE_PROGRAM_LIMIT_EXCEEDED) return false;
+    const PlannedTable &pt = plan_.tables[static_cast<size_t>(step.table)];
+    std::string what = step.what;
+    if (what.empty()) {
+      std::vector<std::string> names;
+      for (size_t c : step.key_columns) names.push_back(pt.columns[c].sqlite_name);
+      what = (step.primary_key ? "primary key (" : "unique constraint (") + join(names, ", ") + ")";
+    }
+    ErrorData *by_hash = pg_guard([&] { return spi_run_optional(step.hash_fallback.c_str()); });
+    if (by_hash && !step.optional) throw PgError(error);
+    TableOutcome &out = outcomes_[static_cast<size_t>(step.table)];
+    bool unique = step.hash_fallback.find(" EXCLUDE USING hash ") != std::string::npos;
+    if (by_hash)
+      out.notes.push_back(what + " not created: " + error->message + "; by hash neither: " + by_hash->message);
+    else if (!unique)
+      out.notes.push_back(what + " is a hash index (it serves equality only): " + error->message);
+    else
+      out.notes.push_back(what + " is an exclusion constraint using hash, which keeps the uniqueness but no foreign key "
+                          "can reference: " + error->message);
+    if (!by_hash && unique) keys_by_hash_.push_back(static_cast<size_t>(step.table));
+    return true;
+  }
+
   // A created view whose rows differ from the SQLite view's is dropped again, and reported.
   void compare_view_rows(size_t v) {
     const PlannedTable &pv = plan_.tables[v];
@@ -584,6 +616,14 @@ class MigrationRun {
   void foreign_key(const PlanStep &step) {
     ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
     if (!error) return;
+    const PlannedForeignKey &fk = fk_of(step);
+    if (error->sqlerrcode == ERRCODE_INVALID_FOREIGN_KEY &&
+        std::find(keys_by_hash_.begin(), keys_by_hash_.end(), fk.parent) != keys_by_hash_.end()) {
+      outcomes_[static_cast<size_t>(step.table)].notes.push_back(
+          fk.label + " not created: its parent's key is an exclusion constraint using hash (see \"" +
+          plan_.tables[fk.parent].sqlite_name + "\"): " + error->message);
+      return;
+    }
     if (error->sqlerrcode == ERRCODE_FOREIGN_KEY_VIOLATION && request_.on_error == OnError::Stop) {
       OrphanQuery q = orphan_query(static_cast<size_t>(step.table), static_cast<size_t>(step.foreign_key));
       pg_guard([&] { raise_orphans(q); });
@@ -800,6 +840,7 @@ class MigrationRun {
   std::vector<TableOutcome> outcomes_;
   bool orphans_removed_ = false;
   std::vector<size_t> dropped_views_;  // views created and dropped again: their rows differed
+  std::vector<size_t> keys_by_hash_;   // tables with a key made as an exclusion constraint using hash
   // Foreign keys checked during the copy: each parent's key set (by table), how many planned
   // checks still need it, its key column, the foreign keys each child checks as it is copied,
   // the budget left for all sets, and the foreign keys left to after the data.
