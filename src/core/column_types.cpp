@@ -17,6 +17,9 @@ std::vector<ColumnType> resolve_column_types(const Database &db, const Table &ta
     TypeMapping m = map_declared_type(c.declared_type);
     untyped[i] = m.untyped;
     result[i].pg_type = m.pg_type;
+    if (!m.note.empty())
+      result[i].notice = "column \"" + c.name + "\" of SQLite table \"" + table.name + "\" has type \"" +
+                         c.declared_type + "\" with " + m.note + "; mapped to " + m.pg_type;
     if (!m.known && !m.untyped)
       result[i].notice = "column \"" + c.name + "\" of SQLite table \"" + table.name + "\" has unknown type \"" +
                          c.declared_type + "\"; mapped to " + m.pg_type + " by SQLite's affinity rules";

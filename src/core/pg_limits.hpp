@@ -9,5 +9,8 @@ namespace hangar {
 constexpr int kMaxPgTableColumns = 1600;
 // INDEX_MAX_KEYS: the columns of an index, so of a primary key, UNIQUE constraint and foreign key.
 constexpr int kMaxPgKeyColumns = 32;
+// MaxAttrSize: the largest length a varchar(n) or char(n) may declare (SQLite reads any length
+// and enforces none: MySQL's MEDIUMTEXT ports declare VARCHAR(16777215)).
+constexpr long kMaxPgCharLength = 10 * 1024 * 1024;
 
 }  // namespace hangar

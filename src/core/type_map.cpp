@@ -3,6 +3,8 @@
 // then looked up in one table. README.md carries the same table for users.
 #include "core/type_map.hpp"
 
+#include "core/pg_limits.hpp"
+
 #include <cctype>
 #include <vector>
 
@@ -65,10 +67,18 @@ bool all_digits(const std::string &s) {
   return true;
 }
 
-std::string with_length(const char *pg_name, const DeclaredType &t) {
-  if (t.args.size() == 1 && all_digits(t.args[0]) && std::stol(t.args[0]) > 0)
-    return std::string(pg_name) + "(" + t.args[0] + ")";
-  return pg_name;
+// varchar(n) or char(n) for a length PostgreSQL takes (1 to 10485760); else the type without a
+// length, which for char is text (PostgreSQL's bare char is char(1)), with a note saying why.
+std::string with_length(const char *pg_name, const DeclaredType &t, std::string *note) {
+  bool is_char = std::string(pg_name) == "char";
+  if (t.args.empty()) return is_char ? "text" : pg_name;
+  if (t.args.size() == 1 && all_digits(t.args[0])) {
+    long n = std::stol(t.args[0]);
+    if (n >= 1 && n <= kMaxPgCharLength) return std::string(pg_name) + "(" + t.args[0] + ")";
+    *note = n < 1 ? "a length of 0, which PostgreSQL's types lack (SQLite enforces none)"
+                  : "a length beyond PostgreSQL's " + std::to_string(kMaxPgCharLength) + " (SQLite enforces none)";
+  }
+  return is_char ? "text" : pg_name;
 }
 
 std::string numeric_type(const DeclaredType &t) {
@@ -99,17 +109,16 @@ std::string time_type(const char *pg_name, const DeclaredType &t) {
 }
 
 // The table. Returns an empty string for a base name it does not know.
-std::string lookup(const DeclaredType &t) {
+std::string lookup(const DeclaredType &t, std::string *note) {
   const std::string &b = t.base;
   if (b == "INTEGER" || b == "INT" || b == "INT4" || b == "MEDIUMINT") return "integer";
   if (b == "SMALLINT" || b == "INT2" || b == "TINYINT") return "smallint";
   if (b == "BIGINT" || b == "INT8" || b == "UNSIGNED BIG INT") return "bigint";
   if (b == "VARCHAR" || b == "CHARACTER VARYING" || b == "VARYING CHARACTER" || b == "NVARCHAR" ||
       b == "NATIVE CHARACTER VARYING")
-    return with_length("varchar", t);
+    return with_length("varchar", t, note);
   // without a length SQLite's CHAR holds text of any length, where PostgreSQL's char is char(1)
-  if (b == "CHAR" || b == "CHARACTER" || b == "NCHAR" || b == "NATIVE CHARACTER")
-    return t.args.empty() ? "text" : with_length("char", t);
+  if (b == "CHAR" || b == "CHARACTER" || b == "NCHAR" || b == "NATIVE CHARACTER") return with_length("char", t, note);
   if (b == "TEXT" || b == "CLOB" || b == "TINYTEXT" || b == "MEDIUMTEXT" || b == "LONGTEXT") return "text";
   if (b == "BOOLEAN" || b == "BOOL") return "boolean";
   if (b == "DATETIME" || b == "TIMESTAMP" || b == "TIMESTAMP WITHOUT TIME ZONE") return time_type("timestamp", t);
@@ -150,7 +159,7 @@ TypeMapping map_declared_type(std::string_view declared_type) {
     m.untyped = true;
     return m;
   }
-  if (t.well_formed) m.pg_type = lookup(t);
+  if (t.well_formed) m.pg_type = lookup(t, &m.note);
   if (!m.pg_type.empty()) return m;
   m.known = false;
   switch (affinity_of(declared_type)) {

@@ -17,6 +17,7 @@ struct TypeMapping {
   std::string pg_type;   // SQL text of the PostgreSQL type, e.g. "varchar(20)", "numeric(12,2)"
   bool known = true;     // false: the declared type is not in our table, pg_type came from affinity
   bool untyped = false;  // true: no declared type; the caller decides from the stored values
+  std::string note;      // why a known type maps otherwise than its declaration says (a length)
 };
 
 TypeMapping map_declared_type(std::string_view declared_type);

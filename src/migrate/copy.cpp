@@ -147,11 +147,18 @@ bool convert_column(const CopySpec &spec, const ColumnConverter *conv, const Sql
                                           : convert_value(conv, v, value, isnull, failure);
 }
 
-// Whether a conversion failed only because a SQLite integer is too large for the smallint or
-// integer column it goes to (SQLite's integers are 64-bit whatever their declared type).
-bool too_large(const ConversionFailure &failure, const SqliteValue &v, Oid column_type) {
-  return failure.sqlstate == ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE && v.type == SQLITE_INTEGER &&
-         (column_type == INT2OID || column_type == INT4OID);
+// Whether a conversion failed only because the value is too wide for its column's type, and the
+// wider type that holds it: SQLite's integers are 64-bit whatever the declared type, an INTEGER
+// column keeps a REAL with a fraction (Firefox decays counts by multiplying them), and a
+// timestamp column's text may carry a zone.
+Widening widening_for(const ConversionFailure &failure, const SqliteValue &v, Oid column_type) {
+  if (failure.zone_dropped) return Widening::Zone;
+  if (failure.sqlstate != ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE) return Widening::None;
+  bool integer_column = column_type == INT2OID || column_type == INT4OID || column_type == INT8OID;
+  if (v.type == SQLITE_INTEGER && (column_type == INT2OID || column_type == INT4OID)) return Widening::Integer;
+  if (v.type == SQLITE_FLOAT && integer_column) return Widening::Float;
+  if (v.type == SQLITE_INTEGER && column_type == FLOAT8OID) return Widening::Numeric;
+  return Widening::None;
 }
 
 class BatchInserter {
@@ -413,10 +420,12 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
                      nullptr};
         }
         if (ok) continue;
-        if (spec.widen_columns && spec.widen_columns[i] &&
-            (failure.zone_dropped || too_large(failure, v, TupleDescAttr(desc, a)->atttypid))) {
+        Widening widening = spec.widen_columns && spec.widen_columns[i]
+                                ? widening_for(failure, v, TupleDescAttr(desc, a)->atttypid)
+                                : Widening::None;
+        if (widening != Widening::None) {
           result.widen_column = i;
-          result.widen_for_zone = failure.zone_dropped;
+          result.widen_to = widening;
           result.widen_value = v.type == SQLITE_INTEGER ? v.integer : 0;
           result.widen_text = describe_sqlite_value(v);
           result.widen_row = current_row_name(row);

@@ -162,7 +162,8 @@ struct CopySpec {
   bool insert;                  // false: only convert and checksum (hangar_verify)
   // hangar_migrate (nullptr otherwise): per SQLite column, whether a value its type cannot hold
   // but a wider one can stops the copy (CopyResult::widen_column) instead of failing: an integer
-  // beyond smallint or integer, a time with a zone in a timestamp
+  // beyond smallint or integer, a REAL with a fraction in an integer column, a time with a zone
+  // in a timestamp (Widening)
   const bool *widen_columns;
   OnError on_error;             // Reject: failing rows are recorded (when inserting) and skipped
   int64 run_id;
@@ -205,6 +206,15 @@ struct CopySpec {
   const KeySet **check_sets;
   int64 *missing;
 };
+// The type a column the copy met a value too wide for becomes (CopySpec::widen_columns).
+enum class Widening {
+  None,
+  Integer,  // an integer beyond a smallint or integer: the smallest integer type holding it
+  Zone,     // a time with a zone in a timestamp: timestamptz
+  Float,    // a REAL in an integer column that no integer holds (1.81): double precision
+  Numeric,  // an integer a double cannot hold exactly in a double precision column: numeric
+};
+
 struct CopyResult {
   int64 rows_copied = 0;        // rows converted (and inserted, when inserting)
   int64 rows_rejected = 0;      // rows with a value that could not be converted
@@ -217,8 +227,8 @@ struct CopyResult {
   // A SQLite value its column's type cannot hold but a wider one can (CopySpec::widen_columns):
   // the copy stopped there (the caller widens the column and copies again). -1 when none.
   int widen_column = -1;
-  bool widen_for_zone = false;  // a time with a zone in a timestamp; else an integer beyond it
-  int64 widen_value = 0;        // the integer
+  Widening widen_to = Widening::None;
+  int64 widen_value = 0;        // the integer, for Widening::Integer
   char *widen_text = nullptr;   // the value as the report shows it
   char *widen_row = nullptr;    // "rowid 7" or "row 7", for the report
   // Values with more fractional seconds than their column's declared precision, rounded to it

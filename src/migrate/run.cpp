@@ -39,11 +39,13 @@ extern "C" {
 #include <unistd.h>
 
 #include <algorithm>
+#include <set>
 
 namespace hangar {
 
 static_assert(kMaxPgTableColumns == MaxHeapAttributeNumber, "the planner's column limit is the server's");
 static_assert(kMaxPgKeyColumns == INDEX_MAX_KEYS, "the planner's key column limit is the server's");
+static_assert(kMaxPgCharLength == MaxAttrSize, "the type map's character length limit is the server's");
 
 namespace {
 
@@ -77,6 +79,8 @@ struct TableOutcome {
   // Columns the copy widened (SQLite integers beyond their type), by column index: the planned
   // type, and the note saying why the column has the type it has now.
   std::map<size_t, std::pair<std::string, std::string>> widened;
+  // Columns not to widen again: of a foreign key, where only an integer can match its other side.
+  std::set<size_t> kept_type;
 };
 
 // "1 row", "2 rows".
@@ -382,7 +386,7 @@ class MigrationRun {
       Relation rel = open(table, RowExclusiveLock);
       spec = copy_spec(pt, rel, true, request_.on_error, run_id_);
       bool *widens = palloc_items<bool>(pt.columns.size());
-      for (size_t c = 0; c < pt.columns.size(); ++c) widens[c] = !pt.columns[c].type_given;
+      for (size_t c = 0; c < pt.columns.size(); ++c) widens[c] = !pt.columns[c].type_given && !out.kept_type.count(c);
       spec.widen_columns = widens;
       add_key_checks(table, rel, &spec);
       if (out.rowids) pg_guard([&] { rowid_map_close(out.rowids); });
@@ -471,29 +475,60 @@ class MigrationRun {
   // gets the smallest integer type holding it (a key with a sequence is never widened here: the
   // plan gave it a type holding every id SQLite used); a time with a zone in a timestamp makes it
   // timestamptz, where the column's times without a zone are read in the timezone option's zone.
+  // A REAL with a fraction (or beyond bigint) in an integer column makes it double precision,
+  // and an integer a double cannot hold in such a column then numeric, which holds both exactly;
+  // not a column of a foreign key, whose values only match as integers: the next copy fails on
+  // (or rejects) such a value as an orphan would be.
   void widen(int table, const CopyResult &copy) {
     PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
-    PlannedColumn &pc = pt.columns[static_cast<size_t>(copy.widen_column)];
+    size_t c = static_cast<size_t>(copy.widen_column);
+    PlannedColumn &pc = pt.columns[c];
     TableOutcome &out = outcomes_[static_cast<size_t>(table)];
-    bool fits_integer = copy.widen_value >= PG_INT32_MIN && copy.widen_value <= PG_INT32_MAX;
-    std::string type = copy.widen_for_zone ? with_time_zone(pc.pg_type)
-                       : fits_integer      ? "integer"
-                                           : "bigint";
-    auto &[planned_type, note] = out.widened.try_emplace(static_cast<size_t>(copy.widen_column), pc.pg_type, "").first->second;
-    note = "column \"" + pc.sqlite_name + "\" is " + type + ", not " + planned_type + ": " + copy.widen_row + " holds " +
-           copy.widen_text +
-           (copy.widen_for_zone ? " (a time with a zone: its times without one are read as " + timezone_name() + ")"
-                                : " (SQLite's integers are 64-bit)");
-    pc.pg_type = type;
-    std::string name = qualified(pt), column = quote_.ident(pc.pg_name);
-    const char *change = palloc_string("TRUNCATE " + name + "; ALTER TABLE " + name + " ALTER COLUMN " + column +
-                                       " TYPE " + type);
-    pg_guard([&] { spi_run(change); });
+    bool fractional = copy.widen_to == Widening::Float || copy.widen_to == Widening::Numeric;
+    if (fractional && in_foreign_key(static_cast<size_t>(table), c)) {
+      out.kept_type.insert(c);
+    } else {
+      bool fits_integer = copy.widen_value >= PG_INT32_MIN && copy.widen_value <= PG_INT32_MAX;
+      std::string type = copy.widen_to == Widening::Zone      ? with_time_zone(pc.pg_type)
+                         : copy.widen_to == Widening::Float   ? "double precision"
+                         : copy.widen_to == Widening::Numeric ? "numeric"
+                         : fits_integer                       ? "integer"
+                                                              : "bigint";
+      auto &[planned_type, note] = out.widened.try_emplace(c, pc.pg_type, "").first->second;
+      note = "column \"" + pc.sqlite_name + "\" is " + type + ", not " + planned_type + ": " + copy.widen_row + " holds " +
+             copy.widen_text + widening_reason(copy.widen_to);
+      pc.pg_type = type;
+      std::string name = qualified(pt), column = quote_.ident(pc.pg_name);
+      const char *change = palloc_string("ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " + type);
+      pg_guard([&] { spi_run(change); });
+    }
+    const char *empty = palloc_string("TRUNCATE " + qualified(pt));
+    pg_guard([&] { spi_run(empty); });
     if (copy.rows_rejected > 0) {
       const char *forget = palloc_string("DELETE FROM hangar.rejects WHERE run_id = " + std::to_string(run_id_) +
                                          " AND table_name = " + quote_.literal(pt.sqlite_name));
       pg_guard([&] { spi_run_as_bookkeeping_owner("rejects", forget); });
     }
+  }
+
+  std::string widening_reason(Widening widening) const {
+    switch (widening) {
+      case Widening::Zone: return " (a time with a zone: its times without one are read as " + timezone_name() + ")";
+      case Widening::Float: return " (SQLite keeps a REAL that is no integer in an INTEGER column)";
+      case Widening::Numeric: return " (an integer a double cannot hold exactly, beside REALs)";
+      default: return " (SQLite's integers are 64-bit)";
+    }
+  }
+
+  // Whether column c of table t is a column of a foreign key, on either side.
+  bool in_foreign_key(size_t t, size_t c) const {
+    for (size_t o = 0; o < plan_.tables.size(); ++o)
+      for (const PlannedForeignKey &fk : plan_.tables[o].foreign_keys) {
+        if (o == t && std::find(fk.columns.begin(), fk.columns.end(), c) != fk.columns.end()) return true;
+        if (fk.parent == t && std::find(fk.parent_columns.begin(), fk.parent_columns.end(), c) != fk.parent_columns.end())
+          return true;
+      }
+    return false;
   }
 
   // The zone a timestamptz column reads SQLite's times without a zone in: the server's timezone
