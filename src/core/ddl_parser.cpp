@@ -1,6 +1,8 @@
 // Recursive-descent reading of SQLite CREATE TABLE / CREATE INDEX (see ddl_parser.hpp).
 #include "core/ddl_parser.hpp"
 
+#include "core/join.hpp"
+
 #include "core/ascii_case.hpp"
 #include "core/error.hpp"
 #include "core/token_cursor.hpp"
@@ -60,12 +62,15 @@ std::string create_header(Cursor &c, const char *object, bool *unique = nullptr)
   return qualified_name(c);
 }
 
-void skip_conflict_clause(Cursor &c) {
-  if (c.peek().is_word("ON") && c.peek(1).is_word("CONFLICT")) {
-    c.next();
-    c.next();
-    c.next();
-  }
+// ON CONFLICT resolution after a PRIMARY KEY, UNIQUE or NOT NULL: PostgreSQL's constraints have
+// none, so one that is not SQLite's default (ABORT, which PostgreSQL's errors do too) is noted
+// in the table's conflict_clauses, saying which constraint it was on.
+void conflict_clause(Cursor &c, TableDefinition &table, const std::string &constraint) {
+  if (!c.peek().is_word("ON") || !c.peek(1).is_word("CONFLICT")) return;
+  c.next();
+  c.next();
+  std::string resolution = ascii_upper(c.next().text);
+  if (resolution != "ABORT") table.conflict_clauses.push_back("ON CONFLICT " + resolution + " of " + constraint);
 }
 
 // ( name [COLLATE x] [ASC | DESC] [AUTOINCREMENT], ... ): SQLite accepts AUTOINCREMENT in a
@@ -170,17 +175,17 @@ void column_definition(Cursor &c, TableDefinition &table) {
     if (c.accept_word("PRIMARY")) {
       c.expect_word("KEY");
       if (!c.accept_word("ASC")) c.accept_word("DESC");
-      skip_conflict_clause(c);
+      conflict_clause(c, table, "the primary key (" + col.name + ")");
       col.autoincrement = c.accept_word("AUTOINCREMENT");
       con.kind = ConstraintKind::PrimaryKey;
       table.constraints.push_back(con);
     } else if (c.accept_word("NOT")) {
       c.expect_word("NULL");
-      skip_conflict_clause(c);
+      conflict_clause(c, table, "NOT NULL on column \"" + col.name + "\"");
     } else if (c.accept_word("NULL")) {
-      skip_conflict_clause(c);
+      conflict_clause(c, table, "NULL on column \"" + col.name + "\"");
     } else if (c.accept_word("UNIQUE")) {
-      skip_conflict_clause(c);
+      conflict_clause(c, table, "UNIQUE (" + col.name + ")");
       con.kind = ConstraintKind::Unique;
       table.constraints.push_back(con);
     } else if (c.accept_word("CHECK")) {
@@ -228,14 +233,14 @@ void table_constraint(Cursor &c, TableDefinition &table) {
     con.kind = ConstraintKind::PrimaryKey;
     bool autoincrement = false;
     con.columns = name_list(c, &autoincrement);
-    skip_conflict_clause(c);
+    conflict_clause(c, table, "the primary key (" + join(con.columns, ", ") + ")");
     if (autoincrement)
       for (ColumnDefinition &col : table.columns)
         if (con.columns.size() == 1 && ascii_iequals(col.name, con.columns[0])) col.autoincrement = true;
   } else if (c.accept_word("UNIQUE")) {
     con.kind = ConstraintKind::Unique;
     con.columns = name_list(c);
-    skip_conflict_clause(c);
+    conflict_clause(c, table, "UNIQUE (" + join(con.columns, ", ") + ")");
   } else if (c.accept_word("CHECK")) {
     con.kind = ConstraintKind::Check;
     c.expect("(");

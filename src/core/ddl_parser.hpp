@@ -49,6 +49,9 @@ struct TableDefinition {
   std::vector<TableConstraint> constraints;  // column-level ones included, in order of appearance
   bool without_rowid = false;
   bool strict = false;
+  // "ON CONFLICT IGNORE of UNIQUE (code)": conflict clauses other than ABORT, which PostgreSQL's
+  // constraints cannot have
+  std::vector<std::string> conflict_clauses;
 };
 
 struct IndexTerm {

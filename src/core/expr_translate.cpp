@@ -783,6 +783,11 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     return b;
   }
   // a constant: a literal, or a number with its sign
+  // SQLite's TRUE and FALSE are the integers 1 and 0 (a text column stores '1')
+  if (tokens.size() == 1 && (tokens[0].is_word("TRUE") || tokens[0].is_word("FALSE"))) {
+    tokens[0].text = tokens[0].value = tokens[0].is_word("TRUE") ? "1" : "0";
+    tokens[0].kind = TokenKind::Number;
+  }
   std::optional<Token> constant;
   if (tokens.size() == 1) constant = tokens[0];
   if (tokens.size() == 2 && (tokens[0].is("-") || tokens[0].is("+")) && tokens[1].kind == TokenKind::Number) {

@@ -343,6 +343,17 @@ class Planner {
                            "do from an enum");
         return false;
       }
+      // SQLite's CHECK compares under the column's collation ('Done' is in ('new', 'done') under
+      // NOCASE), an enum's labels exactly; and a generated column's expression yields text
+      for (const ColumnDefinition &cd : source(t).ddl.columns) {
+        if (!ascii_iequals(cd.name, column)) continue;
+        if (cd.collation == "NOCASE" || cd.collation == "RTRIM") {
+          pt.notes.push_back("column \"" + column + "\" stays " + *pg_type + " with its CHECK: it is COLLATE " +
+                             cd.collation + ", under which SQLite compares the CHECK's labels; an enum's are exact");
+          return false;
+        }
+        if (!cd.generated.empty()) return false;
+      }
       std::string wanted = con.name.empty() ? pt.sqlite_name + "_" + column + "_enum" : con.name;
       auto existing = enums_.find(ascii_lower(wanted));
       std::string type_name;
@@ -505,6 +516,9 @@ class Planner {
 
   void keys(size_t t) {
     const SourceTable &src = source(t);
+    for (const std::string &clause : src.ddl.conflict_clauses)
+      planned(t).notes.push_back(clause + " not migrated: PostgreSQL's constraints take no conflict clause (in "
+                                 "PostgreSQL the app's INSERT ... ON CONFLICT does that)");
     std::vector<std::string> pk = primary_key_columns(t);
     if (!pk.empty() && fits_index(t, "primary key (" + join(pk, ", ") + ")", pk.size())) {
       std::string name = src.primary_key_name.empty() ? "" : named(src.primary_key_name, planned(t).notes, "primary key");
@@ -673,17 +687,24 @@ class Planner {
   // compares bytes, so a unique index on the folded values keeps the uniqueness SQLite enforces.
   void folded_keys(size_t t) {
     PlannedTable &pt = planned(t);
-    std::vector<std::pair<std::string, std::vector<std::string>>> keys;
+    struct Key {
+      const char *what;
+      std::vector<std::string> columns;
+      std::vector<std::string> collations;  // as SQLite's index on the key says; empty: the columns'
+    };
+    std::vector<Key> keys;
     std::vector<std::string> pk = primary_key_columns(t);
-    if (!pk.empty()) keys.push_back({"primary key", pk});
-    for (const UniqueFact &unique : source(t).uniques) keys.push_back({"unique constraint", unique.columns});
-    for (const auto &[what, columns] : keys) {
+    if (!pk.empty()) keys.push_back({"primary key", pk, source(t).primary_key_collations});
+    for (const UniqueFact &unique : source(t).uniques) keys.push_back({"unique constraint", unique.columns, unique.collations});
+    for (const auto &[what, columns, collations] : keys) {
       std::vector<std::string> terms, folded, names;
-      for (const std::string &n : columns) {
-        int c = find_column(t, n);
+      for (size_t k = 0; k < columns.size(); ++k) {
+        int c = find_column(t, columns[k]);
         if (c < 0) break;
         const PlannedColumn &pc = pt.columns[static_cast<size_t>(c)];
-        std::string fold = folded_column(t, static_cast<size_t>(c), pc.collation);
+        // a term's own COLLATE (PRIMARY KEY (name COLLATE NOCASE)) is only in SQLite's index
+        const std::string &collation = k < collations.size() && !collations[k].empty() ? collations[k] : pc.collation;
+        std::string fold = folded_column(t, static_cast<size_t>(c), collation);
         if (!fold.empty()) folded.push_back(fold);
         terms.push_back(fold.empty() ? quote_.ident(pc.pg_name) : "(" + fold + ")");
         names.push_back(pc.pg_name);
@@ -696,7 +717,7 @@ class Planner {
       if (terms.size() == 1)
         plan_.steps.back().hash_fallback = "ALTER TABLE " + qualified(t) + " ADD CONSTRAINT " + quote_.ident(name) +
                                            " EXCLUDE USING hash (" + terms[0] + " WITH =)";
-      pt.notes.push_back(what + " (" + join(columns, ", ") + ") is kept as SQLite's collation compares it by unique index \"" +
+      pt.notes.push_back(std::string(what) + " (" + join(columns, ", ") + ") is kept as SQLite's collation compares it by unique index \"" +
                          name + "\" on " + join(folded, ", "));
     }
   }
@@ -931,6 +952,7 @@ class Planner {
     PlannedTable pv;
     pv.sqlite_name = v.name;
     pv.is_view = true;
+    pv.notes = v.notes;
     pv.pg_name = named(v.name, pv.notes, "view");
     plan_.tables.push_back(pv);
     int index = static_cast<int>(plan_.tables.size()) - 1;

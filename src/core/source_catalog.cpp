@@ -49,8 +49,9 @@ struct KeyReaders {
   explicit KeyReaders(const Database &db)
       : foreign_keys(db.prepare("SELECT id, \"table\", \"from\", \"to\", on_update, on_delete "
                                 "FROM pragma_foreign_key_list(?1) ORDER BY id DESC, seq")),
-        unique_indexes(db.prepare("SELECT name FROM pragma_index_list(?1) WHERE origin = 'u' ORDER BY seq DESC")),
-        index_columns(db.prepare("SELECT name FROM pragma_index_info(?1) ORDER BY seqno")) {}
+        unique_indexes(db.prepare("SELECT name, origin FROM pragma_index_list(?1) WHERE origin IN ('u', 'pk') "
+                                  "ORDER BY seq DESC")),
+        index_columns(db.prepare("SELECT name, upper(coll) FROM pragma_index_xinfo(?1) WHERE key ORDER BY seqno")) {}
   Statement foreign_keys;
   Statement unique_indexes;
   Statement index_columns;
@@ -101,16 +102,26 @@ void read_foreign_keys(KeyReaders &readers, SourceTable &source) {
   }
 }
 
+// The UNIQUE constraints, from the indexes SQLite made for them, and the collations the primary
+// key's index compares under (a term's COLLATE is only there, not in the column's facts).
 void read_uniques(KeyReaders &readers, SourceTable &source) {
-  std::vector<std::string> index_names;
+  std::vector<std::pair<std::string, bool>> indexes;  // name, is the primary key's
   readers.unique_indexes.reset();
   readers.unique_indexes.bind_text(1, source.table.name);
-  while (readers.unique_indexes.step()) index_names.push_back(readers.unique_indexes.column_text(0));
-  for (const std::string &index : index_names) {
+  while (readers.unique_indexes.step())
+    indexes.push_back({readers.unique_indexes.column_text(0), readers.unique_indexes.column_text(1) == "pk"});
+  for (const auto &[index, primary_key] : indexes) {
     UniqueFact unique;
     readers.index_columns.reset();
     readers.index_columns.bind_text(1, index);
-    while (readers.index_columns.step()) unique.columns.push_back(readers.index_columns.column_text(0));
+    while (readers.index_columns.step()) {
+      unique.columns.push_back(readers.index_columns.column_text(0));
+      unique.collations.push_back(readers.index_columns.column_text(1));
+    }
+    if (primary_key) {
+      source.primary_key_collations = unique.collations;
+      continue;
+    }
     if (const TableConstraint *c = ddl_constraint(source.ddl, ConstraintKind::Unique, unique.columns)) unique.name = c->name;
     source.uniques.push_back(unique);
   }
@@ -196,6 +207,8 @@ SourceCatalog read_source_catalog(const Database &db, bool fulltext) {
     if (table.is_view) {
       SourceView view;
       view.name = table.name;
+      for (const std::string &trigger : objects.triggers[table.name])
+        view.notes.push_back("trigger \"" + trigger + "\" not migrated: a trigger is SQLite code, which is not translated");
       for (const Column &c : table.columns) view.columns.push_back(c.name);
       try {
         view.definition = parse_create_view(table.sql);

@@ -34,6 +34,7 @@ struct ForeignKeyFact {
 // A UNIQUE constraint (an index SQLite made for it, origin 'u'), with its name from the DDL.
 struct UniqueFact {
   std::vector<std::string> columns;
+  std::vector<std::string> collations;  // per column, the collation the constraint compares it under
   std::string name;
 };
 
@@ -44,6 +45,9 @@ struct SourceTable {
   bool ddl_read = true;                 // false: the CREATE TABLE text did not parse; facts only
   std::string primary_key_name;         // from the DDL; empty when unnamed
   bool primary_key_has_nulls = false;   // a rowid table's key other than the rowid may hold NULL
+  // per primary key column, the collation the key compares it under (upper-case, as SQLite's
+  // index on it says: PRIMARY KEY (name COLLATE NOCASE)); empty for the rowid, which has no index
+  std::vector<std::string> primary_key_collations;
   std::vector<UniqueFact> uniques;      // in declaration order
   std::vector<ForeignKeyFact> foreign_keys;  // in declaration order
   std::vector<IndexDefinition> indexes; // CREATE INDEX statements (not SQLite's autoindexes)
@@ -60,6 +64,7 @@ struct SourceView {
   std::vector<std::string> columns;  // as SQLite names them (PRAGMA table_xinfo)
   ViewDefinition definition;
   std::string parse_error;           // set when the CREATE VIEW text could not be read
+  std::vector<std::string> notes;    // what is not migrated (its INSTEAD OF triggers)
 };
 
 struct SourceCatalog {
