@@ -511,7 +511,7 @@ class TableScope : public NameScope {
     Typed t = typed(quote_.ident(c->pg_name), kind_of_pg_type(c->pg_type, c->is_enum));
     t.pg_type = c->pg_type;
     t.collation = c->collation;
-    t.column = true;
+    t.column = !c->no_affinity;  // a column without a type compares its values by storage class
     return t;
   }
   Typed subquery(const SelectStmt &) override { refuse("a subquery"); }

@@ -21,6 +21,7 @@ struct ResolvedColumn {
   std::string pg_type;    // the PostgreSQL type of the target column
   bool is_enum = false;   // pg_type is an enum type the migration makes
   std::string collation;  // the SQLite column's declared collation, upper-case; empty for BINARY
+  bool no_affinity = false;  // declared without a type: SQLite gives what it meets no affinity
 };
 
 // Finds a column by SQLite name (case-insensitively); nullptr when there is none.

@@ -72,7 +72,7 @@ class Planner {
   MigrationPlan run() {
     plan_.schema = options_.target_schema;
     choose_framework();
-    for (const SkippedTable &s : catalog_.skipped) plan_.notes.push_back("skipped \"" + s.name + "\": " + s.reason);
+    plan_.skipped = catalog_.skipped;
     order_tables();
     for (size_t t = 0; t < order_.size(); ++t) plan_table(t);
     check_column_types_used();
@@ -240,6 +240,7 @@ class Planner {
       pc.pg_name = pg_names[i];
       if (pc.pg_name != c.name) pt.notes.push_back("column \"" + c.name + "\" is named \"" + pc.pg_name + "\"");
       pc.collation = c.collation;
+      pc.no_affinity = c.declared_type.empty() || ascii_iequals(c.declared_type, "ANY");
       pc.pg_type = src.types[i].pg_type;
       if (django()) pc.pg_type = django_column_type(t, c, pc.pg_type);
       bool framework_typed = pc.pg_type != src.types[i].pg_type;  // its notice is about the other type
@@ -381,7 +382,7 @@ class Planner {
       int c = find_column(t, name);
       if (c < 0) return nullptr;
       const PlannedColumn &pc = plan_.tables[t].columns[static_cast<size_t>(c)];
-      resolved_ = {pc.pg_name, pc.pg_type, pc.is_enum, pc.collation};
+      resolved_ = {pc.pg_name, pc.pg_type, pc.is_enum, pc.collation, pc.no_affinity};
       return &resolved_;
     };
   }
@@ -829,6 +830,10 @@ class Planner {
         pt.notes.push_back("foreign key " + definition + " skipped: it names a column that does not exist");
         continue;
       }
+      if (std::string why = incomparable_key_types(t, fk); !why.empty()) {
+        pt.notes.push_back("foreign key " + definition + " skipped: " + why);
+        continue;
+      }
       std::string name = ref.name;
       if (django() && name.empty() && ref.columns.size() == 1) {  // named as Django names it on PostgreSQL
         const PlannedTable &parent_table = plan_.tables[static_cast<size_t>(parent)];
@@ -839,13 +844,46 @@ class Planner {
       std::string sql = "ALTER TABLE " + qualified(t) + " ADD " + constraint_prefix(name) + "FOREIGN KEY (" +
                         column_list(t, ref.columns) + ") REFERENCES " + qualified(static_cast<size_t>(parent)) + " (" +
                         column_list(static_cast<size_t>(parent), parent_cols) + ")";
-      if (ref.on_delete != "NO ACTION" && !ref.on_delete.empty()) sql += " ON DELETE " + ref.on_delete;
-      if (ref.on_update != "NO ACTION" && !ref.on_update.empty()) sql += " ON UPDATE " + ref.on_update;
+      bool generated = false;  // PostgreSQL's key actions may not write a generated column
+      for (size_t c : fk.columns) generated = generated || pt.columns[c].generated;
+      for (const auto &[event, action] : {std::pair<const char *, const std::string &>{"DELETE", ref.on_delete},
+                                          {"UPDATE", ref.on_update}}) {
+        if (action == "NO ACTION" || action.empty()) continue;
+        bool writes = action != "RESTRICT" && (action != "CASCADE" || std::string(event) == "UPDATE");
+        if (generated && writes) {
+          pt.notes.push_back(std::string("ON ") + event + " " + action + " of foreign key " + definition +
+                             " not migrated: PostgreSQL's foreign keys may not write a generated column");
+          continue;
+        }
+        sql += std::string(" ON ") + event + " " + action;
+      }
       if (ref.deferrable) sql += ref.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
       pt.foreign_keys.push_back(fk);
       plan_.steps.push_back({Phase::ForeignKeys, static_cast<int>(t), sql, false, fk.label,
                              static_cast<int>(pt.foreign_keys.size()) - 1, false});
     }
+  }
+
+  // Why PostgreSQL cannot compare a foreign key's columns with its parent's (SQLite compares any
+  // values, by storage class and affinity); empty when it can: columns of one kind of value,
+  // numbers that widen implicitly to the parent's (integer to numeric to double precision), an
+  // enum only with its own type, date/time and other types only with the same type.
+  std::string incomparable_key_types(size_t t, const PlannedForeignKey &fk) const {
+    for (size_t k = 0; k < fk.columns.size(); ++k) {
+      const PlannedColumn &child = plan_.tables[t].columns[fk.columns[k]];
+      const PlannedColumn &parent = plan_.tables[fk.parent].columns[fk.parent_columns[k]];
+      ValueKind a = kind_of_pg_type(child.pg_type, child.is_enum), b = kind_of_pg_type(parent.pg_type, parent.is_enum);
+      auto rank = [](ValueKind v) { return v == ValueKind::Integer ? 0 : v == ValueKind::Decimal ? 1 : 2; };
+      bool comparable = is_numeric_kind(a) && is_numeric_kind(b) ? rank(a) <= rank(b)
+                        : a != b                                 ? false
+                        : a == ValueKind::Text || a == ValueKind::Boolean || a == ValueKind::Blob || a == ValueKind::Uuid
+                            ? true
+                            : base_type_name(child.pg_type) == base_type_name(parent.pg_type);
+      if (!comparable)
+        return "column \"" + child.sqlite_name + "\" is " + child.pg_type + " and its parent's \"" + parent.sqlite_name +
+               "\" " + parent.pg_type + " in PostgreSQL, which a foreign key cannot compare (SQLite compares any values)";
+    }
+    return "";
   }
 
   // Whether foreign key f of table t can be checked exactly during t's copy: the parent is
@@ -942,7 +980,7 @@ class Planner {
       rel.rowid_alias = pt.rowid_alias;
       for (const PlannedColumn &pc : pt.columns)
         rel.columns.push_back({pc.sqlite_name, pc.pg_name, pc.pg_type, kind_of_pg_type(pc.pg_type, pc.is_enum),
-                               pc.collation});
+                               pc.collation, pc.no_affinity});
       relations_[ascii_lower(pt.sqlite_name)] = rel;
     }
   }

@@ -37,6 +37,7 @@ struct PlannedColumn {
   std::string collation;   // the SQLite column's declared collation, upper-case; empty for BINARY
   bool generated = false;  // GENERATED ALWAYS AS (...) STORED: PostgreSQL computes it, the copy skips it
   bool type_given = false; // pg_type is the one type_map or column_types asks for
+  bool no_affinity = false; // declared without a type (or STRICT's ANY): SQLite converts nothing it meets
 };
 
 struct PlannedForeignKey {
@@ -88,7 +89,8 @@ struct MigrationPlan {
   Framework framework = Framework::None;  // the framework the plan follows (never Auto)
   std::vector<PlannedTable> tables;  // tables in copy order (parents first), then views
   std::vector<PlanStep> steps;
-  std::vector<std::string> notes;    // database-wide notes (skipped tables)
+  std::vector<std::string> notes;    // database-wide notes (the framework followed)
+  std::vector<SkippedTable> skipped; // tables and views not migrated, and why
 };
 
 // The relations a migration creates and keeps locked until its transaction ends: tables (each

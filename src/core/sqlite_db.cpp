@@ -150,11 +150,14 @@ const char *missing_collations(sqlite3 *db) {
 std::string Database::unreadable_reason(const std::string &table) const {
   sqlite3_stmt *stmt = nullptr;
   int rc = sqlite3_prepare_v2(db_, ("SELECT * FROM " + quote_sqlite_identifier(table)).c_str(), -1, &stmt, nullptr);
+  std::string message = rc == SQLITE_OK ? "" : sqlite3_errmsg(db_);
   sqlite3_finalize(stmt);
-  const char *collations = missing_collations(db_);
-  if (rc == SQLITE_OK || !collations) return "";
-  return "SQLite cannot read it without the collations its schema names (missing: " + std::string(collations) +
-         "), which the app that wrote the file defines in its own code; not migrated";
+  if (rc == SQLITE_OK) return "";
+  if (const char *collations = missing_collations(db_))
+    return "SQLite cannot read it without the collations its schema names (missing: " + std::string(collations) +
+           "), which the app that wrote the file defines in its own code; not migrated";
+  // a schema SQLite stores but cannot read (a loop of generated columns): nothing to copy
+  return "SQLite cannot read it (" + message + "); not migrated";
 }
 
 Database::Database(const std::string &path, const OpenOptions &options) : path_(path) {

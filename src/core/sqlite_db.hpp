@@ -64,7 +64,8 @@ class Database {
   sqlite3 *handle() const { return db_; }
   const std::string &path() const { return path_; }
   // Why SQLite cannot read every row of table (empty when it can): its schema names a collation
-  // SQLite lacks, one the app that wrote the file defines in its own code (Anki's "unicase").
+  // SQLite lacks, one the app that wrote the file defines in its own code (Anki's "unicase"), or
+  // is one SQLite stores but cannot read (generated columns computed from each other).
   std::string unreadable_reason(const std::string &table) const;
 
  private:

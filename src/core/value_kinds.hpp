@@ -40,7 +40,7 @@ struct Typed {
   std::string pg_type;     // the PostgreSQL type when known (a column's, a cast's); else empty
   std::string collation;   // SQLite's collation in force (a column's or a COLLATE's); empty: BINARY
   bool literal = false;    // a literal of the SQL text (number, string, blob, NULL, TRUE/FALSE)
-  bool column = false;     // a column reference (SQLite applies a column's affinity to what it meets)
+  bool column = false;     // a column reference with an affinity (SQLite applies it to what it meets)
   bool aggregate = false;  // contains an aggregate call
 };
 

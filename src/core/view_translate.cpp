@@ -182,7 +182,7 @@ class ViewTranslator : public NameScope {
     t.kind = c.kind;
     t.pg_type = c.pg_type;
     t.collation = c.collation;
-    t.column = true;
+    t.column = !c.no_affinity;  // a column without a type compares its values by storage class
     return t;
   }
 

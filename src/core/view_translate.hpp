@@ -23,6 +23,7 @@ struct RelationColumn {
   std::string pg_type;    // may be empty for a view's columns
   ValueKind kind = ValueKind::Unknown;
   std::string collation;  // the SQLite column's declared collation; empty for BINARY
+  bool no_affinity = false;  // declared without a type: SQLite gives what it meets no affinity
 };
 
 struct Relation {

@@ -499,6 +499,7 @@ class MigrationRun {
              copy.widen_text + widening_reason(copy.widen_to);
       pc.pg_type = type;
       std::string name = qualified(pt), column = quote_.ident(pc.pg_name);
+      make_readers_plain(table, c);
       const char *change = palloc_string("ALTER TABLE " + name + " ALTER COLUMN " + column + " TYPE " + type);
       pg_guard([&] { spi_run(change); });
     }
@@ -508,6 +509,36 @@ class MigrationRun {
       const char *forget = palloc_string("DELETE FROM hangar.rejects WHERE run_id = " + std::to_string(run_id_) +
                                          " AND table_name = " + quote_.literal(pt.sqlite_name));
       pg_guard([&] { spi_run_as_bookkeeping_owner("rejects", forget); });
+    }
+  }
+
+  // PostgreSQL alters no column a generated column computes from: those become plain columns,
+  // holding SQLite's values, before column c of table is widened.
+  void make_readers_plain(int table, size_t c) {
+    PlannedTable &pt = plan_.tables[static_cast<size_t>(table)];
+    Oid relid = pg_guard([&] { return target_relid(plan_, pt); });
+    const char *column = palloc_string(pt.columns[c].pg_name);
+    AttrNumber attnum = pg_guard([&] { return get_attnum(relid, column); });
+    std::vector<TextRow> readers =
+        spi_text_rows("SELECT g.attname FROM pg_catalog.pg_attribute g WHERE g.attrelid = " + std::to_string(relid) +
+                          " AND g.attgenerated <> '' AND EXISTS (SELECT FROM pg_catalog.pg_depend d LEFT JOIN "
+                          "pg_catalog.pg_attrdef ad ON d.classid = 'pg_catalog.pg_attrdef'::regclass AND d.objid = ad.oid "
+                          "WHERE d.refclassid = 'pg_catalog.pg_class'::regclass AND d.refobjid = g.attrelid AND "
+                          "d.refobjsubid = " + std::to_string(attnum) + " AND ((ad.adrelid = g.attrelid AND ad.adnum = "
+                          "g.attnum) OR (d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = g.attrelid AND "
+                          "d.objsubid = g.attnum)))",
+                      false);
+    for (const TextRow &r : readers) {
+      for (PlannedColumn &g : pt.columns) {
+        if (!g.generated || g.pg_name != *r[0]) continue;
+        g.generated = false;
+        outcomes_[static_cast<size_t>(table)].notes.push_back(
+            "generated column \"" + g.sqlite_name + "\" is copied as a plain column: it computes from column \"" +
+            pt.columns[c].sqlite_name + "\", whose type changed, which PostgreSQL allows only for plain columns");
+        const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(g.pg_name) +
+                                        " DROP EXPRESSION");
+        pg_guard([&] { spi_run(sql); });
+      }
     }
   }
 
@@ -652,6 +683,11 @@ class MigrationRun {
     ErrorData *error = pg_guard([&] { return spi_run_optional(step.sql.c_str()); });
     if (!error) return;
     const PlannedForeignKey &fk = fk_of(step);
+    if (error->sqlerrcode == ERRCODE_DATATYPE_MISMATCH) {  // types the planner could not foresee
+      outcomes_[static_cast<size_t>(step.table)].notes.push_back(fk.label + " not created: " + error->message +
+                                                                 (error->detail ? std::string(" (") + error->detail + ")" : ""));
+      return;
+    }
     if (error->sqlerrcode == ERRCODE_INVALID_FOREIGN_KEY &&
         std::find(keys_by_hash_.begin(), keys_by_hash_.end(), fk.parent) != keys_by_hash_.end()) {
       outcomes_[static_cast<size_t>(step.table)].notes.push_back(
@@ -857,6 +893,12 @@ class MigrationRun {
       row.seconds = out.seconds;
       row.detail = join_notes(pt.notes, out.notes);
       if (pt.is_view && row.detail.empty()) row.detail = "view created";
+      rows.push_back(std::move(row));
+    }
+    for (const SkippedTable &skipped : plan_.skipped) {
+      ReportRow row;
+      row.table_name = skipped.name;
+      row.detail = "skipped: " + skipped.reason;
       rows.push_back(std::move(row));
     }
     for (const std::string &note : plan_.notes) {
