@@ -364,11 +364,15 @@ bool convert_bytea(const ColumnConverter *conv, const SqliteValue &v, Datum *val
   switch (v.type) {
     case SQLITE_BLOB:
     case SQLITE_TEXT: bytes = v.content(); break;
-    case SQLITE_INTEGER: bytes = psprintf(INT64_FORMAT, static_cast<int64>(v.integer)); break;
+    case SQLITE_INTEGER:
+      bytes = psprintf(INT64_FORMAT, static_cast<int64>(v.integer));
+      failure->noted = NotedConversion::NumberAsText;
+      break;
     case SQLITE_FLOAT: {
       const char *spelled = exact_real_text(v.real);
       if (!spelled) return fail(failure, ERRCODE_INTERNAL_ERROR, psprintf("could not spell %s as text", describe_sqlite_value(v)));
       bytes = spelled;
+      failure->noted = NotedConversion::NumberAsText;
       break;
     }
     default: return fail_class(conv, v, failure);
@@ -502,7 +506,7 @@ bool fits_precision(const ColumnConverter *conv, const SqliteValue &v, int64 uni
   if (!conv->round_fraction) return fail_datetime(conv, v, DateTimeStatus::TooPrecise, failure);
   int64 half = unit / 2;
   *us = *us >= 0 ? (*us + half) / unit * unit : -((-*us + half) / unit * unit);
-  failure->rounded = true;
+  failure->noted = NotedConversion::Rounded;
   return true;
 }
 
@@ -531,7 +535,7 @@ bool convert_datetime(const ColumnConverter *conv, const SqliteValue &v, Datum *
     DateTimeStatus status = parse_iso_datetime(v.content(), &f);
     if (status == DateTimeStatus::TooPrecise && conv->round_fraction) {
       f.microsecond = f.microsecond_rounded;  // 1000000 carries into the seconds below
-      failure->rounded = true;
+      failure->noted = NotedConversion::Rounded;
       status = DateTimeStatus::Ok;
     }
     if (status == DateTimeStatus::TooPrecise && f.has_zone && conv->kind != ConvertKind::TimestampTz)

@@ -5,7 +5,8 @@
 // Every conversion is exact or fails (DESIGN.md principle 1): nothing is rounded, truncated,
 // clamped or re-zoned silently. The one rounding is asked for: a date/time column declared with
 // a precision (timestamp(6), time(0)) rounds more fractional seconds to it, as PostgreSQL's
-// input does, and says so (ConversionFailure::rounded). A failure is returned, not raised, so the caller decides whether
+// input does, and says so (ConversionFailure::noted), as a bytea column says it took a number
+// as the bytes of its text. A failure is returned, not raised, so the caller decides whether
 // to raise it (with table, column and rowid in its error context) or to record the row as rejected.
 #pragma once
 
@@ -40,14 +41,20 @@ struct ColumnConverter {
   Oid input_ioparam;
 };
 
+// A conversion that succeeded in a way the migration's report names.
+enum class NotedConversion {
+  None,
+  Rounded,       // more fractional seconds than the column's declared precision, rounded to it
+  NumberAsText,  // an integer or a real into bytea: the bytes of its text, as CAST(v AS BLOB)
+};
+constexpr int kNotedConversions = 2;  // the kinds after None
+
 struct ConversionFailure {
   int sqlstate;
   char *message;  // names the value and the reason
   const char *hint;
   bool zone_dropped = false;  // a time zone a timestamp (without one) cannot keep
-  // Set on success: the value had more fractional seconds than the column's declared precision
-  // and was rounded to it (ColumnConverter::round_fraction).
-  bool rounded = false;
+  NotedConversion noted = NotedConversion::None;  // set on success
 };
 
 void converter_init(ColumnConverter *conv, Oid type_oid, int32 typmod, const ColumnOptions &column,

@@ -319,6 +319,14 @@ Typed ExprTranslator::bitwise(const std::string &op, const Typed &l, const Typed
   return typed("(" + l.sql + " " + op + " " + r.sql + ")", ValueKind::Integer);
 }
 
+// SQL as a refusal quotes it: up to 60 bytes, cut at a character's start.
+static std::string shortened(const std::string &sql) {
+  if (sql.size() <= 60) return sql;
+  size_t cut = 57;
+  while (cut > 0 && (static_cast<unsigned char>(sql[cut]) & 0xC0) == 0x80) --cut;
+  return sql.substr(0, cut) + "...";
+}
+
 void ExprTranslator::make_comparable(Typed &l, Typed &r, bool ordering) const {
   if (!binary_collation(l) || !binary_collation(r))
     refuse("a comparison under COLLATE " + (binary_collation(l) ? r.collation : l.collation));
@@ -351,8 +359,8 @@ void ExprTranslator::make_comparable(Typed &l, Typed &r, bool ordering) const {
               (l.kind == ValueKind::Enum && r.kind == ValueKind::Text && r.literal) ||
               (r.kind == ValueKind::Enum && l.kind == ValueKind::Text && l.literal);
   if (!same)
-    refuse(std::string("a comparison of ") + kind_phrase(l.kind) + " value with " + kind_phrase(r.kind) +
-           " value (SQLite compares by storage class and affinity)");
+    refuse(std::string("a comparison of ") + kind_phrase(l.kind) + " value, " + shortened(l.sql) + ", with " +
+           kind_phrase(r.kind) + " value, " + shortened(r.sql) + " (SQLite compares by storage class and affinity)");
   if (l.kind == ValueKind::Temporal && (l.literal || r.literal || l.pg_type != r.pg_type))
     refuse("a comparison of date/time values of different forms (SQLite compares their text)");
   if (l.kind == ValueKind::Json || l.kind == ValueKind::Uuid || l.kind == ValueKind::Other ||

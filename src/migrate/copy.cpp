@@ -42,8 +42,10 @@ namespace hangar {
 
 namespace {
 
-// A row's first value rounded to its column's declared precision, for the report.
-struct RoundedValue {
+// A row's values that arrived by a conversion the report names (NotedConversion), per kind:
+// how many, and the first one, counted in the result when the row is copied.
+struct NotedInRow {
+  int64 count = 0;
   int column = -1;
   const char *text = nullptr;
   const char *row = nullptr;
@@ -401,8 +403,7 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
       uint64 unchanged_hash = 0;
       bool unchanged = skipping && has_key[r] && unchanged_row(spec, batch, r, keys[r], &unchanged_hash);
       bool rejected = false;
-      int64 rounded_in_row = 0;  // counted in the result when the row is copied
-      RoundedValue first_rounded;
+      NotedInRow noted[kNotedConversions];
       for (int i = 0; i < (unchanged ? 0 : spec.ncolumns); ++i) {
         row.current_column = i;
         int a = spec.attnums[i] - 1;
@@ -410,8 +411,11 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         failed[i] = false;
         ConversionFailure failure;
         bool ok = convert_column(spec, &converters[i], v, &values[a], &nulls[a], &failure);
-        if (ok && failure.rounded && rounded_in_row++ == 0 && result.rounded_values == 0)
-          first_rounded = {i, describe_sqlite_value(v), current_row_name(row)};
+        if (ok && failure.noted != NotedConversion::None) {
+          int k = static_cast<int>(failure.noted) - 1;
+          if (noted[k].count++ == 0 && result.noted[k].count == 0)
+            noted[k] = {1, i, describe_sqlite_value(v), current_row_name(row)};
+        }
         if (ok && nulls[a] && not_null[i]) {
           ok = false;
           failure = {ERRCODE_NOT_NULL_VIOLATION,
@@ -464,12 +468,15 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
         } else {
           result.source.add(hash);
           result.rows_copied++;
-          if (rounded_in_row > 0 && result.rounded_values == 0) {
-            result.rounded_column = first_rounded.column;
-            result.rounded_text = MemoryContextStrdup(copy_context, first_rounded.text);
-            result.rounded_row = MemoryContextStrdup(copy_context, first_rounded.row);
+          for (int k = 0; k < kNotedConversions; ++k) {
+            if (noted[k].count == 0) continue;
+            if (result.noted[k].count == 0) {
+              result.noted[k].column = noted[k].column;
+              result.noted[k].text = MemoryContextStrdup(copy_context, noted[k].text);
+              result.noted[k].row = MemoryContextStrdup(copy_context, noted[k].row);
+            }
+            result.noted[k].count += noted[k].count;
           }
-          result.rounded_values += rounded_in_row;
         }
         if (inserter && fate == RowFate::Write) {
           // Foreign keys checked during the copy: the parent's key values kept, the child's looked up.
@@ -530,8 +537,10 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   if (result.mismatch) result.mismatch = pstrdup(result.mismatch);  // outlives the copy's context
   if (result.widen_row) result.widen_row = pstrdup(result.widen_row);
   if (result.widen_text) result.widen_text = pstrdup(result.widen_text);
-  if (result.rounded_text) result.rounded_text = pstrdup(result.rounded_text);
-  if (result.rounded_row) result.rounded_row = pstrdup(result.rounded_row);
+  for (CopyResult::NotedValues &n : result.noted) {
+    if (n.text) n.text = pstrdup(n.text);
+    if (n.row) n.row = pstrdup(n.row);
+  }
   MemoryContextDelete(copy_context);
   if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "pg/common.hpp"
+#include "convert/value_convert.hpp"
 
 #include <initializer_list>
 #include <utility>
@@ -231,12 +232,14 @@ struct CopyResult {
   int64 widen_value = 0;        // the integer, for Widening::Integer
   char *widen_text = nullptr;   // the value as the report shows it
   char *widen_row = nullptr;    // "rowid 7" or "row 7", for the report
-  // Values with more fractional seconds than their column's declared precision, rounded to it
-  // (ConversionFailure::rounded): how many, and the first one's column, value and row.
-  int64 rounded_values = 0;
-  int rounded_column = -1;
-  char *rounded_text = nullptr;
-  char *rounded_row = nullptr;
+  // Values of the rows copied that arrived by a conversion the report names, by kind
+  // (NotedConversion, from Rounded on): how many, and the first one's column, value and row.
+  struct NotedValues {
+    int64 count = 0;
+    int column = -1;
+    char *text = nullptr;
+    char *row = nullptr;
+  } noted[kNotedConversions];
   bool stopped_early() const { return generated_mismatch >= 0 || widen_column >= 0; }
 };
 // A copy's SQLite read started before copy_table, so that SQLite is read on the second core

@@ -446,13 +446,20 @@ class MigrationRun {
       out.notes.push_back(row_count(out.copy.rows_rejected) +
                           " rejected: a value does not convert exactly (see hangar.rejects, run_id " +
                           std::to_string(run_id_) + ")");
-    if (out.copy.rounded_values > 0) {
-      const PlannedColumn &pc = pt.columns[static_cast<size_t>(out.copy.rounded_column)];
-      int64 n = out.copy.rounded_values;
-      out.notes.push_back(std::to_string(n) + (n == 1 ? " value" : " values") +
-                          " with more fractional seconds than the column's declared precision rounded to it, as "
-                          "PostgreSQL's input rounds (the first: column \"" + pc.sqlite_name + "\" " + pc.pg_type +
-                          ", " + out.copy.rounded_row + ", " + out.copy.rounded_text + ")");
+    for (int k = 0; k < kNotedConversions; ++k) {
+      const CopyResult::NotedValues &noted = out.copy.noted[k];
+      if (noted.count == 0) continue;
+      const PlannedColumn &pc = pt.columns[static_cast<size_t>(noted.column)];
+      std::string values = std::to_string(noted.count) + (noted.count == 1 ? " value" : " values");
+      std::string first = " (the first: column \"" + pc.sqlite_name + "\" " + pc.pg_type + ", " + noted.row + ", " +
+                          noted.text + ")";
+      if (static_cast<NotedConversion>(k + 1) == NotedConversion::Rounded)
+        out.notes.push_back(values + " with more fractional seconds than the column's declared precision rounded to "
+                            "it, as PostgreSQL's input rounds" + first);
+      else
+        out.notes.push_back(values + " stored as numbers in SQLite arrive in bytea as the bytes of their text, as "
+                            "SQLite's CAST(v AS BLOB) gives them: no longer told apart from a blob of those bytes" +
+                            first);
     }
     out.attnums = spec.attnums;
     out.nattnums = spec.ncolumns;

@@ -49,8 +49,8 @@ TEST(ExprTranslate, ParenthesisesInSqliteGrouping) {
   EXPECT_EQ(value("qty & 3 + 1").sql, "(\"qty\" & (3 + 1))");
   // < binds tighter than =: (qty < 1) = 1, a truth value compared with 1
   EXPECT_EQ(check("qty < 1 = 1"), "((\"qty\" < 1) = true)");
-  EXPECT_EQ(check("qty = 1 < 2"), "REFUSED: a comparison of an integer value with a boolean value (SQLite compares by "
-                                   "storage class and affinity)");
+  EXPECT_EQ(check("qty = 1 < 2"), "REFUSED: a comparison of an integer value, \"qty\", with a boolean value, (1 < 2) "
+                                   "(SQLite compares by storage class and affinity)");
 }
 
 TEST(ExprTranslate, MapsNamesOperatorsAndFunctions) {
