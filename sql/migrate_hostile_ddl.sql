@@ -168,7 +168,10 @@ ROLLBACK;
 SELECT column_name, data_type FROM information_schema.columns
 WHERE table_schema = 'limits' AND table_name = 'untyped' AND column_name IN ('u0', 'u1', 'u2', 'u3', 'u509') ORDER BY ordinal_position;
 SELECT u0, u1, u2, u509 FROM limits.untyped;
+-- a sync changing a row of the table keyed by hash: a delete and an insert under its exclusion constraint
+\! sqlite3 "$LIMITS_DB" "UPDATE long_keys SET v = 10 WHERE k = 'a'; INSERT INTO long_keys VALUES ('b', 3)"
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'limits_db', 'limits') ORDER BY 1;
+SELECT k, v FROM limits.long_keys WHERE length(k) < 10 ORDER BY k;
 SELECT count(*) AS not_verified FROM hangar_verify(:'limits_db', 'limits') WHERE verified IS FALSE;
 CREATE SERVER limits_srv FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'limits_db');
 CREATE SCHEMA limits_fdw;

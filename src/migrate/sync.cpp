@@ -438,8 +438,9 @@ class Sync {
   }
 
   // Writes every table: updates and inserts parents first, then deletes children first, so a
-  // child can move to a new parent before its old one goes. Should that meet a unique key (a
-  // row deleted and another inserted with its value, as SQLite's INSERT OR REPLACE does), it is
+  // child can move to a new parent before its old one goes. Should that meet a unique key or
+  // exclusion constraint (a row deleted and another inserted with its value, as SQLite's INSERT
+  // OR REPLACE does, or a table keyed by hash changing a row, which is a delete and an insert), it is
   // undone and done again deleting first, children first, unless a foreign key's action would
   // then change rows the sync has yet to write.
   void write_all(const std::vector<std::pair<size_t, size_t>> &synced, std::vector<SyncReport> *reports) {
@@ -457,7 +458,9 @@ class Sync {
       if (other) ereport(ERROR, (errcode(ERRCODE_INTERNAL_ERROR), errmsg("hangar_sync failed writing its rows")));
     });
     if (!error) return;
-    if (error->sqlerrcode != ERRCODE_UNIQUE_VIOLATION || fk_actions_in_schema()) ReThrowError(error);
+    // an exclusion constraint using hash keeps a key over values btree cannot hold (hangar_migrate)
+    bool unique = error->sqlerrcode == ERRCODE_UNIQUE_VIOLATION || error->sqlerrcode == ERRCODE_EXCLUSION_VIOLATION;
+    if (!unique || fk_actions_in_schema()) ReThrowError(error);
     for (const auto &[t, r] : synced) tables_.at(t).stored = TableChecksum();
     write_in_order(synced, reports, true);
   }
