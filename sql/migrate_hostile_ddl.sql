@@ -233,7 +233,9 @@ DROP SCHEMA quirks CASCADE;
 -- computing from a widened column becomes plain; a foreign key PostgreSQL cannot compare across
 -- its types, and a key action on a generated column, are reported, not a stop; a table SQLite
 -- cannot read (a loop of generated columns) is skipped and named; a CHECK comparing a column
--- without a type with a number is reported (SQLite compares by storage class)
+-- without a type with a number is reported (SQLite compares by storage class); a foreign key to
+-- a key SQLite compares under NOCASE or RTRIM is reported (a valid row stopped the migration);
+-- a skipped view's trigger is named
 \set cq_db :abs_builddir '/results/fixtures/constraint_quirks.db'
 SELECT table_name, rows_copied, rows_rejected, verified, detail FROM hangar_migrate(:'cq_db', 'cq') ORDER BY 1;
 BEGIN;

@@ -882,8 +882,28 @@ class Planner {
       if (!comparable)
         return "column \"" + child.sqlite_name + "\" is " + child.pg_type + " and its parent's \"" + parent.sqlite_name +
                "\" " + parent.pg_type + " in PostgreSQL, which a foreign key cannot compare (SQLite compares any values)";
+      std::string collation = key_collation(fk.parent, fk.parent_columns[k]);
+      if (a == ValueKind::Text && (collation == "NOCASE" || collation == "RTRIM"))
+        return "SQLite matches its values under the parent key's COLLATE " + collation + " (" +
+               (collation == "NOCASE" ? "'VOCAB' finds 'vocab'" : "'q ' finds 'q'") + "), PostgreSQL's foreign keys exactly";
     }
     return "";
+  }
+
+  // The collation SQLite's key on column c of table t compares under: the column's, or its
+  // term's in the primary key or a UNIQUE constraint (PRIMARY KEY (name COLLATE NOCASE)).
+  std::string key_collation(size_t t, size_t c) const {
+    const PlannedTable &pt = plan_.tables[t];
+    const SourceTable &src = source(t);
+    std::string collation = pt.columns[c].collation;
+    auto term = [&](const std::vector<std::string> &columns, const std::vector<std::string> &collations) {
+      for (size_t k = 0; k < columns.size() && k < collations.size(); ++k)
+        if (ascii_iequals(columns[k], pt.columns[c].sqlite_name) && collations[k] != "BINARY" && !collations[k].empty())
+          collation = collations[k];
+    };
+    term(primary_key_columns(t), src.primary_key_collations);
+    for (const UniqueFact &unique : src.uniques) term(unique.columns, unique.collations);
+    return collation;
   }
 
   // Whether foreign key f of table t can be checked exactly during t's copy: the parent is

@@ -271,6 +271,9 @@ SourceCatalog read_source_catalog(const Database &db, bool fulltext) {
       source.notes.push_back("trigger \"" + trigger + "\" not migrated: a trigger is SQLite code, which is not translated");
     catalog.tables.push_back(std::move(source));
   }
+  for (SkippedTable &s : catalog.skipped)  // its triggers are not migrated either: say so
+    for (const std::string &trigger : objects.triggers[s.name])
+      s.reason += "; its trigger \"" + trigger + "\" is not migrated either";
   return catalog;
 }
 
