@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of an installed hangar_fdw as a non-root user: the GoogleTest unit tests of
 # the C++ core, the pg_regress suite (make installcheck), the pgTAP suite (pg_prove), the
-# mutation fuzzer (test/fuzz/fuzz.py), the sync differential test (test/fuzz/sync_diff.py), the value differential test (test/fuzz/values_diff.py), the write race (test/concurrency/write_race.py) and the
+# mutation fuzzer (test/fuzz/fuzz.py), the sync differential test (test/fuzz/sync_diff.py), the value differential test (test/fuzz/values_diff.py), the schema differential test (test/fuzz/schema_diff.py), the write race (test/concurrency/write_race.py) and the
 # end-to-end SQLAlchemy + Alembic app test (test/e2e/run.sh), change capture under that app (test/e2e/capture.sh), a SQLAlchemy app's tables without a primary key synced (test/e2e/association.py) and the Django one (test/e2e/django.sh), against a throwaway cluster started in tmp_check/ and stopped on exit.
 # Exits non-zero if any fails.
 # Normally called by test/run-all.sh, which installs and builds first.
@@ -33,6 +33,8 @@ hangar_log "sync differential: random app writes synced in full and with capture
 /usr/bin/python3 test/fuzz/sync_diff.py --dir "$cluster/sync_diff" || status=1
 hangar_log "value differential: random SQLite files migrated, every row rejected and recorded or equal to SQLite's own answer (test/fuzz/values_diff.py)"
 /usr/bin/python3 test/fuzz/values_diff.py --dir "$cluster/values_diff" || status=1
+hangar_log "schema differential: random odd-but-valid SQLite schemas migrated, every object made or named, constraints and views probed against SQLite's (test/fuzz/schema_diff.py)"
+/usr/bin/python3 test/fuzz/schema_diff.py --dir "$cluster/schema_diff" || status=1
 
 hangar_log "write race: a Python writer and PostgreSQL sessions write one WAL file at once (test/concurrency/write_race.py)"
 /usr/bin/python3 test/concurrency/write_race.py "$cluster/race" || status=1

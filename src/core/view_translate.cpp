@@ -232,11 +232,14 @@ class ViewTranslator : public NameScope {
       std::vector<std::string> columns;
       for (size_t i = 0; i < core.columns.size(); ++i) result_column(core.columns[i], scope, &columns, outputs);
       scope.outputs = outputs;
+      if (core.distinct)
+        for (const Output &o : *outputs) folded_refused(o.value, "DISTINCT");
       sql = std::string("SELECT ") + (core.distinct ? "DISTINCT " : "") + join(columns) + from;
       if (core.where) sql += " WHERE " + plain(expr_.condition(*core.where), "WHERE").sql;
       if (!core.group_by.empty()) {
         std::vector<std::string> groups;
-        for (const ExprPtr &g : core.group_by) groups.push_back(plain(expr_.value(*g), "GROUP BY").sql);
+        for (const ExprPtr &g : core.group_by)
+          groups.push_back(folded_refused(plain(expr_.value(*g), "GROUP BY"), "GROUP BY").sql);
         sql += " GROUP BY " + join(groups);
       }
       if (core.having) sql += " HAVING " + expr_.condition(*core.having).sql;
@@ -255,6 +258,13 @@ class ViewTranslator : public NameScope {
     }
     scope_ = saved;
     return sql;
+  }
+
+  // SQLite groups and drops duplicates under a value's collation: 'A' and 'a' are one group
+  // under NOCASE, two in PostgreSQL.
+  static Typed folded_refused(Typed t, const char *clause) {
+    if (!t.collation.empty() && t.collation != "BINARY") refuse(std::string(clause) + " under COLLATE " + t.collation);
+    return t;
   }
 
   static Typed plain(Typed t, const char *clause) {
