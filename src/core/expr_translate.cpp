@@ -540,6 +540,7 @@ Translation run(const std::vector<Token> &tokens, ExprContext context, const Col
     if (t.aggregate) refuse("an aggregate function");
     result.ok = true;
     result.sql = t.sql;
+    result.kind = t.kind;
   } catch (const Refusal &r) {
     result.reason = r.reason;
   } catch (const Error &error) {

@@ -31,6 +31,7 @@ struct Translation {
   bool ok = false;
   std::string sql;     // PostgreSQL text when ok (empty for "no default")
   std::string reason;  // why not, when !ok
+  ValueKind kind = ValueKind::Unknown;  // what the translated value is, when ok
 };
 
 // A value over the columns of one table (a generated column, an index term).

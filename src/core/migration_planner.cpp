@@ -463,6 +463,12 @@ class Planner {
       }
     }
     Translation tr = translate_expression(cd.generated, ExprContext::Generated, lookup(t), quote_);
+    // SQLite stores a number in a text column as it spells it ('2.0' for a REAL), PostgreSQL's
+    // cast to text otherwise ('2'): rows written later would differ
+    if (tr.ok && is_text_type(pc.pg_type) && (tr.kind == ValueKind::Real || tr.kind == ValueKind::Decimal)) {
+      tr.ok = false;
+      tr.reason = "a number stored into a text column (SQLite spells 2.0 as '2.0', PostgreSQL as '2')";
+    }
     if (!tr.ok) {
       planned(t).notes.push_back("generated column \"" + cd.name + "\" is copied as a plain column: " + tr.reason +
                                  " does not translate");
