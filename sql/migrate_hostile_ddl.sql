@@ -231,8 +231,9 @@ DROP SCHEMA quirks CASCADE;
 -- enum-like CHECK on a NOCASE or a generated column keeps the column's type (the 'Done' row
 -- migrates, and the generated column no longer stops the migration); a generated column
 -- computing from a widened column becomes plain; a foreign key PostgreSQL cannot compare across
--- its types, and a key action on a generated column, are reported, not a stop; a table SQLite
--- cannot read (a loop of generated columns) is skipped and named; a CHECK comparing a column
+-- its types, and a key action on a generated column, are reported, not a stop (a table SQLite
+-- stores but cannot read, a loop of generated columns, is tested in test/unit/sqlite_db_test.cpp:
+-- SQLite 3.46 refuses to create one); a CHECK comparing a column
 -- without a type with a number is reported (SQLite compares by storage class); a foreign key to
 -- a key SQLite compares under NOCASE or RTRIM is reported (a valid row stopped the migration);
 -- a skipped view's trigger is named; a view grouping or DISTINCT under NOCASE is reported; a
