@@ -431,12 +431,7 @@ class MigrationRun {
       for (size_t c = 0; c < pt.columns.size(); ++c) {
         PlannedColumn &pc = pt.columns[c];
         if (!pc.generated || (!failure && static_cast<int>(c) != out.copy.generated_mismatch)) continue;
-        out.notes.push_back("generated column \"" + pc.sqlite_name + "\" is copied as a plain column: " +
-                            (failure ? failure : out.copy.mismatch));
-        pc.generated = false;
-        const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(pc.pg_name) +
-                                        " DROP EXPRESSION");
-        pg_guard([&] { spi_run(sql); });
+        make_plain(table, pc, failure ? failure : out.copy.mismatch);
       }
       out.copy.generated_mismatch = -1;
     }
@@ -519,6 +514,17 @@ class MigrationRun {
     }
   }
 
+  // Generated column pc of table becomes a plain column holding SQLite's values, and the report
+  // says why.
+  void make_plain(int table, PlannedColumn &pc, const std::string &why) {
+    pc.generated = false;
+    outcomes_[static_cast<size_t>(table)].notes.push_back("generated column \"" + pc.sqlite_name +
+                                                          "\" is copied as a plain column: " + why);
+    const char *sql = palloc_string("ALTER TABLE " + qualified(plan_.tables[static_cast<size_t>(table)]) +
+                                    " ALTER COLUMN " + quote_.ident(pc.pg_name) + " DROP EXPRESSION");
+    pg_guard([&] { spi_run(sql); });
+  }
+
   // PostgreSQL alters no column a generated column computes from: those become plain columns,
   // holding SQLite's values, before column c of table is widened.
   void make_readers_plain(int table, size_t c) {
@@ -538,13 +544,8 @@ class MigrationRun {
     for (const TextRow &r : readers) {
       for (PlannedColumn &g : pt.columns) {
         if (!g.generated || g.pg_name != *r[0]) continue;
-        g.generated = false;
-        outcomes_[static_cast<size_t>(table)].notes.push_back(
-            "generated column \"" + g.sqlite_name + "\" is copied as a plain column: it computes from column \"" +
-            pt.columns[c].sqlite_name + "\", whose type changed, which PostgreSQL allows only for plain columns");
-        const char *sql = palloc_string("ALTER TABLE " + qualified(pt) + " ALTER COLUMN " + quote_.ident(g.pg_name) +
-                                        " DROP EXPRESSION");
-        pg_guard([&] { spi_run(sql); });
+        make_plain(table, g, "it computes from column \"" + pt.columns[c].sqlite_name +
+                                 "\", whose type changed, which PostgreSQL allows only for plain columns");
       }
     }
   }
