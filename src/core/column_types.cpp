@@ -36,6 +36,8 @@ std::vector<ColumnType> resolve_column_types(const Database &db, const Table &ta
     // them all (blobs under NUMERIC affinity, say) gives way to one chosen from the values
     if (!untyped[i] && holds_storage_classes(t.pg_type, classes[k])) continue;
     t.pg_type = pg_type_for_storage_classes(classes[k]);
+    t.from_values = true;
+    t.no_values = !classes[k].integer && !classes[k].real && !classes[k].text && !classes[k].blob;
     t.notice = "column \"" + scanned[k] + "\" of SQLite table \"" + table.name + "\" has " +
                (table.columns[i].declared_type.empty() ? "no declared type"
                                                        : "type \"" + table.columns[i].declared_type + "\"") +

@@ -16,6 +16,8 @@ namespace hangar {
 struct ColumnType {
   std::string pg_type;
   std::string notice;  // non-empty when the type was a fallback the user should know about
+  bool from_values = false;  // chosen from the storage classes of the values stored
+  bool no_values = false;    // and there were none but NULLs (the type says nothing)
 };
 
 std::vector<ColumnType> resolve_column_types(const Database &db, const Table &table);

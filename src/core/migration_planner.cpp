@@ -274,6 +274,36 @@ class Planner {
       pt.columns.push_back(std::move(pc));
     }
     plan_.tables.push_back(std::move(pt));
+    for (size_t i = 0; i < src.table.columns.size(); ++i) type_generated_by_expression(t, i);
+  }
+
+  // A generated column without a declared type stores whatever its expression yields, so the
+  // values it holds today may not tell the type of those later rows get: abs(k) of a numeric k
+  // holds 2 and 4 today and 1.5 tomorrow, which a bigint would round; an empty table's column
+  // would be text. Such a column takes the type of its expression's numbers when its values
+  // were all integers or none.
+  void type_generated_by_expression(size_t t, size_t i) {
+    const ColumnType &values = source(t).types[i];
+    PlannedColumn &pc = planned(t).columns[i];
+    const ColumnDefinition *cd = ddl_column(t, pc.sqlite_name);
+    if (!values.from_values || !pc.no_affinity || pc.type_given || pc.is_enum || !cd || cd->generated.empty()) return;
+    Translation tr = translate_expression(cd->generated, ExprContext::Generated, lookup(t), quote_);
+    if (!tr.ok) return;
+    std::string type = tr.kind == ValueKind::Real      ? "double precision"
+                       : tr.kind == ValueKind::Decimal ? "numeric"
+                       : tr.kind == ValueKind::Integer ? "bigint"
+                                                       : "";
+    bool integers = kind_of_pg_type(pc.pg_type) == ValueKind::Integer;
+    if (type.empty() || type == pc.pg_type || !(values.no_values || (integers && tr.kind != ValueKind::Integer)))
+      return;
+    std::vector<std::string> &notes = planned(t).notes;
+    const std::string &declared = source(t).table.columns[i].declared_type;
+    std::string note = "column \"" + pc.sqlite_name + "\" of SQLite table \"" + source(t).table.name + "\" has " +
+                       (declared.empty() ? "no declared type" : "type \"" + declared + "\"") + "; mapped to " + type + ", what its generated expression yields (" +
+                       (values.no_values ? "it stores no values yet" : "the values it stores are all integers") + ")";
+    auto old = std::find(notes.begin(), notes.end(), values.notice);
+    if (old != notes.end()) *old = note; else notes.push_back(note);
+    pc.pg_type = type;
   }
 
   // The largest integer type of a column, or 0 when it is not smallint or integer.
