@@ -275,6 +275,52 @@ class Planner {
     }
     plan_.tables.push_back(std::move(pt));
     for (size_t i = 0; i < src.table.columns.size(); ++i) type_generated_by_expression(t, i);
+    type_empty_references_by_parent(t);
+  }
+
+  // Whether column i of table t has no declared type (or ANY) and took a type from its values
+  // that nothing else decided: another type may then be chosen from what the schema says.
+  bool typed_by_values_only(size_t t, size_t i) {
+    const PlannedColumn &pc = planned(t).columns[i];
+    return source(t).types[i].from_values && pc.no_affinity && !pc.type_given && !pc.is_enum;
+  }
+
+  // Column i of table t becomes type, because (why): its note from the values gives way to one
+  // saying so.
+  void retype_untyped(size_t t, size_t i, const std::string &type, const std::string &why) {
+    const std::string &declared = source(t).table.columns[i].declared_type;
+    PlannedColumn &pc = planned(t).columns[i];
+    std::string note = "column \"" + pc.sqlite_name + "\" of SQLite table \"" + source(t).table.name + "\" has " +
+                       (declared.empty() ? "no declared type" : "type \"" + declared + "\"") + "; mapped to " + type +
+                       ", " + why;
+    std::vector<std::string> &notes = planned(t).notes;
+    auto old = std::find(notes.begin(), notes.end(), source(t).types[i].notice);
+    if (old != notes.end()) *old = note; else notes.push_back(note);
+    pc.pg_type = type;
+  }
+
+  // A foreign key's column without a type that stores nothing yet would be text, which no
+  // integer key can be compared with: it takes its parent key's type, as the app's values will
+  // be its parent's (the parent planned already, or the table itself).
+  void type_empty_references_by_parent(size_t t) {
+    for (const ForeignKeyFact &ref : source(t).foreign_keys) {
+      int parent = find_table(ref.parent_table);
+      if (parent < 0 || static_cast<size_t>(parent) >= plan_.tables.size()) continue;
+      size_t p = static_cast<size_t>(parent);
+      std::vector<std::string> parent_cols = ref.parent_columns.empty() ? primary_key_columns(p) : ref.parent_columns;
+      if (parent_cols.size() != ref.columns.size()) continue;
+      for (size_t k = 0; k < ref.columns.size(); ++k) {
+        int c = find_column(t, ref.columns[k]), pcol = find_column(p, parent_cols[k]);
+        if (c < 0 || pcol < 0 || !typed_by_values_only(t, static_cast<size_t>(c)) ||
+            !source(t).types[static_cast<size_t>(c)].no_values)
+          continue;
+        const PlannedColumn &key = planned(p).columns[static_cast<size_t>(pcol)];
+        if (key.is_enum || (p == t && pcol == c) || key.pg_type == planned(t).columns[static_cast<size_t>(c)].pg_type)
+          continue;
+        retype_untyped(t, static_cast<size_t>(c), key.pg_type,
+                       "its parent key's type (it stores no values yet; foreign key to " + ref.parent_table + ")");
+      }
+    }
   }
 
   // A generated column without a declared type stores whatever its expression yields, so the
@@ -284,27 +330,22 @@ class Planner {
   // were all integers or none.
   void type_generated_by_expression(size_t t, size_t i) {
     const ColumnType &values = source(t).types[i];
-    PlannedColumn &pc = planned(t).columns[i];
-    const ColumnDefinition *cd = ddl_column(t, pc.sqlite_name);
-    if (!values.from_values || !pc.no_affinity || pc.type_given || pc.is_enum || !cd || cd->generated.empty()) return;
+    const ColumnDefinition *cd = ddl_column(t, planned(t).columns[i].sqlite_name);
+    if (!typed_by_values_only(t, i) || !cd || cd->generated.empty()) return;
     Translation tr = translate_expression(cd->generated, ExprContext::Generated, lookup(t), quote_);
     if (!tr.ok) return;
     std::string type = tr.kind == ValueKind::Real      ? "double precision"
                        : tr.kind == ValueKind::Decimal ? "numeric"
                        : tr.kind == ValueKind::Integer ? "bigint"
                                                        : "";
-    bool integers = kind_of_pg_type(pc.pg_type) == ValueKind::Integer;
-    if (type.empty() || type == pc.pg_type || !(values.no_values || (integers && tr.kind != ValueKind::Integer)))
-      return;
-    std::vector<std::string> &notes = planned(t).notes;
-    const std::string &declared = source(t).table.columns[i].declared_type;
-    std::string note = "column \"" + pc.sqlite_name + "\" of SQLite table \"" + source(t).table.name + "\" has " +
-                       (declared.empty() ? "no declared type" : "type \"" + declared + "\"") + "; mapped to " + type + ", what its generated expression yields (" +
-                       (values.no_values ? "it stores no values yet" : "the values it stores are all integers") + ")";
-    auto old = std::find(notes.begin(), notes.end(), values.notice);
-    if (old != notes.end()) *old = note; else notes.push_back(note);
-    pc.pg_type = type;
+    const std::string &now = planned(t).columns[i].pg_type;
+    bool integers = kind_of_pg_type(now) == ValueKind::Integer;
+    if (type.empty() || type == now || !(values.no_values || (integers && tr.kind != ValueKind::Integer))) return;
+    retype_untyped(t, i, type,
+                   std::string("what its generated expression yields (") +
+                       (values.no_values ? "it stores no values yet" : "the values it stores are all integers") + ")");
   }
+
 
   // The largest integer type of a column, or 0 when it is not smallint or integer.
   static int64_t integer_type_max(const std::string &pg_type) {
