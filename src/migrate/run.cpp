@@ -75,6 +75,7 @@ struct TableOutcome {
   int nstate_keys = 0;
   double seconds = 0;
   int verified = -1;
+  bool view_created = false;  // a view, created and not dropped again
   std::vector<std::string> notes;
   // Columns the copy widened (SQLite integers beyond their type), by column index: the planned
   // type, and the note saying why the column has the type it has now.
@@ -197,7 +198,9 @@ class MigrationRun {
         copy(step.table);
         break;
       case Phase::Views:
-        if (optional(step) && request_.verify_view_rows > 0) compare_view_rows(static_cast<size_t>(step.table));
+        if (!optional(step)) break;
+        outcomes_[static_cast<size_t>(step.table)].view_created = true;
+        if (request_.verify_view_rows > 0) compare_view_rows(static_cast<size_t>(step.table));
         break;
       case Phase::ForeignKeys:
         if (fk_of(step).in_copy) {
@@ -677,6 +680,7 @@ class MigrationRun {
         const char *drop = palloc_string("DROP VIEW " + qualified(pv));
         pg_guard([&] { spi_run(drop); });
         dropped_views_.push_back(v);
+        out.view_created = false;
         out.verified = 0;
         out.notes.push_back("view not created: its rows differ from SQLite's (" + std::to_string(c.sqlite_rows) +
                             " rows in SQLite, " + std::to_string(c.pg_rows) + " in PostgreSQL" +
@@ -900,7 +904,9 @@ class MigrationRun {
       row.copy_seconds = out.copied ? out.copy.seconds : -1;
       row.seconds = out.seconds;
       row.detail = join_notes(pt.notes, out.notes);
-      if (pt.is_view && row.detail.empty()) row.detail = "view created";
+      // a created view's notes (its triggers, say) follow the news that it was created
+      if (out.view_created && row.detail.rfind("view created", 0) != 0)
+        row.detail = row.detail.empty() ? "view created" : "view created; " + row.detail;
       rows.push_back(std::move(row));
     }
     for (const SkippedTable &skipped : plan_.skipped) {
