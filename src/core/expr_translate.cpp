@@ -824,12 +824,16 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
       Translation value;
       value.ok = true;
       double d = strtod(number.c_str(), nullptr);
-      value.sql = std::isinf(d)                 ? (d > 0 ? "'Infinity'" : "'-Infinity'")
+      // a literal below the smallest double is 0 to SQLite; PostgreSQL refuses to read it
+      std::string mantissa = number.substr(0, number.find_first_of("eE"));
+      bool underflow = d == 0 && mantissa.find_first_of("123456789") != std::string::npos;
+      value.sql = underflow                     ? "0"
+                  : std::isinf(d)               ? (d > 0 ? "'Infinity'" : "'-Infinity'")
                   : kind != ValueKind::Real ? sqlite_number_text(number)
                                             : number;
       if (value.sql[0] == '-') value.sql = "(" + value.sql + ")";
       // a literal that means the double SQLite reads is kept as written (a framework's '0.00')
-      bool kept_as_written = !std::isinf(d) && same_as_double(number);
+      bool kept_as_written = !std::isinf(d) && !underflow && same_as_double(number);
       if (!kept_as_written && (value.sql != number || constant->kind == TokenKind::String)) return value;
     }
   }

@@ -216,6 +216,11 @@ TEST(ExprTranslate, RefusesDefaultsTheColumnTypeWouldChange) {
   EXPECT_FALSE(default_for("'now'", "timestamp").ok);
   EXPECT_FALSE(default_for("-0.0", "double precision").ok);
   EXPECT_FALSE(default_for("'-0.0'", "real").ok);
+  // below the smallest double: SQLite stores 0.0, PostgreSQL refuses to read the literal
+  EXPECT_EQ(default_for("1e-400", "double precision").sql, "0");
+  EXPECT_EQ(default_for("'1e-400'", "real").sql, "0");
+  EXPECT_EQ(default_for("1e-400", "integer").sql, "0");
+  EXPECT_EQ(default_for("0.0e-400", "double precision").sql, "0.0e-400");
   EXPECT_FALSE(default_for("'0x10'", "double precision").ok);
   EXPECT_EQ(default_for("' NaN '", "double precision").sql, "' NaN '");
   EXPECT_EQ(default_for("'9223372036854775808'", "double precision").sql, "9223372036854775808");
