@@ -259,6 +259,20 @@ void table_constraint(Cursor &c, TableDefinition &table) {
 
 }  // namespace
 
+// Whether tokens[i] is a sign in front of an operand (-50 in "< -50"), not an operator between
+// two: it follows no operand (a value, a name or a closing parenthesis), or a keyword.
+static bool is_sign(const std::vector<Token> &tokens, size_t i) {
+  if (!tokens[i].is("-") && !tokens[i].is("+")) return false;
+  if (i == 0) return true;
+  const Token &before = tokens[i - 1];
+  if (before.kind == TokenKind::Punctuation) return !before.is(")");
+  static const char *const keywords[] = {"AND", "OR", "NOT", "WHEN", "THEN", "ELSE", "BETWEEN", "IS", "CASE",
+                                         "DEFAULT", "SELECT", "IN", "LIKE", "GLOB", "RETURN"};
+  for (const char *k : keywords)
+    if (before.is_word(k)) return true;
+  return false;
+}
+
 std::string tokens_text(const std::vector<Token> &tokens) {
   std::string out;
   for (size_t i = 0; i < tokens.size(); ++i) {
@@ -266,7 +280,10 @@ std::string tokens_text(const std::vector<Token> &tokens) {
     const Token &prev = i ? tokens[i - 1] : t;
     bool call = t.is("(") && prev.kind == TokenKind::Word && !prev.is_word("IN") && !prev.is_word("AND") &&
                 !prev.is_word("OR") && !prev.is_word("NOT") && !prev.is_word("AS") && !prev.is_word("EXISTS");
-    bool no_space = i == 0 || t.is(")") || t.is(",") || t.is(".") || prev.is("(") || prev.is(".") || call;
+    // never "--", which would begin a comment
+    bool signed_operand = i > 0 && is_sign(tokens, i - 1) && (t.kind != TokenKind::Punctuation || t.is("("));
+    bool no_space = i == 0 || t.is(")") || t.is(",") || t.is(".") || prev.is("(") || prev.is(".") || call ||
+                    signed_operand;
     if (!no_space) out += ' ';
     out += t.text;
   }

@@ -72,7 +72,7 @@ TEST(CreateTable, ReadsColumnConstraintsAndForeignKeys) {
   ASSERT_EQ(t.columns.size(), 7u);
   EXPECT_TRUE(t.columns[0].autoincrement);
   EXPECT_EQ(t.columns[3].collation, "NOCASE");
-  EXPECT_EQ(tokens_text(t.columns[4].default_value), "- 1");
+  EXPECT_EQ(tokens_text(t.columns[4].default_value), "-1");
   EXPECT_EQ(tokens_text(t.columns[5].generated), "qty * 2.5");
   EXPECT_TRUE(t.columns[5].generated_stored);
   EXPECT_FALSE(t.columns[6].generated_stored);
@@ -121,4 +121,18 @@ TEST(CreateIndex, ReadsTermsAndPartialConditions) {
 TEST(CreateTable, RefusesGarbage) {
   EXPECT_THROW(parse_create_table("CREATE VIEW v AS SELECT 1"), Error);
   EXPECT_THROW(parse_create_table("CREATE TABLE t (a INTEGER PRIMARY)"), Error);
+}
+
+// A sign stays with its operand in the text the detail names and the export writes ("< -50",
+// not "< - 50"), an operator between two operands keeps its spaces, and two minus signs never
+// touch (that would begin a comment).
+TEST(TokensText, KeepsSignsWithTheirOperands) {
+  auto text = [](const char *sql) { return tokens_text(tokenize_sql(sql)); };
+  EXPECT_EQ(text("NOT (price < -50)"), "NOT (price < -50)");
+  EXPECT_EQ(text("price - 50 > +1"), "price - 50 > +1");
+  EXPECT_EQ(text("a - -1"), "a - -1");
+  EXPECT_EQ(text("- - 1"), "- -1");
+  EXPECT_EQ(text("x IN (-1, -2) AND y = -(z)"), "x IN (-1, -2) AND y = -(z)");
+  EXPECT_EQ(text("CASE WHEN a THEN -1 ELSE - b END"), "CASE WHEN a THEN -1 ELSE -b END");
+  EXPECT_EQ(text("f(x) - 1"), "f(x) - 1");
 }
