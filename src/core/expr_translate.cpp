@@ -669,7 +669,8 @@ std::string affinity_number(const Token &literal) {
   if (literal.kind == TokenKind::Number) return literal.text;
   DecimalShape shape;
   if (literal.kind != TokenKind::String || parse_decimal_shape(literal.value, &shape) != ParseStatus::Ok) return "";
-  size_t first = literal.value.find_first_not_of(' '), last = literal.value.find_last_not_of(' ');
+  const char *blanks = " \t\n\v\f\r";  // what SQLite's number reading skips around the digits
+  size_t first = literal.value.find_first_not_of(blanks), last = literal.value.find_last_not_of(blanks);
   return literal.value.substr(first, last - first + 1);
 }
 
