@@ -712,6 +712,8 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
     if (literal.kind == TokenKind::String && number.empty() && !spells_nan_or_infinity(literal.value, &infinity))
       return shown + " (text SQLite keeps as text, which " + pg_type + " may read as a number)";
   }
+  if (literal.kind == TokenKind::Number && pg_type == "bytea")
+    return shown + " (a number, which SQLite keeps as one in a BLOB column: bytea holds only bytes)";
   if (literal.kind == TokenKind::Blob && pg_type != "bytea")
     return shown + " (a blob, which SQLite keeps as one: " + pg_type + " would read its hex digits)";
   if (literal.kind == TokenKind::Number) {

@@ -230,7 +230,9 @@ TEST(ExprTranslate, RefusesDefaultsTheColumnTypeWouldChange) {
   EXPECT_EQ(default_for("'0.00'", "numeric(12,2)").sql, "'0.00'");
   EXPECT_EQ(default_for("1.50", "numeric").sql, "1.50");
   EXPECT_EQ(default_for("'1 '", "json").sql, "'1'");
-  EXPECT_EQ(default_for("'7\n'", "json").sql, "'7'");  // SQLite skips any blank around a number
+  EXPECT_EQ(default_for("'7\n'", "json").sql, "'7'");
+  EXPECT_FALSE(default_for("7", "bytea").ok);  // SQLite keeps the number; PostgreSQL refused the default
+  EXPECT_FALSE(default_for("-1.5", "bytea").ok);  // SQLite skips any blank around a number
   EXPECT_EQ(default_for("'\t-5\r\n'", "json").sql, "'-5'");
   EXPECT_FALSE(default_for("2.2479026791991795e17", "numeric").ok);
   EXPECT_EQ(default_for("2.2479026791991795e17", "bigint").sql, "224790267919917952");
