@@ -241,7 +241,8 @@ DROP SCHEMA quirks CASCADE;
 -- generated text column computing a number is copied as a plain column; a generated column
 -- without a type is typed by what its expression yields (a bigint from its integer values
 -- rounded a later 1.5; an empty table's became text); a foreign key's column without a type in
--- an empty table takes its parent key's type (it was text, and its key skipped)
+-- an empty table takes its parent key's type (it was text, and its key skipped); a column without a
+-- type made an enum by its CHECK says so (its detail said text)
 \set cq_db :abs_builddir '/results/fixtures/constraint_quirks.db'
 SELECT table_name, rows_copied, rows_rejected, verified, detail FROM hangar_migrate(:'cq_db', 'cq') ORDER BY 1;
 BEGIN;

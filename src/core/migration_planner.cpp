@@ -257,8 +257,13 @@ class Planner {
                              (c.declared_type.empty() ? "no declared type" : "declared " + c.declared_type) + ") is " +
                              pc.pg_type + ", as column_types asks");
       } else {
-        if (!src.types[i].notice.empty() && !framework_typed) pt.notes.push_back(src.types[i].notice);
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
+        if (pc.is_enum && src.types[i].from_values)  // its CHECK's labels decided, not the values
+          pt.notes.push_back("column \"" + c.name + "\" of SQLite table \"" + src.table.name + "\" has " +
+                             (c.declared_type.empty() ? "no declared type" : "type \"" + c.declared_type + "\"") +
+                             "; mapped to the enum " + pc.pg_type + " of its CHECK's labels");
+        else if (!src.types[i].notice.empty() && !framework_typed)
+          pt.notes.push_back(src.types[i].notice);
       }
       if (!pc.type_given) zoned_by_default(c, &pc, &pt.notes);
       if (!pc.collation.empty() && is_text_type(pc.pg_type))
