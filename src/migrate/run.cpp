@@ -556,7 +556,9 @@ class MigrationRun {
   std::string widening_reason(Widening widening) const {
     switch (widening) {
       case Widening::Zone: return " (a time with a zone: its times without one are read as " + timezone_name() + ")";
-      case Widening::Float: return " (SQLite keeps a REAL that is no integer in an INTEGER column)";
+      case Widening::Float:
+        return " (a REAL SQLite keeps as one in an INTEGER column: not a whole number, or at or past the ends of its "
+               "64-bit integers)";
       case Widening::Numeric: return " (an integer a double cannot hold exactly, beside REALs)";
       default: return " (SQLite's integers are 64-bit)";
     }

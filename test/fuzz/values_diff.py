@@ -450,9 +450,10 @@ def expected_type(decl, classes, column_values):
     base = DECLARED[d]
     if base in INT_TYPES:
         ints_ = [v for t, v in column_values if t == "integer"]
-        # README: a REAL that is no integer (or beyond bigint) makes it double precision, and an
-        # integer a double cannot hold exactly beside it numeric
-        if any(not (math.isfinite(v) and v == math.floor(v) and -2.0**63 <= v < 2.0**63)
+        # README: a REAL SQLite keeps in the column (no integer, or at or past the ends of its
+        # 64-bit integers: -2^63 too) makes it double precision, and an integer a double cannot
+        # hold exactly beside it numeric
+        if any(not (math.isfinite(v) and v == math.floor(v) and -2.0**63 < v < 2.0**63)
                for t, v in column_values if t == "real"):
             exact = all(float(v) < 2.0**63 and int(float(v)) == v for v in ints_)
             return {"double precision"} if exact else {"numeric"}
