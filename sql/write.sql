@@ -192,6 +192,21 @@ INSERT INTO w_parted VALUES (5, 1, 1, 1), (150, 2.5, 3, 4) RETURNING *, tableoid
 ALTER TABLE w_parted DETACH PARTITION w_measures;
 DROP TABLE w_parted;
 
+-- a damaged file: a WITHOUT ROWID table's row whose key reads as NULL is read, and refused to
+-- UPDATE and DELETE with a clean error (it was XX000)
+\set null_key_db :fixtures '/null_key.db'
+CREATE SERVER w_damaged FOREIGN DATA WRAPPER hangar_fdw OPTIONS (database :'null_key_db', updatable 'true');
+CREATE SCHEMA w_damaged;
+IMPORT FOREIGN SCHEMA main LIMIT TO (kv) FROM SERVER w_damaged INTO w_damaged;
+SELECT * FROM w_damaged.kv ORDER BY v;
+UPDATE w_damaged.kv SET v = 9;
+\echo :LAST_ERROR_SQLSTATE
+DELETE FROM w_damaged.kv;
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM w_damaged.kv ORDER BY v;
+DROP SCHEMA w_damaged CASCADE;
+DROP SERVER w_damaged;
+
 RESET search_path;
 DROP SCHEMA w CASCADE;
 DROP SERVER w_app CASCADE;

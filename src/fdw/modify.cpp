@@ -337,7 +337,13 @@ void bind_row_identity(ModifyState *state, TupleTableSlot *plan_slot, int first_
   for (int i = 0; i < state->nidentity; ++i) {
     bool isnull;
     Datum value = ExecGetJunkAttribute(plan_slot, state->identity_junk[i], &isnull);
-    if (isnull) elog(ERROR, "hangar_fdw: the row to %s has no identity", verb_of(state->operation));
+    // rows are found by rowid, else by a WITHOUT ROWID table's key, which SQLite keeps NOT NULL
+    if (isnull)
+      ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                      errmsg("cannot %s a row of SQLite table \"%s\" whose primary key reads as NULL",
+                             verb_of(state->operation), state->table),
+                      errdetail("SQLite never stores NULL in the key of a WITHOUT ROWID table."),
+                      errhint("The file may be damaged: run PRAGMA integrity_check on it.")));
     int rc;
     if (state->identity_is_ctid) {
       int64 rowid;
