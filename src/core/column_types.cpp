@@ -7,6 +7,12 @@
 
 namespace hangar {
 
+std::string chosen_type_note(const Table &table, const Column &column, const std::string &mapped) {
+  return "column \"" + column.name + "\" of SQLite table \"" + table.name + "\" has " +
+         (column.declared_type.empty() ? "no declared type" : "type \"" + column.declared_type + "\"") +
+         "; mapped to " + mapped;
+}
+
 std::vector<ColumnType> resolve_column_types(const Database &db, const Table &table) {
   std::vector<ColumnType> result(table.columns.size());
   std::vector<std::string> scanned;  // columns whose stored values decide or check the type
@@ -38,11 +44,7 @@ std::vector<ColumnType> resolve_column_types(const Database &db, const Table &ta
     t.pg_type = pg_type_for_storage_classes(classes[k]);
     t.from_values = true;
     t.no_values = !classes[k].integer && !classes[k].real && !classes[k].text && !classes[k].blob;
-    t.notice = "column \"" + scanned[k] + "\" of SQLite table \"" + table.name + "\" has " +
-               (table.columns[i].declared_type.empty() ? "no declared type"
-                                                       : "type \"" + table.columns[i].declared_type + "\"") +
-               "; mapped to " +
-               t.pg_type + " from the values it stores";
+    t.notice = chosen_type_note(table, table.columns[i], t.pg_type + " from the values it stores");
     if (t.pg_type == "text" && classes[k].blob)  // a blob is not text: say what becomes of it
       t.notice += " (blobs among them arrive as their bytes read as UTF-8 text; a blob that is not UTF-8 is "
                   "refused: column_types can make the column bytea, which takes every value as SQLite's "

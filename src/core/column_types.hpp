@@ -22,4 +22,8 @@ struct ColumnType {
 
 std::vector<ColumnType> resolve_column_types(const Database &db, const Table &table);
 
+// The note on a column of `table` whose type its declared type did not decide: 'column "c" of
+// SQLite table "t" has no declared type; mapped to <mapped>' ('has type "D"' when it has one).
+std::string chosen_type_note(const Table &table, const Column &column, const std::string &mapped);
+
 }  // namespace hangar

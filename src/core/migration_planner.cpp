@@ -259,9 +259,7 @@ class Planner {
       } else {
         if (options_.enums && is_text_type(pc.pg_type)) pc.is_enum = enum_type(t, pt, c.name, &pc.pg_type);
         if (pc.is_enum && src.types[i].from_values)  // its CHECK's labels decided, not the values
-          pt.notes.push_back("column \"" + c.name + "\" of SQLite table \"" + src.table.name + "\" has " +
-                             (c.declared_type.empty() ? "no declared type" : "type \"" + c.declared_type + "\"") +
-                             "; mapped to the enum " + pc.pg_type + " of its CHECK's labels");
+          pt.notes.push_back(chosen_type_note(src.table, c, "the enum " + pc.pg_type + " of its CHECK's labels"));
         else if (!src.types[i].notice.empty() && !framework_typed)
           pt.notes.push_back(src.types[i].notice);
       }
@@ -293,11 +291,8 @@ class Planner {
   // Column i of table t becomes type, because (why): its note from the values gives way to one
   // saying so.
   void retype_untyped(size_t t, size_t i, const std::string &type, const std::string &why) {
-    const std::string &declared = source(t).table.columns[i].declared_type;
     PlannedColumn &pc = planned(t).columns[i];
-    std::string note = "column \"" + pc.sqlite_name + "\" of SQLite table \"" + source(t).table.name + "\" has " +
-                       (declared.empty() ? "no declared type" : "type \"" + declared + "\"") + "; mapped to " + type +
-                       ", " + why;
+    std::string note = chosen_type_note(source(t).table, source(t).table.columns[i], type + ", " + why);
     std::vector<std::string> &notes = planned(t).notes;
     auto old = std::find(notes.begin(), notes.end(), source(t).types[i].notice);
     if (old != notes.end()) *old = note; else notes.push_back(note);
@@ -350,7 +345,6 @@ class Planner {
                    std::string("what its generated expression yields (") +
                        (values.no_values ? "it stores no values yet" : "the values it stores are all integers") + ")");
   }
-
 
   // The largest integer type of a column, or 0 when it is not smallint or integer.
   static int64_t integer_type_max(const std::string &pg_type) {
