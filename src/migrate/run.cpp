@@ -675,8 +675,7 @@ class MigrationRun {
         out.verified = 1;
         break;
       case ViewComparison::TooManyRows:
-        out.notes.push_back("view created; not compared with SQLite's: it has more than " + row_count(limit) +
-                            " (verify_view_rows)");
+        out.notes.push_back("not compared with SQLite's: it has more than " + row_count(limit) + " (verify_view_rows)");
         break;
       case ViewComparison::Differs: {
         const char *drop = palloc_string("DROP VIEW " + qualified(pv));
@@ -907,8 +906,7 @@ class MigrationRun {
       row.seconds = out.seconds;
       row.detail = join_notes(pt.notes, out.notes);
       // a created view's notes (its triggers, say) follow the news that it was created
-      if (out.view_created && row.detail.rfind("view created", 0) != 0)
-        row.detail = row.detail.empty() ? "view created" : "view created; " + row.detail;
+      if (out.view_created) row.detail = row.detail.empty() ? "view created" : "view created; " + row.detail;
       rows.push_back(std::move(row));
     }
     for (const SkippedTable &skipped : plan_.skipped) {
