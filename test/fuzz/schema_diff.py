@@ -55,20 +55,20 @@ findings; neither is for CI: a run that ignored a mismatch exits 2 ("NOT PASSED"
 going past a mismatch exits 1. The default invocation stops at the first mismatch (exit 1).
 Default: 200 examples, about 20-25 s on the 2-vCPU machine.
 """
-import argparse
 import collections
 import decimal
-import math
 import os
 import re
 import shutil
 import sqlite3
 import sys
-import time
 from fractions import Fraction
 
 import psycopg2
-from hypothesis import HealthCheck, Phase, given, settings, seed as hseed, strategies as st
+from hypothesis import strategies as st
+
+import differential
+from differential import qi, sql_literal
 
 decimal.getcontext().prec = 100
 D = decimal.Decimal
@@ -94,10 +94,6 @@ ODD = ["weird name", "ünï", "My Col", "a-b", "x.y", "1st", "sp ace ", "Dollar$
 TNAMES = ["t", "Parent", "child", "ITEMS", "data", "weird table", "order", "tab-1", "Ünï"]
 
 
-def qi(name):
-    return '"' + name.replace('"', '""') + '"'
-
-
 def plain_ident(name):
     return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None and name.lower() not in KEYWORDS
 
@@ -111,20 +107,6 @@ def spell(name, style):
     if style == "backtick" and "`" not in name:
         return "`" + name + "`"
     return qi(name)
-
-
-def lit(v):
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return str(int(v))
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        return repr(v)
-    if isinstance(v, bytes):
-        return "X'" + v.hex().upper() + "'"
-    return "'" + v.replace("'", "''") + "'"
 
 
 # ---------------------------------------------------------------- the value model
@@ -523,7 +505,7 @@ def trigger_spec(draw, tables, views, i):
     name = draw(st.sampled_from([f"trg{i}", f"Trg {i}", f"audit_{t['name']}_{i}"]))
     timing = draw(st.sampled_from(["BEFORE", "AFTER", ""]))
     ev = draw(st.sampled_from(["DELETE", "UPDATE", f"UPDATE OF {qi(t['cols'][0]['name'])}", "INSERT"]))
-    when = draw(st.sampled_from(["", "", f" WHEN 1 = 1"]))
+    when = draw(st.sampled_from(["", "", " WHEN 1 = 1"]))
     body = draw(st.sampled_from(["SELECT 1;", "SELECT 1; SELECT 2;"]))
     if views and draw(st.integers(0, 4)) == 0:
         v = draw(st.sampled_from(views))
@@ -601,7 +583,6 @@ def build_sqlite(path, spec):
             continue
         ddl.append(t["sql"] + ";")
         made["tables"].append(t)
-    names = {t["name"] for t in made["tables"]}
     for kind in ("indexes", "views", "triggers"):
         for name, sql in spec[kind]:
             try:
@@ -624,7 +605,7 @@ def build_sqlite(path, spec):
                 db.execute(sql, list(vals.values()))
             except sqlite3.Error:
                 continue
-            ddl.append(sql.split(" VALUES")[0] + (" VALUES (" + ", ".join(lit(v) for v in vals.values()) + ");"
+            ddl.append(sql.split(" VALUES")[0] + (" VALUES (" + ", ".join(sql_literal(v) for v in vals.values()) + ");"
                                                   if vals else ";"))
     # SQLite lets a few rows break a foreign key even with foreign_keys on (a REPLACE conflict clause
     # elsewhere in the row): they are rows README says are rejected, so the model leaves them out
@@ -1032,8 +1013,8 @@ def check_views(cur, ctx, db, when):
         if when != "after the migration" and any(qi(tn) in sql.split(" AS ", 1)[1] for tn in plain_gen):
             continue  # a generated column made plain (reported) holds no computed value for new rows
         COUNT["view_checks"] += 1
-        cur.execute(f"SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = "
-                    f"%s::regclass AND a.attnum > 0 ORDER BY a.attnum", (f"{qi(ctx.schema)}.{qi(name)}",))
+        cur.execute("SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a WHERE a.attrelid = "
+                    "%s::regclass AND a.attnum > 0 ORDER BY a.attnum", (f"{qi(ctx.schema)}.{qi(name)}",))
         vcols = cur.fetchall()
         try:
             scur = db.execute(f"SELECT * FROM {qi(name)}")
@@ -1214,8 +1195,6 @@ def probe(cur, ctx, spec):
         det = detail_of(ctx, t["name"])
         pcs = {r[0]: r for r in pg_cols(cur, target)}
         names = [r[0] for r in sqlite_columns(sdb, t["name"])]
-        plain = [c for c in t["cols"] if not c.get("gen") and pcs[c["name"]][4] != "s"]
-        gens_kept = [c for c in t["cols"] if c.get("gen") and pcs[c["name"]][4] == "s"]
         plain = [c for c in t["cols"] if not c.get("gen")]
         existing = sdb.execute(f"SELECT {', '.join(qi(c['name']) for c in plain) or '1'} FROM {qi(t['name'])}").fetchall()
         ipk = next((c for c in t["cols"] if c.get("ipk")), None)
@@ -1394,12 +1373,7 @@ def probe(cur, ctx, spec):
 # ---------------------------------------------------------------- driver
 def main():
     global PG, ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dir", required=True)
-    parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--examples", type=int, default=200)
-    parser.add_argument("--keep-going", action="store_true")
-    parser.add_argument("--shrink", action="store_true")
+    parser = differential.arguments(examples=200)
     parser.add_argument("--keep-files", action="store_true")
     parser.add_argument("--ignore", action="append", default=[],
                         help="a regular expression of mismatch kinds to count and skip (triage of known findings)")
@@ -1407,40 +1381,8 @@ def main():
                         help="also foreign keys between columns of different declared types (sweep E's finding F7)")
     ARGS = parser.parse_args()
     os.makedirs(ARGS.dir, exist_ok=True)
-    PG = psycopg2.connect("")
-    cur = PG.cursor()
-    cur.execute("SET client_min_messages = warning")
-    cur.execute("SET TimeZone = 'UTC'")
-    PG.commit()
-    start = time.time()
-
-    @hseed(ARGS.seed)
-    @settings(max_examples=ARGS.examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), report_multiple_bugs=False, print_blob=False,
-              phases=[Phase.explicit, Phase.generate] + ([Phase.shrink] if ARGS.shrink else []))
-    @given(databases())
-    def test(db):
-        try:
-            run_example(db)
-        except Mismatch as m:
-            if any(re.search(rx, m.kind) for rx in ARGS.ignore):
-                COUNT["ignored"] += 1
-                return
-            if not ARGS.keep_going:
-                raise
-            COUNT["mismatches"] += 1
-            if m.kind not in SEEN:
-                SEEN[m.kind] = m.text
-                print(f"schema_diff: MISMATCH ({m.kind}) in example {COUNT['examples']}:\n{m.text}\n",
-                      file=sys.stderr, flush=True)
-
-    try:
-        test()
-    except Mismatch as m:
-        print(f"schema_diff: FAILED (seed {ARGS.seed}, after {time.time() - start:.0f} s): {m.kind}\n{m.text}",
-              file=sys.stderr)
-        sys.exit(1)
-    elapsed = time.time() - start
+    PG = differential.connect()
+    elapsed = differential.run("schema_diff", ARGS, databases(), run_example, Mismatch, SEEN, COUNT)
     if COUNT["ignored"] and not SEEN:
         # --ignore is for triage: a run that skipped a mismatch is no pass, whatever else held
         print(f"schema_diff: NOT PASSED (seed {ARGS.seed}): {COUNT['ignored']} examples failed with a mismatch kind "

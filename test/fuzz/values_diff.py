@@ -40,7 +40,6 @@ Connection settings come from PGHOST, PGPORT, PGUSER, PGDATABASE. --keep-going r
 of mismatch once instead of stopping at the first; --shrink lets Hypothesis shrink a failure
 (slow); neither is for CI.
 """
-import argparse
 import datetime
 import decimal
 import json
@@ -50,12 +49,14 @@ import re
 import sqlite3
 import struct
 import sys
-import time
 import uuid as uuidlib
 from fractions import Fraction
 
 import psycopg2
-from hypothesis import HealthCheck, Phase, given, settings, seed as hseed, strategies as st
+from hypothesis import strategies as st
+
+import differential
+from differential import qi, sql_literal
 
 decimal.getcontext().prec = 400
 D = decimal.Decimal
@@ -191,26 +192,6 @@ def databases(draw):
 
 
 # ---------------------------------------------------------------- SQLite side
-def qi(name):
-    return '"' + name.replace('"', '""') + '"'
-
-
-def sql_literal(v):
-    if v is None:
-        return "NULL"
-    if isinstance(v, bool):
-        return str(int(v))
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, float):
-        if math.isinf(v):
-            return "9e999" if v > 0 else "-9e999"
-        return repr(v)
-    if isinstance(v, bytes):
-        return "X'" + v.hex().upper() + "'"
-    return "'" + v.replace("'", "''") + "'"
-
-
 def keyed(spec):
     return spec["kind"].endswith("without_rowid")
 
@@ -877,44 +858,10 @@ def check_stop(cur, path, tables, ddl, schema, report, by_name):
 # ---------------------------------------------------------------- driver
 def main():
     global PG, ARGS
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--dir", required=True)
-    parser.add_argument("--seed", type=int, default=20261202)
-    parser.add_argument("--examples", type=int, default=250)
-    parser.add_argument("--keep-going", action="store_true")
-    parser.add_argument("--shrink", action="store_true")
-    ARGS = parser.parse_args()
+    ARGS = differential.arguments(examples=250).parse_args()
     os.makedirs(ARGS.dir, exist_ok=True)
-    PG = psycopg2.connect("")
-    cur = PG.cursor()
-    cur.execute("SET client_min_messages = warning")
-    cur.execute("SET TimeZone = 'UTC'")
-    PG.commit()
-    start = time.time()
-
-    @hseed(ARGS.seed)
-    @settings(max_examples=ARGS.examples, deadline=None, database=None, derandomize=False,
-              suppress_health_check=list(HealthCheck), report_multiple_bugs=False, print_blob=False,
-              phases=[Phase.explicit, Phase.generate] + ([Phase.shrink] if ARGS.shrink else []))
-    @given(databases())
-    def test(db):
-        try:
-            run_example(*db)
-        except Mismatch as m:
-            if not ARGS.keep_going:
-                raise
-            if m.kind not in SEEN:
-                SEEN[m.kind] = m.text
-                print(f"values_diff: MISMATCH ({m.kind}) in example {COUNT['examples']}:\n{m.text}\n",
-                      file=sys.stderr, flush=True)
-
-    try:
-        test()
-    except Mismatch as m:
-        print(f"values_diff: FAILED (seed {ARGS.seed}, after {time.time() - start:.0f} s): {m.kind}\n{m.text}",
-              file=sys.stderr)
-        sys.exit(1)
-    elapsed = time.time() - start
+    PG = differential.connect()
+    elapsed = differential.run("values_diff", ARGS, databases(), lambda db: run_example(*db), Mismatch, SEEN, COUNT)
     if SEEN:
         print(f"values_diff: FAILED (seed {ARGS.seed}): {len(SEEN)} kinds of mismatch: {sorted(SEEN)}", file=sys.stderr)
         sys.exit(1)
