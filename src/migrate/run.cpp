@@ -403,10 +403,14 @@ class MigrationRun {
       char *failure = nullptr;  // PostgreSQL could not compute the generated columns of some row
       if (generated) spec.generated_failure = &failure;
       StateRecording *state = records_state(pt, generated) ? start_state(table, rel, &spec) : nullptr;
+      double writing_in_copy = 0;  // the state's chunks written while the copy was timed
       pg_guard([&] {
         if (!generated) {
           out.copy = copy_table(db_, spec, rel, source_.server);
-          if (state) state->writer->finish();
+          if (state) {
+            writing_in_copy = state->writer->seconds_writing();
+            state->writer->finish();
+          }
         } else {
           ErrorData *error = in_subtransaction([&] {
             out.copy = copy_table(db_, spec, rel, source_.server);
@@ -421,9 +425,10 @@ class MigrationRun {
         out.state_keys = state->keys;
         out.nstate_keys = state->nkeys;
         // copy_seconds is the copy's own time; writing the state is counted in the table's seconds
-        double writing = state->writer->seconds_writing();
-        out.copy.seconds -= writing;
-        log_time("state", table, writing);
+        // (its last chunk, written after the copy, was never in copy_seconds: a small table's
+        // copy time went negative)
+        out.copy.seconds -= writing_in_copy;
+        log_time("state", table, state->writer->seconds_writing());
       }
       if (out.copy.widen_column >= 0) {
         widen(table, out.copy);
