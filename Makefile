@@ -3,7 +3,7 @@
 
 MODULE_big = hangar_fdw
 EXTENSION = hangar_fdw
-DATA = sql/hangar_fdw--0.1.sql sql/hangar_fdw--0.1--0.2.sql sql/hangar_fdw--0.2.sql sql/hangar_fdw--0.2--0.3.sql sql/hangar_fdw--0.3.sql
+DATA = sql/hangar_fdw--0.1.sql sql/hangar_fdw--0.1--0.2.sql sql/hangar_fdw--0.2.sql sql/hangar_fdw--0.2--0.3.sql sql/hangar_fdw--0.3.sql sql/hangar_fdw--0.3--0.4.sql sql/hangar_fdw--0.4.sql
 PGFILEDESC = "hangar_fdw - SQLite foreign-data wrapper and migration"
 
 SOURCES = $(sort $(wildcard src/*/*.cpp))

@@ -18,23 +18,41 @@ SET client_min_messages = warning;
 SET datestyle = 'ISO, YMD';
 
 SELECT table_name, rows_copied FROM hangar_migrate(:'sync_db', 'sy') ORDER BY table_name;
--- the migration left each table's state: 32 bytes a row
-SELECT table_name, kind, row_count, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
+-- the migration left each table's state: 17 bytes a row for a key of one integer column copied
+-- in key order (the varint of its difference from the key before, then two hashes), 32 for
+-- others (a 16-byte hash of the key instead)
+SELECT table_name, kind, row_count, key_format, length(entries) FROM hangar.sync_state WHERE target_schema = 'sy' ORDER BY table_name, chunk;
+-- The raw hashes of a state chunk's entries (the last 8 bytes of each), in entry order.
+CREATE FUNCTION pg_temp.state_raws(entries bytea, key_format text) RETURNS SETOF bytea LANGUAGE plpgsql AS $$
+DECLARE
+  at integer := 0;
+BEGIN
+  WHILE at < length(entries) LOOP
+    IF key_format = 'hash' THEN
+      at := at + 16;
+    ELSE
+      WHILE get_byte(entries, at) >= 128 LOOP at := at + 1; END LOOP;
+      at := at + 1;
+    END IF;
+    RETURN NEXT substring(entries FROM at + 9 FOR 8);
+    at := at + 16;
+  END LOOP;
+END $$;
 -- with every row's raw hash (the last 8 bytes of its entry), recorded as the copy stored it, so
 -- the first sync converts only what changed; in reject mode the state is taken from the table
 -- after the copy (rows may be removed with their orphans), where the raw hashes are unknown: 0
 SELECT count(*) FROM hangar_migrate(:'sync_db', 'sy_reject', on_error => 'reject');
 SELECT target_schema, table_name,
-       count(*) FILTER (WHERE substring(entries FROM 32 * i + 25 FOR 8) <> '\x0000000000000000'::bytea) AS raw_known,
+       count(*) FILTER (WHERE raw <> '\x0000000000000000'::bytea) AS raw_known,
        count(*) AS entries
-FROM hangar.sync_state, generate_series(0, row_count - 1) AS i
+FROM hangar.sync_state, pg_temp.state_raws(entries, key_format) AS raw
 WHERE target_schema IN ('sy', 'sy_reject') GROUP BY 1, 2 ORDER BY 1, 2;
 -- the first sync of that schema converts every row once, and records their raw hashes
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'sync_db', 'sy_reject') ORDER BY table_name;
 SELECT table_name,
-       count(*) FILTER (WHERE substring(entries FROM 32 * i + 25 FOR 8) <> '\x0000000000000000'::bytea) AS raw_known,
+       count(*) FILTER (WHERE raw <> '\x0000000000000000'::bytea) AS raw_known,
        count(*) AS entries
-FROM hangar.sync_state, generate_series(0, row_count - 1) AS i
+FROM hangar.sync_state, pg_temp.state_raws(entries, key_format) AS raw
 WHERE target_schema = 'sy_reject' GROUP BY 1 ORDER BY 1;
 -- a row the migration rejected has no version in PostgreSQL: a sync in reject mode rejects it
 -- again, and the table still verifies (it counted a version of the row that was not there)
@@ -47,8 +65,8 @@ SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hang
 \setenv GEN_DB :gen_db
 \! rm -f "$GEN_DB"; sqlite3 "$GEN_DB" "CREATE TABLE g (id INTEGER PRIMARY KEY, a INTEGER NOT NULL, b INTEGER GENERATED ALWAYS AS (a * 2) STORED); INSERT INTO g (id, a) VALUES (1, 10), (2, 20)"
 SELECT table_name, rows_copied, verified FROM hangar_migrate(:'gen_db', 'sy_gen');
-SELECT table_name, count(*) FILTER (WHERE substring(entries FROM 32 * i + 25 FOR 8) <> '\x0000000000000000'::bytea) AS raw_known
-FROM hangar.sync_state, generate_series(0, row_count - 1) AS i WHERE target_schema = 'sy_gen' GROUP BY 1;
+SELECT table_name, count(*) FILTER (WHERE raw <> '\x0000000000000000'::bytea) AS raw_known
+FROM hangar.sync_state, pg_temp.state_raws(entries, key_format) AS raw WHERE target_schema = 'sy_gen' GROUP BY 1;
 \! sqlite3 "$GEN_DB" "UPDATE g SET a = 11 WHERE id = 1; INSERT INTO g (id, a) VALUES (3, 30)"
 SELECT table_name, rows_inserted, rows_updated, rows_deleted, verified FROM hangar_sync(:'gen_db', 'sy_gen');
 SELECT * FROM sy_gen.g ORDER BY id;
@@ -321,4 +339,12 @@ SELECT table_name, rows_inserted, rows_deleted, verified, detail FROM hangar_syn
 SELECT table_name, rows_copied FROM hangar_migrate(:'empty_db', 'sy_indexes') WHERE table_name = 'users';
 \! sqlite3 "$EMPTY_DB" "DROP INDEX users_name_unique; DROP INDEX users_name; CREATE INDEX users_name ON users (name DESC); CREATE UNIQUE INDEX users_id_name ON users (id, name); INSERT INTO users VALUES (2, 'b')"
 SELECT table_name, rows_inserted, verified, detail FROM hangar_sync(:'empty_db', 'sy_indexes') WHERE table_name = 'users';
+-- a stored state whose entries do not match its row count stops the sync (data corrupted),
+-- naming the table, and changes nothing
+INSERT INTO sy_empty.users VALUES (3, 'made in PostgreSQL');
+UPDATE hangar.sync_state SET row_count = row_count + 1 WHERE target_schema = 'sy_empty' AND table_name = 'users';
+SELECT key_format FROM hangar.sync_state WHERE target_schema = 'sy_empty' AND table_name = 'users';
+SELECT * FROM hangar_sync(:'empty_db', 'sy_empty', overwrite => true);
+\echo :LAST_ERROR_SQLSTATE
+SELECT * FROM sy_empty.users ORDER BY id;
 DROP SCHEMA sy_empty, sy_indexes CASCADE;

@@ -1,7 +1,8 @@
 -- The update path and hangar_checksum_query (0.2). In a database of its own: hangar_fdw 0.1,
--- then ALTER EXTENSION ... UPDATE (0.1 -> 0.2 -> 0.3), must hold the same objects, definitions
--- and privileges as a fresh 0.3 install (0.2 with a hangar.sync_state row, which the update
--- drops with its table); the query hangar_checksum_query prints runs with the
+-- then ALTER EXTENSION ... UPDATE (0.1 -> 0.2 -> 0.3 -> 0.4), must hold the same objects,
+-- definitions and privileges as a fresh 0.4 install (0.2 with a hangar.sync_state row, which the
+-- update drops with its table; 0.3 with a state chunk, which the update deletes, and a sync that
+-- applied a change log, which it forgets so the next sync reads every row); the query hangar_checksum_query prints runs with the
 -- extension dropped and gives the same answer, and a one-value change shows in it.
 \getenv abs_builddir PG_ABS_BUILDDIR
 \set app_db :abs_builddir '/results/fixtures/migrate_app.db'
@@ -49,6 +50,12 @@ INSERT INTO hangar.sync_state VALUES ('/app.db', 'public', 't', '1', md5('1')::u
 ALTER EXTENSION hangar_fdw UPDATE TO '0.3';
 SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
 SELECT count(*) AS state_rows_after_update FROM hangar.sync_state;
+INSERT INTO hangar.sync_state VALUES ('/app.db', 'public', 't', 0, 'rows', 1, decode(repeat('ab', 32), 'hex'));
+INSERT INTO hangar.syncs VALUES ('/app.db', 'public', now(), 7);
+ALTER EXTENSION hangar_fdw UPDATE TO '0.4';
+SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
+SELECT count(*) AS state_rows_after_update FROM hangar.sync_state;
+SELECT source_path, capture_applied FROM hangar.syncs;
 SELECT md5(string_agg(member || ': ' || definition, E'\n')) AS updated_state FROM regress_extension_state() \gset
 SELECT count(*) AS members FROM regress_extension_state();
 

@@ -61,7 +61,8 @@ TableChecksum query_checksum(const char *sql, TupleDesc desc, const AttrNumber *
 // Checksum of a table's current content over the listed attributes.
 TableChecksum table_checksum(Relation rel, const AttrNumber *attnums, int count);
 // A row's identity for hangar_sync: two independent 64-bit hashes of its key attributes' stored
-// bytes (128 bits, so two keys of one table collide with odds of about n^2 / 2^129).
+// bytes (128 bits, so two keys of one table collide with odds of about n^2 / 2^129); for a key of
+// one by-value column (an integer, say), its bytes and value_key_lo of them, so never a collision.
 struct RowKey {
   uint64 hi, lo;
   bool operator==(const RowKey &o) const { return hi == o.hi && lo == o.lo; }

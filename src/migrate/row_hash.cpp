@@ -2,7 +2,8 @@
 // value (detoasted, without varlena headers, so a value hashes the same whether it came from the
 // converter or from disk), combined in column order; a table's checksum is the row count and
 // the sum of its row hashes, so it does not depend on row order and catches one changed value.
-// The same bytes, hashed twice with independent seeds, give hangar_sync its 128-bit row keys.
+// The same bytes, hashed twice with independent seeds, give hangar_sync its 128-bit row keys; a
+// key of one by-value column is its bytes themselves (core/state_entries).
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -15,6 +16,7 @@ extern "C" {
 }
 
 #include "core/hash64.hpp"
+#include "core/state_entries.hpp"
 
 namespace hangar {
 
@@ -24,11 +26,16 @@ constexpr uint64 kNullHash = UINT64CONST(0x9e3779b97f4a7c15);
 
 constexpr uint64 kKeySeed = UINT64CONST(0x51ed270b27b6a5c3);
 
+// A by-value Datum's own bytes: one narrower than 8 bytes may be sign- or zero-extended.
+uint64 byval_bits(Datum value, Form_pg_attribute att) {
+  uint64 bits = static_cast<uint64>(value);
+  if (att->attlen < 8) bits &= (UINT64CONST(1) << (8 * att->attlen)) - 1;
+  return bits;
+}
+
 uint64 datum_hash(Datum value, Form_pg_attribute att, uint64 seed = 0) {
   if (att->attbyval) {
-    // The value's own bytes: a Datum narrower than 8 bytes may be sign- or zero-extended.
-    uint64 bits = static_cast<uint64>(value);
-    if (att->attlen < 8) bits &= (UINT64CONST(1) << (8 * att->attlen)) - 1;
+    uint64 bits = byval_bits(value, att);
     return seed == 0 ? hash64_combine(bits, static_cast<uint64>(att->attlen)) : hash64(&bits, sizeof bits, seed);
   }
   if (att->attlen == -1) {
@@ -69,6 +76,10 @@ uint64 row_hash(TupleDesc desc, const AttrNumber *attnums, int count, const Datu
 }
 
 RowKey row_key(TupleDesc desc, const AttrNumber *attnums, int count, const Datum *values, const bool *nulls) {
+  if (count == 1 && !nulls[attnums[0] - 1] && TupleDescAttr(desc, attnums[0] - 1)->attbyval) {
+    uint64 bits = byval_bits(values[attnums[0] - 1], TupleDescAttr(desc, attnums[0] - 1));
+    return RowKey{bits, value_key_lo(bits)};
+  }
   RowKey key{0, 0};
   for (int i = 0; i < count; ++i) {
     AttrNumber attnum = attnums[i];

@@ -1,9 +1,10 @@
 // hangar.sync_state: what hangar_migrate and hangar_sync left in a target table, for the next
-// hangar_sync. Per row 32 bytes: its key (RowKey, 16), content hash (8) and the hash of the raw
-// SQLite values it came from (8; 0 when unknown, as after a migration in reject mode), packed into bytea
-// chunks of at most kChunkRows rows, so a million rows take 32 MB and one read; a sync with
-// change capture appends only the keys it changed or deleted. Written and read as the table's
-// owner (bookkeeping.cpp). PostgreSQL zone: everything here may raise.
+// hangar_sync. Per row its key (RowKey, 16 bytes), content hash (8) and the hash of the raw
+// SQLite values it came from (8; 0 when unknown, as after a migration in reject mode), packed by
+// core/state_entries into bytea chunks of at most kChunkRows rows: a million rows take 32 MB,
+// or 17 MB with an integer key copied in key order, and one read; a sync with change capture
+// appends only the keys it changed or deleted. Written and read as the table's owner
+// (bookkeeping.cpp). PostgreSQL zone: everything here may raise.
 #include "migrate/sync_state.hpp"
 
 #include <algorithm>
@@ -18,6 +19,7 @@ extern "C" {
 #include "utils/builtins.h"
 }
 
+#include "core/state_entries.hpp"
 #include "migrate/bag_keys.hpp"
 
 namespace hangar {
@@ -25,12 +27,7 @@ namespace hangar {
 namespace {
 
 constexpr int kChunkRows = 1 << 18;
-constexpr int kEntryBytes = 32;
-
-struct Packed {
-  uint64 key_hi, key_lo, hash, raw;
-};
-static_assert(sizeof(Packed) == kEntryBytes, "a state entry is 32 bytes");
+constexpr Size kEntryBytes = kStateEntryBytes;  // unpacked, as the writer collects them
 
 const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
 
@@ -57,6 +54,12 @@ void run_on_state(const StateTable &table, const char *sql, bool read_only) {
   run_as_owner("sync_state", sql, {table.source_path, table.schema, table.table}, read_only);
 }
 
+[[noreturn]] void damaged_state(const StateTable &table, const char *what) {
+  ereport(ERROR, (errcode(ERRCODE_DATA_CORRUPTED),
+                  errmsg("hangar_sync: the stored state of table \"%s\" is damaged: %s", table.table, what),
+                  errhint("Migrate the table again with hangar_migrate.")));
+}
+
 }  // namespace
 
 StateSummary sync_state_size(const StateTable &table) {
@@ -77,7 +80,7 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
   StateSummary summary = sync_state_size(table);
   // newest first: the first entry of a key decides it
   run_on_state(table,
-               psprintf("SELECT kind, entries, row_count FROM hangar.sync_state WHERE %s ORDER BY chunk DESC",
+               psprintf("SELECT kind, entries, row_count, key_format FROM hangar.sync_state WHERE %s ORDER BY chunk DESC",
                         kWhereTable),
                true);
   // each chunk's kind; room for every key to come first: they come in the order of their bits,
@@ -95,11 +98,15 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
     bool isnull;
     bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
     bool whole = strcmp(kinds[r], "rows") == 0, deleted = strcmp(kinds[r], "deleted") == 0;
-    const char *data = VARDATA_ANY(chunk);
-    size_t n = VARSIZE_ANY_EXHDR(chunk) / kEntryBytes;
-    for (size_t i = 0; i < n; ++i) {
-      Packed p;
-      memcpy(&p, data + i * kEntryBytes, kEntryBytes);
+    int32 rows = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull));
+    StateKeyFormat format;
+    if (!state_key_format_from_name(
+            TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 4, &isnull)), &format))
+      damaged_state(table, "a chunk's key_format is unknown");
+    StateEntryReader reader(format, VARDATA_ANY(chunk), VARSIZE_ANY_EXHDR(chunk));
+    StateEntry p;
+    int32 read = 0;
+    for (; reader.next(&p); ++read) {
       RowKey key{p.key_hi, p.key_lo};
       // a key of a "rows" chunk is in it once: only keys some newer entry decided need looking up
       SyncEntry *e = (all_keys || !whole) ? map->upsert(key) : map->find(key);
@@ -114,6 +121,7 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
         e->flags |= SyncEntry::HasState;
       }
     }
+    if (reader.truncated() || read != rows) damaged_state(table, "a chunk's entries end early or do not match its row_count");
   }
   SPI_freetuptable(SPI_tuptable);
   return summary;
@@ -138,8 +146,8 @@ void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw
                                                      : MemoryContextAllocHuge(context_, bytes));
     buffer->capacity = capacity;
   }
-  Packed p{key.hi, key.lo, hash, raw};
-  memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &p, kEntryBytes);
+  StateEntry e{key.hi, key.lo, hash, raw};
+  memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &e, kEntryBytes);
   if (++buffer->rows == kChunkRows) flush(buffer);
 }
 
@@ -150,16 +158,19 @@ void StateWriter::remove(const RowKey &key) { put(&deleted_, key, 0, 0); }
 void StateWriter::flush(Buffer *buffer, bool even_empty) {
   if (buffer->rows == 0 && !even_empty) return;
   if (!buffer->data) buffer->data = static_cast<bytea *>(MemoryContextAlloc(context_, VARHDRSZ));
-  SET_VARSIZE(buffer->data, VARHDRSZ + static_cast<Size>(buffer->rows) * kEntryBytes);
+  size_t bytes;
+  StateKeyFormat format = pack_state_entries(VARDATA(buffer->data), static_cast<size_t>(buffer->rows), &bytes);
+  SET_VARSIZE(buffer->data, VARHDRSZ + bytes);
   seconds_writing_ += seconds_of([&] {
     as_bookkeeping_owner("sync_state", [&] {
-      Oid types[7] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID};
-      Datum args[7] = {CStringGetTextDatum(table_.source_path), CStringGetTextDatum(table_.schema),
+      Oid types[8] = {TEXTOID, TEXTOID, TEXTOID, INT4OID, TEXTOID, INT4OID, BYTEAOID, TEXTOID};
+      Datum args[8] = {CStringGetTextDatum(table_.source_path), CStringGetTextDatum(table_.schema),
                        CStringGetTextDatum(table_.table), Int32GetDatum(chunk_), CStringGetTextDatum(buffer->kind),
-                       Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data)};
+                       Int32GetDatum(buffer->rows), PointerGetDatum(buffer->data),
+                       CStringGetTextDatum(state_key_format_name(format))};
       run_with_args("INSERT INTO hangar.sync_state (source_path, target_schema, table_name, chunk, kind, row_count, "
-                    "entries) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-                    7, types, args, nullptr, false);
+                    "entries, key_format) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                    8, types, args, nullptr, false);
     });
   });
   ++chunk_;
