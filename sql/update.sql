@@ -50,6 +50,11 @@ INSERT INTO hangar.sync_state VALUES ('/app.db', 'public', 't', '1', md5('1')::u
 ALTER EXTENSION hangar_fdw UPDATE TO '0.3';
 SELECT extversion FROM pg_extension WHERE extname = 'hangar_fdw';
 SELECT count(*) AS state_rows_after_update FROM hangar.sync_state;
+-- this library with 0.3's objects (installed, ALTER EXTENSION not run yet): a migration or sync
+-- stops before it reads or writes anything, saying what to run
+SELECT count(*) FROM hangar_migrate(:'app_db', 'app_03');
+SELECT count(*) FROM hangar_sync(:'app_db', 'app_03');
+SELECT to_regnamespace('app_03') IS NULL AS no_schema_made;
 INSERT INTO hangar.sync_state VALUES ('/app.db', 'public', 't', 0, 'rows', 1, decode(repeat('ab', 32), 'hex'));
 INSERT INTO hangar.syncs VALUES ('/app.db', 'public', now(), 7);
 ALTER EXTENSION hangar_fdw UPDATE TO '0.4';

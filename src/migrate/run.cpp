@@ -112,6 +112,7 @@ class MigrationRun {
   MigrationRun(const MigrationRequest &request) : request_(request) {}
 
   std::vector<ReportRow> run(int64 *run_id) {
+    pg_guard([] { require_current_state_tables(); });
     source_ = pg_guard([&] { return resolve_source(request_.source); });
     run_id_ = pg_guard([] { return next_run_id(); });
     *run_id = run_id_;

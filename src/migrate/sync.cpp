@@ -33,6 +33,7 @@ extern "C" {
 #include "core/sqlite_query.hpp"
 #include "migrate/sync_compare.hpp"
 #include "migrate/sync_orphans.hpp"
+#include "migrate/sync_state.hpp"
 #include "pg/quoting.hpp"
 
 namespace hangar {
@@ -76,6 +77,7 @@ class Sync {
   Sync(const SyncRequest &request) : request_(request) { options_.target_schema = request.target_schema; }
 
   std::vector<SyncReport> run() {
+    pg_guard([] { require_current_state_tables(); });
     source_ = pg_guard([&] { return resolve_source(request_.source); });
     const char *schema = request_.target_schema;
     applied_ = pg_guard([&] { return capture_applied(source_.path, schema); });

@@ -62,6 +62,20 @@ void run_on_state(const StateTable &table, const char *sql, bool read_only) {
 
 }  // namespace
 
+void require_current_state_tables() {
+  int rc = SPI_execute("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'hangar.sync_state'::pg_catalog.regclass "
+                       "AND attname = 'key_format' AND NOT attisdropped",
+                       true, 1);
+  if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
+  bool current = SPI_processed == 1;
+  SPI_freetuptable(SPI_tuptable);
+  if (!current)
+    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+                    errmsg("hangar_fdw's SQL objects in this database are older than its installed library"),
+                    errdetail("hangar.sync_state has no key_format column, added in version 0.4 of the extension."),
+                    errhint("Run ALTER EXTENSION hangar_fdw UPDATE in this database.")));
+}
+
 StateSummary sync_state_size(const StateTable &table) {
   StateSummary summary;
   run_on_state(table,

@@ -23,6 +23,9 @@ struct StateSummary {
   int64 stored_rows = 0;   // entries stored, all kinds (what a rewrite would shrink)
   int next_chunk = 0;
 };
+// Stops unless hangar.sync_state is the one this library writes (its extension's SQL objects were
+// updated, ALTER EXTENSION hangar_fdw UPDATE, after a new library was installed).
+void require_current_state_tables();
 // How much of the table's state is stored (found, stored_rows, next_chunk; nothing read yet).
 StateSummary sync_state_size(const StateTable &table);
 // Reads the table's state: every key into map when all_keys, else only the keys map already
