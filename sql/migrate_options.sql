@@ -70,3 +70,38 @@ REVOKE ALL ON FOREIGN SERVER migrate_srv FROM regress_hangar_migrator;
 REVOKE EXECUTE ON FUNCTION hangar_migrate FROM regress_hangar_migrator;
 REVOKE CREATE ON DATABASE contrib_regression FROM regress_hangar_migrator;
 DROP ROLE regress_hangar_migrator;
+
+-- Index builds run with the session's maintenance settings where it has its own, and where it has
+-- PostgreSQL's built-in ones with maintenance_work_mem raised to 1/16 of the machine's memory
+-- (from 64MB to at most 256MB) and parallel workers capped at one less than its CPUs; the
+-- session's settings are back after the call. An event trigger records them at each CREATE INDEX
+-- (the call runs with a search_path of its own: the trigger names its table's schema).
+\set ram_kb `awk '/^MemTotal:/ {print $2}' /proc/meminfo`
+\set cpus `nproc`
+CREATE TABLE seen_settings (memory text, workers text);
+CREATE FUNCTION record_settings() RETURNS event_trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO public.seen_settings VALUES (current_setting('maintenance_work_mem'), current_setting('max_parallel_maintenance_workers'));
+END $$;
+CREATE EVENT TRIGGER record_settings ON ddl_command_end WHEN TAG IN ('CREATE INDEX') EXECUTE FUNCTION record_settings();
+SELECT count(*) AS tables FROM hangar_migrate(:'app_db', 'built_in_settings') WHERE verified;
+SELECT count(*) > 0 AS indexes_built,
+       bool_and(pg_size_bytes(memory) / 1024 = least(greatest(:ram_kb / 16, 65536), 262144)) AS memory_raised,
+       bool_and(workers::integer = least(2, greatest(:cpus - 1, 0))) AS workers_capped
+FROM seen_settings;
+SHOW maintenance_work_mem;
+SHOW max_parallel_maintenance_workers;
+TRUNCATE seen_settings;
+SET maintenance_work_mem = '40MB';
+SET max_parallel_maintenance_workers = 3;
+SELECT count(*) AS tables FROM hangar_migrate(:'app_db', 'own_settings') WHERE verified;
+SELECT count(*) > 0 AS indexes_built, array_agg(DISTINCT memory) AS memory, array_agg(DISTINCT workers) AS workers
+FROM seen_settings;
+SHOW maintenance_work_mem;
+SHOW max_parallel_maintenance_workers;
+RESET maintenance_work_mem;
+RESET max_parallel_maintenance_workers;
+DROP EVENT TRIGGER record_settings;
+DROP FUNCTION record_settings();
+DROP TABLE seen_settings;
+DROP SCHEMA built_in_settings, own_settings CASCADE;

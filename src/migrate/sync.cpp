@@ -77,8 +77,8 @@ class Sync {
   Sync(const SyncRequest &request) : request_(request) { options_.target_schema = request.target_schema; }
 
   std::vector<SyncReport> run() {
-    pg_guard([] { require_current_state_tables(); });
     source_ = pg_guard([&] { return resolve_source(request_.source); });
+    pg_guard([] { require_current_state_tables(); });
     const char *schema = request_.target_schema;
     applied_ = pg_guard([&] { return capture_applied(source_.path, schema); });
     clear_applied_log_entries();  // before anything reads the file: it writes on a connection of its own

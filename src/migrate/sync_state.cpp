@@ -63,8 +63,10 @@ void run_on_state(const StateTable &table, const char *sql, bool read_only) {
 }  // namespace
 
 void require_current_state_tables() {
-  int rc = SPI_execute("SELECT 1 FROM pg_catalog.pg_attribute WHERE attrelid = 'hangar.sync_state'::pg_catalog.regclass "
-                       "AND attname = 'key_format' AND NOT attisdropped",
+  // through the catalogs, which every role reads (a role need not have USAGE on schema hangar)
+  int rc = SPI_execute("SELECT 1 FROM pg_catalog.pg_attribute a JOIN pg_catalog.pg_class c ON c.oid = a.attrelid "
+                       "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'hangar' AND "
+                       "c.relname = 'sync_state' AND a.attname = 'key_format' AND NOT a.attisdropped",
                        true, 1);
   if (rc < 0) elog(ERROR, "SPI_execute failed: %s", SPI_result_code_string(rc));
   bool current = SPI_processed == 1;
