@@ -64,6 +64,7 @@ constexpr int kMaintenanceWorkMemDefaultKb = 64 * 1024;
 int parallel_index_workers(int workers, long cpus) {
   return cpus > 0 ? static_cast<int>(std::min<long>(workers, std::max<long>(cpus - 1, 0))) : workers;
 }
+
 // The share of the call's maintenance_work_mem that the parents' key sets may take together.
 constexpr int kKeySetShare = 4;
 // A key or unique index that meets duplicates in the copied rows: SQLite had them apart.
@@ -852,7 +853,7 @@ class MigrationRun {
   // CPUs (parallel_index_workers). Returns the GUC nest level to restore.
   static int set_maintenance_for_call() {
     std::vector<TextRow> rows = spi_text_rows(
-        "SELECT name, source FROM pg_catalog.pg_settings WHERE source = 'default' AND name IN "
+        "SELECT name FROM pg_catalog.pg_settings WHERE source = 'default' AND name IN "
         "('maintenance_work_mem', 'max_parallel_maintenance_workers')",
         true);
     auto built_in = [&](const char *name) {
