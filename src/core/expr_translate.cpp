@@ -772,7 +772,29 @@ std::string changed_by_column_type(const Token &literal, const std::string &pg_t
   return "";
 }
 
-Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, const PgQuoter &quote) {
+// A text default of a column with INTEGER, REAL or NUMERIC affinity that SQLite stores as a number
+// ('+1' and ' 7 ' are the integers 1 and 7), for a column PostgreSQL types as text, where the
+// copy writes such a number's text: an integer's digits; a REAL is refused, since its text is
+// SQLite's own spelling (5.0 for '5' under REAL affinity, 1.0e+20), which the default cannot
+// know. nullopt when SQLite keeps the text as it is.
+std::optional<Translation> text_stored_as_number(const Token &literal, Affinity affinity, const PgQuoter &quote) {
+  if (affinity != Affinity::Integer && affinity != Affinity::Real && affinity != Affinity::Numeric) return std::nullopt;
+  std::string number = affinity_number(literal);
+  if (number.empty()) return std::nullopt;
+  Translation t;
+  std::string stored = sqlite_number_text(number);
+  int64_t whole;
+  if (affinity != Affinity::Real && parse_int64(stored, &whole) == ParseStatus::Ok) {
+    t.ok = true;
+    t.sql = quote.literal(std::to_string(whole));
+  } else {
+    t.reason = "the value '" + literal.value + "' (text SQLite stores as a REAL by the column's affinity, whose text it spells its own way)";
+  }
+  return t;
+}
+
+Translation translate_default(const std::vector<Token> &raw, const std::string &pg_type, Affinity affinity,
+                              const PgQuoter &quote) {
   std::vector<Token> tokens = unwrap(raw);
   Translation none;
   none.ok = true;
@@ -806,6 +828,8 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     constant = tokens[1];
     constant->text = tokens[0].text + tokens[1].text;
   }
+  if (constant && constant->kind == TokenKind::String && kind_of_pg_type(pg_type) == ValueKind::Text)
+    if (std::optional<Translation> stored = text_stored_as_number(*constant, affinity, quote)) return *stored;
   if (constant) {
     std::string changed = changed_by_column_type(*constant, pg_type);
     if (!changed.empty()) {

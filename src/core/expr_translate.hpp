@@ -13,6 +13,7 @@
 #include "core/expr_translator.hpp"
 #include "core/pg_names.hpp"
 #include "core/sql_tokenizer.hpp"
+#include "core/type_map.hpp"
 
 namespace hangar {
 
@@ -42,10 +43,11 @@ Translation translate_expression(const std::vector<Token> &tokens, ExprContext c
 Translation translate_condition(const std::vector<Token> &tokens, ExprContext context, const ColumnLookup &columns,
                                 const PgQuoter &quote);
 
-// A column DEFAULT for a column of PostgreSQL type pg_type. CURRENT_TIMESTAMP and
-// datetime('now') keep SQLite's meaning (the current UTC time); 0/1 and '0'/'1' on a boolean
-// become false/true; DEFAULT NULL gives an empty sql (no default).
-Translation translate_default(const std::vector<Token> &tokens, const std::string &pg_type, const PgQuoter &quote);
+// A column DEFAULT for a column of PostgreSQL type pg_type whose SQLite column has `affinity`.
+// CURRENT_TIMESTAMP and datetime('now') keep SQLite's meaning (the current UTC time); 0/1 and
+// '0'/'1' on a boolean become false/true; DEFAULT NULL gives an empty sql (no default).
+Translation translate_default(const std::vector<Token> &tokens, const std::string &pg_type, Affinity affinity,
+                              const PgQuoter &quote);
 
 // For CHECK (col IN ('a', 'b', ...)): the column and the distinct labels in order; false for
 // any other shape.

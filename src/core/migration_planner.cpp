@@ -556,7 +556,8 @@ class Planner {
       if (!text || pc.generated || static_cast<int>(i) == pt.rowid_alias) continue;
       Translation tr;
       try {
-        tr = translate_default(tokenize_sql(*text), pc.pg_type, quote_);
+        Affinity affinity = pc.no_affinity ? Affinity::Blob : affinity_of(source(t).table.columns[i].declared_type);
+        tr = translate_default(tokenize_sql(*text), pc.pg_type, affinity, quote_);
       } catch (const Error &e) {
         tr.reason = std::string("SQL that does not parse (") + e.what() + ")";
       }

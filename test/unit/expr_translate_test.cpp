@@ -34,7 +34,9 @@ std::string check(const char *sql) {
   Translation t = translate_condition(tokenize_sql(sql), ExprContext::Check, lookup, quote);
   return t.ok ? t.sql : "REFUSED: " + t.reason;
 }
-Translation default_for(const char *sql, const char *type) { return translate_default(tokenize_sql(sql), type, quote); }
+Translation default_for(const char *sql, const char *type, Affinity affinity = Affinity::Text) {
+  return translate_default(tokenize_sql(sql), type, affinity, quote);
+}
 
 }  // namespace
 
@@ -156,6 +158,18 @@ TEST(ExprTranslate, ReadsDoubleQuotedStringsAsSqliteDoes) {
 }
 
 TEST(ExprTranslate, TranslatesDefaults) {
+  // text SQLite's numeric affinity stores as a number, in a column PostgreSQL types as text: an
+  // integer's digits, a REAL refused (its text is SQLite's spelling); TEXT affinity keeps the text
+  EXPECT_EQ(default_for("'+1'", "text", Affinity::Numeric).sql, "'1'");
+  EXPECT_EQ(default_for("' 007\n'", "text", Affinity::Integer).sql, "'7'");
+  EXPECT_EQ(default_for("'2.0'", "text", Affinity::Numeric).sql, "'2'");
+  EXPECT_FALSE(default_for("'1.50'", "text", Affinity::Numeric).ok);
+  EXPECT_FALSE(default_for("'-9223372036854775809'", "text", Affinity::Numeric).ok);
+  EXPECT_FALSE(default_for("'5'", "text", Affinity::Real).ok);
+  EXPECT_EQ(default_for("'+1'", "text", Affinity::Text).sql, "'+1'");
+  EXPECT_EQ(default_for("'+1'", "text", Affinity::Blob).sql, "'+1'");
+  EXPECT_EQ(default_for("'0x10'", "text", Affinity::Numeric).sql, "'0x10'");
+  EXPECT_EQ(default_for("'abc'", "text", Affinity::Numeric).sql, "'abc'");
   EXPECT_EQ(default_for("(1)", "boolean").sql, "true");
   EXPECT_EQ(default_for("'0'", "boolean").sql, "false");
   EXPECT_FALSE(default_for("2", "boolean").ok);
