@@ -105,6 +105,10 @@ class ViewTranslator : public NameScope {
     for (const CommonTable &cte : s.with) sql += (sql.empty() ? "WITH " : ", ") + common_table(cte, outer);
     if (!sql.empty()) sql += " ";
     bool compound = s.cores.size() > 1;
+    // UNION, INTERSECT and EXCEPT compare rows as DISTINCT does
+    const std::string *deduplicating = nullptr;
+    for (const std::string &op : s.compound)
+      if (op != "UNION ALL") deduplicating = &op;
     for (size_t i = 0; i < s.cores.size(); ++i) {
       if (i) sql += " " + s.compound[i - 1] + " ";
       std::vector<Output> core_outputs;
@@ -112,6 +116,8 @@ class ViewTranslator : public NameScope {
       if (i == 0) *outputs = core_outputs;
       else if (core_outputs.size() != outputs->size())
         refuse("a compound SELECT whose parts have different numbers of columns");
+      if (deduplicating)
+        for (const Output &o : core_outputs) folded_refused(o.value, deduplicating->c_str());
     }
     if (compound && !s.order_by.empty()) sql = compound_order(sql, s.order_by, *outputs);
     if (s.limit) {

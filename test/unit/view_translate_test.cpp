@@ -28,7 +28,8 @@ const std::map<std::string, Relation> kRelations = {
     {"orders", table("app.orders", {col("id", "integer", ValueKind::Integer), col("user_id", "integer", ValueKind::Integer),
                                     col("total", "double precision", ValueKind::Real)}, 0)},
     {"left", table("app.\"left\"", {col("id", "integer", ValueKind::Integer), col("v", "text", ValueKind::Text)})},
-    {"select", table("app.\"select\"", {col("id", "integer", ValueKind::Integer)})}};
+    {"select", table("app.\"select\"", {col("id", "integer", ValueKind::Integer)})},
+    {"tags", table("app.tags", {col("id", "integer", ValueKind::Integer), {"name", "name", "text", ValueKind::Text, "NOCASE"}})}};
 
 TestQuoter quote;
 
@@ -106,4 +107,16 @@ TEST(ViewTranslate, ResolvesCorrelatedSubqueriesAndCommonTables) {
 
 TEST(ViewTranslate, ChecksTheColumnCountSqliteReports) {
   EXPECT_FALSE(view("SELECT id FROM users", {"id", "extra"}).ok);
+}
+
+TEST(ViewTranslate, RefusesCompoundsThatCompareFoldedText) {
+  // SQLite drops duplicate rows of UNION, INTERSECT and EXCEPT under a column's collation: 'A' and
+  // 'a' are one row under NOCASE, two in PostgreSQL; UNION ALL keeps every row either way
+  EXPECT_EQ(sql("SELECT name FROM tags UNION SELECT name FROM users", {"name"}), "REFUSED: UNION under COLLATE NOCASE");
+  EXPECT_EQ(sql("SELECT name FROM users EXCEPT SELECT name FROM tags", {"name"}), "REFUSED: EXCEPT under COLLATE NOCASE");
+  EXPECT_EQ(sql("SELECT name FROM users UNION ALL SELECT name FROM tags INTERSECT SELECT name FROM users", {"name"}),
+            "REFUSED: INTERSECT under COLLATE NOCASE");
+  EXPECT_EQ(sql("SELECT name FROM tags UNION ALL SELECT name FROM users", {"name"}).rfind("REFUSED", 0), std::string::npos);
+  EXPECT_EQ(sql("SELECT name FROM users UNION SELECT name FROM users", {"name"}).rfind("REFUSED", 0), std::string::npos);
+  EXPECT_EQ(sql("SELECT id FROM tags EXCEPT SELECT id FROM users", {"id"}).rfind("REFUSED", 0), std::string::npos);
 }
