@@ -828,9 +828,10 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     constant = tokens[1];
     constant->text = tokens[0].text + tokens[1].text;
   }
-  if (constant && constant->kind == TokenKind::String && kind_of_pg_type(pg_type) == ValueKind::Text)
-    if (std::optional<Translation> stored = text_stored_as_number(*constant, affinity, quote)) return *stored;
   if (constant) {
+    ValueKind kind = kind_of_pg_type(pg_type);
+    if (constant->kind == TokenKind::String && kind == ValueKind::Text)
+      if (std::optional<Translation> stored = text_stored_as_number(*constant, affinity, quote)) return *stored;
     std::string changed = changed_by_column_type(*constant, pg_type);
     if (!changed.empty()) {
       Translation refused;
@@ -840,7 +841,6 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     // a number, as SQLite stores it: no negative zero (an integral REAL is stored as an integer);
     // in an integer or numeric column the double a REAL literal is, not the literal's digits
     std::string number = affinity_number(*constant);
-    ValueKind kind = kind_of_pg_type(pg_type);
     if (!number.empty() && constant->kind == TokenKind::String && kind == ValueKind::Json) {
       Translation json;  // a JSON column has NUMERIC affinity: text that reads as a number is one
       json.ok = true;
