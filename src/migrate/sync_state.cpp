@@ -27,7 +27,6 @@ namespace hangar {
 namespace {
 
 constexpr int kChunkRows = 1 << 18;
-constexpr Size kEntryBytes = kStateEntryBytes;  // unpacked, as the writer collects them
 
 const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
 
@@ -157,13 +156,13 @@ void StateWriter::put(Buffer *buffer, const RowKey &key, uint64 hash, uint64 raw
   // grown by doubling up to a chunk, so a small state or change takes little memory
   if (buffer->rows == buffer->capacity) {
     int capacity = std::min(kChunkRows, std::max(4096, buffer->capacity * 2));
-    Size bytes = VARHDRSZ + static_cast<Size>(capacity) * kEntryBytes;
+    Size bytes = VARHDRSZ + static_cast<Size>(capacity) * kStateEntryBytes;
     buffer->data = static_cast<bytea *>(buffer->data ? repalloc_huge(buffer->data, bytes)
                                                      : MemoryContextAllocHuge(context_, bytes));
     buffer->capacity = capacity;
   }
   StateEntry e{key.hi, key.lo, hash, raw};
-  memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kEntryBytes, &e, kEntryBytes);
+  memcpy(VARDATA(buffer->data) + static_cast<Size>(buffer->rows) * kStateEntryBytes, &e, kStateEntryBytes);
   if (++buffer->rows == kChunkRows) flush(buffer);
 }
 
