@@ -27,6 +27,8 @@ namespace hangar {
 namespace {
 
 constexpr int kChunkRows = 1 << 18;
+// How many entries ahead of its lookup a state entry's slot in the map is prefetched.
+constexpr int32 kPrefetchDistance = 16;
 
 const char *kWhereTable = "source_path = $1 AND target_schema = $2 AND table_name = $3";
 
@@ -119,15 +121,13 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
             TextDatumGetCString(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 4, &isnull)), &format))
       damaged_state(table, "a chunk's key_format is unknown");
     StateEntryReader reader(format, VARDATA_ANY(chunk), VARSIZE_ANY_EXHDR(chunk));
-    StateEntry p;
-    int32 read = 0;
-    for (; reader.next(&p); ++read) {
+    auto apply = [&](const StateEntry &p) {
       RowKey key{p.key_hi, p.key_lo};
       // a key of a "rows" chunk is in it once: only keys some newer entry decided need looking up
       SyncEntry *e = (all_keys || !whole) ? map->upsert(key) : map->find(key);
-      if (e && (e->flags & SyncEntry::StateSeen)) continue;
+      if (e && (e->flags & SyncEntry::StateSeen)) return;
       if (e) e->flags |= SyncEntry::StateSeen;
-      if (deleted) continue;
+      if (deleted) return;
       summary.rows++;
       summary.sum += p.hash;
       if (e) {
@@ -135,7 +135,17 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
         e->raw = p.raw;
         e->flags |= SyncEntry::HasState;
       }
+    };
+    // each entry applied kPrefetchDistance entries after its slot in the map was prefetched
+    StateEntry pending[kPrefetchDistance];
+    int32 read = 0;
+    for (StateEntry p; reader.next(&p); ++read) {
+      StateEntry &slot = pending[read % kPrefetchDistance];
+      if (read >= kPrefetchDistance) apply(slot);
+      slot = p;
+      map->prefetch(RowKey{p.key_hi, p.key_lo});
     }
+    for (int32 i = std::max(read - kPrefetchDistance, 0); i < read; ++i) apply(pending[i % kPrefetchDistance]);
     if (reader.truncated() || read != rows) damaged_state(table, "a chunk's entries end early or do not match its row_count");
   }
   SPI_freetuptable(SPI_tuptable);
