@@ -13,13 +13,21 @@ namespace hangar {
 
 struct SqliteValue {
   int type = SQLITE_NULL;  // SQLITE_INTEGER, SQLITE_FLOAT, SQLITE_TEXT, SQLITE_BLOB or SQLITE_NULL
-  int length = 0;          // of text or blob content (beside type: 32 bytes a value, not 40)
-  int64_t integer = 0;
-  double real = 0;
-  const char *bytes = nullptr;  // text or blob content
+  int length = 0;          // of text or blob content
+  // the one the storage class has: 16 bytes a value, so rows read ahead take half the memory
+  union {
+    int64_t integer = 0;
+    double real;
+    const char *bytes;  // text or blob content
+  };
 
-  std::string_view content() const { return std::string_view(bytes ? bytes : "", static_cast<size_t>(length)); }
+  // Text or blob content; empty for the other storage classes.
+  std::string_view content() const {
+    bool has_bytes = (type == SQLITE_TEXT || type == SQLITE_BLOB) && bytes;
+    return std::string_view(has_bytes ? bytes : "", has_bytes ? static_cast<size_t>(length) : 0);
+  }
 };
+static_assert(sizeof(SqliteValue) == 16, "a value read ahead takes 16 bytes");
 
 // A hash of the value as SQLite stores it: its storage class and its bytes (an integer's or a
 // real's 8 bytes), so two values hash alike only when SQLite holds the same thing.
