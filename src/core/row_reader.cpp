@@ -1,10 +1,11 @@
 // The read-ahead thread (see row_reader.hpp). The thread fills a spare batch (made when there
-// is none) and queues it; next() hands the oldest queued one over and takes the held one back as
-// a spare.
+// is none) and queues it, and queues a mark at the end of each statement; next() hands the oldest
+// queued batch over and takes the held one back as a spare, or returns nullptr at a mark.
 #include "core/row_reader.hpp"
 
 #include <signal.h>
 
+#include <algorithm>
 #include <cstring>
 #include <new>
 
@@ -13,22 +14,11 @@
 
 namespace hangar {
 
-RowReader::RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded,
-                     size_t ahead_bytes, RawHashing hashing)
-    : stmt_(stmt),
-      columns_(columns),
-      batch_rows_(batch_rows),
-      batch_bytes_(batch_bytes),
-      ahead_bytes_(ahead_bytes),
-      hashing_(hashing) {
-  for (int i = 0; i < 2; ++i) {
-    batches_.push_back(std::make_unique<RowBatch>());
-    RowBatch &b = *batches_.back();
-    b.columns_ = columns;
-    b.values_.reserve(batch_rows * static_cast<size_t>(columns));
-    b.arena_.reserve(batch_bytes + batch_bytes / 4);
-    spare_.push_back(&b);
-  }
+RowReader::RowReader(std::vector<ReadStatement> statements, size_t batch_rows, size_t batch_bytes, bool threaded,
+                     size_t ahead_bytes)
+    : statements_(std::move(statements)), batch_rows_(batch_rows), batch_bytes_(batch_bytes), ahead_bytes_(ahead_bytes) {
+  for (const ReadStatement &statement : statements_) widest_ = std::max(widest_, statement.columns);
+  for (int i = 0; i < 2; ++i) add_spare_batch(batch_bytes + batch_bytes / 4);
   if (!threaded) return;
   // The thread inherits this mask: no signal is ever delivered to it. The caller's own mask is
   // restored however thread creation ends (std::thread throws when it cannot start one).
@@ -55,9 +45,21 @@ RowReader::~RowReader() {
     stopping_ = true;
     running = !finished_;
   }
-  if (running) sqlite3_interrupt(sqlite3_db_handle(stmt_));  // ends a long sqlite3_step at once
+  if (running && !statements_.empty())
+    sqlite3_interrupt(sqlite3_db_handle(statements_[0].stmt));  // ends a long sqlite3_step at once
   changed_.notify_all();
   thread_.join();
+}
+
+void RowReader::add_spare_batch(size_t arena_bytes) {
+  batches_.push_back(std::make_unique<RowBatch>());
+  RowBatch &b = *batches_.back();
+  // room for a full batch of any statement from the start: a vector grown value by value would
+  // copy itself, and touch twice the memory it ends with
+  b.values_.reserve(batch_rows_ * static_cast<size_t>(widest_));
+  b.raw_hashes_.reserve(batch_rows_);
+  b.arena_.reserve(arena_bytes);
+  spare_.push_back(&b);
 }
 
 size_t RowReader::footprint(const RowBatch &batch) {
@@ -65,76 +67,92 @@ size_t RowReader::footprint(const RowBatch &batch) {
          batch.raw_hashes_.capacity() * sizeof(uint64_t);
 }
 
-const RowBatch *RowReader::next() {
-  if (!thread_.joinable()) {
-    RowBatch &batch = *batches_[0];
-    if (finished_) return nullptr;
-    try {
-      fill(batch);
-    } catch (const std::bad_alloc &) {
-      batch.rows_ = 0;
-      result_ = SQLITE_NOMEM;
-    }
-    finished_ = result_ != SQLITE_ROW;
-    return batch.rows_ > 0 ? &batch : nullptr;
+const RowBatch *RowReader::next_unthreaded() {
+  RowBatch &batch = *batches_[0];
+  if (unthreaded_at_ >= statements_.size()) return nullptr;
+  if (unthreaded_code_ != SQLITE_ROW) {  // the statement ended with the batch returned last
+    result_ = unthreaded_code_;
+    unthreaded_at_ = result_ == SQLITE_DONE ? unthreaded_at_ + 1 : statements_.size();
+    unthreaded_code_ = SQLITE_ROW;
+    return nullptr;
   }
+  try {
+    unthreaded_code_ = fill(batch, statements_[unthreaded_at_]);
+  } catch (const std::bad_alloc &) {
+    batch.rows_ = 0;
+    unthreaded_code_ = SQLITE_NOMEM;
+  }
+  return batch.rows_ > 0 ? &batch : next_unthreaded();
+}
+
+const RowBatch *RowReader::next() {
+  if (!thread_.joinable()) return next_unthreaded();
   std::unique_lock<std::mutex> lock(mutex_);
   if (held_) spare_.push_back(held_);  // give the held batch back
   held_ = nullptr;
   changed_.notify_all();
   changed_.wait(lock, [this] { return !filled_.empty() || finished_; });
   if (filled_.empty()) return nullptr;
-  held_ = filled_.front();
+  Filled front = filled_.front();
   filled_.pop_front();
+  if (!front.batch) {  // the statement's end
+    result_ = front.end_code;
+    return nullptr;
+  }
+  held_ = front.batch;
   waiting_bytes_ -= footprint(*held_);
   changed_.notify_all();
   return held_;
 }
 
 void RowReader::run() {
-  for (;;) {
-    RowBatch *batch = nullptr;
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      changed_.wait(lock, [this] { return stopping_ || may_fill(); });
-      if (stopping_) break;
-      if (spare_.empty()) {
+  for (const ReadStatement &statement : statements_) {
+    int code = SQLITE_ROW;
+    while (code == SQLITE_ROW) {
+      RowBatch *batch = nullptr;
+      {
+        std::unique_lock<std::mutex> lock(mutex_);
+        changed_.wait(lock, [this] { return stopping_ || may_fill(); });
+        if (stopping_) {
+          finished_ = true;
+          return;
+        }
         try {
-          batches_.push_back(std::make_unique<RowBatch>());
-          batches_.back()->columns_ = columns_;
-          spare_.push_back(batches_.back().get());
+          if (spare_.empty()) add_spare_batch(last_arena_bytes_);
+          batch = spare_.back();
+          spare_.pop_back();
         } catch (const std::bad_alloc &) {
-          result_ = SQLITE_NOMEM;
+          code = SQLITE_NOMEM;
           break;
         }
       }
-      batch = spare_.back();
-      spare_.pop_back();
-    }
-    try {
-      fill(*batch);
-    } catch (const std::bad_alloc &) {
-      batch->rows_ = 0;
-      result_ = SQLITE_NOMEM;
+      try {
+        code = fill(*batch, statement);
+      } catch (const std::bad_alloc &) {
+        batch->rows_ = 0;
+        code = SQLITE_NOMEM;
+      }
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (batch->rows_ > 0) {  // the rows read before a failure still count
+        filled_.push_back({batch, SQLITE_ROW});
+        waiting_bytes_ += footprint(*batch);
+      } else {
+        spare_.push_back(batch);
+      }
+      changed_.notify_all();
     }
     std::lock_guard<std::mutex> lock(mutex_);
-    bool last = result_ != SQLITE_ROW;  // the end or a failure: the rows read before it still count
-    if (batch->rows_ > 0) {
-      filled_.push_back(batch);
-      waiting_bytes_ += footprint(*batch);
-    } else {
-      spare_.push_back(batch);
-    }
-    finished_ = last;
+    filled_.push_back({nullptr, code});
     changed_.notify_all();
-    if (last) return;
+    if (code != SQLITE_DONE) break;
   }
   std::lock_guard<std::mutex> lock(mutex_);
   finished_ = true;
   changed_.notify_all();
 }
 
-void RowReader::fill(RowBatch &batch) {
+int RowReader::fill(RowBatch &batch, const ReadStatement &statement) {
+  batch.columns_ = statement.columns;
   batch.values_.clear();
   batch.arena_.clear();
   batch.rows_ = 0;
@@ -142,15 +160,12 @@ void RowReader::fill(RowBatch &batch) {
   // their pointers are set once it is complete.
   std::vector<std::pair<size_t, size_t>> &placed = batch.placed_;  // (value index, arena offset)
   placed.clear();
+  int code = SQLITE_ROW;
   while (batch.rows_ < batch_rows_ && batch.arena_.size() < batch_bytes_) {
-    int rc = sqlite3_step(stmt_);
-    if (rc != SQLITE_ROW) {
-      result_ = rc;
-      break;
-    }
-    result_ = SQLITE_ROW;
-    for (int c = 0; c < columns_; ++c) {
-      SqliteValue v = read_sqlite_value(stmt_, c);
+    code = sqlite3_step(statement.stmt);
+    if (code != SQLITE_ROW) break;
+    for (int c = 0; c < statement.columns; ++c) {
+      SqliteValue v = read_sqlite_value(statement.stmt, c);
       if (v.type == SQLITE_TEXT || v.type == SQLITE_BLOB) {
         placed.emplace_back(batch.values_.size(), batch.arena_.size());
         batch.arena_.insert(batch.arena_.end(), v.bytes, v.bytes + v.length);
@@ -162,10 +177,12 @@ void RowReader::fill(RowBatch &batch) {
     ++batch.rows_;
   }
   for (const auto &[index, at] : placed) batch.values_[index].bytes = batch.arena_.data() + at;
+  last_arena_bytes_ = batch.arena_.size();
   batch.raw_hashes_.clear();
-  if (hashing_.columns == 0) return;
+  if (statement.hashing.columns == 0) return code;
   batch.raw_hashes_.resize(batch.rows_);
-  for (size_t r = 0; r < batch.rows_; ++r) batch.raw_hashes_[r] = raw_row_hash(batch, r, hashing_);
+  for (size_t r = 0; r < batch.rows_; ++r) batch.raw_hashes_[r] = raw_row_hash(batch, r, statement.hashing);
+  return code;
 }
 
 uint64_t raw_row_hash(const RowBatch &batch, size_t row, const RawHashing &hashing) {

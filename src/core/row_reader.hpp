@@ -11,7 +11,9 @@
 // connection; a caller whose conversions may run queries on the same file (a domain's CHECK)
 // asks for a reader without a thread, which steps SQLite in next() on the caller's thread.
 // A reader may also hash each row's raw values as it reads them (RawHashing), so that work runs
-// on the thread too.
+// on the thread too. A reader may read several statements one after another (hangar_sync reads
+// every table in one go): the thread then reads the next table's rows while the caller still
+// works on the last one's.
 #pragma once
 
 #include <sqlite3.h>
@@ -57,48 +59,74 @@ struct RawHashing {
 // Row r's raw hash as `hashing` says, computed now (whoever reads the rows computes the same).
 uint64_t raw_row_hash(const RowBatch &batch, size_t row, const RawHashing &hashing);
 
+// One statement of a reader: its first `columns` columns are read from each row, and hashed as
+// `hashing` says.
+struct ReadStatement {
+  sqlite3_stmt *stmt;
+  int columns;
+  RawHashing hashing;
+};
+
 class RowReader {
  public:
-  // Reads `columns` columns of stmt; a batch ends after batch_rows rows or batch_bytes of text
-  // and blobs, whichever comes first. threaded: read ahead on a thread of its own, by one batch,
-  // or while the batches waiting take less than ahead_bytes.
+  // Reads the statements' rows one statement after another; a batch holds rows of one statement
+  // and ends after batch_rows rows or batch_bytes of text and blobs, whichever comes first.
+  // threaded: read ahead on a thread of its own, by one batch, or while the batches waiting take
+  // less than ahead_bytes (the thread goes on to the next statement meanwhile).
+  RowReader(std::vector<ReadStatement> statements, size_t batch_rows, size_t batch_bytes, bool threaded = true,
+            size_t ahead_bytes = 0);
+  // One statement.
   RowReader(sqlite3_stmt *stmt, int columns, size_t batch_rows, size_t batch_bytes, bool threaded = true,
-            size_t ahead_bytes = 0, RawHashing hashing = {});
+            size_t ahead_bytes = 0, RawHashing hashing = {})
+      : RowReader({ReadStatement{stmt, columns, hashing}}, batch_rows, batch_bytes, threaded, ahead_bytes) {}
   ~RowReader();  // stops the thread and waits for it
   RowReader(const RowReader &) = delete;
   RowReader &operator=(const RowReader &) = delete;
 
-  // The next batch, or nullptr after the last row or on failure (see result_code). The batch
-  // returned before becomes invalid.
+  // The current statement's next batch, or nullptr after its last row or on failure (see
+  // result_code); the call after that starts on the next statement's rows. After a failure or the
+  // last statement every call returns nullptr. The batch returned before becomes invalid.
   const RowBatch *next();
-  // SQLITE_DONE after the last row; otherwise the code sqlite3_step failed with (SQLITE_NOMEM
-  // when the thread ran out of memory).
+  // Once next() returned nullptr: SQLITE_DONE after the statement's last row; otherwise the code
+  // sqlite3_step failed with (SQLITE_NOMEM when the reader ran out of memory).
   int result_code() const { return result_; }
   bool threaded() const { return thread_.joinable(); }
 
  private:
+  // A batch ready for the caller, or (batch nullptr) the end of a statement and how it ended.
+  struct Filled {
+    RowBatch *batch;
+    int end_code;
+  };
   void run();
-  void fill(RowBatch &batch);
+  // Fills batch with the statement's next rows; sqlite3_step's last code (SQLITE_ROW: more to come).
+  int fill(RowBatch &batch, const ReadStatement &statement);
+  // A new batch with room for batch_rows rows of any statement and arena_bytes of text and
+  // blobs, as a spare (may throw std::bad_alloc).
+  void add_spare_batch(size_t arena_bytes);
+  const RowBatch *next_unthreaded();
   // The thread may fill another batch (called with mutex_ held).
   bool may_fill() const { return filled_.empty() || waiting_bytes_ < ahead_bytes_; }
   static size_t footprint(const RowBatch &batch);
 
-  sqlite3_stmt *stmt_;
-  int columns_;
+  std::vector<ReadStatement> statements_;
   size_t batch_rows_;
   size_t batch_bytes_;
   size_t ahead_bytes_;
-  RawHashing hashing_;
+  int widest_ = 0;  // the most columns a statement reads
+  size_t last_arena_bytes_ = 0;  // the text and blob bytes of the batch filled last: a new batch's guess
   std::vector<std::unique_ptr<RowBatch>> batches_;  // every batch made; the others point into it
   std::mutex mutex_;
   std::condition_variable changed_;
-  std::deque<RowBatch *> filled_;  // ready for the caller, in order
+  std::deque<Filled> filled_;      // ready for the caller, in order
   size_t waiting_bytes_ = 0;       // their footprint
   std::vector<RowBatch *> spare_;  // free to be filled again
   RowBatch *held_ = nullptr;       // the batch the caller holds
-  bool finished_ = false;  // the thread filled its last batch
+  bool finished_ = false;  // the thread ended: after the last statement, a failure, or stopping
   bool stopping_ = false;
-  int result_ = SQLITE_DONE;
+  int result_ = SQLITE_DONE;  // how the statement the caller read last ended
+  size_t unthreaded_at_ = 0;       // without a thread: the statement next() reads
+  int unthreaded_code_ = SQLITE_ROW;  // and its last sqlite3_step code
   std::thread thread_;
 };
 

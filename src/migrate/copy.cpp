@@ -58,10 +58,11 @@ constexpr Size kBatchBytes = 4 * 1024 * 1024;
 
 }  // namespace
 
-// The statement and its reader thread, released by a memory-context reset callback so that an
-// error anywhere in the copy stops the thread before the statement is finalized.
+// The statements and their reader thread, released by a memory-context reset callback so that
+// an error anywhere in the copy stops the thread before the statements are finalized.
 struct SqliteRead {
-  sqlite3_stmt *stmt;
+  sqlite3_stmt **stmts;
+  int nstmts;
   RowReader *reader;
   MemoryContextCallback cleanup;
 };
@@ -74,17 +75,39 @@ void release_statement(void *arg) {
     if (owner->reader && owner->reader->threaded()) connection_set_reader(nullptr, nullptr, nullptr);
     delete owner->reader;
     owner->reader = nullptr;
-    if (owner->stmt) sqlite3_finalize(owner->stmt);
-    owner->stmt = nullptr;
+    for (int i = 0; i < owner->nstmts; ++i) {
+      if (owner->stmts[i]) sqlite3_finalize(owner->stmts[i]);
+      owner->stmts[i] = nullptr;
+    }
   });
 }
 
-// Starts the reader (a read-ahead thread unless `threaded` is false); a failure to start it is
-// raised as an ERROR.
-void start_reader(SqliteRead *owner, int columns, bool threaded, size_t ahead_bytes, RawHashing hashing) {
+// The raw hashes of the spec's rows: its SQLite columns (not the rowid read after them), seeded.
+RawHashing raw_hashing(const CopySpec &spec) { return {spec.raw_seed, spec.ncolumns}; }
+
+// The specs' SELECTs prepared and read in turn (on a thread of its own when threaded), owned by
+// the current memory context; a failure to start is raised as an ERROR. The raw hashes a
+// migration records for hangar_sync, and those hangar_sync compares, are computed by the reader.
+SqliteRead *open_read(sqlite3 *db, const CopySpec *const *specs, int n, bool threaded, size_t ahead_bytes) {
+  SqliteRead *owner = static_cast<SqliteRead *>(palloc0(sizeof(SqliteRead)));
+  owner->stmts = static_cast<sqlite3_stmt **>(palloc0(sizeof(sqlite3_stmt *) * n));
+  owner->cleanup.func = release_statement;
+  owner->cleanup.arg = owner;
+  MemoryContextRegisterResetCallback(CurrentMemoryContext, &owner->cleanup);
+  for (int i = 0; i < n; ++i) {
+    int rc = sqlite3_prepare_v2(db, specs[i]->select_sql, -1, &owner->stmts[i], nullptr);
+    owner->nstmts = i + 1;
+    if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", specs[i]->sqlite_table));
+  }
   char message[256] = "";
   try {
-    owner->reader = new RowReader(owner->stmt, columns, kBatchRows, kBatchBytes, threaded, ahead_bytes, hashing);
+    std::vector<ReadStatement> statements;
+    for (int i = 0; i < n; ++i) {
+      const CopySpec &spec = *specs[i];
+      statements.push_back({owner->stmts[i], spec.ncolumns + (spec.has_rowid ? 1 : 0),
+                            spec.hash_raw ? raw_hashing(spec) : RawHashing{}});
+    }
+    owner->reader = new RowReader(std::move(statements), kBatchRows, kBatchBytes, threaded, ahead_bytes);
   } catch (const std::exception &e) {
     snprintf(message, sizeof message, "%s", e.what());
   } catch (...) {
@@ -93,7 +116,8 @@ void start_reader(SqliteRead *owner, int columns, bool threaded, size_t ahead_by
   if (!owner->reader)
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_RESOURCES), errmsg("could not start the SQLite reader thread"),
                     errdetail("%s", message)));
-  if (threaded) connection_set_reader(sqlite3_db_handle(owner->stmt), release_statement, owner);
+  if (threaded) connection_set_reader(db, release_statement, owner);
+  return owner;
 }
 
 // Whether converting every column runs only PostgreSQL's own input code, which never queries:
@@ -292,12 +316,9 @@ void batch_keys(const CopySpec &spec, const ColumnConverter *converters, const R
   }
 }
 
-// The raw hashes of the spec's rows: its SQLite columns (not the rowid read after them), seeded.
-RawHashing raw_hashing(const CopySpec &spec) { return {spec.raw_seed, spec.ncolumns}; }
-
-// spec.skip_unchanged's answer for row r, given the hash of its raw values.
+// spec.skip_unchanged's answer for row r, given the hash of its raw values (the reader's).
 bool unchanged_row(const CopySpec &spec, const RowBatch *batch, size_t r, const RowKey &key, uint64 *hash) {
-  return spec.skip_unchanged(spec.row_arg, key, raw_row_hash(*batch, r, raw_hashing(spec)), hash);
+  return spec.skip_unchanged(spec.row_arg, key, batch->raw_hash(r), hash);
 }
 
 char *value_text(Form_pg_attribute att, Datum value, bool isnull) {
@@ -321,27 +342,16 @@ char *describe_mismatch(const CopySpec &spec, TupleDesc desc, TupleTableSlot *sl
                   is_rowid ? "rowid" : "row", id);
 }
 
-// The spec's SELECT prepared and its reader started (on a thread of its own when threaded),
-// owned by the current memory context.
-SqliteRead *open_read(sqlite3 *db, const CopySpec &spec, bool threaded, size_t ahead_bytes) {
-  SqliteRead *owner = static_cast<SqliteRead *>(palloc0(sizeof(SqliteRead)));
-  owner->cleanup.func = release_statement;
-  owner->cleanup.arg = owner;
-  MemoryContextRegisterResetCallback(CurrentMemoryContext, &owner->cleanup);
-  int rc = sqlite3_prepare_v2(db, spec.select_sql, -1, &owner->stmt, nullptr);
-  if (rc != SQLITE_OK) report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
-  int read_columns = spec.ncolumns + (spec.has_rowid ? 1 : 0);
-  // The raw hashes a migration records for hangar_sync are computed on the reader's thread.
-  start_reader(owner, read_columns, threaded, ahead_bytes, spec.row_stored ? raw_hashing(spec) : RawHashing{});
-  return owner;
-}
-
 }  // namespace
 
-SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec &spec, Relation rel, size_t ahead_bytes) {
-  if (!conversions_run_no_queries(spec, RelationGetDescr(rel))) return nullptr;  // no thread to read ahead on
-  return open_read(db, spec, true, ahead_bytes);
+SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec *const *specs, const Relation *rels, int n,
+                             size_t ahead_bytes) {
+  for (int i = 0; i < n; ++i)
+    if (!conversions_run_no_queries(*specs[i], RelationGetDescr(rels[i]))) return nullptr;  // no thread to read ahead on
+  return open_read(db, specs, n, true, ahead_bytes);
 }
+
+void end_read_ahead(SqliteRead *read) { release_statement(read); }
 
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server, SqliteRead *ahead) {
   CopyResult result;
@@ -364,7 +374,8 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
   bool *nulls = static_cast<bool *>(palloc(sizeof(bool) * desc->natts));
   memset(nulls, true, sizeof(bool) * desc->natts);
 
-  SqliteRead *owner = ahead ? ahead : open_read(db, spec, conversions_run_no_queries(spec, desc), 0);
+  const CopySpec *specs[1] = {&spec};
+  SqliteRead *owner = ahead ? ahead : open_read(db, specs, 1, conversions_run_no_queries(spec, desc), 0);
 
   RowContext row = {spec.sqlite_table, spec.sqlite_columns, nullptr, -1, 0};
   row.key_columns = spec.naming_key;
@@ -525,6 +536,9 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     }
   }
   row.rowid = nullptr;
+  if (ahead && result.stopped_early())
+    while (owner->reader->next()) {  // the rest of this table's rows: the next copy reads the next table's
+    }
   int rc = owner->reader->result_code();
   if (rc != SQLITE_DONE && !result.stopped_early())
     report_sqlite_error(db, rc, psprintf("could not read SQLite table \"%s\"", spec.sqlite_table));
@@ -542,7 +556,6 @@ CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const Ser
     if (n.row) n.row = pstrdup(n.row);
   }
   MemoryContextDelete(copy_context);
-  if (ahead) release_statement(ahead);  // its callback, in the caller's memory context, then finds it released
   result.seconds = seconds_since(start);
   return result;
 }

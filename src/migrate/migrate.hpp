@@ -190,6 +190,7 @@ struct CopySpec {
   const int *key_columns;
   int nkey_columns;
   uint64 raw_seed;
+  bool hash_raw;  // the reader hashes each row's raw values (skip_unchanged's, row_stored's)
   void (*rejected_row)(void *arg, TupleDesc desc, const Datum *values, const bool *nulls, const bool *failed);
   // hangar_migrate's state for hangar_sync (nullptr otherwise): called for every row inserted,
   // with its content hash and the hash of its raw SQLite values (raw_seed folded in), which the
@@ -243,12 +244,16 @@ struct CopyResult {
   } noted[kNotedConversions];
   bool stopped_early() const { return generated_mismatch >= 0 || widen_column >= 0; }
 };
-// A copy's SQLite read started before copy_table, so that SQLite is read on the second core
-// while the caller does other work first: the rows wait, up to ahead_bytes of them, for
-// copy_table(..., ahead), which releases it. Owned by the current memory context until then.
-// nullptr when the spec's rows must be read on the backend's own thread.
+// The SQLite reads of n copies started before copy_table, so that SQLite is read on the second
+// core while the caller does other work first: one thread reads the tables in turn, and their
+// rows wait, up to ahead_bytes of them, for copy_table(db, *specs[i], rels[i], ..., ahead), called
+// for each in that order. end_read_ahead stops the thread once they are done, as an error's
+// reset of the current memory context, which owns it, does. nullptr when some spec's rows must
+// be read on the backend's own thread.
 struct SqliteRead;
-SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec &spec, Relation rel, size_t ahead_bytes);
+SqliteRead *start_read_ahead(sqlite3 *db, const CopySpec *const *specs, const Relation *rels, int n,
+                             size_t ahead_bytes);
+void end_read_ahead(SqliteRead *read);
 CopyResult copy_table(sqlite3 *db, const CopySpec &spec, Relation rel, const ServerOptions &server,
                       SqliteRead *ahead = nullptr);
 

@@ -620,6 +620,7 @@ class MigrationRun {
     StateTable st = state_table(static_cast<size_t>(table));
     r->writer = pg_guard([&] { return new (palloc(sizeof(StateWriter))) StateWriter(st, StateWriter::Replace); });
     spec->raw_seed = raw_hash_seed(*spec, RelationGetDescr(rel), source_.server);
+    spec->hash_raw = true;
     spec->row_stored = record_stored_row;
     spec->row_arg = r;
     return r;

@@ -60,6 +60,7 @@ CopySpec copy_spec(const PlannedTable &table, Relation rel, bool insert, OnError
   spec.key_columns = nullptr;
   spec.nkey_columns = 0;
   spec.raw_seed = 0;
+  spec.hash_raw = false;
   spec.row_arg = nullptr;
   spec.collect = nullptr;
   spec.collect_attnum = InvalidAttrNumber;

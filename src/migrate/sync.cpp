@@ -5,7 +5,8 @@
 // rows compared by key (sync_compare.cpp; a table without a primary key as a multiset of rows),
 // reading only the keys the change log holds when capture is on and can be trusted
 // (capture_plan), which leaves the rows to write in one temporary table and the keys (or tids)
-// to delete in another. In reject mode the rows that would be left without their parent are
+// to delete in another. Without a change log one thread reads every table's SQLite rows in
+// turn, ahead of the comparisons (read_every_table). In reject mode the rows that would be left without their parent are
 // rejected then (sync_orphans.cpp). Then it writes (write_all): updates and inserts parents
 // first, deletes children first, only the columns SQLite fills; sequences move past the new ids;
 // and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
@@ -112,7 +113,9 @@ class Sync {
       report.detail = gone.detail;
       reports.push_back(std::move(report));
     }
-    for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r]); });
+    SqliteRead *read = read_every_table(synced);
+    for (const auto &[t, r] : synced) time(&reports[r], [&] { compare(t, &reports[r], read); });
+    if (read) pg_guard([&] { end_read_ahead(read); });
     if (request_.on_error == OnError::Reject) logged_step("orphans", "", [&] { reject_orphans(synced, &reports); });
     logged_step("writes", "", [&] { write_all(synced, &reports); });
     for (const auto &[t, r] : synced)
@@ -130,6 +133,7 @@ class Sync {
     Oid changes_oid = InvalidOid;           // the temporary table of the rows to write
     AttrNumber *changes_keys = nullptr;     // the key's attributes there
     AttrNumber *changes_attnums = nullptr;  // its attributes, in SQLite column order
+    CopySpec changes_spec{};                // the copy of SQLite's rows into it (plan_changes)
     StateTable state{};                     // the table's hangar.sync_state
     std::vector<std::string> columns; // quoted columns written: SQLite's, not generated ones
     CopySpec target_spec{};           // the target's attributes, in SQLite column order
@@ -239,7 +243,47 @@ class Sync {
                 target(t) + " WITH NO DATA");
     ts.index_notes = index_changes(pt);
     tables_[t] = ts;
+    plan_changes(t);
     return true;
+  }
+
+  // How table t's SQLite rows are copied into its temporary table of the rows to write, and
+  // where the key is there.
+  void plan_changes(size_t t) {
+    const PlannedTable &pt = plan_.tables[t];
+    TableSync &ts = tables_.at(t);
+    Oid target_oid = target_relid(plan_, pt);
+    Oid changes_oid = ts.changes_oid = relid_of(ts.changes);
+    Relation changes_rel = pg_guard([&] { return table_open(changes_oid, RowExclusiveLock); });
+    ts.changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+    ts.changes_attnums = ts.changes_spec.attnums;
+    int nkeys = static_cast<int>(ts.keys.size());
+    AttrNumber *changes_keys = ts.changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
+    const AttrNumber *target_keys = ts.key_attnums;
+    for (int k = 0; k < nkeys; ++k)
+      changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
+    set_raw_comparison(&ts.changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
+    pg_guard([&] { table_close(changes_rel, NoLock); });
+  }
+
+  // Without a change log every table is read whole: one reader reads them all in turn, so that
+  // SQLite is read on the second core while each table's state is loaded and its target
+  // scanned, and goes on to the next table's rows meanwhile. nullptr with a change log, or when
+  // some table's rows must be read on the backend's own thread (each comparison reads its own).
+  SqliteRead *read_every_table(const std::vector<std::pair<size_t, size_t>> &synced) {
+    if (upto_ >= 0 || synced.empty()) return nullptr;
+    std::vector<const CopySpec *> specs;
+    std::vector<Relation> rels;
+    for (const auto &[t, r] : synced) {
+      const TableSync &ts = tables_.at(t);
+      specs.push_back(&ts.changes_spec);
+      rels.push_back(pg_guard([&] { return table_open(ts.changes_oid, RowExclusiveLock); }));
+    }
+    SqliteRead *read = pg_guard([&] {
+      return start_read_ahead(db_->handle(), specs.data(), rels.data(), static_cast<int>(rels.size()), kSyncReadAheadBytes);
+    });
+    for (Relation rel : rels) pg_guard([&] { table_close(rel, NoLock); });
+    return read;
   }
 
   // The indexes of a table the app created, dropped or changed in SQLite since the migration:
@@ -270,11 +314,12 @@ class Sync {
     return static_cast<Oid>(std::stoul(first_value(spi_text_rows("SELECT " + quote_.literal(name) + "::regclass::oid", false))));
   }
 
-  // Compares state, target and SQLite (sync_compare.cpp); nothing is written to the target yet.
-  void compare(size_t t, SyncReport *report) {
+  // Compares state, target and SQLite (sync_compare.cpp), reading SQLite's rows from ahead when
+  // given (read_every_table); nothing is written to the target yet.
+  void compare(size_t t, SyncReport *report, SqliteRead *ahead) {
     const PlannedTable &pt = plan_.tables[t];
     TableSync &ts = tables_.at(t);
-    Oid target_oid = target_relid(plan_, pt), changes_oid = relid_of(ts.changes), gone_oid = relid_of(ts.gone);
+    Oid target_oid = target_relid(plan_, pt), changes_oid = ts.changes_oid, gone_oid = relid_of(ts.gone);
     // Other writers wait until this transaction ends; readers do not.
     Relation target_rel = pg_guard([&] { return table_open(target_oid, ShareRowExclusiveLock); });
     Relation changes_rel = pg_guard([&] { return table_open(changes_oid, RowExclusiveLock); });
@@ -291,27 +336,19 @@ class Sync {
     for (int i = 0; i < ts.target_spec.ncolumns; ++i)
       if (ts.target_spec.inserted[i])
         ts.columns.push_back(quote_.ident(NameStr(TupleDescAttr(target_desc, ts.target_spec.attnums[i] - 1)->attname)));
-    CopySpec changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
+    CopySpec changes_spec = ts.changes_spec;  // with capture, it reads only the logged rows
     in.target_spec = &ts.target_spec;
     in.changes_spec = &changes_spec;
-    int nkeys = static_cast<int>(ts.keys.size());
-    const AttrNumber *target_keys = ts.key_attnums;
-    AttrNumber *changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
-    for (int k = 0; k < nkeys; ++k)
-      changes_keys[k] = pg_guard([&] { return get_attnum(changes_oid, get_attname(target_oid, target_keys[k], false)); });
-    ts.changes_oid = changes_oid;
-    ts.changes_keys = changes_keys;
-    ts.changes_attnums = changes_spec.attnums;
-    in.nkeys = nkeys;
-    in.target_keys = target_keys;
-    in.changes_keys = changes_keys;
-    set_raw_comparison(&changes_spec, RelationGetDescr(changes_rel), changes_keys, nkeys);
+    in.nkeys = static_cast<int>(ts.keys.size());
+    in.target_keys = ts.key_attnums;
+    in.changes_keys = ts.changes_keys;
     in.state = ts.state = {source_.path, palloc_string(plan_.schema), palloc_string(pt.pg_name)};
     in.overwrite = request_.overwrite;
     in.target_name = palloc_string(target(t));
     in.db = db_->handle();
     in.server = &source_.server;
     in.capture = nullptr;
+    in.ahead = ahead;
     CaptureRead capture{};
     const char *whole_table = changes_spec.select_sql;
     std::string why_full = capture_plan(t, &capture, &changes_spec, &in);
@@ -359,6 +396,7 @@ class Sync {
     spec->key_columns = key_columns;
     spec->nkey_columns = nkeys;
     spec->raw_seed = raw_hash_seed(*spec, desc, source_.server);
+    spec->hash_raw = true;
   }
 
   // The target attribute of a SQLite column of table pt.

@@ -39,9 +39,6 @@ namespace hangar {
 
 namespace {
 
-// How far SQLite's rows may be read ahead while the target is scanned.
-constexpr size_t kReadAheadBytes = 128 * 1024 * 1024;
-
 struct KeyProbe;
 
 struct Comparison {
@@ -496,13 +493,19 @@ CompareResult compare_table(const CompareInput &in) {
   in.changes_spec->rejected_row = rejected_row;
   in.changes_spec->row_arg = &c;
   // Reading every row, SQLite is read on the second core while the state is loaded and the
-  // target scanned.
-  SqliteRead *ahead = in.capture ? nullptr : start_read_ahead(in.db, *in.changes_spec, in.changes, kReadAheadBytes);
+  // target scanned (by the caller's reader of every table, if it has one).
+  SqliteRead *own_read = nullptr;
+  if (!in.capture && !in.ahead) {
+    const CopySpec *spec = in.changes_spec;
+    own_read = start_read_ahead(in.db, &spec, &in.changes, 1, kSyncReadAheadBytes);
+  }
+  SqliteRead *ahead = in.capture ? nullptr : in.ahead ? in.ahead : own_read;
   StateSummary state;
   timed_step(in, "state", [&] { state = load_sync_state(in.state, &map, all_keys); });
   if (!in.capture) timed_step(in, "target", [&] { scan_target(&c); });
   CopyResult copied;
   timed_step(in, "sqlite", [&] { copied = copy_table(in.db, *in.changes_spec, in.changes, *in.server, ahead); });
+  if (own_read) end_read_ahead(own_read);
   if (copied.generated_mismatch >= 0)  // a copy that stopped early would leave SQLite's other rows unseen
     elog(ERROR, "hangar_sync stopped reading SQLite table \"%s\" at a generated column", in.changes_spec->sqlite_table);
   if (in.capture && !log_explains_count(&c, state, sqlite_count(in.db, in.capture->count_sql))) {

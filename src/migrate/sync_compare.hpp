@@ -35,7 +35,12 @@ struct CompareInput {
   const ServerOptions *server;
   const CaptureRead *capture;  // nullptr: read the whole table (changes_spec reads only the
                                // logged rows otherwise)
+  SqliteRead *ahead;           // without capture: the caller's read of every table, at this one's
+                               // rows (start_read_ahead); nullptr: the comparison reads on its own
 };
+
+// How far SQLite's rows may be read ahead while targets are scanned.
+constexpr size_t kSyncReadAheadBytes = 128 * 1024 * 1024;
 
 struct CompareResult {
   int64 inserts = 0;         // SQLite rows with a key the target lacks

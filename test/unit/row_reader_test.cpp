@@ -1,7 +1,8 @@
 // Unit tests of core/row_reader: every value of every row arrives through the read-ahead thread,
 // batches end by rows and by bytes, a reader allowed to run ahead does so within its bound,
 // rows' raw hashes are computed on the thread, failures are reported, and destroying a reader
-// early stops it.
+// early stops it; a reader of several statements reads them in turn, running ahead into the next,
+// and a failure ends it.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -156,4 +157,55 @@ TEST_F(RowReaderTest, StopsWhenDestroyedEarly) {
     RowReader reader(never.handle(), 1, 16, 1 << 20);
   }  // stopped inside a single long sqlite3_step
   SUCCEED();
+}
+
+TEST_F(RowReaderTest, ReadsSeveralStatementsInTurn) {
+  Database db(path_, Database::OpenOptions{});
+  ASSERT_EQ(sqlite3_create_function(db.handle(), "counted", 1, SQLITE_UTF8, nullptr, counted, nullptr, nullptr), SQLITE_OK);
+  for (bool threaded : {true, false}) {
+    Statement first = db.prepare("SELECT i, r, s, b, n FROM t ORDER BY i");
+    Statement empty = db.prepare("SELECT i FROM t WHERE i < 0");
+    Statement second = db.prepare("SELECT counted(s), i FROM t ORDER BY i");
+    produced = 0;
+    RowReader reader({{first.handle(), 5, {}}, {empty.handle(), 1, {}}, {second.handle(), 2, RawHashing{7, 1}}}, 64,
+                     1 << 20, threaded, size_t{1} << 30);
+    if (threaded) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the caller busy elsewhere
+      EXPECT_EQ(produced, 5000) << "the thread went on to the third statement";
+    }
+    // the first statement's rows, then nullptr; the nullptr it then checks is the empty statement's
+    check_every_row(reader, 64);
+    EXPECT_EQ(reader.result_code(), SQLITE_DONE);
+    size_t rows = 0;
+    while (const RowBatch *batch = reader.next())
+      for (size_t r = 0; r < batch->rows(); ++r, ++rows) {
+        EXPECT_EQ(batch->value(r, 0).content(), "row " + std::to_string(rows + 1));
+        EXPECT_EQ(batch->value(r, 1).integer, static_cast<int64_t>(rows + 1));
+        EXPECT_EQ(batch->raw_hash(r), hash64_combine(7, sqlite_value_hash(batch->value(r, 0))));
+      }
+    EXPECT_EQ(rows, 5000u);
+    EXPECT_EQ(reader.result_code(), SQLITE_DONE);
+    EXPECT_EQ(reader.next(), nullptr) << "after the last statement";
+  }
+}
+
+TEST_F(RowReaderTest, AFailureEndsEveryLaterStatement) {
+  Database db(path_, Database::OpenOptions{});
+  for (bool threaded : {true, false}) {
+    Statement good = db.prepare("SELECT i FROM t WHERE i <= 10");
+    Statement failing = db.prepare("SELECT CASE WHEN i = 100 THEN abs(-9223372036854775807 - 1) ELSE i END FROM t");
+    Statement never = db.prepare("SELECT i FROM t");
+    RowReader reader({{good.handle(), 1, {}}, {failing.handle(), 1, {}}, {never.handle(), 1, {}}}, 64, 1 << 20, threaded,
+                     size_t{1} << 30);
+    size_t rows = 0;
+    while (const RowBatch *batch = reader.next()) rows += batch->rows();
+    EXPECT_EQ(rows, 10u);
+    EXPECT_EQ(reader.result_code(), SQLITE_DONE);
+    rows = 0;
+    while (const RowBatch *batch = reader.next()) rows += batch->rows();
+    EXPECT_EQ(rows, 99u);
+    EXPECT_EQ(reader.result_code(), SQLITE_ERROR);
+    EXPECT_EQ(reader.next(), nullptr) << "the third statement is not read";
+    EXPECT_EQ(reader.result_code(), SQLITE_ERROR);
+  }
 }
