@@ -843,6 +843,10 @@ Translation translate_default(const std::vector<Token> &raw, const std::string &
     std::string number = affinity_number(*constant);
     if (!number.empty() && constant->kind == TokenKind::String && kind == ValueKind::Json) {
       Translation json;  // a JSON column has NUMERIC affinity: text that reads as a number is one
+      if (std::isinf(strtod(number.c_str(), nullptr))) {  // an infinite REAL, which JSON cannot hold
+        json.reason = "the value '" + constant->value + "' (text SQLite stores as an infinite REAL, which JSON cannot hold)";
+        return json;
+      }
       json.ok = true;
       json.sql = quote.literal(sqlite_number_text(number));
       return json;
