@@ -113,7 +113,8 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
   map->reserve(map->size() + added);
   for (uint64 r = 0; r < SPI_processed; ++r) {
     bool isnull;
-    bytea *chunk = DatumGetByteaPP(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull));
+    Datum stored = SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 2, &isnull);
+    bytea *chunk = DatumGetByteaPP(stored);  // read out of TOAST into memory of its own
     bool whole = strcmp(kinds[r], "rows") == 0, deleted = strcmp(kinds[r], "deleted") == 0;
     int32 rows = DatumGetInt32(SPI_getbinval(SPI_tuptable->vals[r], SPI_tuptable->tupdesc, 3, &isnull));
     StateKeyFormat format;
@@ -147,6 +148,8 @@ StateSummary load_sync_state(const StateTable &table, SyncMap *map, bool all_key
     }
     for (int32 i = std::max(read - kPrefetchDistance, 0); i < read; ++i) apply(pending[i % kPrefetchDistance]);
     if (reader.truncated() || read != rows) damaged_state(table, "a chunk's entries end early or do not match its row_count");
+    // freed at once, so the next chunk reuses the memory rather than touching new pages
+    if (PointerGetDatum(chunk) != stored) pfree(chunk);
   }
   SPI_freetuptable(SPI_tuptable);
   return summary;
