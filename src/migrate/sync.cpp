@@ -6,11 +6,11 @@
 // reading only the keys the change log holds when capture is on and can be trusted
 // (capture_plan), which leaves the rows to write in one temporary table and the keys (or tids)
 // to delete in another. Without a change log one thread reads every table's SQLite rows in
-// turn, ahead of the comparisons (read_every_table). In reject mode the rows that would be left without their parent are
-// rejected then (sync_orphans.cpp). Then it writes (write_all): updates and inserts parents
-// first, deletes children first, only the columns SQLite fills; sequences move past the new ids;
-// and each table is verified (row count and checksum, as hangar_verify) against the SQLite rows
-// the comparison read. A migrated table SQLite no longer has is reported.
+// turn, ahead of the comparisons (read_every_table). In reject mode the rows that would be left
+// without their parent are rejected then (sync_orphans.cpp). Then it writes (write_all): updates
+// and inserts parents first, deletes children first, only the columns SQLite fills; sequences
+// move past the new ids; and each table is verified (row count and checksum, as hangar_verify)
+// against the SQLite rows the comparison read. A migrated table SQLite no longer has is reported.
 #include "migrate/migrate.hpp"
 
 extern "C" {
@@ -132,8 +132,8 @@ class Sync {
     AttrNumber *key_attnums = nullptr;  // and their attributes in the target, in key order
     Oid changes_oid = InvalidOid;           // the temporary table of the rows to write
     AttrNumber *changes_keys = nullptr;     // the key's attributes there
-    AttrNumber *changes_attnums = nullptr;  // its attributes, in SQLite column order
-    CopySpec changes_spec{};                // the copy of SQLite's rows into it (plan_changes)
+    CopySpec changes_spec{};                // the copy of SQLite's rows into it (plan_changes; its
+                                            // attnums: its attributes, in SQLite column order)
     StateTable state{};                     // the table's hangar.sync_state
     std::vector<std::string> columns; // quoted columns written: SQLite's, not generated ones
     CopySpec target_spec{};           // the target's attributes, in SQLite column order
@@ -256,7 +256,6 @@ class Sync {
     Oid changes_oid = ts.changes_oid = relid_of(ts.changes);
     Relation changes_rel = pg_guard([&] { return table_open(changes_oid, RowExclusiveLock); });
     ts.changes_spec = copy_spec(pt, changes_rel, true, request_.on_error, sync_run_id_);
-    ts.changes_attnums = ts.changes_spec.attnums;
     int nkeys = static_cast<int>(ts.keys.size());
     AttrNumber *changes_keys = ts.changes_keys = palloc_items<AttrNumber>(static_cast<size_t>(nkeys));
     const AttrNumber *target_keys = ts.key_attnums;
@@ -538,7 +537,7 @@ class Sync {
       o.changes_keys = ts.changes_keys;
       o.nkeys = static_cast<int>(ts.keys.size());
       o.target_attnums = ts.target_spec.attnums;
-      o.changes_attnums = ts.changes_attnums;
+      o.changes_attnums = ts.changes_spec.attnums;
       o.ncolumns = ts.target_spec.ncolumns;
       o.state = ts.state;
       o.compared = &ts.compared;

@@ -494,12 +494,11 @@ CompareResult compare_table(const CompareInput &in) {
   in.changes_spec->row_arg = &c;
   // Reading every row, SQLite is read on the second core while the state is loaded and the
   // target scanned (by the caller's reader of every table, if it has one).
-  SqliteRead *own_read = nullptr;
-  if (!in.capture && !in.ahead) {
+  SqliteRead *ahead = in.capture ? nullptr : in.ahead, *own_read = nullptr;
+  if (!in.capture && !ahead) {
     const CopySpec *spec = in.changes_spec;
-    own_read = start_read_ahead(in.db, &spec, &in.changes, 1, kSyncReadAheadBytes);
+    ahead = own_read = start_read_ahead(in.db, &spec, &in.changes, 1, kSyncReadAheadBytes);
   }
-  SqliteRead *ahead = in.capture ? nullptr : in.ahead ? in.ahead : own_read;
   StateSummary state;
   timed_step(in, "state", [&] { state = load_sync_state(in.state, &map, all_keys); });
   if (!in.capture) timed_step(in, "target", [&] { scan_target(&c); });
